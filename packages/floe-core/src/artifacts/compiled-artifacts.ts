@@ -1,0 +1,151 @@
+/**
+ * CompiledArtifacts: the JSON document floe's Python compiler writes (versions 0.1.0 to 0.10.0),
+ * plus floe's own optional extensions (`orchestration`, and per-model dbt fields). The zod schema is
+ * the single source of the TypeScript types and of the exported JSON Schema.
+ */
+import { z } from "zod";
+
+const nonEmpty = z.string().min(1);
+const looseRecord = z.record(z.string(), z.unknown());
+
+export const PluginRefSchema = z
+  .object({
+    type: nonEmpty,
+    version: z.string().regex(/^\d+\.\d+\.\d+/, "must be a semantic version like 1.2.3"),
+    config: looseRecord.nullish(),
+  })
+  .loose();
+
+export const ResolvedPluginsSchema = z
+  .object({
+    compute: PluginRefSchema,
+    orchestrator: PluginRefSchema,
+    catalog: PluginRefSchema.nullish(),
+    storage: PluginRefSchema.nullish(),
+    ingestion: PluginRefSchema.nullish(),
+    semantic: PluginRefSchema.nullish(),
+    lineage_backend: PluginRefSchema.nullish(),
+  })
+  .loose();
+
+export const QualityCheckSchema = looseRecord;
+
+export const ResolvedModelSchema = z
+  .object({
+    name: nonEmpty,
+    compute: nonEmpty,
+    tags: z.array(z.string()).nullish(),
+    depends_on: z.array(nonEmpty).nullish(),
+    quality_checks: z.array(QualityCheckSchema).nullish(),
+    quality_tier: z.enum(["bronze", "silver", "gold"]).nullish(),
+    // Extensions written by `floe artifacts from-dbt` (optional; floe's Python compiler omits them).
+    path: z.string().nullish().describe("extension: the model's file path inside the dbt project"),
+    schema_name: z.string().nullish().describe("extension: the schema the model builds into"),
+    materialization: z.string().nullish().describe("extension: dbt materialization (table, view, incremental…)"),
+    meta: looseRecord.nullish().describe("extension: dbt `meta` of the model"),
+    description: z.string().nullish().describe("extension: the model's description"),
+    unique_id: z.string().nullish().describe("extension: dbt unique_id, e.g. model.jaffle.orders"),
+  })
+  .loose();
+
+export const ResolvedTransformsSchema = z
+  .object({
+    models: z.array(ResolvedModelSchema).min(1, "needs at least one model"),
+    default_compute: nonEmpty,
+  })
+  .loose();
+
+export const JobSchema = z
+  .object({
+    name: nonEmpty.describe("job name, unique within the product"),
+    description: z.string().nullish(),
+    select: z
+      .object({
+        models: z.array(nonEmpty).nullish().describe("models by name"),
+        tags: z.array(nonEmpty).nullish().describe("models carrying any of these tags"),
+      })
+      .strict()
+      .nullish()
+      .describe("which models the job runs; all models when absent"),
+  })
+  .strict();
+
+export const ScheduleSchema = z
+  .object({
+    name: nonEmpty.nullish().describe("schedule name; defaults to `<job>_schedule`"),
+    job: nonEmpty.describe("the job this schedule runs (the product's default job when it is the product name)"),
+    cron: nonEmpty.describe("5-field cron expression or @hourly/@daily/@weekly/@monthly/@yearly"),
+    timezone: nonEmpty.default("UTC").describe("IANA time zone, e.g. Europe/London"),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+/** floe's own additions to CompiledArtifacts: named jobs and schedules. */
+export const OrchestrationExtensionSchema = z
+  .object({
+    jobs: z.array(JobSchema).default([]),
+    schedules: z.array(ScheduleSchema).default([]),
+  })
+  .strict()
+  .describe("extension: named jobs and schedules (floe-orchestrators; ignored by floe's Python tools)");
+
+export const ObservabilitySchema = z
+  .object({
+    telemetry: looseRecord.nullish(),
+    lineage: z.boolean().default(true),
+    lineage_namespace: nonEmpty.nullish(),
+    lineage_endpoint: z.string().nullish(),
+    lineage_transport: z.enum(["http", "console", "noop"]).nullish(),
+  })
+  .loose();
+
+export const CompiledArtifactsSchema = z
+  .object({
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, "must be a version like 0.10.0"),
+    metadata: z
+      .object({
+        compiled_at: nonEmpty,
+        floe_version: nonEmpty,
+        source_hash: z.string(),
+        product_name: z.string().min(1).max(128),
+        product_version: nonEmpty,
+      })
+      .loose(),
+    identity: z
+      .object({
+        product_id: nonEmpty,
+        domain: nonEmpty,
+        repository: z.string(),
+        namespace_registered: z.boolean().optional(),
+        registration_timestamp: z.string().nullish(),
+      })
+      .loose(),
+    mode: z.enum(["simple", "centralized", "mesh"]).default("simple"),
+    inheritance_chain: z
+      .array(
+        z
+          .object({ name: nonEmpty, version: nonEmpty, scope: z.enum(["enterprise", "domain"]), ref: z.string() })
+          .loose(),
+      )
+      .default([]),
+    observability: ObservabilitySchema,
+    plugins: ResolvedPluginsSchema.nullish(),
+    transforms: ResolvedTransformsSchema.nullish(),
+    dbt_profiles: looseRecord.nullish(),
+    governance: looseRecord.nullish(),
+    enforcement_result: looseRecord.nullish(),
+    data_contracts: z.array(looseRecord).default([]),
+    quality_config: looseRecord.nullish(),
+    orchestration: OrchestrationExtensionSchema.nullish(),
+  })
+  .loose();
+
+export type PluginRef = z.infer<typeof PluginRefSchema>;
+export type ResolvedModel = z.infer<typeof ResolvedModelSchema>;
+export type ResolvedTransforms = z.infer<typeof ResolvedTransformsSchema>;
+export type Job = z.infer<typeof JobSchema>;
+export type Schedule = z.infer<typeof ScheduleSchema>;
+export type ScheduleInput = z.input<typeof ScheduleSchema>;
+export type CompiledArtifacts = z.infer<typeof CompiledArtifactsSchema>;
+/** What callers may pass in: defaults not yet applied. */
+export type CompiledArtifactsInput = z.input<typeof CompiledArtifactsSchema>;

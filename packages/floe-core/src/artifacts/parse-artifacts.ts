@@ -1,0 +1,114 @@
+import type { z } from "zod";
+import { FloeError } from "../errors.js";
+import { checkTransformGraph } from "../graph.js";
+import { CompiledArtifactsSchema, type CompiledArtifacts } from "./compiled-artifacts.js";
+import { checkArtifactsVersion } from "./version.js";
+
+export interface ParsedArtifacts {
+  artifacts: CompiledArtifacts;
+  warnings: string[];
+}
+
+/** `a.b[2].c`, the way a reader would point at a field. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out || "(document)";
+}
+
+/** Converts the first zod issue into a floe error that names the field. */
+export function zodToFloeError(
+  error: z.ZodError,
+  code: "FLOE_ARTIFACTS_INVALID" | "FLOE_CONFIG_INVALID" | "FLOE_MANIFEST_INVALID",
+  what: string,
+  prefix: ReadonlyArray<PropertyKey> = [],
+): FloeError {
+  const issue = error.issues[0];
+  const path = formatPath([...prefix, ...(issue?.path ?? [])]);
+  const extra = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? "s" : ""})` : "";
+  return new FloeError(code, `${issue?.message ?? "invalid"}${extra}`, {
+    path,
+    hint: `fix ${path} in the ${what}`,
+    cause: error,
+  });
+}
+
+/** Parses and checks a CompiledArtifacts document given as JSON text. */
+export function parseArtifactsJson(text: string): ParsedArtifacts {
+  if (text.trim() === "") {
+    throw new FloeError("FLOE_ARTIFACTS_NOT_JSON", "the file is empty", {
+      path: "(document)",
+      hint: "pass the compiled_artifacts.json that `floe compile` wrote",
+    });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new FloeError("FLOE_ARTIFACTS_NOT_JSON", `not JSON: ${(error as Error).message}`, {
+      path: "(document)",
+      hint: "CompiledArtifacts are a JSON document",
+      cause: error,
+    });
+  }
+  return parseArtifacts(data);
+}
+
+/** Validates an already-parsed document: version, shape, then the transform graph. */
+export function parseArtifacts(data: unknown): ParsedArtifacts {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new FloeError("FLOE_ARTIFACTS_INVALID", "expected a JSON object", {
+      path: "(document)",
+      hint: "CompiledArtifacts are a JSON object with version, metadata, identity and observability",
+    });
+  }
+  const version = (data as { version?: unknown }).version;
+  if (typeof version !== "string") {
+    throw new FloeError("FLOE_ARTIFACTS_INVALID", version === undefined ? "required" : "expected a string", {
+      path: "version",
+      hint: 'set "version" to the CompiledArtifacts version, e.g. "0.10.0"',
+    });
+  }
+  const { warning } = checkArtifactsVersion(version);
+  const result = CompiledArtifactsSchema.safeParse(data);
+  if (!result.success) throw zodToFloeError(result.error, "FLOE_ARTIFACTS_INVALID", "CompiledArtifacts");
+  const artifacts = result.data;
+  if (artifacts.transforms) checkTransformGraph(artifacts.transforms.models, "transforms.models");
+  checkOrchestration(artifacts);
+  return { artifacts, warnings: warning ? [warning] : [] };
+}
+
+function checkOrchestration(artifacts: CompiledArtifacts): void {
+  const orchestration = artifacts.orchestration;
+  if (!orchestration) return;
+  const models = new Set((artifacts.transforms?.models ?? []).map((m) => m.name));
+  const jobs = new Set<string>();
+  orchestration.jobs.forEach((job, i) => {
+    if (jobs.has(job.name)) {
+      throw new FloeError("FLOE_ARTIFACTS_INVALID", `job "${job.name}" is defined twice`, {
+        path: `orchestration.jobs[${i}].name`,
+        hint: "give each job a unique name",
+      });
+    }
+    jobs.add(job.name);
+    (job.select?.models ?? []).forEach((model, j) => {
+      if (!models.has(model)) {
+        throw new FloeError("FLOE_ARTIFACTS_INVALID", `job "${job.name}" selects "${model}", which names no model`, {
+          path: `orchestration.jobs[${i}].select.models[${j}]`,
+          hint: "select models listed in transforms.models",
+        });
+      }
+    });
+  });
+  orchestration.schedules.forEach((schedule, i) => {
+    if (!jobs.has(schedule.job) && schedule.job !== artifacts.metadata.product_name) {
+      throw new FloeError("FLOE_ARTIFACTS_INVALID", `schedule runs job "${schedule.job}", which is not defined`, {
+        path: `orchestration.schedules[${i}].job`,
+        hint: "name a job from orchestration.jobs, or the product name for the whole product",
+      });
+    }
+  });
+}

@@ -1,0 +1,56 @@
+import type { CompiledArtifacts } from "./compiled-artifacts.js";
+import type { TransformConfig } from "../contracts.js";
+import { FloeError } from "../errors.js";
+
+/** The artifacts' models as the plugin-facing TransformConfig list (input order kept). */
+export function transformsFromArtifacts(artifacts: CompiledArtifacts): TransformConfig[] {
+  const models = artifacts.transforms?.models ?? [];
+  return models.map((model) => ({
+    name: model.name,
+    path: model.path ?? "",
+    schema_name: model.schema_name ?? null,
+    materialization: model.materialization ?? null,
+    tags: model.tags ?? [],
+    depends_on: model.depends_on ?? [],
+    meta: model.meta ?? {},
+    compute: model.compute,
+    description: model.description ?? null,
+  }));
+}
+
+export interface ResolvedJob {
+  name: string;
+  description: string | null;
+  /** Model names the job runs, in the artifacts' order. */
+  models: string[];
+  /** True for the job floe adds for the whole product. */
+  isDefault: boolean;
+}
+
+/**
+ * The jobs to generate: the product's default job (every model, named after the product) plus
+ * each named job of the `orchestration` extension with its selection resolved to model names.
+ */
+export function resolveJobs(artifacts: CompiledArtifacts): ResolvedJob[] {
+  const models = artifacts.transforms?.models ?? [];
+  const all = models.map((m) => m.name);
+  const jobs: ResolvedJob[] = [
+    { name: artifacts.metadata.product_name, description: `every model of ${artifacts.metadata.product_name}`, models: all, isDefault: true },
+  ];
+  (artifacts.orchestration?.jobs ?? []).forEach((job, i) => {
+    if (job.name === artifacts.metadata.product_name) {
+      throw new FloeError("FLOE_ARTIFACTS_INVALID", `job "${job.name}" has the product's name, which the default job uses`, {
+        path: `orchestration.jobs[${i}].name`,
+        hint: "rename the job",
+      });
+    }
+    const byName = new Set(job.select?.models ?? []);
+    const byTag = new Set(job.select?.tags ?? []);
+    const selectsAll = !job.select || (job.select.models == null && job.select.tags == null);
+    const selected = selectsAll
+      ? all
+      : models.filter((m) => byName.has(m.name) || (m.tags ?? []).some((t) => byTag.has(t))).map((m) => m.name);
+    jobs.push({ name: job.name, description: job.description ?? null, models: selected, isDefault: false });
+  });
+  return jobs;
+}

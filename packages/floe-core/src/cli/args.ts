@@ -1,0 +1,49 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { FloeError } from "../errors.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** util.parseArgs, with its errors turned into one-line usage errors (exit 2). */
+export interface ParsedCommandArgs {
+  values: Record<string, string | boolean | Array<string | boolean> | undefined>;
+  positionals: string[];
+}
+
+export function parseCommandArgs(args: string[], options: Options, usage: string): ParsedCommandArgs {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: "boolean" } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = (error as Error).message.split("\n")[0] ?? "invalid arguments";
+    throw new FloeError("FLOE_USAGE", message.replace(/\. To specify a positional argument.*$/, ""), {
+      hint: `usage: ${usage}`,
+    });
+  }
+}
+
+export function requirePositional(positionals: string[], index: number, name: string, usage: string): string {
+  const value = positionals[index];
+  if (value === undefined || value === "") {
+    throw new FloeError("FLOE_USAGE", `missing ${name}`, { path: name, hint: `usage: ${usage}` });
+  }
+  return value;
+}
+
+export function refuseExtraPositionals(positionals: string[], expected: number, usage: string): void {
+  if (positionals.length > expected) {
+    throw new FloeError("FLOE_USAGE", `unexpected argument "${positionals[expected]}"`, { hint: `usage: ${usage}` });
+  }
+}
+
+/** A string option's value, or undefined; repeated options keep the last value. */
+export function stringOption(values: ParsedCommandArgs["values"], name: string): string | undefined {
+  const value = values[name];
+  if (Array.isArray(value)) return value.length ? String(value[value.length - 1]) : undefined;
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A repeatable string option's values, in order. */
+export function stringListOption(values: ParsedCommandArgs["values"], name: string): string[] {
+  const value = values[name];
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}

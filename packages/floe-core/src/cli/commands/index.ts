@@ -1,0 +1,21 @@
+import type { Command } from "../context.js";
+import { artifactsFromDbtCommand } from "./artifacts-from-dbt.js";
+import { artifactsValidateCommand } from "./artifacts-validate.js";
+import { generateCommand } from "./generate.js";
+import { helmValuesCommand } from "./helm-values.js";
+import { lineageEmitCommand, lineageFlushCommand } from "./lineage.js";
+import { pluginsCommand } from "./plugins.js";
+import { schedulePreviewCommand } from "./schedule-preview.js";
+import { validateConnectionCommand } from "./validate-connection.js";
+
+export const COMMANDS: Command[] = [
+  pluginsCommand,
+  artifactsValidateCommand,
+  artifactsFromDbtCommand,
+  generateCommand,
+  helmValuesCommand,
+  validateConnectionCommand,
+  schedulePreviewCommand,
+  lineageEmitCommand,
+  lineageFlushCommand,
+];

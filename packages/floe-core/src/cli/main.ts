@@ -1,0 +1,12 @@
+import { runCli } from "./run-cli.js";
+
+const argv = process.argv.slice(2);
+const code = await runCli({
+  argv,
+  cwd: process.cwd(),
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  debug: argv.includes("--debug"),
+});
+process.exitCode = code;

@@ -1,0 +1,106 @@
+/**
+ * One HTTP request with a hard deadline over the whole exchange (connect, headers and body), a cap
+ * on the body size, and failures sorted into kinds a caller can explain. It never rejects.
+ */
+import { Agent, request } from "undici";
+
+export type ProbeFailureKind =
+  | "invalid-url"
+  | "dns"
+  | "refused"
+  | "timeout"
+  | "reset"
+  | "tls"
+  | "protocol"
+  | "too-large"
+  | "other";
+
+export interface ProbeSuccess {
+  ok: true;
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface ProbeFailure {
+  ok: false;
+  kind: ProbeFailureKind;
+  /** Low-level detail (error code), safe to show: it never contains request headers. */
+  detail: string;
+}
+
+export type ProbeResult = ProbeSuccess | ProbeFailure;
+
+export interface ProbeOptions {
+  method?: "GET" | "POST";
+  headers?: Record<string, string>;
+  body?: string;
+  /** Whole-exchange deadline in milliseconds (default 10,000). */
+  deadlineMs?: number;
+  /** Largest body read before giving up (default 1 MiB). */
+  maxBytes?: number;
+}
+
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+}
+
+export async function probeHttp(url: string, options: ProbeOptions = {}): Promise<ProbeResult> {
+  const deadlineMs = options.deadlineMs ?? 10_000;
+  const maxBytes = options.maxBytes ?? 1024 * 1024;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { ok: false, kind: "invalid-url", detail: "not a URL" };
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    return { ok: false, kind: "invalid-url", detail: `unsupported scheme ${parsed.protocol}` };
+  }
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error("deadline")), deadlineMs);
+  const agent = new Agent({ connectTimeout: deadlineMs, headersTimeout: deadlineMs, bodyTimeout: deadlineMs, connections: 1 });
+  try {
+    const response = await request(parsed, {
+      method: options.method ?? "GET",
+      headers: options.headers,
+      body: options.body,
+      signal: controller.signal,
+      dispatcher: agent,
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) {
+        response.body.destroy();
+        return { ok: false, kind: "too-large", detail: `response body larger than ${maxBytes} bytes` };
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return { ok: true, status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString("utf8") };
+  } catch (error) {
+    if (controller.signal.aborted) return { ok: false, kind: "timeout", detail: `no complete answer within ${deadlineMs} ms` };
+    return classify(error);
+  } finally {
+    clearTimeout(timer);
+    agent.destroy().catch(() => undefined);
+  }
+}
+
+function classify(error: unknown): ProbeFailure {
+  const err = error as { code?: string; cause?: { code?: string }; message?: string };
+  const code = err.code ?? err.cause?.code ?? "";
+  const message = err.message ?? String(error);
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME") return { ok: false, kind: "dns", detail: code };
+  if (code === "ECONNREFUSED") return { ok: false, kind: "refused", detail: code };
+  if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "ETIMEDOUT") {
+    return { ok: false, kind: "timeout", detail: code };
+  }
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") return { ok: false, kind: "reset", detail: code };
+  if (code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS") || /SSL|TLS|certificate/i.test(message) || code === "DEPTH_ZERO_SELF_SIGNED_CERT" || code === "SELF_SIGNED_CERT_IN_CHAIN") {
+    return { ok: false, kind: "tls", detail: code || "TLS handshake failed" };
+  }
+  if (code.startsWith("HPE_") || code === "UND_ERR_RESPONSE" || /parse|invalid/i.test(message)) return { ok: false, kind: "protocol", detail: code || "not an HTTP answer" };
+  return { ok: false, kind: "other", detail: code || "request failed" };
+}

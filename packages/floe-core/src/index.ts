@@ -1,0 +1,16 @@
+export * from "./errors.js";
+export * from "./api-version.js";
+export * from "./contracts.js";
+export * from "./graph.js";
+export * from "./orchestrator-plugin.js";
+export * from "./artifacts/compiled-artifacts.js";
+export * from "./artifacts/parse-artifacts.js";
+export * from "./artifacts/version.js";
+export * from "./emit/python-literal.js";
+export * from "./emit/shell-quote.js";
+export { runCli, FLOE_CORE_VERSION } from "./cli/run-cli.js";
+export type { CliContext, Command } from "./cli/context.js";
+export * from "./artifacts/transforms.js";
+export * from "./resources.js";
+export * from "./http/http-probe.js";
+export * from "./schedule/validate-schedule.js";
