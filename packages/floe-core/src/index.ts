@@ -14,3 +14,5 @@ export * from "./artifacts/transforms.js";
 export * from "./resources.js";
 export * from "./http/http-probe.js";
 export * from "./schedule/validate-schedule.js";
+export * from "./plugin-registry.js";
+export * from "./output/write-output.js";

@@ -1,1 +1,2 @@
-export {};
+export { AirflowPlugin } from "./airflow-plugin.js";
+export { AirflowPluginOptionsSchema, type AirflowPluginOptions } from "./options.js";

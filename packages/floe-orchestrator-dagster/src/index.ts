@@ -1,1 +1,2 @@
-export {};
+export { DagsterPlugin } from "./dagster-plugin.js";
+export { DagsterPluginOptionsSchema, type DagsterPluginOptions } from "./options.js";

@@ -1,7 +1,41 @@
-import { notBuiltCommand } from "./not-built.js";
+import { discoverPlugins } from "../../plugin-registry.js";
+import { parseCommandArgs, refuseExtraPositionals } from "../args.js";
+import type { Command } from "../context.js";
+import { oneLine } from "../../errors.js";
 
-export const pluginsCommand = notBuiltCommand(
-  ["plugins"],
-  "list the orchestrator plugins installed in this project",
-  "floe plugins [--json]",
-);
+const usage = "floe plugins [--json]";
+
+export const pluginsCommand: Command = {
+  path: ["plugins"],
+  summary: "list the orchestrator plugins installed in this project",
+  usage,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" } }, usage);
+    refuseExtraPositionals(positionals, 0, usage);
+    const { plugins, problems } = await discoverPlugins({ cwd: ctx.cwd });
+    const rows = [
+      ...plugins.map((p) => ({
+        name: p.name,
+        package: p.package,
+        version: p.version,
+        floeApiVersion: p.floeApiVersion,
+        compatible: p.compatible,
+        ...(p.error ? { error: `${p.error.code}: ${p.error.message}` } : {}),
+      })),
+      ...problems.map((p) => ({ name: null, package: p.package, version: null, floeApiVersion: null, compatible: false, error: `${p.error.code}: ${p.error.message}` })),
+    ];
+    if (values.json) {
+      ctx.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+      return 0;
+    }
+    if (rows.length === 0) {
+      ctx.stdout("no orchestrator plugins found (install one, e.g. npm install floe-orchestrator-dagster)\n");
+      return 0;
+    }
+    for (const row of rows) {
+      const status = row.compatible ? "compatible" : `not usable: ${oneLine(row.error ?? "")}`;
+      ctx.stdout(`${row.name ?? "?"}\t${row.package}@${row.version ?? "?"}\tAPI ${row.floeApiVersion ?? "?"}\t${status}\n`);
+    }
+    return 0;
+  },
+};
