@@ -16,3 +16,4 @@ export * from "./http/http-probe.js";
 export * from "./schedule/validate-schedule.js";
 export * from "./plugin-registry.js";
 export * from "./output/write-output.js";
+export * from "./lineage/emit-lineage.js";
