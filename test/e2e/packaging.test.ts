@@ -1,0 +1,169 @@
+// The packages as users get them: `pnpm pack` each built package, install the tarballs with plain npm
+// into an empty project outside the workspace, and let the installed `floe` find the plugins there.
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const exec = promisify(execFile);
+const repo = fileURLToPath(new URL("../..", import.meta.url));
+const packages = ["floe-core", "floe-orchestrator-dagster", "floe-orchestrator-airflow"] as const;
+type PackageName = (typeof packages)[number];
+
+interface PluginRow {
+  name: string | null;
+  package: string;
+  version: string | null;
+  floeApiVersion: string | null;
+  compatible: boolean;
+  error?: string;
+}
+
+/**
+ * The environment of a user's shell: no pnpm/npm script variables inherited from `pnpm test`, and
+ * no workspace `node_modules/.bin` on PATH, so `npx floe` can only be the installed tarball's bin.
+ */
+const userEnv: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries(process.env)
+    .filter(([key]) => !/^(npm_|pnpm_|PNPM_)/i.test(key) && key !== "NODE_OPTIONS" && key !== "VITEST" && !key.startsWith("VITEST_"))
+    .map(([key, value]) => [
+      key,
+      key === "PATH" ? (value ?? "").split(delimiter).filter((entry) => !entry.includes("node_modules")).join(delimiter) : value,
+    ]),
+);
+
+let work: string;
+let project: string;
+const tarballs = {} as Record<PackageName | "future", string>;
+
+async function npm(args: string[], cwd: string) {
+  return exec("npm", [...args, "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd, env: userEnv, maxBuffer: 16 * 1024 * 1024 });
+}
+
+async function floePlugins(): Promise<PluginRow[]> {
+  const { stdout } = await exec("npx", ["--no", "--", "floe", "plugins", "--json"], { cwd: project, env: userEnv });
+  return JSON.parse(stdout) as PluginRow[];
+}
+
+async function packedFile(tarball: string, path: string): Promise<string> {
+  const { stdout } = await exec("tar", ["-xzOf", tarball, `package/${path}`], { maxBuffer: 16 * 1024 * 1024 });
+  return stdout;
+}
+
+async function packageVersion(name: PackageName): Promise<string> {
+  return (JSON.parse(await readFile(join(repo, "packages", name, "package.json"), "utf8")) as { version: string }).version;
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "floe-packaging-"));
+  const out = join(work, "tarballs");
+  await mkdir(out);
+  for (const name of packages) {
+    const dir = join(repo, "packages", name);
+    await stat(join(dir, "dist/index.js")).catch(() => {
+      throw new Error(`${name} is not built: run pnpm build first (pnpm test does)`);
+    });
+    await exec("pnpm", ["pack", "--pack-destination", out], { cwd: dir });
+  }
+  await npm(["pack", "--pack-destination", out], join(repo, "test/fixtures/plugin-future-api"));
+  for (const name of packages) tarballs[name] = join(out, `${name}-${await packageVersion(name)}.tgz`);
+  tarballs.future = join(out, "floe-orchestrator-future-3.0.0.tgz");
+  expect((await readdir(out)).sort()).toEqual(Object.values(tarballs).map((f) => f.slice(out.length + 1)).sort());
+
+  project = join(work, "project");
+  await mkdir(project);
+  await writeFile(join(project, "package.json"), `${JSON.stringify({ name: "floe-user-project", version: "1.0.0", private: true }, null, 2)}\n`);
+});
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe("packed tarballs", () => {
+  it.each(packages)("%s: package.json has no workspace: ranges and the tarball holds dist, not sources", async (name) => {
+    const manifestText = await packedFile(tarballs[name], "package.json");
+    expect(manifestText).not.toContain("workspace:");
+    const manifest = JSON.parse(manifestText) as Record<string, any>;
+    expect(manifest.version).toBe(await packageVersion(name));
+    expect(manifest.type).toBe("module");
+    expect(manifest.exports["./package.json"]).toBe("./package.json");
+    expect(manifest.exports["."]).toEqual({ types: "./dist/index.d.ts", import: "./dist/index.js" });
+    expect(manifest.engines.node).toBe(">=20.19");
+    if (name !== "floe-core") {
+      expect(manifest.peerDependencies["floe-core"]).toMatch(/^\^\d+\.\d+\.\d+$/);
+      expect(manifest.devDependencies["floe-core"]).toBe(await packageVersion("floe-core"));
+    }
+    const { stdout } = await exec("tar", ["-tzf", tarballs[name]]);
+    const listed = stdout.trim().split("\n");
+    expect(listed).toEqual(expect.arrayContaining(["package/package.json", "package/dist/index.js", "package/dist/index.d.ts"]));
+    expect(listed.filter((f) => f.startsWith("package/src/") || f.startsWith("package/test/") || /\.test\.(js|d\.ts)$/.test(f))).toEqual([]);
+  });
+});
+
+describe("installed with npm into an empty project", () => {
+  it("floe-core plus the Dagster plugin: floe plugins lists only dagster", async () => {
+    await npm(["install", tarballs["floe-core"], tarballs["floe-orchestrator-dagster"]], project);
+
+    const { stdout: version } = await exec("npx", ["--no", "--", "floe", "--version"], { cwd: project, env: userEnv });
+    expect(version).toContain(await packageVersion("floe-core"));
+    expect(await floePlugins()).toEqual([
+      {
+        name: "dagster",
+        package: "floe-orchestrator-dagster",
+        version: await packageVersion("floe-orchestrator-dagster"),
+        floeApiVersion: "1.0",
+        compatible: true,
+      },
+    ]);
+    // The peer dependency is satisfied by the project's floe-core: one copy, no nested install.
+    await expect(stat(join(project, "node_modules/floe-orchestrator-dagster/node_modules/floe-core"))).rejects.toThrow();
+    // The exports map works for a plain ESM consumer: the plugin class and the package.json subpath.
+    const { stdout: imported } = await exec(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        "const m = await import('floe-orchestrator-dagster'); const core = await import('floe-core');" +
+          "const pkg = (await import('floe-core/package.json', { with: { type: 'json' } })).default;" +
+          "console.log(typeof m.DagsterPlugin, typeof core.discoverPlugins, pkg.name)",
+      ],
+      { cwd: project, env: userEnv },
+    );
+    expect(imported.trim()).toBe("function function floe-core");
+  });
+
+  it("adding the Airflow tarball: both plugins listed", async () => {
+    await npm(["install", tarballs["floe-orchestrator-airflow"]], project);
+
+    const rows = await floePlugins();
+    expect(rows.map((r) => [r.name, r.package, r.compatible])).toEqual([
+      ["airflow", "floe-orchestrator-airflow", true],
+      ["dagster", "floe-orchestrator-dagster", true],
+    ]);
+    expect(rows.every((r) => r.error === undefined)).toBe(true);
+  });
+
+  it("a plugin built for floe API 2.0 is listed as incompatible, naming both versions", async () => {
+    await npm(["install", tarballs.future], project);
+
+    const rows = await floePlugins();
+    expect(rows.map((r) => [r.name, r.compatible])).toEqual([
+      ["airflow", true],
+      ["dagster", true],
+      ["future", false],
+    ]);
+    const future = rows.find((r) => r.name === "future")!;
+    expect(future).toMatchObject({ package: "floe-orchestrator-future", version: "3.0.0", floeApiVersion: "2.0" });
+    expect(future.error).toMatch(/^FLOE_PLUGIN_INCOMPATIBLE: /);
+    expect(future.error).toContain("2.0");
+    expect(future.error).toContain("1.0");
+    // The human listing says the same on one line per plugin, and listing imported nothing (the
+    // fixture's module throws when imported).
+    const { stdout } = await exec("npx", ["--no", "--", "floe", "plugins"], { cwd: project, env: userEnv });
+    expect(stdout.trim().split("\n")).toHaveLength(3);
+    expect(stdout).toMatch(/^future\tfloe-orchestrator-future@3\.0\.0\tAPI 2\.0\tnot usable: FLOE_PLUGIN_INCOMPATIBLE: .*2\.0.*1\.0/m);
+  });
+});
