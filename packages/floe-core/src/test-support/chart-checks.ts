@@ -24,9 +24,9 @@ export interface ExecResult {
   stderr: string;
 }
 
-export async function execTool(file: string, args: string[], cwd = REPO_ROOT): Promise<ExecResult> {
+export async function execTool(file: string, args: string[], cwd = REPO_ROOT, env: Record<string, string> = {}): Promise<ExecResult> {
   try {
-    const { stdout, stderr } = await run(file, args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, HELM_CACHE_HOME: "/tmp/floe-helm-cache", HELM_CONFIG_HOME: "/tmp/floe-helm-config", HELM_DATA_HOME: "/tmp/floe-helm-data" } });
+    const { stdout, stderr } = await run(file, args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -140,9 +140,10 @@ export async function manifestProblems(objects: K8sObject[]): Promise<string[]> 
     const spec = podSpecOf(object);
     if (!spec) continue;
     const where = `${object.kind}/${object.metadata.name}`;
-    // A Job runs to completion: probes do not apply.
     const claimedVolumes = (object.spec?.volumeClaimTemplates ?? []).map((t: K8sObject) => t.metadata.name);
-    problems.push(...podProblems(spec, where, { probes: object.kind !== "Job", claimedVolumes }));
+    // Jobs and run-once pods (task pods) run to completion: probes do not apply.
+    const runsToCompletion = object.kind === "Job" || (object.kind === "Pod" && (spec.restartPolicy ?? "Always") !== "Always");
+    problems.push(...podProblems(spec, where, { probes: !runsToCompletion, claimedVolumes }));
     if (spec.serviceAccountName && spec.serviceAccountName !== "default" && !names.has(`ServiceAccount/${spec.serviceAccountName}`)) {
       problems.push(`${where}: service account ${spec.serviceAccountName} is not rendered`);
     }
