@@ -4,6 +4,9 @@
  * the pod-security rules floe's charts promise.
  */
 import { execFile, execFileSync } from "node:child_process";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { parseAllDocuments } from "yaml";
@@ -48,6 +51,28 @@ export async function renderChart(chartDir: string, options: { valuesFiles?: str
   const result = await helm(args);
   if (result.code !== 0) throw new Error(`helm template failed: ${result.stderr}`);
   return parseManifests(result.stdout);
+}
+
+/**
+ * NOTES.txt as Helm renders it for these values. `helm template` skips NOTES and `helm install --dry-run`
+ * needs a cluster, so a copy of the chart renders it into a ConfigMap with Helm's own `tpl`.
+ */
+export async function renderNotes(chartDir: string, set: string[] = []): Promise<string> {
+  const copy = await mkdtemp(join(tmpdir(), "floe-chart-notes-"));
+  try {
+    await cp(chartDir, copy, { recursive: true });
+    // .Files cannot see templates/, so the copy keeps NOTES.txt where it can.
+    await cp(join(copy, "templates", "NOTES.txt"), join(copy, "floe-notes.txt"));
+    await writeFile(
+      join(copy, "templates", "zz-notes.yaml"),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  notes: {{ tpl (.Files.Get "floe-notes.txt") . | quote }}\n',
+    );
+    const objects = await renderChart(copy, { set });
+    const notes = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "notes");
+    return (notes?.data as { notes: string }).notes;
+  } finally {
+    await rm(copy, { recursive: true, force: true });
+  }
 }
 
 export function parseManifests(text: string): K8sObject[] {

@@ -15,6 +15,7 @@ import {
   parseManifests,
   referencedSecrets,
   renderChart,
+  renderNotes,
   type K8sObject,
 } from "../../../floe-core/src/test-support/chart-checks.js";
 
@@ -140,6 +141,16 @@ describe("charts/floe-airflow", () => {
     const image = await renderChart(CHART, { set: ["dags.source=image"] });
     expect(await manifestProblems(withPodTemplate(image))).toEqual([]);
     expect(find(image, "Deployment", "-dag-processor").spec.template.spec.volumes.some((v: any) => v.name === "dags")).toBe(false);
+  });
+
+  it("says in NOTES.txt how to reach the UI and which secrets to create", async () => {
+    const notes = await renderNotes(CHART);
+    expect(notes).toContain("kubectl port-forward --namespace floe service/release-floe-airflow-api-server 8080:8080");
+    expect(notes).toContain('release-floe-airflow-jwt  key "jwt-secret"');
+    expect(notes).toContain("The ConfigMap is empty: put `floe generate` output in it");
+    const celery = await renderNotes(CHART, ["executor=CeleryExecutor", "dags.source=image"]);
+    expect(celery).toContain('release-floe-airflow-broker  key "broker-url"');
+    expect(celery).not.toContain("The ConfigMap is empty");
   });
 
   it("renders an airflow.cfg whose every option Airflow knows", async () => {

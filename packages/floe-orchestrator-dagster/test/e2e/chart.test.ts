@@ -13,6 +13,7 @@ import {
   manifestProblems,
   referencedSecrets,
   renderChart,
+  renderNotes,
   type K8sObject,
 } from "../../../floe-core/src/test-support/chart-checks.js";
 
@@ -121,6 +122,15 @@ describe("charts/floe-dagster", () => {
       expect(result.stdout).toContain("run_coordinator: dagster._core.run_coordinator.QueuedRunCoordinator");
       expect(result.stdout).toContain("workspace: ok");
     }
+  });
+
+  it("says in NOTES.txt how to reach the UI, and warns when no database is configured", async () => {
+    const notes = await renderNotes(CHART);
+    expect(notes).toContain("kubectl port-forward --namespace floe service/release-floe-dagster-webserver 3000:80");
+    expect(notes).toContain("WARNING: database.host is empty");
+    const configured = await renderNotes(CHART, ["database.host=db.example", "webserver.service.type=LoadBalancer"]);
+    expect(configured).toContain("kubectl get service release-floe-dagster-webserver");
+    expect(configured).not.toContain("WARNING");
   });
 
   it("serves a code location module when one is given", async () => {
