@@ -44,8 +44,11 @@ export function helm(args: string[]): Promise<ExecResult> {
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; [key: string]: unknown }; [key: string]: any };
 
 /** `helm template` → the rendered objects; throws with Helm's message when rendering fails. */
-export async function renderChart(chartDir: string, options: { valuesFiles?: string[]; set?: string[]; namespace?: string } = {}): Promise<K8sObject[]> {
-  const args = ["template", "release", chartDir, "--namespace", options.namespace ?? "floe"];
+export async function renderChart(
+  chartDir: string,
+  options: { valuesFiles?: string[]; set?: string[]; namespace?: string; release?: string } = {},
+): Promise<K8sObject[]> {
+  const args = ["template", options.release ?? "release", chartDir, "--namespace", options.namespace ?? "floe"];
   for (const file of options.valuesFiles ?? []) args.push("--values", file);
   for (const item of options.set ?? []) args.push("--set", item);
   const result = await helm(args);
@@ -157,6 +160,9 @@ export async function manifestProblems(objects: K8sObject[]): Promise<string[]> 
   const problems: string[] = [];
   const names = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
   for (const object of objects) {
+    // Names become DNS labels (Services) and label values (job-name, pod-name): 63 characters at most.
+    if (object.metadata.name.length > 63) problems.push(`${object.kind}/${object.metadata.name}: name longer than 63 characters`);
+    if (object.kind === "StatefulSet" && object.metadata.name.length > 60) problems.push(`${object.kind}/${object.metadata.name}: pod names would pass 63 characters`);
     try {
       await validateKubernetesObject(object);
     } catch (error) {

@@ -165,6 +165,13 @@ describe("charts/floe-airflow", () => {
     expect(result.stdout).toContain("core.execution_api_server_url: known, value 'http://release-floe-airflow-api-server:8080/execution/'");
   });
 
+  it("keeps every name within Kubernetes' limits for the longest release name", async () => {
+    const release = "a-release-name-as-long-as-helm-allows-fifty-three-chr";
+    expect(release).toHaveLength(53);
+    const objects = await renderChart(CHART, { release, set: ["executor=CeleryExecutor", "postgresql.enabled=true"] });
+    expect(await manifestProblems(objects)).toEqual([]);
+  });
+
   const refused: Array<[string, string[], RegExp]> = [
     ["an unknown top-level key", ["bogus=1"], /additional properties 'bogus' not allowed/],
     ["an unknown key in a component", ["scheduler.bogus=1"], /at '\/scheduler': additional properties 'bogus' not allowed/],

@@ -141,6 +141,13 @@ describe("charts/floe-dagster", () => {
     expect(grpc.command).not.toContain("--python-file");
   });
 
+  it("keeps every name within Kubernetes' limits for the longest release name", async () => {
+    const release = "a-release-name-as-long-as-helm-allows-fifty-three-chr";
+    expect(release).toHaveLength(53);
+    const objects = await renderChart(CHART, { release, set: ["postgresql.enabled=true"] });
+    expect(await manifestProblems(objects)).toEqual([]);
+  });
+
   const refused: Array<[string, string[], RegExp]> = [
     ["an unknown top-level key", ["bogus=1"], /additional properties 'bogus' not allowed/],
     ["an unknown key in a component", ["webserver.bogus=1"], /at '\/webserver': additional properties 'bogus' not allowed/],
