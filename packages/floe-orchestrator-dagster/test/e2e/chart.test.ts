@@ -43,6 +43,17 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** K8sRunLauncher takes Kubernetes fields in snake_case or camelCase; the API speaks camelCase. */
+function camelKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelKeys);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), camelKeys(inner)]),
+    );
+  }
+  return value;
+}
+
 function find(objects: K8sObject[], kind: string, suffix: string): K8sObject {
   const found = objects.find((o) => o.kind === kind && o.metadata.name.endsWith(suffix));
   if (!found) throw new Error(`no ${kind} *${suffix} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
@@ -96,6 +107,18 @@ describe("charts/floe-dagster", () => {
     expect(run.container_config.security_context).toMatchObject({ run_as_non_root: true, allow_privilege_escalation: false, capabilities: { drop: ["ALL"] } });
     expect(run.container_config.resources.limits).toEqual({ cpu: "2", memory: "4Gi" });
     expect(run.container_config.env).toContainEqual({ name: "OPENLINEAGE_URL", value: "http://127.0.0.1:5000" });
+    // The pod the run launcher builds from this config is as restricted as the chart's own.
+    const runPod: K8sObject = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "dagster-run" },
+      spec: {
+        restartPolicy: "Never",
+        ...(camelKeys(run.pod_spec_config) as object),
+        containers: [{ name: "dagster", image: "user-code:1", ...(camelKeys(run.container_config) as object) }],
+      },
+    };
+    expect(await manifestProblems([runPod])).toEqual([]);
     // The run launcher's service account may manage Jobs and read pods, logs and events, nothing else.
     const role = find(objects, "Role", "-run-launcher");
     const granted = role.rules.flatMap((r: any) => r.resources.map((res: string) => `${res}:${r.verbs.join(",")}`));
