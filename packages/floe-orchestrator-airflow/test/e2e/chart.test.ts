@@ -46,6 +46,10 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+function airflowPython(): string {
+  return join(execFileSync("bash", [join(REPO_ROOT, "scripts/python-env.sh"), "airflow"], { encoding: "utf8" }).trim(), "bin/python");
+}
+
 function find(objects: K8sObject[], kind: string, suffix: string): K8sObject {
   const found = objects.find((o) => o.kind === kind && o.metadata.name.endsWith(suffix));
   if (!found) throw new Error(`no ${kind} *${suffix} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
@@ -153,8 +157,31 @@ describe("charts/floe-airflow", () => {
     expect(celery).not.toContain("The ConfigMap is empty");
   });
 
+  it("runs only commands Airflow's own CLI parser accepts (containers, init containers, probes)", async () => {
+    const objects = await renderChart(CHART);
+    const commands: string[][] = [];
+    for (const o of objects) {
+      const spec = o.spec?.template?.spec;
+      for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) {
+        for (const argv of [c.args, c.livenessProbe?.exec?.command, c.readinessProbe?.exec?.command]) {
+          if (argv?.[0] === "airflow") commands.push(argv);
+        }
+      }
+    }
+    const distinct = [...new Set(commands.map((c) => JSON.stringify(c)))];
+    expect(distinct.length).toBeGreaterThanOrEqual(8);
+    const input = join(dir, "commands.json");
+    await writeFile(input, `[${distinct.join(",")}]`);
+    const home = join(dir, "airflow-home-commands");
+    await mkdir(home, { recursive: true });
+    await writeFile(join(home, "airflow.cfg"), find(objects, "ConfigMap", "-config").data["airflow.cfg"]);
+    const result = await execTool("bash", ["-c", `exec "$0" "$1" < "$2"`, airflowPython(), join(REPO_ROOT, "packages/floe-orchestrator-airflow/test/fixtures/check_commands.py"), input], dir, { AIRFLOW_HOME: home });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim().split("\n")).toHaveLength(distinct.length);
+  });
+
   it("renders an airflow.cfg whose every option Airflow knows", async () => {
-    const python = join(execFileSync("bash", [join(REPO_ROOT, "scripts/python-env.sh"), "airflow"], { encoding: "utf8" }).trim(), "bin/python");
+    const python = airflowPython();
     const home = join(dir, "airflow-home");
     await mkdir(home, { recursive: true });
     const objects = await renderChart(CHART);

@@ -54,6 +54,10 @@ function camelKeys(value: unknown): unknown {
   return value;
 }
 
+function dagsterPython(): string {
+  return join(execFileSync("bash", [join(REPO_ROOT, "scripts/python-env.sh"), "dagster"], { encoding: "utf8" }).trim(), "bin/python");
+}
+
 function find(objects: K8sObject[], kind: string, suffix: string): K8sObject {
   const found = objects.find((o) => o.kind === kind && o.metadata.name.endsWith(suffix));
   if (!found) throw new Error(`no ${kind} *${suffix} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
@@ -133,7 +137,7 @@ describe("charts/floe-dagster", () => {
   });
 
   it("renders a dagster.yaml and workspace.yaml that Dagster's own config schemas accept", async () => {
-    const python = join(execFileSync("bash", [join(REPO_ROOT, "scripts/python-env.sh"), "dagster"], { encoding: "utf8" }).trim(), "bin/python");
+    const python = dagsterPython();
     for (const [name, files] of [["defaults", []], ["artifacts", [valuesFiles.artifacts!]]] as const) {
       const objects = await renderChart(CHART, { valuesFiles: [...files] });
       const home = join(dir, `home-${name}`);
@@ -154,6 +158,30 @@ describe("charts/floe-dagster", () => {
     const configured = await renderNotes(CHART, ["database.host=db.example", "webserver.service.type=LoadBalancer"]);
     expect(configured).toContain("kubectl get service release-floe-dagster-webserver");
     expect(configured).not.toContain("WARNING");
+  });
+
+  it("runs only commands Dagster's own CLIs accept (containers and probes)", async () => {
+    const objects = await renderChart(CHART);
+    const commands: string[][] = [];
+    for (const o of objects) {
+      for (const c of o.spec?.template?.spec?.containers ?? []) {
+        for (const argv of [c.command, c.livenessProbe?.exec?.command, c.readinessProbe?.exec?.command]) {
+          if (argv?.[0]?.startsWith("dagster")) commands.push(argv);
+        }
+      }
+    }
+    const distinct = [...new Set(commands.map((c) => JSON.stringify(c)))];
+    expect(distinct.length).toBe(5);
+    // The files the pods mount, where the check can find them.
+    const root = join(dir, "pod-root");
+    await mkdir(join(root, "opt/dagster/workspace"), { recursive: true });
+    await writeFile(join(root, "opt/dagster/workspace/workspace.yaml"), find(objects, "ConfigMap", "-instance").data["workspace.yaml"]);
+    const input = join(dir, "commands.json");
+    await writeFile(input, `[${distinct.join(",")}]`);
+    const script = join(REPO_ROOT, "packages/floe-orchestrator-dagster/test/fixtures/check_commands.py");
+    const result = await execTool("bash", ["-c", `exec "$0" "$1" "$2" < "$3"`, dagsterPython(), script, root, input], dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim().split("\n")).toHaveLength(distinct.length);
   });
 
   it("serves a code location module when one is given", async () => {
