@@ -1,0 +1,221 @@
+// charts/floe-airflow with the real Helm: lint, render with defaults and with `floe helm-values` output,
+// validate every object (and the KubernetesExecutor's pod template) against Kubernetes' schemas, check
+// pod security, refuse bad values, and check the rendered airflow.cfg with Airflow itself.
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import {
+  REPO_ROOT,
+  execTool,
+  helm,
+  manifestProblems,
+  parseManifests,
+  referencedSecrets,
+  renderChart,
+  renderNotes,
+  type K8sObject,
+} from "../../../floe-core/src/test-support/chart-checks.js";
+
+const CHART = join(REPO_ROOT, "charts/floe-airflow");
+const FLOE = join(REPO_ROOT, "packages/floe-core/bin/floe.js");
+const ARTIFACTS = join(REPO_ROOT, "packages/floe-core/test/fixtures/artifacts/v0.10.0.json");
+const COMPONENTS = { apiServer: "-api-server", scheduler: "-scheduler", dagProcessor: "-dag-processor", triggerer: "-triggerer" } as const;
+let dir: string;
+const valuesFiles: Record<string, string> = {};
+
+async function helmValues(args: string[]): Promise<string> {
+  const result = await execTool(process.execPath, [FLOE, "helm-values", "--orchestrator", "airflow", ...args]);
+  if (result.code !== 0) throw new Error(`floe helm-values failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "floe-airflow-chart-"));
+  for (const size of ["small", "medium", "large"]) {
+    valuesFiles[size] = join(dir, `${size}.yaml`);
+    await writeFile(valuesFiles[size]!, await helmValues(["--size", size]));
+  }
+  valuesFiles.artifacts = join(dir, "artifacts.yaml");
+  await writeFile(valuesFiles.artifacts, await helmValues(["--size", "large", "--artifacts", ARTIFACTS]));
+});
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+function airflowPython(): string {
+  return join(execFileSync("bash", [join(REPO_ROOT, "scripts/python-env.sh"), "airflow"], { encoding: "utf8" }).trim(), "bin/python");
+}
+
+function find(objects: K8sObject[], kind: string, suffix: string): K8sObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name.endsWith(suffix));
+  if (!found) throw new Error(`no ${kind} *${suffix} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
+  return found;
+}
+
+/** The rendered objects plus the KubernetesExecutor's pod template, which reaches the cluster per task. */
+function withPodTemplate(objects: K8sObject[]): K8sObject[] {
+  const template = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.endsWith("-pod-template"));
+  return template ? [...objects, parse(template.data["pod_template.yaml"]) as K8sObject] : objects;
+}
+
+describe("charts/floe-airflow", () => {
+  it("passes helm lint --strict, with defaults and with other executors and sizes", async () => {
+    for (const extra of [[], ["--values", valuesFiles.large!], ["--set", "executor=CeleryExecutor,postgresql.enabled=true"]]) {
+      const result = await helm(["lint", "--strict", CHART, ...extra]);
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+    }
+  });
+
+  it("renders valid, PSS-restricted objects with the default values (KubernetesExecutor)", async () => {
+    const objects = await renderChart(CHART);
+    expect(await manifestProblems(withPodTemplate(objects))).toEqual([]);
+    const workloads = objects.filter((o) => ["Deployment", "StatefulSet", "Job"].includes(o.kind)).map((o) => o.metadata.name).sort();
+    expect(workloads).toEqual([
+      "release-floe-airflow-api-server",
+      "release-floe-airflow-dag-processor",
+      "release-floe-airflow-migrate-1",
+      "release-floe-airflow-scheduler",
+      "release-floe-airflow-triggerer",
+    ]);
+    expect(objects.some((o) => o.kind === "Secret")).toBe(false);
+    expect([...referencedSecrets(objects)].sort()).toEqual(["release-floe-airflow-jwt", "release-floe-airflow-metadata"]);
+    const migrate = find(objects, "Job", "-migrate-1");
+    expect(migrate.spec.template.spec.containers[0].args).toEqual(["airflow", "db", "migrate"]);
+    for (const suffix of Object.values(COMPONENTS)) {
+      const spec = find(objects, "Deployment", suffix).spec.template.spec;
+      expect(spec.initContainers[0].args.slice(0, 3)).toEqual(["airflow", "db", "check-migrations"]);
+    }
+    // The KubernetesExecutor's role: pods and their logs, nothing cluster-wide.
+    const role = find(objects, "Role", "-pod-launcher");
+    expect(role.rules.map((r: any) => r.resources.join(","))).toEqual(["pods", "pods/log", "events"]);
+    const podTemplate = parse(find(objects, "ConfigMap", "-pod-template").data["pod_template.yaml"]) as K8sObject;
+    expect(podTemplate.spec.containers[0].name).toBe("base");
+  });
+
+  for (const size of ["small", "medium", "large", "artifacts"]) {
+    it(`renders valid objects with \`floe helm-values\` output (${size})`, async () => {
+      const objects = await renderChart(CHART, { valuesFiles: [valuesFiles[size]!] });
+      expect(await manifestProblems(withPodTemplate(objects))).toEqual([]);
+      const values = parse(await readFile(valuesFiles[size]!, "utf8")) as Record<string, any>;
+      for (const [component, suffix] of Object.entries(COMPONENTS)) {
+        expect(find(objects, "Deployment", suffix).spec.template.spec.containers[0].resources).toEqual(values[component].resources);
+      }
+      const podTemplate = parse(find(objects, "ConfigMap", "-pod-template").data["pod_template.yaml"]) as K8sObject;
+      expect(podTemplate.spec.containers[0].resources).toEqual(values.workers.resources);
+      if (size === "artifacts") {
+        expect(podTemplate.metadata.labels["floe.dev/product"]).toBe("shop-analytics");
+        expect(podTemplate.spec.containers[0].env).toContainEqual({ name: "OPENLINEAGE_URL", value: "http://127.0.0.1:5000" });
+      }
+    });
+  }
+
+  it("runs Celery workers with the broker URL from a secret, and the trial PostgreSQL", async () => {
+    const objects = await renderChart(CHART, {
+      valuesFiles: [valuesFiles.medium!],
+      set: ["executor=CeleryExecutor", "postgresql.enabled=true", "celery.brokerUrl.existingSecret=my-broker"],
+    });
+    expect(await manifestProblems(objects)).toEqual([]);
+    const worker = find(objects, "Deployment", "-worker").spec.template.spec.containers[0];
+    expect(worker.args).toEqual(["airflow", "celery", "worker"]);
+    expect(worker.env).toContainEqual({ name: "AIRFLOW__CELERY__BROKER_URL", valueFrom: { secretKeyRef: { name: "my-broker", key: "broker-url" } } });
+    expect(objects.some((o) => o.metadata.name.endsWith("-pod-template") || o.kind === "Role")).toBe(false);
+    const config = find(objects, "ConfigMap", "-config").data["airflow.cfg"] as string;
+    expect(config).toContain("executor = CeleryExecutor");
+    find(objects, "StatefulSet", "-postgresql");
+  });
+
+  it("mounts `floe generate` output given as a ConfigMap, or DAGs baked into the image", async () => {
+    const dagFile = join(dir, "shop_analytics.py");
+    await writeFile(dagFile, 'from airflow.sdk import dag\n\n@dag(dag_id="shop_analytics")\ndef shop():\n    """quotes \' " and {{ braces }}"""\n\nshop()\n');
+    const result = await helm(["template", "release", CHART, "--set-file", `dags.configMap.files.shop_analytics\\.py=${dagFile}`]);
+    expect(result.code, result.stderr).toBe(0);
+    const objects = parseManifests(result.stdout);
+    expect(await manifestProblems(objects)).toEqual([]);
+    expect(find(objects, "ConfigMap", "-dags").data["shop_analytics.py"]).toBe(await readFile(dagFile, "utf8"));
+
+    const existing = await renderChart(CHART, { set: ["dags.configMap.name=product-dags"] });
+    expect(existing.some((o) => o.metadata.name.endsWith("-dags"))).toBe(false);
+    const volumes = find(existing, "Deployment", "-dag-processor").spec.template.spec.volumes;
+    expect(volumes).toContainEqual({ name: "dags", configMap: { name: "product-dags" } });
+
+    const image = await renderChart(CHART, { set: ["dags.source=image"] });
+    expect(await manifestProblems(withPodTemplate(image))).toEqual([]);
+    expect(find(image, "Deployment", "-dag-processor").spec.template.spec.volumes.some((v: any) => v.name === "dags")).toBe(false);
+  });
+
+  it("says in NOTES.txt how to reach the UI and which secrets to create", async () => {
+    const notes = await renderNotes(CHART);
+    expect(notes).toContain("kubectl port-forward --namespace floe service/release-floe-airflow-api-server 8080:8080");
+    expect(notes).toContain('release-floe-airflow-jwt  key "jwt-secret"');
+    expect(notes).toContain("The ConfigMap is empty: put `floe generate` output in it");
+    const celery = await renderNotes(CHART, ["executor=CeleryExecutor", "dags.source=image"]);
+    expect(celery).toContain('release-floe-airflow-broker  key "broker-url"');
+    expect(celery).not.toContain("The ConfigMap is empty");
+  });
+
+  it("runs only commands Airflow's own CLI parser accepts (containers, init containers, probes)", async () => {
+    const objects = await renderChart(CHART);
+    const commands: string[][] = [];
+    for (const o of objects) {
+      const spec = o.spec?.template?.spec;
+      for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) {
+        for (const argv of [c.args, c.livenessProbe?.exec?.command, c.readinessProbe?.exec?.command]) {
+          if (argv?.[0] === "airflow") commands.push(argv);
+        }
+      }
+    }
+    const distinct = [...new Set(commands.map((c) => JSON.stringify(c)))];
+    expect(distinct.length).toBeGreaterThanOrEqual(8);
+    const input = join(dir, "commands.json");
+    await writeFile(input, `[${distinct.join(",")}]`);
+    const home = join(dir, "airflow-home-commands");
+    await mkdir(home, { recursive: true });
+    await writeFile(join(home, "airflow.cfg"), find(objects, "ConfigMap", "-config").data["airflow.cfg"]);
+    const result = await execTool("bash", ["-c", `exec "$0" "$1" < "$2"`, airflowPython(), join(REPO_ROOT, "packages/floe-orchestrator-airflow/test/fixtures/check_commands.py"), input], dir, { AIRFLOW_HOME: home });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim().split("\n")).toHaveLength(distinct.length);
+  });
+
+  it("renders an airflow.cfg whose every option Airflow knows", async () => {
+    const python = airflowPython();
+    const home = join(dir, "airflow-home");
+    await mkdir(home, { recursive: true });
+    const objects = await renderChart(CHART);
+    await writeFile(join(home, "airflow.cfg"), find(objects, "ConfigMap", "-config").data["airflow.cfg"]);
+    const result = await execTool(python, [join(REPO_ROOT, "packages/floe-orchestrator-airflow/test/fixtures/check_config.py")], dir, { AIRFLOW_HOME: home });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("core.executor: known, value 'KubernetesExecutor'");
+    expect(result.stdout).toContain("core.execution_api_server_url: known, value 'http://release-floe-airflow-api-server:8080/execution/'");
+  });
+
+  it("keeps every name within Kubernetes' limits for the longest release name", async () => {
+    const release = "a-release-name-as-long-as-helm-allows-fifty-three-chr";
+    expect(release).toHaveLength(53);
+    const objects = await renderChart(CHART, { release, set: ["executor=CeleryExecutor", "postgresql.enabled=true"] });
+    expect(await manifestProblems(objects)).toEqual([]);
+  });
+
+  const refused: Array<[string, string[], RegExp]> = [
+    ["an unknown top-level key", ["bogus=1"], /additional properties 'bogus' not allowed/],
+    ["an unknown key in a component", ["scheduler.bogus=1"], /at '\/scheduler': additional properties 'bogus' not allowed/],
+    ["an unknown key three levels down", ["celery.brokerUrl.url=redis://x"], /at '\/celery\/brokerUrl': additional properties 'url' not allowed/],
+    ["an executor the chart does not run", ["executor=LocalExecutor"], /at '\/executor'/],
+    ["a string where a count goes", ["workers.replicas=many"], /at '\/workers\/replicas': got string, want integer/],
+    ["a DAG file that is not text", ["dags.configMap.files.x\\.py=1"], /at '\/dags\/configMap\/files\/x.py': got number, want string/],
+    ["a plain-text secret next to the reference", ["jwtSecret.value=hunter2"], /at '\/jwtSecret': additional properties 'value' not allowed/],
+  ];
+  for (const [what, set, message] of refused) {
+    it(`refuses ${what}`, async () => {
+      const args = ["template", "release", CHART];
+      for (const s of set) args.push("--set", s);
+      const result = await helm(args);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain("values don't meet the specifications of the schema");
+      expect(result.stderr).toMatch(message);
+    });
+  }
+});
