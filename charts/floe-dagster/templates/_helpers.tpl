@@ -42,7 +42,7 @@ app.kubernetes.io/part-of: floe
 
 {{/* image: call with (dict "image" .Values.x.image "root" $) */}}
 {{- define "floe-dagster.image" -}}
-{{- printf "%s:%s" .image.repository (default .root.Chart.AppVersion .image.tag) -}}
+{{- printf "%s:%s" .image.repository (required "image tag is empty: set the image tag in values" .image.tag) -}}
 {{- end -}}
 
 {{- define "floe-dagster.databaseHost" -}}
