@@ -17,3 +17,8 @@ export * from "./schedule/validate-schedule.js";
 export * from "./plugin-registry.js";
 export * from "./output/write-output.js";
 export * from "./lineage/emit-lineage.js";
+export * from "./lineage/run-event.js";
+export * from "./lineage/uuid-v7.js";
+export * from "./lineage/dataset-naming.js";
+export * from "./lineage/http-transport.js";
+export * from "./lineage/spool.js";
