@@ -18,3 +18,8 @@ export * from "./plugin-registry.js";
 export * from "./output/write-output.js";
 export * from "./lineage/emit-lineage.js";
 export * from "./chart-context.js";
+export * from "./lineage/run-event.js";
+export * from "./lineage/uuid-v7.js";
+export * from "./lineage/dataset-naming.js";
+export * from "./lineage/http-transport.js";
+export * from "./lineage/spool.js";
