@@ -17,3 +17,6 @@ export * from "./schedule/validate-schedule.js";
 export * from "./plugin-registry.js";
 export * from "./output/write-output.js";
 export * from "./lineage/emit-lineage.js";
+export * from "./schedule/cron-expression.js";
+export * from "./schedule/time-zone.js";
+export * from "./schedule/preview.js";
