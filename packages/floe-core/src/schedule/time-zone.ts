@@ -16,9 +16,20 @@ const ABBREVIATIONS: Readonly<Record<string, string>> = {
   NZST: "Pacific/Auckland", NZDT: "Pacific/Auckland", NPT: "Asia/Kathmandu", Z: "UTC", ZULU: "UTC",
 };
 
+/** ICU lists some zones under their old names; IANA (and Python's tzdata) prefer the new ones. */
+const MODERN_NAMES: Readonly<Record<string, string>> = {
+  "Africa/Asmera": "Africa/Asmara", "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+  "America/Godthab": "America/Nuuk", "America/Indianapolis": "America/Indiana/Indianapolis",
+  "America/Louisville": "America/Kentucky/Louisville", "Asia/Calcutta": "Asia/Kolkata",
+  "Asia/Katmandu": "Asia/Kathmandu", "Asia/Rangoon": "Asia/Yangon", "Asia/Saigon": "Asia/Ho_Chi_Minh",
+  "Atlantic/Faeroe": "Atlantic/Faroe", "Europe/Kiev": "Europe/Kyiv", "Pacific/Enderbury": "Pacific/Kanton",
+  "Pacific/Ponape": "Pacific/Pohnpei", "Pacific/Truk": "Pacific/Chuuk",
+};
+
 let zoneList: string[] | undefined;
 function knownZones(): string[] {
-  zoneList ??= (Intl as unknown as { supportedValuesOf(key: string): string[] }).supportedValuesOf("timeZone");
+  const icu = (Intl as unknown as { supportedValuesOf(key: string): string[] }).supportedValuesOf("timeZone");
+  zoneList ??= [...icu.map((z) => MODERN_NAMES[z] ?? z), "UTC"];
   return zoneList;
 }
 

@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import { FloeError } from "../../errors.js";
 import { MAX_PREVIEW_COUNT, parseOrchestrator, previewSchedule } from "../../schedule/preview.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
@@ -10,14 +11,14 @@ function parseFrom(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   // An instant needs an offset: a bare local time would be read in this machine's zone.
   const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-  const date = new Date(value);
-  if (!iso.test(value) || Number.isNaN(date.getTime())) {
+  const parsed = DateTime.fromISO(value, { setZone: true });
+  if (!iso.test(value) || !parsed.isValid) {
     throw new FloeError("FLOE_USAGE", `"${value}" is not an ISO-8601 instant with an offset`, {
       path: "--from",
       hint: "e.g. --from 2025-03-08T12:00:00Z or --from 2025-03-08T07:00:00-05:00",
     });
   }
-  return date;
+  return parsed.toJSDate();
 }
 
 function parseCount(value: string | undefined): number | undefined {
