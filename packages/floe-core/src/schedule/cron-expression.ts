@@ -160,14 +160,15 @@ export function parseCron(cron: string, orchestrator?: Orchestrator): CronExpres
   }
   const [minute, hour, dayOfMonth, month, dayOfWeek] = fields.map((f, i) => parseField(f, i)) as [CronField, CronField, CronField, CronField, CronField];
   const expression: CronExpression = { source: trimmed, expanded: fields.join(" "), minute, hour, dayOfMonth, month, dayOfWeek };
-  if (dayOfWeek.isWildcard || !dayOfMonth.isWildcard) {
-    // Only day-of-month decides: refuse dates that never exist (Dagster refuses 30/31 February outright).
+  if (month.values.length === 1 && month.values[0] === 2 && dayOfMonth.values.length === 1 && dayOfMonth.values[0]! >= 30 && orchestrator !== "airflow") {
+    // dagster/_utils/schedules.py is_valid_cron_string refuses 30/31 February whatever the weekday field says.
+    throw cronError(`day-of-month field "${fields[2]}" never occurs in month field "${fields[3]}"`, "Dagster refuses schedules on 30 or 31 February; pick a day that exists");
+  }
+  if (dayOfWeek.isWildcard) {
+    // Only day-of-month decides: a date that never exists would never fire.
     const longest = Math.max(...month.values.map((m) => (m === 2 ? 29 : [4, 6, 9, 11].includes(m) ? 30 : 31)));
     if (!dayOfMonth.values.some((d) => d <= longest)) {
-      throw cronError(
-        `day-of-month field "${fields[2]}" never occurs in month field "${fields[3]}"`,
-        orchestrator === "dagster" ? "Dagster refuses schedules that never fire; pick a day that exists" : "the schedule would never fire; pick a day that exists",
-      );
+      throw cronError(`day-of-month field "${fields[2]}" never occurs in month field "${fields[3]}"`, "the schedule would never fire; pick a day that exists");
     }
   }
   // cron-parser is the second opinion: anything it cannot read is not standard cron.

@@ -67,7 +67,7 @@ export function suggestTimeZone(name: string): string | undefined {
     const d = distance(key, normalize(zone));
     if (!best || d < best.d) best = { zone, d };
   }
-  return best && best.d <= Math.max(2, Math.floor(key.length / 5)) ? best.zone : undefined;
+  return best && best.d <= Math.max(2, Math.floor(key.length / 4)) ? best.zone : undefined;
 }
 
 /**
