@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { previewSchedule, type Orchestrator } from "../../src/index.js";
+import { parseCron, previewSchedule, type Orchestrator } from "../../src/index.js";
 
 const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 const oracleDir = fileURLToPath(new URL("./oracle/", import.meta.url));
@@ -73,6 +73,37 @@ const SPECIAL: Array<Omit<Case, "id"> & { why: string }> = [
   { why: "Paraguay last fall-back at midnight", cron: "30 23 * * *", timezone: "America/Asuncion", from: "2024-03-22T00:00:00Z", count: 3 },
 ];
 for (const s of SPECIAL) CASES.push({ id: s.why, cron: s.cron, timezone: s.timezone, from: s.from, count: s.count });
+
+/** Seeded random cases around transition nights: the same table every run, wider than hand-picked ones. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+// FLOE_SCHEDULE_ORACLE_SEED explores other tables; the default keeps runs repeatable.
+const random = seededRandom(Number(process.env.FLOE_SCHEDULE_ORACLE_SEED ?? 20251126));
+const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const PIECES = {
+  minute: ["0", "30", "45", "*/15", "5,35", "0-10/5", "15"],
+  hour: ["*", "1", "2", "3", "0-4", "*/3", "1,2,3", "23", "0"],
+  dom: ["*", "*", "*", "1", "15", "28-31", "29", "*/10"],
+  month: ["*", "*", "*", "3", "10,11", "*/2", "FEB-APR"],
+  dow: ["*", "*", "*", "0", "SUN", "1-5", "6,0"],
+};
+for (let i = 0; i < 80; i++) {
+  const base = pick(NIGHTS);
+  const cron = [pick(PIECES.minute), pick(PIECES.hour), pick(PIECES.dom), pick(PIECES.month), pick(PIECES.dow)].join(" ");
+  try {
+    parseCron(cron, "dagster");
+  } catch {
+    continue;
+  }
+  const shiftHours = Math.floor(random() * 96) - 72;
+  const from = new Date(Date.parse(base.from) + shiftHours * 3_600_000 + Math.floor(random() * 60) * 60_000).toISOString();
+  CASES.push({ id: `random ${i}: ${cron} in ${base.timezone} from ${from}`, cron, timezone: base.timezone, from, count: 8 });
+}
 
 type Answers = Map<string, { times?: string[]; error?: string }>;
 
