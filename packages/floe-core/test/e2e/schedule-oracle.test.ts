@@ -105,6 +105,18 @@ for (let i = 0; i < 80; i++) {
   CASES.push({ id: `random ${i}: ${cron} in ${base.timezone} from ${from}`, cron, timezone: base.timezone, from, count: 8 });
 }
 
+/** Crons an orchestrator itself refuses (or never fires): floe must refuse them for that orchestrator too. */
+const REFUSALS: Array<{ cron: string; refusedBy: Orchestrator[] }> = [
+  { cron: "0 0 30 2 *", refusedBy: ["dagster", "airflow"] },
+  { cron: "0 0 31 2 1", refusedBy: ["dagster"] },
+  { cron: "0 0 0 * * *", refusedBy: ["dagster"] },
+  { cron: "0 0 31 4 *", refusedBy: ["airflow"] },
+  { cron: "61 * * * *", refusedBy: ["dagster", "airflow"] },
+  { cron: "0 0 * * 8", refusedBy: ["dagster", "airflow"] },
+  { cron: "0 0 * * FOO", refusedBy: ["dagster", "airflow"] },
+];
+const REFUSAL_CASES: Case[] = REFUSALS.map((r) => ({ id: `refusal: ${r.cron}`, cron: r.cron, timezone: "UTC", from: "2025-01-01T00:00:00Z", count: 2 }));
+
 type Answers = Map<string, { times?: string[]; error?: string }>;
 
 function pythonOf(tool: "dagster" | "airflow"): string {
@@ -114,7 +126,7 @@ function pythonOf(tool: "dagster" | "airflow"): string {
 
 function askOracle(tool: "dagster" | "airflow", env: NodeJS.ProcessEnv): Answers {
   const result = spawnSync(pythonOf(tool), [join(oracleDir, `${tool}_ticks.py`)], {
-    input: JSON.stringify(CASES),
+    input: JSON.stringify([...CASES, ...REFUSAL_CASES]),
     encoding: "utf8",
     env,
     maxBuffer: 64 * 1024 * 1024,
@@ -164,6 +176,15 @@ describe("schedule preview agrees with the real orchestrators", () => {
       expect(mismatches.join("\n")).toBe("");
     });
   }
+
+  it("refuses what the orchestrator itself refuses", () => {
+    for (const r of REFUSALS) {
+      for (const orchestrator of r.refusedBy) {
+        expect(oracle[orchestrator]!.get(`refusal: ${r.cron}`), `${orchestrator} on ${r.cron}`).toHaveProperty("error");
+        expect(() => parseCron(r.cron, orchestrator), `floe for ${orchestrator} on ${r.cron}`).toThrow(expect.objectContaining({ path: "cron" }));
+      }
+    }
+  });
 
   it("shows where Dagster and Airflow really differ", () => {
     const rows: string[] = [];
