@@ -15,7 +15,8 @@ def same(a, b):
     if isinstance(b, bool) or isinstance(a, bool):
         return type(a) is type(b) and a == b
     if isinstance(b, (int, float)):
-        return isinstance(a, (int, float)) and a == b
+        # JSON turns a large double into an exact int; JavaScript meant the double.
+        return isinstance(a, (int, float)) and not isinstance(a, bool) and float(a) == float(b)
     if isinstance(b, list):
         return isinstance(a, list) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
     if isinstance(b, dict):
