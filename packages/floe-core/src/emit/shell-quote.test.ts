@@ -18,7 +18,7 @@ describe("shellQuote", () => {
   });
 
   it("round-trips arbitrary strings (property)", () => {
-    const word = fc.string({ unit: "binary", maxLength: 40 }).filter((s) => !s.includes("\u0000") && s.isWellFormed());
+    const word = fc.string({ unit: "binary", maxLength: 40 }).filter((s) => !s.includes("\u0000") && !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, "")));
     const batches = fc.sample(fc.array(word, { minLength: 1, maxLength: 50 }), 20);
     for (const batch of batches) expect(throughShell(batch)).toEqual(batch);
   });
