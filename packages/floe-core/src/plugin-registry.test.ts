@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isFloeError } from "./errors.js";
-import { MAX_PACKAGE_JSON_BYTES, discoverPlugins, findProjectDir, parseEntry } from "./plugin-registry.js";
+import { MAX_PACKAGE_JSON_BYTES, discoverPlugins, findProjectDir, loadPlugin, parseEntry } from "./plugin-registry.js";
 
 let dir: string;
 beforeEach(() => {
@@ -123,5 +123,37 @@ describe("discoverPlugins on broken installs", () => {
     project([]);
     mkdirSync(join(dir, "a", "b"), { recursive: true });
     expect(await findProjectDir(join(dir, "a", "b"))).toBe(dir);
+  });
+});
+
+describe("loadPlugin checks what it imported", () => {
+  const members = ["createDefinitions", "createAssetsFromTransforms", "getHelmValues", "validateConnection", "getResourceRequirements", "emitLineageEvent", "scheduleJob"]
+    .map((m) => `  ${m}() {}`)
+    .join("\n");
+  const pluginClass = (api: string, ctor = "") =>
+    `export class P {\n  static floeApiVersion = "${api}";\n  constructor(o) { ${ctor} this.name = "x"; this.version = "1.0.0"; this.floeApiVersion = "${api}"; this.o = o; }\n${members}\n}\n`;
+
+  async function codeOf(name: string): Promise<string> {
+    try {
+      await loadPlugin(name, { cwd: dir, options: { a: 1 } });
+      return "loaded";
+    } catch (error) {
+      expect(isFloeError(error)).toBe(true);
+      return (error as { code: string }).code;
+    }
+  }
+
+  it("refuses a class whose floeApiVersion differs from a compatible package.json, a non-class export and a throwing constructor", async () => {
+    project(["ok", "liar", "notclass", "ctorthrows"]);
+    pkg("ok", plugin("ok", "./index.js#P"), { "index.js": pluginClass("1.0") });
+    pkg("liar", plugin("liar", "./index.js#P"), { "index.js": pluginClass("2.0") });
+    pkg("notclass", plugin("notclass", "./index.js#P"), { "index.js": "export const P = 42;\n" });
+    pkg("ctorthrows", plugin("ctorthrows", "./index.js#P"), { "index.js": pluginClass("1.0", 'throw new Error("bad options");') });
+    writeFileSync(join(dir, "node_modules", "ok", "package.json"), JSON.stringify({ ...plugin("ok", "./index.js#P"), type: "module" }));
+    for (const n of ["liar", "notclass", "ctorthrows"]) writeFileSync(join(dir, "node_modules", n, "package.json"), JSON.stringify({ ...plugin(n, "./index.js#P"), type: "module" }));
+    expect(await codeOf("ok")).toBe("loaded");
+    expect(await codeOf("liar")).toBe("FLOE_PLUGIN_INCOMPATIBLE");
+    expect(await codeOf("notclass")).toBe("FLOE_PLUGIN_INVALID");
+    expect(await codeOf("ctorthrows")).toBe("FLOE_PLUGIN_LOAD_FAILED");
   });
 });
