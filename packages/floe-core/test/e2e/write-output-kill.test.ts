@@ -4,7 +4,7 @@
  * when the kill came after the swap. While the child runs, this process keeps reading `<dir>` to
  * show that it never disappears.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -116,5 +116,29 @@ describe("writeOutputDirectory under SIGKILL", () => {
     const left = readdirSync(join(root, ".out.floe"));
     expect(left.filter((e) => e.endsWith(".staging") || e.endsWith(".link"))).toEqual([]);
     expect(left.length).toBeLessThanOrEqual(2);
+  });
+
+  it("never shows a reader a missing <dir> while a writer swaps versions many times", async () => {
+    // This process reads <dir> in a tight synchronous loop (no event-loop gaps) while the child swaps
+    // 300 small versions: a rename-away-then-rename-in swap leaves <dir> missing for a moment and is caught here.
+    const done = `${out}.done`;
+    rmSync(done, { force: true });
+    const proc: ChildProcess = spawn(process.execPath, [child, distModule, out, "loop", "5", "64", "300"], { stdio: "ignore" });
+    const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
+    let reads = 0;
+    let missing = 0;
+    const deadline = Date.now() + 120_000;
+    while (!existsSync(done) && Date.now() < deadline) {
+      reads++;
+      try {
+        readFileSync(join(out, "MANIFEST"));
+      } catch {
+        missing++;
+      }
+    }
+    expect(await exited).toBe(0);
+    console.log(`swap test: 300 swaps, ${reads} reads of <dir>, ${missing} missing`);
+    expect(reads).toBeGreaterThan(1000);
+    expect(missing).toBe(0);
   });
 });
