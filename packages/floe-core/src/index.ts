@@ -26,3 +26,4 @@ export * from "./lineage/spool.js";
 export * from "./schedule/cron-expression.js";
 export * from "./schedule/time-zone.js";
 export * from "./schedule/preview.js";
+export * from "./artifacts/json-schema.js";
