@@ -41,6 +41,7 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
     ...(manifestMode ? [] : ["MaterializeResult"]),
     ...(model.schedules.length ? ["ScheduleDefinition"] : []),
     "define_asset_job",
+    ...(model.executor === "in_process" ? ["in_process_executor"] : []),
     ...(manifestMode ? [] : ["multi_asset"]),
   ];
   const dbtImports = manifestMode ? ["DagsterDbtTranslator", "DbtCliResource", "DbtProject", "dbt_assets"] : ["DbtCliResource"];
@@ -85,6 +86,7 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
       `    jobs=[${model.jobs.map(jobVariable).join(", ")}],`,
       ...(model.schedules.length ? [`    schedules=[${model.schedules.map(scheduleVariable).join(", ")}],`] : []),
       `    resources={"dbt": ${resource}},`,
+      ...(model.executor === "in_process" ? ["    # DuckDB takes one writer process at a time: run the steps one after another.", "    executor=in_process_executor,"] : []),
       ")",
     ].join("\n"),
   );
