@@ -17,3 +17,4 @@ export * from "./schedule/validate-schedule.js";
 export * from "./plugin-registry.js";
 export * from "./output/write-output.js";
 export * from "./lineage/emit-lineage.js";
+export * from "./http/describe-probe-failure.js";

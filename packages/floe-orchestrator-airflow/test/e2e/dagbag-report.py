@@ -1,0 +1,39 @@
+"""Loads a folder of DAG files in one DagBag and writes what Airflow sees as JSON (usage: FOLDER OUT.json)."""
+import json
+import sys
+
+import attrs
+
+from airflow.dag_processing.dagbag import DagBag
+
+
+def main(folder, out):
+    bag = DagBag(dag_folder=folder)
+    report = {"import_errors": {k: str(v) for k, v in bag.import_errors.items()}, "dags": {}}
+    for dag_id, dag in sorted(bag.dags.items()):
+        report["dags"][dag_id] = {
+            "timetable": type(dag.timetable).__name__,
+            "timetable_fields": {k: str(v) for k, v in attrs.asdict(dag.timetable, recurse=False).items()}
+            if attrs.has(type(dag.timetable))
+            else {},
+            "catchup": dag.catchup,
+            "tags": sorted(dag.tags),
+            "doc_md": dag.doc_md,
+            "tasks": {
+                t.task_id: {
+                    "upstream": sorted(t.upstream_task_ids),
+                    "model": t.env.get("FLOE_DBT_MODEL"),
+                    "retries": t.retries,
+                    "owner": t.owner,
+                    "template_fields": list(t.template_fields),
+                    "execution_timeout": t.execution_timeout.total_seconds() if t.execution_timeout else None,
+                }
+                for t in dag.tasks
+            },
+        }
+    with open(out, "w") as fh:
+        json.dump(report, fh)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
