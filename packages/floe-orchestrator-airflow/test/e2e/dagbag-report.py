@@ -1,5 +1,7 @@
 """Loads a folder of DAG files in one DagBag and writes what Airflow sees as JSON (usage: FOLDER OUT.json)."""
+import ast
 import json
+import pathlib
 import sys
 
 import attrs
@@ -9,7 +11,12 @@ from airflow.dag_processing.dagbag import DagBag
 
 def main(folder, out):
     bag = DagBag(dag_folder=folder)
-    report = {"import_errors": {k: str(v) for k, v in bag.import_errors.items()}, "dags": {}}
+    report = {"import_errors": {k: str(v) for k, v in bag.import_errors.items()}, "dags": {}, "ast_errors": {}}
+    for path in sorted(pathlib.Path(folder).glob("*.py")):
+        try:
+            ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        except SyntaxError as error:
+            report["ast_errors"][path.name] = str(error)
     for dag_id, dag in sorted(bag.dags.items()):
         report["dags"][dag_id] = {
             "timetable": type(dag.timetable).__name__,
