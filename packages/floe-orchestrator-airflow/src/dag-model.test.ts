@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { isFloeError } from "floe-core";
+import { isFloeError, type CompiledArtifactsInput } from "floe-core";
 import { AirflowPlugin } from "./airflow-plugin.js";
 
 const artifacts = () =>
   JSON.parse(readFileSync(fileURLToPath(new URL("../test/fixtures/artifacts.json", import.meta.url)), "utf8")) as {
     orchestration: { jobs: unknown[]; schedules: Array<Record<string, unknown>> };
-  } & Record<string, unknown>;
+  } & CompiledArtifactsInput;
 
 function expectFloeError(fn: () => unknown, code: string, path: string): void {
   try {

@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import type { CompiledArtifactsInput } from "floe-core";
 import { AirflowPlugin } from "./airflow-plugin.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../test/fixtures/${name}`, import.meta.url));
-const artifacts = () => JSON.parse(readFileSync(fixture("artifacts.json"), "utf8")) as Record<string, unknown>;
+const artifacts = () => JSON.parse(readFileSync(fixture("artifacts.json"), "utf8")) as CompiledArtifactsInput;
 
 describe("renderAirflowFiles", () => {
   it("matches the golden DAG modules (UPDATE_GOLDEN=1 rewrites them)", () => {
@@ -30,7 +31,7 @@ describe("renderAirflowFiles", () => {
 
   it("keeps user text out of the shell line and every Jinja-templated field", () => {
     const hostile = artifacts();
-    (hostile.transforms as { models: Array<Record<string, unknown>> }).models.push({
+    hostile.transforms!.models.push({
       name: "{{ 7*7 }}$(touch CANARY)'\"",
       compute: "duckdb",
       depends_on: ["orders"],
