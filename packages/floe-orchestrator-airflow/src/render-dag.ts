@@ -102,8 +102,12 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec): s
     "    },",
     ") as dag:",
     "    tasks = {task_id: DbtModelOperator(task_id=task_id, model=model) for task_id, (model, _) in TASKS.items()}",
+    "    # Edges recorded on both ends directly: set_upstream hashes the whole DAG on every call,",
+    "    # which makes large DAGs parse in quadratic time. All tasks belong to this one DAG.",
     "    for task_id, (_, upstream) in TASKS.items():",
-    "        tasks[task_id].set_upstream([tasks[u] for u in upstream])",
+    "        for upstream_id in upstream:",
+    "            tasks[task_id].upstream_task_ids.add(upstream_id)",
+    "            tasks[upstream_id].downstream_task_ids.add(task_id)",
     "",
   ];
   return lines.join("\n");

@@ -90,7 +90,7 @@ export interface DagBagReport {
       catchup: boolean;
       tags: string[];
       doc_md: string;
-      tasks: Record<string, { upstream: string[]; model: string; retries: number; owner: string; template_fields: string[]; execution_timeout: number | null }>;
+      tasks: Record<string, { upstream: string[]; serialized_upstream: string[]; model: string; retries: number; owner: string; template_fields: string[]; execution_timeout: number | null }>;
     }
   >;
   ast_errors: Record<string, string>;

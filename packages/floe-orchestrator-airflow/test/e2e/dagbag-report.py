@@ -7,6 +7,7 @@ import sys
 import attrs
 
 from airflow.dag_processing.dagbag import DagBag
+from airflow.serialization.serialized_objects import DagSerialization
 
 
 def main(folder, out):
@@ -18,6 +19,8 @@ def main(folder, out):
         except SyntaxError as error:
             report["ast_errors"][path.name] = str(error)
     for dag_id, dag in sorted(bag.dags.items()):
+        # What the scheduler sees: the DAG after a serialization round trip.
+        serialized = DagSerialization.from_dict(DagSerialization.to_dict(dag))
         report["dags"][dag_id] = {
             "timetable": type(dag.timetable).__name__,
             "timetable_fields": {k: str(v) for k, v in attrs.asdict(dag.timetable, recurse=False).items()}
@@ -29,6 +32,7 @@ def main(folder, out):
             "tasks": {
                 t.task_id: {
                     "upstream": sorted(t.upstream_task_ids),
+                    "serialized_upstream": sorted(serialized.get_task(t.task_id).upstream_task_ids),
                     "model": t.env.get("FLOE_DBT_MODEL"),
                     "retries": t.retries,
                     "owner": t.owner,

@@ -48,6 +48,8 @@ describe("generated DAGs of the example in Airflow 3", () => {
     );
     const actual = Object.fromEntries(Object.entries(dag!.tasks).map(([id, t]) => [id, t.upstream]));
     expect(actual).toEqual(expected);
+    const serialized = Object.fromEntries(Object.entries(dag!.tasks).map(([id, t]) => [id, t.serialized_upstream]));
+    expect(serialized).toEqual(expected);
     expect(dag!.catchup).toBe(false);
     expect(dag!.doc_md).toContain(artifacts.metadata.compiled_at);
     for (const task of Object.values(dag!.tasks)) expect(task.template_fields).toEqual([]);
