@@ -16,7 +16,8 @@ export function renderAirflowFiles(model: AirflowDefinitionsModel): GeneratedFil
 
 function dbtEnvironment(model: AirflowDefinitionsModel): Record<string, string> {
   const env: Record<string, string> = { FLOE_DBT_EXECUTABLE: model.dbt.executable };
-  // dbt reads these itself; unset ones fall back to the worker's own environment.
+  // dbt reads these itself; unset ones fall back to the worker's own environment. Tasks also run in
+  // the project directory, so a profiles.yml kept there is found and relative paths resolve there.
   if (model.dbt.projectDir !== null) env.DBT_PROJECT_DIR = model.dbt.projectDir;
   if (model.dbt.profilesDir !== null) env.DBT_PROFILES_DIR = model.dbt.profilesDir;
   if (model.dbt.target !== null) env.DBT_TARGET = model.dbt.target;
@@ -78,6 +79,7 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec): s
     "            bash_command=DBT_COMMAND,",
     '            env={**DBT_ENV, "FLOE_DBT_MODEL": model},',
     "            append_env=True,",
+    ...(model.dbt.projectDir !== null ? ['            cwd=DBT_ENV["DBT_PROJECT_DIR"],'] : []),
     "            skip_on_exit_code=None,",
     "            **kwargs,",
     "        )",

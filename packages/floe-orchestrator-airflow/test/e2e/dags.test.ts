@@ -32,7 +32,8 @@ describe("generated DAGs of the example in Airflow 3", () => {
 
   beforeAll(async () => {
     duckdb = join(airflow.home, "warehouse.duckdb");
-    const plugin = new AirflowPlugin({ dbtProjectDir: EXAMPLE.dbtProject, dbtProfilesDir: EXAMPLE.dbtProject, retries: 0 });
+    // As `floe generate --dbt-project <dir>` configures it: profiles.yml is found in the project directory.
+    const plugin = new AirflowPlugin({ dbtProjectDir: EXAMPLE.dbtProject, retries: 0 });
     await writeOutputDirectory(airflow.dags, plugin.createDefinitions(artifacts).render());
   });
 
@@ -58,7 +59,8 @@ describe("generated DAGs of the example in Airflow 3", () => {
   it("`airflow dags test` runs every task to success with the real dbt, and DuckDB holds every model", async () => {
     const dagId = artifacts.metadata.product_name;
     await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", dagId], {
-      env: { ...airflow.env, FLOE_DUCKDB_PATH: duckdb },
+      // dbt's target/ and logs/ go to the temp dir, not into the checked-in project.
+      env: { ...airflow.env, FLOE_DUCKDB_PATH: duckdb, DBT_TARGET_PATH: join(airflow.home, "dbt-target"), DBT_LOG_PATH: join(airflow.home, "dbt-logs") },
       timeoutMs: 600_000,
     });
     const states = await taskStates(airflow, dagId);
