@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import {
   CompiledArtifactsSchema,
   FLOE_API_VERSION,
+  FLOE_CORE_VERSION,
   FloeError,
   OrchestratorPlugin,
   emitLineage,
@@ -60,7 +61,7 @@ export class AirflowPlugin extends OrchestratorPlugin {
         hint: "validate the file with `floe artifacts validate`",
       });
     }
-    const model = buildAirflowModel(parsed.data, this.options, this.#schedules, { package: PACKAGE.name, version: PACKAGE.version });
+    const model = buildAirflowModel(parsed.data, this.options, this.#schedules, { package: PACKAGE.name, version: PACKAGE.version, coreVersion: FLOE_CORE_VERSION });
     return { orchestrator: this.name, model, render: () => renderAirflowFiles(model) };
   }
 

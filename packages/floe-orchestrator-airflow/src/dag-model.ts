@@ -58,7 +58,7 @@ export interface AirflowDefinitionsModel {
     artifactsVersion: string;
     sourceHash: string;
   };
-  generator: { package: string; version: string };
+  generator: { package: string; version: string; coreVersion: string };
   defaults: AirflowTaskDefaults;
   dbt: AirflowDbtInvocation;
   dags: AirflowDagSpec[];
@@ -81,7 +81,7 @@ export function buildAirflowModel(
   artifacts: CompiledArtifacts,
   options: AirflowPluginOptions,
   overrides: ReadonlyMap<string, ScheduleOverride>,
-  generator: { package: string; version: string },
+  generator: { package: string; version: string; coreVersion: string },
 ): AirflowDefinitionsModel {
   const transforms = transformsFromArtifacts(artifacts);
   const jobs = resolveJobs(artifacts);
