@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { CompiledArtifactsInput } from "floe-core";
 import { AirflowPlugin } from "./airflow-plugin.js";
+import { dbtShellCommand } from "./render-dag.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../test/fixtures/${name}`, import.meta.url));
 const artifacts = () => JSON.parse(readFileSync(fixture("artifacts.json"), "utf8")) as CompiledArtifactsInput;
@@ -43,7 +44,8 @@ describe("renderAirflowFiles", () => {
     });
     const [file] = new AirflowPlugin().createDefinitions(hostile).render();
     const text = file!.content;
-    expect(text).toContain('DBT_COMMAND = "exec \\"$FLOE_DBT_EXECUTABLE\\" build --select \\"$FLOE_DBT_MODEL\\""');
+    expect(text).toContain(`DBT_COMMAND = ${JSON.stringify(dbtShellCommand("build"))}`);
+    expect(dbtShellCommand("build")).toBe('exec "$FLOE_DBT_EXECUTABLE" build --select "$FLOE_DBT_MODEL" --indirect-selection buildable');
     expect(text).toContain("template_fields = ()");
     // The name appears only as an escaped Python literal (a TASKS value), never raw.
     expect(text).not.toContain("$(touch CANARY)'\"");

@@ -7,7 +7,10 @@ import type { AirflowDagSpec, AirflowDefinitionsModel } from "./dag-model.js";
  * arrive as environment variables, and "$VAR" inside double quotes is one argument, never code.
  */
 export function dbtShellCommand(command: "build" | "run"): string {
-  return `exec "$FLOE_DBT_EXECUTABLE" ${command} --select "$FLOE_DBT_MODEL"`;
+  // `buildable`: a test runs with a model only once all the models it reads are built, i.e. are
+  // this model or upstream of it; dbt's default would also run tests reading models not built yet.
+  const tests = command === "build" ? " --indirect-selection buildable" : "";
+  return `exec "$FLOE_DBT_EXECUTABLE" ${command} --select "$FLOE_DBT_MODEL"${tests}`;
 }
 
 export function renderAirflowFiles(model: AirflowDefinitionsModel): GeneratedFile[] {

@@ -124,7 +124,7 @@ describe("hostile model names", () => {
     });
     expect(existsSync(canary)).toBe(false);
     const calls = readFileSync(record, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[]);
-    expect(calls).toEqual(names.map((name) => ["build", "--select", name]));
+    expect(calls).toEqual(names.map((name) => ["build", "--select", name, "--indirect-selection", "buildable"]));
     const states = await taskStates(airflow, dagId);
     expect(Object.values(states).sort()).toEqual(names.map(() => "success"));
   });
