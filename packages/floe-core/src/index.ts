@@ -17,4 +17,7 @@ export * from "./schedule/validate-schedule.js";
 export * from "./plugin-registry.js";
 export * from "./output/write-output.js";
 export * from "./lineage/emit-lineage.js";
+export * from "./dbt/dbt-manifest.js";
+export * from "./dbt/artifacts-from-manifest.js";
+export * from "./output/write-output-file.js";
 export * from "./http/describe-probe-failure.js";
