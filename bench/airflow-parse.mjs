@@ -86,16 +86,24 @@ const env = {
   AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT: "600",
 };
 
-function timeDagBag(warmup, folder) {
-  const runs = [];
+function parseOnce(warmup, folder) {
+  const out = execFileSync(join(venv, "bin/python"), [join(root, "bench/airflow-parse.py"), warmup, folder], { env, encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "ignore"] });
+  const result = JSON.parse(out.trim().split("\n").pop());
+  if (Object.keys(result.import_errors).length > 0) throw new Error(`import errors in ${folder}: ${JSON.stringify(result.import_errors)}`);
+  return result;
+}
+
+const median = (runs) => runs.sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+
+/** Alternates the two sides run by run, so a busy machine slows both alike. */
+function timeBoth(warm, dirs) {
+  const floe = [];
+  const cosmos = [];
   for (let r = 0; r < repeat; r++) {
-    const out = execFileSync(join(venv, "bin/python"), [join(root, "bench/airflow-parse.py"), warmup, folder], { env, encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "ignore"] });
-    const result = JSON.parse(out.trim().split("\n").pop());
-    if (Object.keys(result.import_errors).length > 0) throw new Error(`import errors in ${folder}: ${JSON.stringify(result.import_errors)}`);
-    runs.push(result);
+    floe.push(parseOnce(warm.floeDags, dirs.floeDags));
+    cosmos.push(parseOnce(warm.cosmosDags, dirs.cosmosDags));
   }
-  runs.sort((a, b) => a.seconds - b.seconds);
-  return runs[Math.floor(runs.length / 2)];
+  return { floe: median(floe), cosmos: median(cosmos) };
 }
 
 try {
@@ -121,9 +129,7 @@ try {
   };
   const warm = prepare(2);
   for (const n of sizes) {
-    const { floeDags, cosmosDags } = prepare(n);
-    const floe = timeDagBag(warm.floeDags, floeDags);
-    const cosmos = timeDagBag(warm.cosmosDags, cosmosDags);
+    const { floe, cosmos } = timeBoth(warm, prepare(n));
     console.log(
       `${String(n).padStart(6)}  ${String(floe.tasks).padStart(10)}  ${floe.seconds.toFixed(3).padStart(8)}  ${String(cosmos.tasks).padStart(12)}  ${cosmos.seconds.toFixed(3).padStart(10)}  ${(cosmos.seconds / floe.seconds).toFixed(1).padStart(10)}x`,
     );
