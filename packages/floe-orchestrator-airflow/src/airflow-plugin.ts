@@ -1,7 +1,6 @@
 import { createRequire } from "node:module";
 import {
   CompiledArtifactsSchema,
-  FLOE_API_VERSION,
   FLOE_CORE_VERSION,
   FloeError,
   OrchestratorPlugin,
@@ -34,7 +33,8 @@ const PACKAGE = require("../package.json") as { name: string; version: string };
 export class AirflowPlugin extends OrchestratorPlugin {
   readonly name = "airflow";
   readonly version = PACKAGE.version;
-  readonly floeApiVersion = FLOE_API_VERSION;
+  // The plugin API this package was built against (not the installed floe-core's, which may be newer).
+  readonly floeApiVersion = "1.0";
   readonly options: AirflowPluginOptions;
   readonly #schedules = new Map<string, ScheduleOverride>();
 
@@ -96,7 +96,7 @@ export class AirflowPlugin extends OrchestratorPlugin {
     if (jobName.length === 0) {
       throw new FloeError("FLOE_CONFIG_INVALID", "the job name is empty", { path: "jobName", hint: "name the product or one of its jobs" });
     }
-    const valid = validateSchedule(cron, timezone);
+    const valid = validateSchedule(cron, timezone, "airflow");
     this.#schedules.set(jobName, { cron: valid.cron, timezone: valid.timezone });
   }
 }

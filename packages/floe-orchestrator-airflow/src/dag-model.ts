@@ -168,7 +168,7 @@ function collectSchedules(
     if (overrides.has(schedule.job)) return;
     let valid;
     try {
-      valid = validateSchedule(schedule.cron, schedule.timezone);
+      valid = validateSchedule(schedule.cron, schedule.timezone, "airflow");
     } catch (error) {
       const e = error as FloeError;
       throw new FloeError(e.code, e.message, { path: `${where}.${e.path ?? "cron"}`, hint: e.hint, cause: error });

@@ -1,6 +1,5 @@
 import { createRequire } from "node:module";
 import {
-  FLOE_API_VERSION,
   FloeError,
   OrchestratorPlugin,
   TransformConfigSchema,
@@ -35,7 +34,8 @@ const PACKAGE_VERSION: string = (require("../package.json") as { version: string
 export class DagsterPlugin extends OrchestratorPlugin {
   readonly name = "dagster";
   readonly version = PACKAGE_VERSION;
-  readonly floeApiVersion = FLOE_API_VERSION;
+  // The plugin API this package was built against (not the installed floe-core's, which may be newer).
+  readonly floeApiVersion = "1.0";
   readonly options: DagsterPluginOptions;
   readonly #schedules: ExtraSchedule[] = [];
 
@@ -107,7 +107,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
     if (typeof jobName !== "string" || jobName.trim() === "") {
       throw new FloeError("FLOE_SCHEDULE_INVALID", "the job name is empty", { path: "jobName", hint: "name the product or one of its named jobs" });
     }
-    const valid = validateSchedule(cron, timezone);
+    const valid = validateSchedule(cron, timezone, "dagster");
     this.#schedules.push({ jobName, cron: valid.cron, timezone: valid.timezone });
   }
 }

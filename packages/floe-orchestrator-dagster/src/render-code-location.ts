@@ -185,7 +185,7 @@ function renderJob(job: DagsterJob): string {
 
 function renderSchedule(schedule: DagsterSchedule, jobs: ReadonlyArray<DagsterJob>): string {
   const job = jobs.find((j) => j.name === schedule.job) as DagsterJob;
-  const { expanded } = validateSchedule(schedule.cron, schedule.timezone);
+  const { expanded } = validateSchedule(schedule.cron, schedule.timezone, "dagster");
   return [
     `${scheduleVariable(schedule)} = ScheduleDefinition(`,
     `    name=${pyString(schedule.name)},`,

@@ -1,4 +1,5 @@
 // validateConnection against a real dagster-webserver on 127.0.0.1 (a free port), stopped after.
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -61,6 +62,17 @@ describe("validateConnection against dagster-webserver", () => {
     const result = await new DagsterPlugin({ url }).validateConnection();
     expect(result).toMatchObject({ success: true, errors: [] });
     expect(result.message).toMatch(/^connected to Dagster 1\.13\.\d+ at http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it("floe validate-connection exits 0 against it and 1 against a closed port", () => {
+    const repo = join(import.meta.dirname, "..", "..", "..", "..");
+    const cli = join(repo, "packages", "floe-core", "bin", "floe.js");
+    const ok = spawnSync(process.execPath, [cli, "validate-connection", "--orchestrator", "dagster", "--url", url, "--json"], { cwd: repo, encoding: "utf8" });
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ success: true });
+    const bad = spawnSync(process.execPath, [cli, "validate-connection", "--orchestrator", "dagster", "--url", "http://127.0.0.1:1"], { cwd: repo, encoding: "utf8" });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/^failed: .*refused/);
   });
 
   it("takes the URL from DAGSTER_URL when the option is absent", async () => {

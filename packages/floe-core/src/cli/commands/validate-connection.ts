@@ -1,7 +1,46 @@
-import { notBuiltCommand } from "./not-built.js";
+import { FloeError, oneLine } from "../../errors.js";
+import { loadPlugin } from "../../plugin-registry.js";
+import { parseCommandArgs, refuseExtraPositionals, stringOption } from "../args.js";
+import type { Command } from "../context.js";
 
-export const validateConnectionCommand = notBuiltCommand(
-  ["validate-connection"],
-  "check that the orchestrator's server answers",
-  "floe validate-connection --orchestrator <name> [--url <url>] [--json]",
-);
+const usage = "floe validate-connection --orchestrator <name> [--url <url>] [--json]";
+
+function checkUrl(value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new FloeError("FLOE_USAGE", `"${value}" is not a URL`, { path: "--url", hint: "pass the server's base URL, e.g. http://127.0.0.1:3000" });
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new FloeError("FLOE_USAGE", `URL scheme ${parsed.protocol} is not http or https`, { path: "--url", hint: "use an http:// or https:// URL" });
+  }
+  return value;
+}
+
+export const validateConnectionCommand: Command = {
+  path: ["validate-connection"],
+  summary: "check that the orchestrator's server answers (exit 1 when it does not)",
+  usage,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { orchestrator: { type: "string" }, url: { type: "string" }, json: { type: "boolean" } },
+      usage,
+    );
+    refuseExtraPositionals(positionals, 0, usage);
+    const orchestrator = stringOption(values, "orchestrator");
+    if (!orchestrator) throw new FloeError("FLOE_USAGE", "missing --orchestrator", { path: "--orchestrator", hint: `usage: ${usage}` });
+    const url = stringOption(values, "url");
+    const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd, options: url === undefined ? {} : { url: checkUrl(url) } });
+    const result = await plugin.validateConnection();
+    if (values.json) {
+      ctx.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+      ctx.stdout(`${result.success ? "ok" : "failed"}: ${oneLine(result.message)}\n`);
+      for (const error of result.errors) ctx.stdout(`  error: ${oneLine(error)}\n`);
+      for (const warning of result.warnings) ctx.stdout(`  warning: ${oneLine(warning)}\n`);
+    }
+    return result.success ? 0 : 1;
+  },
+};
