@@ -20,3 +20,4 @@ export * from "./lineage/emit-lineage.js";
 export * from "./dbt/dbt-manifest.js";
 export * from "./dbt/artifacts-from-manifest.js";
 export * from "./output/write-output-file.js";
+export * from "./http/describe-probe-failure.js";
