@@ -21,3 +21,4 @@ export * from "./dbt/dbt-manifest.js";
 export * from "./dbt/artifacts-from-manifest.js";
 export * from "./output/write-output-file.js";
 export * from "./http/describe-probe-failure.js";
+export * from "./chart-context.js";

@@ -1,0 +1,138 @@
+{{/* Object names: <release>-<chart> unless overridden, cut to 52 characters so suffixes still fit in 63. */}}
+{{- define "floe-dagster.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 52 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "floe-dagster.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 52 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 52 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 52 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "floe-dagster.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "floe-dagster.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "floe-dagster.labels" -}}
+{{ include "floe-dagster.selectorLabels" . }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: floe
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- define "floe-dagster.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "floe-dagster.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* image: call with (dict "image" .Values.x.image "root" $) */}}
+{{- define "floe-dagster.image" -}}
+{{- printf "%s:%s" .image.repository (default .root.Chart.AppVersion .image.tag) -}}
+{{- end -}}
+
+{{- define "floe-dagster.databaseHost" -}}
+{{- /* Empty means the trial PostgreSQL's service; NOTES.txt warns when that is not enabled. */ -}}
+{{- default (printf "%s-postgresql" (include "floe-dagster.fullname" .)) .Values.database.host -}}
+{{- end -}}
+
+{{- define "floe-dagster.databaseSecret" -}}
+{{- default (printf "%s-database" (include "floe-dagster.fullname" .)) .Values.database.existingSecret -}}
+{{- end -}}
+
+{{- define "floe-dagster.instanceConfigMap" -}}
+{{- printf "%s-instance" (include "floe-dagster.fullname" .) -}}
+{{- end -}}
+
+{{- define "floe-dagster.userCodeService" -}}
+{{- printf "%s-user-code" (include "floe-dagster.fullname" .) -}}
+{{- end -}}
+
+{{/* PSS "restricted" for every container. */}}
+{{- define "floe-dagster.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop: ["ALL"]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "floe-dagster.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .Values.podSecurityContext.runAsUser }}
+runAsGroup: {{ .Values.podSecurityContext.runAsGroup }}
+fsGroup: {{ .Values.podSecurityContext.fsGroup }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Environment shared by every Dagster process: where the instance lives and how to reach its database. */}}
+{{- define "floe-dagster.instanceEnv" -}}
+- name: DAGSTER_HOME
+  value: /opt/dagster/dagster_home
+- name: DAGSTER_PG_HOST
+  value: {{ include "floe-dagster.databaseHost" . | quote }}
+- name: DAGSTER_PG_PORT
+  value: {{ .Values.database.port | quote }}
+- name: DAGSTER_PG_DB
+  value: {{ .Values.database.name | quote }}
+- name: DAGSTER_PG_USER
+  value: {{ .Values.database.user | quote }}
+- name: DAGSTER_PG_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "floe-dagster.databaseSecret" . }}
+      key: {{ .Values.database.passwordKey }}
+{{- end -}}
+
+{{- define "floe-dagster.extraEnv" -}}
+{{- range .Values.env }}
+- name: {{ .name }}
+{{- if .secretKeyRef }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretKeyRef.name }}
+      key: {{ .secretKeyRef.key }}
+{{- else }}
+  value: {{ .value | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Writable scratch space: the root filesystem is read-only. */}}
+{{- define "floe-dagster.volumeMounts" -}}
+- name: tmp
+  mountPath: /tmp
+- name: dagster-home
+  mountPath: /opt/dagster/dagster_home
+- name: instance
+  mountPath: /opt/dagster/dagster_home/dagster.yaml
+  subPath: dagster.yaml
+  readOnly: true
+{{- end -}}
+
+{{- define "floe-dagster.volumes" -}}
+- name: tmp
+  emptyDir: {}
+- name: dagster-home
+  emptyDir: {}
+- name: instance
+  configMap:
+    name: {{ include "floe-dagster.instanceConfigMap" . }}
+{{- end -}}
