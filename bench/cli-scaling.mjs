@@ -69,7 +69,7 @@ for (const n of sizes) {
     row("floe artifacts from-dbt", null, undefined, `FAILED: ${fromDbt.stderr.trim().split("\n")[0]}`);
     continue;
   }
-  row("floe artifacts from-dbt", fromDbt, bytesUnder(artifacts), fromDbt.stderr.trim().split("\n").pop());
+  row("floe artifacts from-dbt", fromDbt, bytesUnder(artifacts), (fromDbt.stderr.match(/\(\d+ transforms\)/) ?? [""])[0]);
   summary[n].fromDbt = fromDbt.seconds;
   summary[n].fromDbtRss = fromDbt.rssMb;
 
@@ -81,7 +81,7 @@ for (const n of sizes) {
       row(`floe generate --orchestrator ${orchestrator}`, null, undefined, `FAILED: ${r.stderr.trim().split("\n")[0].slice(0, 120)}`);
       continue;
     }
-    row(`floe generate --orchestrator ${orchestrator}`, r, bytesUnder(out), r.stdout.trim().split("\n").pop());
+    row(`floe generate --orchestrator ${orchestrator}`, r, bytesUnder(out), (r.stdout.match(/\d+ files/) ?? [""])[0]);
     summary[n][orchestrator] = r.seconds;
     summary[n][`${orchestrator}Rss`] = r.rssMb;
     rmSync(out, { recursive: true, force: true });
