@@ -16,14 +16,14 @@ export function load() {
 
 /**
  * Runs `cmd args` as a child under GNU time. Returns wall seconds (measured here, spawn to exit),
- * peak RSS in MB (the child's max resident set, from time -f %M), exit status and output.
+ * CPU seconds (user + system: less sensitive than wall time to other load on a shared machine), peak RSS in MB (the child's max resident set, from time -f %M), exit status and output.
  */
 export function measure(cmd, args, { cwd = ROOT, env = process.env, input } = {}) {
   const timeFile = join(ROOT, "bench/.work", `time-${process.pid}.txt`);
   mkdirSync(dirname(timeFile), { recursive: true });
   const loadBefore = load();
   const started = performance.now();
-  const result = spawnSync("/usr/bin/time", ["-o", timeFile, "-f", "%M %e", cmd, ...args], {
+  const result = spawnSync("/usr/bin/time", ["-o", timeFile, "-f", "%M %e %U %S", cmd, ...args], {
     cwd,
     env,
     input,
@@ -31,8 +31,8 @@ export function measure(cmd, args, { cwd = ROOT, env = process.env, input } = {}
     maxBuffer: 256 << 20,
   });
   const seconds = (performance.now() - started) / 1000;
-  const [rssKb] = readFileSync(timeFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
-  return { seconds, rssMb: rssKb / 1024, status: result.status, stdout: result.stdout, stderr: result.stderr, load: loadBefore };
+  const [rssKb, , user, sys] = readFileSync(timeFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
+  return { seconds, cpuSeconds: user + sys, rssMb: rssKb / 1024, status: result.status, stdout: result.stdout, stderr: result.stderr, load: loadBefore };
 }
 
 /** Bytes under a file or directory. */
