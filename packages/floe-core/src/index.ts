@@ -20,5 +20,5 @@ export * from "./lineage/emit-lineage.js";
 export * from "./dbt/dbt-manifest.js";
 export * from "./dbt/artifacts-from-manifest.js";
 export * from "./output/write-output-file.js";
-export * from "./http/describe-probe-failure.js";
 export * from "./chart-context.js";
+export * from "./http/connection-messages.js";

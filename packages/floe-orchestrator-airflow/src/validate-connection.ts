@@ -2,11 +2,12 @@
  * Checks an Airflow 3 API server: version, optional JWT login, and the health of its components.
  * The whole check shares one deadline, so it resolves within 10 s whatever the server does.
  */
-import { describeProbeFailure, joinUrl, probeHttp, type ProbeResult, type ProbeSuccess, type ValidationResult } from "floe-core";
+import { describeProbeFailure, joinUrl, probeHttp, redactUrl, type ProbeResult, type ProbeSuccess, type ValidationResult } from "floe-core";
 
 export const DEFAULT_AIRFLOW_URL = "http://localhost:8080";
 const TOTAL_BUDGET_MS = 9_500;
 const SERVICE = "the Airflow API server";
+const URL_SETTING = "the plugin's url option, --url or AIRFLOW_URL";
 
 export interface AirflowConnectionSettings {
   url: string;
@@ -42,7 +43,7 @@ export async function checkAirflowConnection(settings: AirflowConnectionSettings
     warnings,
   });
   const probeFailed = (result: Extract<ProbeResult, { ok: false }>) => {
-    const d = describeProbeFailure(result, SERVICE, settings.url);
+    const d = describeProbeFailure(result, { service: "Airflow API server", url: redactUrl(settings.url), urlSetting: URL_SETTING });
     return fail(d.message, d.hint);
   };
 

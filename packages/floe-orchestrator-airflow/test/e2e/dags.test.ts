@@ -10,12 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeOutputDirectory, type CompiledArtifactsInput } from "floe-core";
 import { AirflowPlugin } from "../../src/index.js";
 import { airflowTaskId } from "../../src/task-specs.js";
-import { FIXTURES, createAirflowHome, loadDagBag, run, taskStates, type AirflowHome } from "./airflow-env.js";
+import { REPO_ROOT, createAirflowHome, loadDagBag, run, taskStates, type AirflowHome } from "./airflow-env.js";
 
-// The dbt project and artifacts the DAGs run.
-const EXAMPLE = { artifacts: join(FIXTURES, "artifacts.json"), dbtProject: join(FIXTURES, "dbt-shop") };
+// The bundled example: its dbt project and the artifacts `floe artifacts from-dbt` made from it.
+const EXAMPLE_DIR = join(REPO_ROOT, "examples", "jaffle_shop");
+const EXAMPLE = { artifacts: join(EXAMPLE_DIR, "compiled_artifacts.json"), dbtProject: EXAMPLE_DIR };
 
-type Model = { name: string; depends_on?: string[]; compute: string; tags?: string[] };
+type Model = { name: string; depends_on?: string[]; compute: string; tags?: string[]; schema_name?: string | null };
 const readArtifacts = (path: string) => JSON.parse(readFileSync(path, "utf8")) as CompiledArtifactsInput & { transforms: { models: Model[] } };
 
 let airflow: AirflowHome;
@@ -67,11 +68,11 @@ describe("generated DAGs of the example in Airflow 3", () => {
     expect(states).toEqual(Object.fromEntries(artifacts.transforms.models.map((m) => [airflowTaskId(m.name), "success"])));
     const { stdout } = await run(
       airflow.python,
-      ["-c", "import duckdb, json, sys; c = duckdb.connect(sys.argv[1], read_only=True); print(json.dumps(sorted(r[0] for r in c.execute('select table_name from information_schema.tables').fetchall())))", duckdb],
+      ["-c", "import duckdb, json, sys; c = duckdb.connect(sys.argv[1], read_only=True); print(json.dumps(sorted(f'{s}.{n}' for s, n in c.execute('select table_schema, table_name from information_schema.tables').fetchall())))", duckdb],
       { env: airflow.env },
     );
-    const tables = JSON.parse(stdout.trim().split("\n").pop()!) as string[];
-    for (const model of artifacts.transforms.models) expect(tables).toContain(model.name);
+    const relations = JSON.parse(stdout.trim().split("\n").pop()!) as string[];
+    for (const model of artifacts.transforms.models) expect(relations).toContain(`${model.schema_name ?? "main"}.${model.name}`);
   });
 });
 
