@@ -39,6 +39,11 @@ export interface DagsterDefinitionsModel {
   assetChecks: { source: "dbt-tests"; enabled: boolean };
   jobs: DagsterJob[];
   schedules: DagsterSchedule[];
+  /**
+   * "in_process" when per-transform steps write one DuckDB file (DuckDB allows a single writer
+   * process: parallel steps would fail on its lock); Dagster's default multiprocess executor otherwise.
+   */
+  executor: "multiprocess" | "in_process";
   resources: { dbt: { projectDir: string | null; envOverride: string } };
   generatedBy: { plugin: string; version: string };
 }
@@ -120,7 +125,13 @@ export function buildDefinitionsModel(
     assetChecks: { source: "dbt-tests", enabled: assetMode === "dbt-manifest" },
     jobs,
     schedules,
+    executor: assetMode === "per-transform" && usesDuckdb(artifacts) ? "in_process" : "multiprocess",
     resources: { dbt: { projectDir: options.dbtProjectDir ?? null, envOverride: DBT_PROJECT_ENV } },
     generatedBy: { plugin: `floe-orchestrator-${options.plugin.name}`, version: options.plugin.version },
   };
+}
+
+function usesDuckdb(artifacts: CompiledArtifacts): boolean {
+  const transforms = artifacts.transforms;
+  return transforms?.default_compute === "duckdb" || (transforms?.models ?? []).some((m) => m.compute === "duckdb");
 }

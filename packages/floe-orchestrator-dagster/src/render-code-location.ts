@@ -33,14 +33,14 @@ export function renderWorkspaceYaml(model: DagsterDefinitionsModel): string {
 export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
   const manifestMode = model.assetMode === "dbt-manifest";
   const dagsterImports = [
-    "AssetExecutionContext",
-    ...(manifestMode ? ["AssetKey"] : ["AssetKey", "AssetSpec"]),
+    ...(manifestMode ? ["AssetExecutionContext", "AssetKey"] : ["AssetKey", "AssetSpec"]),
     "AssetSelection",
     ...(model.schedules.length ? ["DefaultScheduleStatus"] : []),
     "Definitions",
     ...(manifestMode ? [] : ["MaterializeResult"]),
     ...(model.schedules.length ? ["ScheduleDefinition"] : []),
     "define_asset_job",
+    ...(model.executor === "in_process" ? ["in_process_executor"] : []),
     ...(manifestMode ? [] : ["multi_asset"]),
   ];
   const dbtImports = manifestMode ? ["DagsterDbtTranslator", "DbtCliResource", "DbtProject", "dbt_assets"] : ["DbtCliResource"];
@@ -64,7 +64,6 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
   );
   blocks.push(
     [
-      `PRODUCT = ${pyString(model.product)}`,
       `GROUP = ${pyString(model.group)}`,
       "",
       `# The dbt project: ${model.resources.dbt.envOverride} when set, else the project floe generated this for.`,
@@ -86,6 +85,7 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
       `    jobs=[${model.jobs.map(jobVariable).join(", ")}],`,
       ...(model.schedules.length ? [`    schedules=[${model.schedules.map(scheduleVariable).join(", ")}],`] : []),
       `    resources={"dbt": ${resource}},`,
+      ...(model.executor === "in_process" ? ["    # DuckDB takes one writer process at a time: run the steps one after another.", "    executor=in_process_executor,"] : []),
       ")",
     ].join("\n"),
   );
@@ -161,7 +161,7 @@ function renderPerTransformAssets(model: DagsterDefinitionsModel): string[] {
       '    """An asset that runs `dbt build --select <model>`: the model, then its tests."""',
       "",
       "    @multi_asset(specs=[spec], name=spec.key.to_python_identifier())",
-      "    def _build(context: AssetExecutionContext, dbt: DbtCliResource):",
+      "    def _build(dbt: DbtCliResource):",
       '        dbt.cli(["build", "--select", model]).wait()',
       "        return MaterializeResult(asset_key=spec.key)",
       "",

@@ -56,6 +56,10 @@ export function describeHttpStatus(status: number, target: ConnectionTarget): Co
   if (status === 404) {
     return { kind: "not-found", message: `${url} does not exist (HTTP 404)`, hint: `check the path prefix in ${urlSetting} (e.g. a --path-prefix the ${service} was started with)` };
   }
+  if (status === 405) {
+    // What a Dagster webserver answers a POST to a path it only serves its UI on.
+    return { kind: "wrong-endpoint", message: `${url} does not take this request (HTTP 405): it is not the ${service}'s API endpoint`, hint: `check the path prefix in ${urlSetting}` };
+  }
   if (status >= 500) {
     return { kind: "server-error", message: `the ${service} at ${url} failed (HTTP ${status})`, hint: `look at the ${service}'s logs; it is reachable but broken` };
   }
