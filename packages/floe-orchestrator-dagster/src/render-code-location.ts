@@ -57,7 +57,7 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
       "import os",
       "from pathlib import Path",
       "",
-      ...(manifestMode ? ["import orjson", ""] : []),
+      ...(manifestMode ? ["import orjson"] : []),
       `from dagster import (\n${dagsterImports.map((name) => `    ${name},\n`).join("")})`,
       `from dagster_dbt import ${dbtImports.join(", ")}`,
     ].join("\n"),
