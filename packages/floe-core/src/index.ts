@@ -22,3 +22,8 @@ export * from "./dbt/artifacts-from-manifest.js";
 export * from "./output/write-output-file.js";
 export * from "./chart-context.js";
 export * from "./http/connection-messages.js";
+export * from "./lineage/run-event.js";
+export * from "./lineage/uuid-v7.js";
+export * from "./lineage/dataset-naming.js";
+export * from "./lineage/http-transport.js";
+export * from "./lineage/spool.js";
