@@ -47,19 +47,27 @@ const baseEnv = {
   AIRFLOW__COSMOS__ENABLE_CACHE: "False",
 };
 
-/** Median DagBag fill of `folder` over `times` fresh processes; import errors fail the bench. */
-function timeDagBag(folder, times, timeout = "600") {
+/** One DagBag fill of `folder` in a fresh process, after parsing `warmup` (a small DAG of the same kind) untimed. */
+function parseOnce(warmup, folder, timeout = "600") {
   const env = { ...baseEnv, AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT: timeout };
-  const runs = [];
+  const loadBefore = load();
+  const out = execFileSync(join(venv, "bin/python"), [join(root, "bench/airflow-parse.py"), warmup, folder], { env, encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "ignore"] });
+  const result = JSON.parse(out.trim().split("\n").pop());
+  if (Object.keys(result.import_errors).length > 0) throw new Error(`import errors in ${folder}: ${JSON.stringify(result.import_errors)}`);
+  return { ...result, load: loadBefore };
+}
+
+const median = (runs) => runs.sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+
+/** Alternates the two sides run by run, so a busy machine slows both alike. */
+function timeBoth(warm, dirs, times) {
+  const floe = [];
+  const cosmos = [];
   for (let r = 0; r < times; r++) {
-    const loadBefore = load();
-    const out = execFileSync(join(venv, "bin/python"), [join(root, "bench/airflow-parse.py"), folder], { env, encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "ignore"] });
-    const result = JSON.parse(out.trim().split("\n").pop());
-    if (Object.keys(result.import_errors).length > 0) throw new Error(`import errors in ${folder}: ${JSON.stringify(result.import_errors)}`);
-    runs.push({ ...result, load: loadBefore });
+    floe.push(parseOnce(warm.floeDags, dirs.floeDags));
+    cosmos.push(parseOnce(warm.cosmosDags, dirs.cosmosDags));
   }
-  runs.sort((a, b) => a.seconds - b.seconds);
-  return runs[Math.floor(runs.length / 2)];
+  return { floe: median(floe), cosmos: median(cosmos) };
 }
 
 /** The dbt project (dbt_project.yml, profiles.yml, target/manifest.json) and floe's generated DAG folder. */
@@ -84,24 +92,25 @@ function prepare(n) {
   // Only the DAG modules go in the DAG folder (values.yaml is for the chart).
   mkdirSync(floeDags, { recursive: true });
   for (const file of readdirSync(join(dir, "floe-out"))) if (file.endsWith(".py")) copyFileSync(join(dir, "floe-out", file), join(floeDags, file));
-  return { dir, projectDir, floeDags, manifestPath, profilesPath };
+  const cosmosDags = join(dir, "cosmos-dags");
+  mkdirSync(cosmosDags, { recursive: true });
+  writeFileSync(join(cosmosDags, "cosmos_dag.py"), cosmosDag(projectDir, manifestPath, profilesPath));
+  return { floeDags, cosmosDags };
 }
 
 const header = machine({ python: ["airflow"] });
 console.log(header.join("\n"));
 const rows = [];
 try {
+  process.stderr.write("warm-up DAGs (10 models)… ");
+  const warm = prepare(10);
+  process.stderr.write("\n");
   for (const n of sizes) {
     process.stderr.write(`[${n}] prepare… `);
-    const { dir, projectDir, floeDags, manifestPath, profilesPath } = prepare(n);
-    const cosmosDags = join(dir, "cosmos-dags");
-    mkdirSync(cosmosDags, { recursive: true });
-    writeFileSync(join(cosmosDags, "cosmos_dag.py"), cosmosDag(projectDir, manifestPath, profilesPath));
+    const dirs = prepare(n);
     const times = n >= 2000 ? 1 : repeat;
-    process.stderr.write("floe… ");
-    const floe = timeDagBag(floeDags, times);
-    process.stderr.write("cosmos… ");
-    const cosmos = timeDagBag(cosmosDags, times);
+    process.stderr.write("floe and cosmos… ");
+    const { floe, cosmos } = timeBoth(warm, dirs, times);
     process.stderr.write("\n");
     rows.push({
       models: n,
@@ -118,7 +127,7 @@ try {
     process.stderr.write(`[${n}] prepare… `);
     const { floeDags } = prepare(n);
     process.stderr.write("floe (default 30 s import timeout)…\n");
-    const floe = timeDagBag(floeDags, 1, "30");
+    const floe = parseOnce(warm.floeDags, floeDags, "30");
     rows.push({ models: n, runs: 1, "floe tasks": floe.tasks, "floe s": floe.seconds.toFixed(3), "cosmos tasks": "-", "cosmos s": "not run", "cosmos/floe": "-", load: floe.load });
   }
   const text = table(rows, Object.keys(rows[0]));
@@ -134,7 +143,7 @@ try {
       "",
       text,
       "",
-      `Seconds to fill a DagBag with the DAG folder in a fresh Python process, Airflow, its standard provider and Cosmos imported before the clock starts (bench/airflow-parse.py); median of ${repeat} runs below 2,000 models, one run at 2,000 and above. Cosmos: \`DbtDag\` with \`LoadMode.DBT_MANIFEST\`, \`ExecutionMode.LOCAL\`, cache off. The ${floeOnly.join(", ")}-model row runs with Airflow's default 30 s DAG-file import timeout (\`AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT=30\`): it passing means no import error. Targets: cosmos/floe >= 5x at 2,000 models; the 10,000-model DAG under 30 s. load: load average at the start of the floe / cosmos runs.`,
+      `Seconds to fill a DagBag with the DAG folder in a fresh Python process, Airflow, its standard provider and Cosmos imported before the clock starts and a 10-model DAG of the same kind parsed untimed first (bench/airflow-parse.py); the two sides alternate; median of ${repeat} runs below 2,000 models, one run at 2,000 and above. Cosmos: \`DbtDag\` with \`LoadMode.DBT_MANIFEST\`, \`ExecutionMode.LOCAL\`, cache off. The ${floeOnly.join(", ")}-model row runs with Airflow's default 30 s DAG-file import timeout (\`AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT=30\`): it passing means no import error. Targets: cosmos/floe >= 5x at 2,000 models; the 10,000-model DAG under 30 s. load: load average at the start of the floe / cosmos runs.`,
       "",
       `Reproduce: \`${reproduce}\``,
       "",
@@ -142,4 +151,5 @@ try {
   );
 } finally {
   for (const n of [...sizes, ...floeOnly]) rmSync(join(work, `n${n}`, "dbt", "target"), { recursive: true, force: true });
+  rmSync(join(work, "n10"), { recursive: true, force: true });
 }

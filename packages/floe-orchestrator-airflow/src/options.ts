@@ -12,7 +12,7 @@ export const AirflowPluginOptionsSchema = z
     dbtProfilesDir: z.string().min(1).optional().describe("directory holding profiles.yml (else DBT_PROFILES_DIR on the worker)"),
     dbtTarget: z.string().min(1).optional().describe("dbt target (else DBT_TARGET on the worker, else the profile's default)"),
     dbtExecutable: z.string().min(1).default("dbt").describe("the dbt executable tasks run (a name on PATH or an absolute path)"),
-    dbtCommand: z.enum(["build", "run"]).default("build").describe("`dbt build` (model and its tests) or `dbt run` per task"),
+    dbtCommand: z.enum(["build", "run"]).default("build").describe("`dbt build` per task (the model or seed, then its tests) or `dbt run` (models only: seeds are not loaded)"),
     owner: z.string().min(1).default("floe").describe("Airflow owner of every task"),
     retries: z.number().int().min(0).max(100).default(2).describe("retries per task"),
     retryDelaySeconds: seconds("delay before the first retry").default(60),

@@ -33,9 +33,14 @@ describe("generated DAGs of the example in Airflow 3", () => {
 
   beforeAll(async () => {
     duckdb = join(airflow.home, "warehouse.duckdb");
-    // As `floe generate --dbt-project <dir>` configures it: profiles.yml is found in the project directory.
-    const plugin = new AirflowPlugin({ dbtProjectDir: EXAMPLE.dbtProject, retries: 0 });
-    await writeOutputDirectory(airflow.dags, plugin.createDefinitions(artifacts).render());
+    // Through the CLI, as users run it (needs `pnpm build`; the root `pnpm test` builds first).
+    // The tasks run in the project directory, where dbt finds the example's profiles.yml.
+    const { stdout } = await run(
+      process.execPath,
+      [join(REPO_ROOT, "packages/floe-core/bin/floe.js"), "generate", EXAMPLE.artifacts, "--orchestrator", "airflow", "--out", airflow.dags, "--dbt-project", EXAMPLE.dbtProject],
+      { cwd: REPO_ROOT },
+    );
+    expect(stdout).toMatch(/^wrote \d+ files for airflow/);
   });
 
   it("imports with zero DagBag errors, and Airflow's task dependencies equal depends_on", async () => {
@@ -54,7 +59,16 @@ describe("generated DAGs of the example in Airflow 3", () => {
     expect(serialized).toEqual(expected);
     expect(dag!.catchup).toBe(false);
     expect(dag!.doc_md).toContain(artifacts.metadata.compiled_at);
-    for (const task of Object.values(dag!.tasks)) expect(task.template_fields).toEqual([]);
+    for (const task of Object.values(dag!.tasks)) {
+      expect(task.template_fields).toEqual([]);
+      expect(task).toMatchObject({ owner: "floe", retries: 2, execution_timeout: 3600 });
+    }
+    // One DAG per named job, on its schedule in its zone.
+    for (const schedule of artifacts.orchestration?.schedules ?? []) {
+      const scheduled = report.dags[schedule.job];
+      expect(scheduled?.timetable).toBe("CronTriggerTimetable");
+      expect(scheduled?.timetable_fields).toMatchObject({ expression: schedule.cron, timezone: schedule.timezone ?? "UTC" });
+    }
   });
 
   it("`airflow dags test` runs every task to success with the real dbt, and DuckDB holds every model", async () => {
