@@ -57,6 +57,7 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
       "import os",
       "from pathlib import Path",
       "",
+      ...(manifestMode ? ["import orjson"] : []),
       `from dagster import (\n${dagsterImports.map((name) => `    ${name},\n`).join("")})`,
       `from dagster_dbt import ${dbtImports.join(", ")}`,
     ].join("\n"),
@@ -93,7 +94,6 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
 
 function renderManifestAssets(model: DagsterDefinitionsModel): string[] {
   const keys = model.assets.map((a) => `    ${pyString(a.uniqueId as string)}: ${pyString(a.key[0] as string)},`).join("\n");
-  const select = model.assets.map((a) => a.model).join(" ");
   return [
     [
       "dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROFILES_DIR)",
@@ -101,6 +101,32 @@ function renderManifestAssets(model: DagsterDefinitionsModel): string[] {
       "",
       "# The product's dbt models and seeds: dbt unique_id -> Dagster asset key.",
       `ASSET_KEYS = {\n${keys}\n}`,
+      "",
+      "# Parsed once: the selection below and @dbt_assets read the same object.",
+      "MANIFEST = orjson.loads(dbt_project.manifest_path.read_bytes())",
+    ].join("\n"),
+    [
+      "def product_selection(manifest):",
+      '    """dbt select/exclude for exactly the product\'s models and seeds.',
+      "",
+      "    dbt matches every selection term against every manifest node, so naming each of thousands of",
+      "    models costs minutes at load. The product is usually the whole project: select all of it and",
+      "    exclude what it leaves out, or name what it keeps when that list is the shorter one.",
+      '    """',
+      '    nodes = manifest["nodes"]',
+      "    left_out = sorted(",
+      '        node["name"]',
+      "        for unique_id, node in nodes.items()",
+      '        if node["resource_type"] in ("model", "seed", "snapshot")',
+      '        and node["config"].get("materialized") != "ephemeral"',
+      "        and unique_id not in ASSET_KEYS",
+      "    )",
+      "    if len(left_out) <= len(ASSET_KEYS):",
+      '        return "fqn:*", " ".join(left_out) or None',
+      '    return " ".join(nodes[unique_id]["name"] for unique_id in ASSET_KEYS if unique_id in nodes), None',
+      "",
+      "",
+      "SELECT, EXCLUDE = product_selection(MANIFEST)",
     ].join("\n"),
     [
       "class FloeDbtTranslator(DagsterDbtTranslator):",
@@ -116,9 +142,10 @@ function renderManifestAssets(model: DagsterDefinitionsModel): string[] {
     [
       "# dbt tests on these models become asset checks (dagster-dbt's default).",
       "@dbt_assets(",
-      "    manifest=dbt_project.manifest_path,",
+      "    manifest=MANIFEST,",
       "    project=dbt_project,",
-      `    select=${pyString(select)},`,
+      "    select=SELECT,",
+      "    exclude=EXCLUDE,",
       "    dagster_dbt_translator=FloeDbtTranslator(),",
       ")",
       "def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):",

@@ -113,6 +113,13 @@ describe("artifactsFromManifest", () => {
     expect(() => parseDbtManifest(bad)).toThrow(expect.objectContaining({ code: "FLOE_MANIFEST_INVALID", path: "nodes.model.a.b.tags" }));
   });
 
+  it("reads only models and seeds: other node kinds are not validated, a bad model field still is", () => {
+    const withTest = manifest([node("model.a.b"), node("test.a.not_null_b", { tags: "not a list", config: "odd" })]);
+    expect(Object.keys(parseDbtManifest(withTest).nodes)).toEqual(["model.a.b"]);
+    const badConfig = manifest([node("model.a.b", { config: "table" })]);
+    expect(() => parseDbtManifest(badConfig)).toThrow(expect.objectContaining({ code: "FLOE_MANIFEST_INVALID", path: "nodes.model.a.b.config" }));
+  });
+
   it("validates the product name and the orchestration extension", () => {
     expect(() => artifactsFromManifest(parseDbtManifest(shop), { ...options, product: "bad name" })).toThrow(
       expect.objectContaining({ code: "FLOE_USAGE", path: "--product" }),

@@ -69,9 +69,47 @@ export function parseDbtManifest(data: unknown): DbtManifest {
   }
   const schemaVersion = (data as { metadata?: { dbt_schema_version?: unknown } }).metadata?.dbt_schema_version;
   if (typeof schemaVersion === "string") checkManifestVersion(schemaVersion);
-  const result = DbtManifestSchema.safeParse(data);
+  const result = DbtManifestSchema.safeParse(readPart(data as Record<string, unknown>));
   if (!result.success) throw zodToFloeError(result.error, "FLOE_MANIFEST_INVALID", "dbt manifest");
   return result.data;
+}
+
+/** The node kinds floe turns into transforms or folds into edges; tests, snapshots, analyses… are not read. */
+const READ_RESOURCE_TYPES = new Set(["model", "seed"]);
+const NODE_FIELDS = ["unique_id", "name", "resource_type", "package_name", "original_file_path", "schema", "tags", "meta", "description", "checksum"] as const;
+
+/**
+ * The part of the manifest floe reads: metadata, and per model or seed node only the fields above (plus
+ * config.enabled/materialized and depends_on.nodes). A 10,000-model manifest is ~90 MB, most of it tests,
+ * columns and compiled SQL; validating (and copying, for loose objects) all of it cost more than the
+ * JSON.parse itself. Values that are not objects are passed through so validation names them.
+ */
+function readPart(data: Record<string, unknown>): Record<string, unknown> {
+  const nodes = data.nodes;
+  if (typeof nodes !== "object" || nodes === null || Array.isArray(nodes)) return { metadata: data.metadata, nodes };
+  const read: Record<string, unknown> = {};
+  for (const [id, node] of Object.entries(nodes as Record<string, unknown>)) {
+    if (typeof node !== "object" || node === null || Array.isArray(node)) {
+      read[id] = node;
+      continue;
+    }
+    const record = node as Record<string, unknown>;
+    if (typeof record.resource_type === "string" && !READ_RESOURCE_TYPES.has(record.resource_type)) continue;
+    const part: Record<string, unknown> = {};
+    for (const field of NODE_FIELDS) if (record[field] !== undefined) part[field] = record[field];
+    const config = record.config;
+    if (config !== undefined) {
+      part.config = isPlainObject(config) ? { enabled: config.enabled, materialized: config.materialized } : config;
+    }
+    const dependsOn = record.depends_on;
+    if (dependsOn !== undefined) part.depends_on = isPlainObject(dependsOn) ? { nodes: dependsOn.nodes } : dependsOn;
+    read[id] = part;
+  }
+  return { metadata: data.metadata, nodes: read };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** `https://schemas.getdbt.com/dbt/manifest/v12.json` → 12, refused outside v10–v12. */

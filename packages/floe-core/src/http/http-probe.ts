@@ -2,7 +2,6 @@
  * One HTTP request with a hard deadline over the whole exchange (connect, headers and body), a cap
  * on the body size, and failures sorted into kinds a caller can explain. It never rejects.
  */
-import { Agent, request } from "undici";
 
 export type ProbeFailureKind =
   | "invalid-url"
@@ -59,6 +58,8 @@ export async function probeHttp(url: string, options: ProbeOptions = {}): Promis
   }
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error("deadline")), deadlineMs);
+  // Loaded here, inside the deadline, not at import: every floe command would otherwise pay ~0.1 s CPU for undici.
+  const { Agent, request } = await import("undici");
   const agent = new Agent({ connectTimeout: deadlineMs, headersTimeout: deadlineMs, bodyTimeout: deadlineMs, connections: 1 });
   try {
     const response = await request(parsed, {

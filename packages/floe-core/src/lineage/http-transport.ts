@@ -5,7 +5,7 @@
  */
 import { promisify } from "node:util";
 import { gzip as gzipCallback } from "node:zlib";
-import { Agent, request } from "undici";
+import type { Agent } from "undici";
 import { FloeError } from "../errors.js";
 
 const gzip = promisify(gzipCallback);
@@ -113,7 +113,8 @@ class Semaphore {
 
 export class HttpTransport {
   readonly endpoint: URL;
-  private readonly agent: Agent;
+  /** Created on the first send: undici loads then, not when floe-core is imported (~0.1 s CPU per command). */
+  private agent: Agent | undefined;
   private readonly semaphore: Semaphore;
   private readonly options: Required<Omit<HttpTransportOptions, "apiKey" | "endpoint">>;
   private readonly headers: Record<string, string>;
@@ -132,14 +133,6 @@ export class HttpTransport {
       concurrency: Math.max(1, options.concurrency ?? 8),
     };
     this.semaphore = new Semaphore(this.options.concurrency);
-    const t = this.options.timeoutMs;
-    this.agent = new Agent({
-      connections: this.options.concurrency,
-      keepAliveTimeout: 10_000,
-      connectTimeout: t,
-      headersTimeout: t,
-      bodyTimeout: t,
-    });
     this.headers = { "content-type": "application/json", accept: "application/json" };
     if (this.options.gzip) this.headers["content-encoding"] = "gzip";
     if (options.apiKey) this.headers.authorization = `Bearer ${options.apiKey}`;
@@ -174,6 +167,15 @@ export class HttpTransport {
     await this.semaphore.acquire();
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     try {
+      const { Agent, request } = await import("undici");
+      const t = this.options.timeoutMs;
+      this.agent ??= new Agent({
+        connections: this.options.concurrency,
+        keepAliveTimeout: 10_000,
+        connectTimeout: t,
+        headersTimeout: t,
+        bodyTimeout: t,
+      });
       const response = await request(this.endpoint, {
         method: "POST",
         headers: this.headers,
@@ -208,6 +210,6 @@ export class HttpTransport {
   }
 
   async close(): Promise<void> {
-    await this.agent.destroy().catch(() => undefined);
+    await this.agent?.destroy().catch(() => undefined);
   }
 }
