@@ -1,9 +1,9 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { isFloeError } from "../errors.js";
-import { outputLayout, recoverOutputDirectory, writeOutputDirectory } from "./write-output.js";
+import { RETIRE_GRACE_MS, outputLayout, recoverOutputDirectory, writeOutputDirectory } from "./write-output.js";
 
 let dir: string;
 let out: string;
@@ -35,8 +35,18 @@ describe("writeOutputDirectory", () => {
     await writeOutputDirectory(out, [{ path: "c.py", content: "three" }]);
     expect(tree(out)).toEqual({ "c.py": "three" });
     await writeOutputDirectory(out, [{ path: "d.py", content: "four" }]);
-    // The current and the previous version are kept; older ones and leftovers are gone.
+    // Versions younger than the grace period stay for slow readers.
+    expect(readdirSync(outputLayout(out).versionsDir)).toHaveLength(3);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + RETIRE_GRACE_MS + 1_000);
+      await writeOutputDirectory(out, [{ path: "e.py", content: "five" }]);
+    } finally {
+      vi.useRealTimers();
+    }
+    // Past it, the current and the previous version are kept; older ones and leftovers are gone.
     expect(readdirSync(outputLayout(out).versionsDir)).toHaveLength(2);
+    expect(tree(out)).toEqual({ "e.py": "five" });
   });
 
   it("leaves <dir> untouched and nothing staged when a path is invalid", async () => {

@@ -13,8 +13,9 @@
  * A write fills a staging directory, renames it to its final version name, creates a new symlink
  * beside the old one and renames it over `<name>`. rename(2) replaces a symlink atomically, so a
  * reader sees the old version or the new one, never a missing or half-written `<name>`. The previous
- * version is kept for readers that were in the middle of it; older versions and the staging leftovers
- * of killed writers are removed by the next write.
+ * version is kept for readers that were in the middle of it, and so is every version younger than
+ * RETIRE_GRACE_MS (a slow reader that resolved the link just before several quick swaps still finds its
+ * files); older versions and the staging leftovers of killed writers are removed by the next write.
  *
  * A real directory at `<name>` (written by hand or by an older floe) is moved to `.<name>.floe/legacy`
  * and replaced by the symlink. That one-time migration cannot be atomic (Node has no renameat2
@@ -101,6 +102,9 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** How long a replaced version stays readable, whatever number of writes follow it. */
+export const RETIRE_GRACE_MS = 5_000;
+
 /** Removes versions no longer pointed at (keeping `keep`), and the leftovers of writers that died. */
 async function cleanVersions(layout: OutputLayout, keep: ReadonlySet<string>): Promise<void> {
   let entries: string[];
@@ -117,6 +121,8 @@ async function cleanVersions(layout: OutputLayout, keep: ReadonlySet<string>): P
       if (!match && !isLegacy) return; // not ours: leave it alone
       // A live writer's staging directory or link is not stale; its finished version may be about to be linked.
       if (match && Number(match[1]) !== process.pid && isAlive(Number(match[1]))) return;
+      const createdAt = match ? Number(/^v-(\d+)-/.exec(entry)![1]) : 0;
+      if (match && !match[2] && Date.now() - createdAt < RETIRE_GRACE_MS) return;
       await rm(join(layout.versionsDir, entry), { recursive: true, force: true });
     }),
   );

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RETIRE_GRACE_MS } from "../../src/output/write-output.js";
 
 const distModule = fileURLToPath(new URL("../../dist/output/write-output.js", import.meta.url));
 const child = fileURLToPath(new URL("../fixtures/output/write-child.mjs", import.meta.url));
@@ -110,7 +111,9 @@ describe("writeOutputDirectory under SIGKILL", () => {
     expect(killedBeforeSwap).toBeGreaterThan(0);
     console.log(`kill test: ${ROUNDS} rounds, write ~${fullMs} ms, ${killedBeforeSwap} killed before the swap, ${killedAfterSwap} after, ${reads} reads of <dir> while writing, none missing`);
 
-    // The next successful write cleans up the killed writers' leftovers.
+    // The next successful write cleans up the killed writers' leftovers (and, past the grace period
+    // that protects slow readers, every version but the current and the previous one).
+    await new Promise((r) => setTimeout(r, RETIRE_GRACE_MS + 500));
     expect((await runWriter("final", null)).finished).toBe(true);
     expect(completeVersion()).toBe("final");
     const left = readdirSync(join(root, ".out.floe"));
