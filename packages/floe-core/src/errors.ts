@@ -84,10 +84,15 @@ export function formatErrorLine(error: FloeError): string {
   return oneLine(`${error.code}${where}: ${error.message}${hint}`);
 }
 
+const SHORT_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
 /** Collapses control characters so a hostile value can never split an error into several lines. */
 export function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (ch) => JSON.stringify(ch).slice(1, -1));
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => {
+    const short = SHORT_ESCAPES[ch];
+    return short ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
 }
 
 export function notImplemented(what: string): FloeError {

@@ -18,3 +18,4 @@ export * from "./plugin-registry.js";
 export * from "./output/write-output.js";
 export * from "./lineage/emit-lineage.js";
 export * from "./chart-context.js";
+export * from "./artifacts/json-schema.js";

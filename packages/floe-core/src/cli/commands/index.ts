@@ -1,5 +1,6 @@
 import type { Command } from "../context.js";
 import { artifactsFromDbtCommand } from "./artifacts-from-dbt.js";
+import { artifactsSchemaCommand } from "./artifacts-schema.js";
 import { artifactsValidateCommand } from "./artifacts-validate.js";
 import { generateCommand } from "./generate.js";
 import { helmValuesCommand } from "./helm-values.js";
@@ -11,6 +12,7 @@ import { validateConnectionCommand } from "./validate-connection.js";
 export const COMMANDS: Command[] = [
   pluginsCommand,
   artifactsValidateCommand,
+  artifactsSchemaCommand,
   artifactsFromDbtCommand,
   generateCommand,
   helmValuesCommand,
