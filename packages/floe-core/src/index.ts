@@ -19,3 +19,7 @@ export * from "./output/write-output.js";
 export * from "./lineage/emit-lineage.js";
 export * from "./chart-context.js";
 export * from "./artifacts/json-schema.js";
+export * from "./dbt/dbt-manifest.js";
+export * from "./dbt/artifacts-from-manifest.js";
+export * from "./output/write-output-file.js";
+export * from "./http/connection-messages.js";
