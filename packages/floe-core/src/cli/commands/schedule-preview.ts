@@ -1,7 +1,60 @@
-import { notBuiltCommand } from "./not-built.js";
+import { DateTime } from "luxon";
+import { FloeError } from "../../errors.js";
+import { MAX_PREVIEW_COUNT, parseOrchestrator, previewSchedule } from "../../schedule/preview.js";
+import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
+import type { Command } from "../context.js";
 
-export const schedulePreviewCommand = notBuiltCommand(
-  ["schedule", "preview"],
-  "print the next fire times of a cron schedule in a time zone",
-  'floe schedule preview "<cron>" --timezone <IANA> [--from <ISO-8601>] [--count N] [--orchestrator dagster|airflow] [--json]',
-);
+const usage =
+  'floe schedule preview "<cron>" --timezone <IANA> [--from <ISO-8601>] [--count N] [--orchestrator dagster|airflow] [--json]';
+
+function parseFrom(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  // An instant needs an offset: a bare local time would be read in this machine's zone.
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+  const parsed = DateTime.fromISO(value, { setZone: true });
+  if (!iso.test(value) || !parsed.isValid) {
+    throw new FloeError("FLOE_USAGE", `"${value}" is not an ISO-8601 instant with an offset`, {
+      path: "--from",
+      hint: "e.g. --from 2025-03-08T12:00:00Z or --from 2025-03-08T07:00:00-05:00",
+    });
+  }
+  return parsed.toJSDate();
+}
+
+function parseCount(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PREVIEW_COUNT) {
+    throw new FloeError("FLOE_USAGE", `"${value}" is not a whole number from 1 to ${MAX_PREVIEW_COUNT}`, { path: "--count", hint: "e.g. --count 10" });
+  }
+  return n;
+}
+
+export const schedulePreviewCommand: Command = {
+  path: ["schedule", "preview"],
+  summary: "print the next fire times of a cron schedule in a time zone",
+  usage,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { timezone: { type: "string" }, from: { type: "string" }, count: { type: "string" }, orchestrator: { type: "string" }, json: { type: "boolean" } },
+      usage,
+    );
+    const cron = requirePositional(positionals, 0, "cron", usage);
+    refuseExtraPositionals(positionals, 1, usage);
+    const timezone = stringOption(values, "timezone");
+    if (timezone === undefined) throw new FloeError("FLOE_USAGE", "missing --timezone", { path: "timezone", hint: `usage: ${usage}` });
+    const orchestrator = parseOrchestrator(stringOption(values, "orchestrator"));
+    const from = parseFrom(stringOption(values, "from"));
+    const count = parseCount(stringOption(values, "count"));
+    const times = previewSchedule({ cron, timezone, orchestrator, ...(from ? { from } : {}), ...(count ? { count } : {}) });
+    if (values.json) {
+      ctx.stdout(`${JSON.stringify(times.map((t) => t.local), null, 2)}\n`);
+      return 0;
+    }
+    const width = Math.max(...times.map((t) => t.local.length));
+    ctx.stdout(`# ${cron} in ${timezone}, ${orchestrator} semantics\n`);
+    for (const t of times) ctx.stdout(`${t.local.padEnd(width)}  ${t.utc}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,37 @@
+"""Oracle: Airflow 3's CronTriggerTimetable.next_dagrun_info for a batch of cases (JSON on stdin/stdout).
+
+Each case is a DAG with catchup and start_date = `from`: the first run is next_dagrun_info with no
+previous run, each later one is next_dagrun_info after the previous run's data interval.
+"""
+import json
+import sys
+
+import pendulum
+from airflow.timetables.base import TimeRestriction
+from airflow.timetables.trigger import CronTriggerTimetable
+
+
+def run(case):
+    timetable = CronTriggerTimetable(case["cron"], timezone=case["timezone"])
+    timetable.validate()
+    restriction = TimeRestriction(earliest=pendulum.parse(case["from"]), latest=None, catchup=True)
+    last = None
+    times = []
+    for _ in range(case["count"]):
+        info = timetable.next_dagrun_info(last_automated_data_interval=last, restriction=restriction)
+        times.append(info.run_after.in_timezone(case["timezone"]).isoformat())
+        last = info.data_interval
+    return {"id": case["id"], "times": times}
+
+
+def main():
+    results = []
+    for case in json.load(sys.stdin):
+        try:
+            results.append(run(case))
+        except Exception as error:  # reported per case, compared by the test
+            results.append({"id": case["id"], "error": f"{type(error).__name__}: {error}"})
+    json.dump(results, sys.stdout)
+
+
+main()
