@@ -26,3 +26,8 @@ export * from "./http/connection-messages.js";
 export * from "./schedule/cron-expression.js";
 export * from "./schedule/time-zone.js";
 export * from "./schedule/preview.js";
+export * from "./lineage/run-event.js";
+export * from "./lineage/uuid-v7.js";
+export * from "./lineage/dataset-naming.js";
+export * from "./lineage/http-transport.js";
+export * from "./lineage/spool.js";

@@ -1,13 +1,166 @@
-import { notBuiltCommand } from "./not-built.js";
+import { parseArtifactsJson } from "../../artifacts/parse-artifacts.js";
+import type { CompiledArtifacts } from "../../artifacts/compiled-artifacts.js";
+import type { DatasetInput } from "../../contracts.js";
+import { FloeError, oneLine } from "../../errors.js";
+import { createLineageClient, resolveLineageSettings, type LineageSettings } from "../../lineage/emit-lineage.js";
+import { parseHttpUrl } from "../../lineage/http-transport.js";
+import { isUuid } from "../../lineage/uuid-v7.js";
+import { parseCommandArgs, refuseExtraPositionals, stringListOption, stringOption } from "../args.js";
+import type { CliContext, Command } from "../context.js";
+import { readInputFile } from "../read-input.js";
 
-export const lineageEmitCommand = notBuiltCommand(
-  ["lineage", "emit"],
-  "send one OpenLineage run event; prints the run id",
-  "floe lineage emit --type START|COMPLETE|FAIL --job <name> [--namespace <ns>] [--run-id <uuid>] [--input <ns>::<name>]... [--output <ns>::<name>]...",
-);
+const EMIT_USAGE =
+  "floe lineage emit --type START|COMPLETE|FAIL --job <name> [--namespace <ns>] [--run-id <uuid>] [--input <ns>::<name>]... [--output <ns>::<name>]... [--url <url>] [--endpoint <path>] [--error-message <text>] [--artifacts <file>] [--gzip] [--timeout-ms <n>] [--retry-budget-ms <n>]";
+const FLUSH_USAGE = "floe lineage flush [--url <url>] [--endpoint <path>] [--artifacts <file>] [--gzip] [--timeout-ms <n>] [--retry-budget-ms <n>]";
 
-export const lineageFlushCommand = notBuiltCommand(
-  ["lineage", "flush"],
-  "redeliver the lineage events kept in the spool",
-  "floe lineage flush",
-);
+const EVENT_TYPES = ["START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER"] as const;
+
+const SHARED_OPTIONS = {
+  url: { type: "string" },
+  endpoint: { type: "string" },
+  artifacts: { type: "string" },
+  gzip: { type: "boolean" },
+  "timeout-ms": { type: "string" },
+  "retry-budget-ms": { type: "string" },
+} as const;
+
+/** `<namespace>::<name>`; the namespace may itself contain `:` (postgres://host:5432), so split on the last `::`. */
+export function parseDatasetRef(value: string, field: string): DatasetInput {
+  const at = value.lastIndexOf("::");
+  const namespace = at < 0 ? "" : value.slice(0, at);
+  const name = at < 0 ? "" : value.slice(at + 2);
+  if (!namespace || !name) {
+    throw new FloeError("FLOE_USAGE", `malformed dataset reference "${oneLine(value)}"`, {
+      path: field,
+      hint: "write <namespace>::<name>, e.g. duckdb://warehouse.duckdb::warehouse.main.orders",
+    });
+  }
+  return { namespace, name };
+}
+
+function positiveInt(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) <= 0) {
+    throw new FloeError("FLOE_USAGE", `"${oneLine(value)}" is not a positive whole number`, { path: field, hint: "give milliseconds, e.g. 5000" });
+  }
+  return Number(value);
+}
+
+async function settingsFrom(values: Record<string, unknown>, ctx: CliContext): Promise<LineageSettings> {
+  const v = values as Parameters<typeof stringOption>[0];
+  const url = stringOption(v, "url");
+  if (url !== undefined) {
+    try {
+      parseHttpUrl(url, "--url");
+    } catch (error) {
+      const e = error as FloeError;
+      throw new FloeError("FLOE_USAGE", e.message, { path: "--url", ...(e.hint ? { hint: e.hint } : {}) });
+    }
+  }
+  let artifacts: CompiledArtifacts | undefined;
+  const artifactsFile = stringOption(v, "artifacts");
+  if (artifactsFile !== undefined) artifacts = parseArtifactsJson(await readInputFile(ctx.cwd, artifactsFile, "--artifacts")).artifacts;
+  const overrides: LineageSettings = {};
+  if (url !== undefined) overrides.url = url;
+  const endpoint = stringOption(v, "endpoint");
+  if (endpoint !== undefined) overrides.endpoint = endpoint;
+  if (v.gzip === true) overrides.gzip = true;
+  const timeoutMs = positiveInt(stringOption(v, "timeout-ms"), "--timeout-ms");
+  if (timeoutMs !== undefined) overrides.timeoutMs = timeoutMs;
+  const retryBudgetMs = positiveInt(stringOption(v, "retry-budget-ms"), "--retry-budget-ms");
+  if (retryBudgetMs !== undefined) overrides.retryBudgetMs = retryBudgetMs;
+  const settings = resolveLineageSettings({ overrides, env: ctx.env, ...(artifacts ? { artifacts } : {}) });
+  if (settings.url !== undefined && url === undefined) {
+    const source = ctx.env.OPENLINEAGE_URL ? "OPENLINEAGE_URL" : "observability.lineage_endpoint";
+    try {
+      parseHttpUrl(settings.url, source);
+    } catch (error) {
+      const e = error as FloeError;
+      throw new FloeError("FLOE_USAGE", e.message, { path: source, ...(e.hint ? { hint: e.hint } : {}) });
+    }
+  }
+  return settings;
+}
+
+export const lineageEmitCommand: Command = {
+  path: ["lineage", "emit"],
+  summary: "send one OpenLineage run event; prints the run id",
+  usage: EMIT_USAGE,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
+        ...SHARED_OPTIONS,
+        type: { type: "string" },
+        job: { type: "string" },
+        namespace: { type: "string" },
+        "run-id": { type: "string" },
+        input: { type: "string", multiple: true },
+        output: { type: "string", multiple: true },
+        "error-message": { type: "string" },
+      },
+      EMIT_USAGE,
+    );
+    refuseExtraPositionals(positionals, 0, EMIT_USAGE);
+    const type = stringOption(values, "type");
+    if (type === undefined) throw new FloeError("FLOE_USAGE", "missing --type", { path: "--type", hint: "one of START, COMPLETE, FAIL" });
+    const eventType = EVENT_TYPES.find((t) => t === type.toUpperCase());
+    if (!eventType) {
+      throw new FloeError("FLOE_USAGE", `unknown event type "${oneLine(type)}"`, { path: "--type", hint: `one of ${EVENT_TYPES.join(", ")}` });
+    }
+    const job = stringOption(values, "job");
+    if (!job) throw new FloeError("FLOE_USAGE", "missing --job", { path: "--job", hint: `usage: ${EMIT_USAGE}` });
+    const runId = stringOption(values, "run-id");
+    if (runId !== undefined && !isUuid(runId)) {
+      throw new FloeError("FLOE_USAGE", `"${oneLine(runId)}" is not a UUID`, { path: "--run-id", hint: "pass the run id a START event printed" });
+    }
+    const inputs = stringListOption(values, "input").map((ref, i) => parseDatasetRef(ref, `--input[${i}]`));
+    const outputs = stringListOption(values, "output").map((ref, i) => parseDatasetRef(ref, `--output[${i}]`));
+    const namespace = stringOption(values, "namespace");
+    if (namespace === "") throw new FloeError("FLOE_USAGE", "empty namespace", { path: "--namespace", hint: "give a job namespace" });
+    const settings = await settingsFrom(values, ctx);
+    const client = createLineageClient(settings, { console: (line) => ctx.stderr(`${line}\n`) });
+    try {
+      const errorMessage = stringOption(values, "error-message");
+      const result = await client.emit(eventType, job, inputs, outputs, {
+        ...(runId ? { runId } : {}),
+        ...(namespace ? { namespace } : {}),
+        ...(eventType === "FAIL" ? { errorMessage: errorMessage ?? "the job failed" } : {}),
+      });
+      ctx.stdout(`${result.runId}\n`);
+      if (result.status === "spooled") {
+        ctx.stderr(`floe: lineage event spooled to ${settings.spoolDir} (${oneLine(result.reason ?? "not delivered")}); run \`floe lineage flush\` to redeliver\n`);
+      } else {
+        ctx.stderr(`floe: lineage event ${result.status}\n`);
+      }
+      return 0;
+    } finally {
+      await client.close();
+    }
+  },
+};
+
+export const lineageFlushCommand: Command = {
+  path: ["lineage", "flush"],
+  summary: "redeliver the lineage events kept in the spool",
+  usage: FLUSH_USAGE,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(args, { ...SHARED_OPTIONS }, FLUSH_USAGE);
+    refuseExtraPositionals(positionals, 0, FLUSH_USAGE);
+    const settings = await settingsFrom(values, ctx);
+    if (settings.disabled) {
+      ctx.stderr("floe: lineage is disabled (OPENLINEAGE_DISABLED or observability.lineage); nothing flushed\n");
+      ctx.stdout("delivered 0, kept 0\n");
+      return 0;
+    }
+    const client = createLineageClient({ ...settings, transport: "http" });
+    try {
+      const report = await client.flush();
+      ctx.stdout(`delivered ${report.delivered}, kept ${report.kept}\n`);
+      if (report.skipped > 0) ctx.stderr(`floe: skipped ${report.skipped} torn or corrupt spool line(s)\n`);
+      return report.kept > 0 ? 1 : 0;
+    } finally {
+      await client.close();
+    }
+  },
+};
