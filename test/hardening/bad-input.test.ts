@@ -2,7 +2,7 @@
 // exactly one stderr line `floe: CODE at <field>: …` naming the field, no stack trace, and leave its temp
 // dir (inputs and a previous output) byte-identical.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FLOE, ROOT, tempDir, treeSnapshot } from "./support.js";
@@ -36,7 +36,11 @@ describe("bad-input corpus", () => {
   });
 
   it("every case exits 2 with one line naming the field, no stack trace, nothing written or changed", async () => {
-    const gitBefore = execFileSync("git", ["status", "--porcelain"], { cwd: ROOT, encoding: "utf8" });
+    // Tracked files untouched and nothing new at the repository root (the CLI runs there); untracked
+    // files elsewhere are left out so an editor or a concurrent test cannot make this flaky.
+    const repoState = (): string =>
+      execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: ROOT, encoding: "utf8" }) + readdirSync(ROOT).sort().join("\n");
+    const gitBefore = repoState();
     const failures: string[] = [];
     const pending = new Set<string>();
     let next = 0;
@@ -73,7 +77,7 @@ describe("bad-input corpus", () => {
     };
     await Promise.all([worker(), worker(), worker()]);
     for (const p of pending) console.log(`bad-input corpus: pending cases: ${p}`);
-    expect(execFileSync("git", ["status", "--porcelain"], { cwd: ROOT, encoding: "utf8" })).toBe(gitBefore);
+    expect(repoState()).toBe(gitBefore);
     expect(failures, failures.join("\n")).toEqual([]);
   });
 });
