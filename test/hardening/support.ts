@@ -1,14 +1,24 @@
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
+import { afterAll } from "vitest";
 import { join, relative } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const FLOE = join(ROOT, "packages", "floe-core", "bin", "floe.js");
 
+const made: string[] = [];
+// Registered at the top level of each test file that imports this module.
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temp dir, removed after the test file's tests. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `floe-hardening-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `floe-hardening-${prefix}-`));
+  made.push(dir);
+  return dir;
 }
 
 /** Runs the built CLI with the repository root as the working directory (so both plugins are found). */
