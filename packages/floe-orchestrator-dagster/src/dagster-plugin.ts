@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import {
+  redactUrl,
   FloeError,
   OrchestratorPlugin,
   TransformConfigSchema,
@@ -59,7 +60,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
       plugin: { name: this.name, version: this.version },
       extraSchedules: [...this.#schedules],
     });
-    const artifactsJson = `${JSON.stringify(artifacts, null, 2)}\n`;
+    const artifactsJson = `${JSON.stringify(withoutSecrets(artifacts), null, 2)}\n`;
     return { orchestrator: this.name, model, render: () => renderCodeLocation(model, artifactsJson) };
   }
 
@@ -110,4 +111,17 @@ export class DagsterPlugin extends OrchestratorPlugin {
     const valid = validateSchedule(cron, timezone, "dagster");
     this.#schedules.push({ jobName, cron: valid.cron, timezone: valid.timezone });
   }
+}
+
+/**
+ * The artifacts as copied next to the generated code: without dbt_profiles (passwords and tokens; the
+ * generated code reads profiles.yml, never this copy) and without credentials in the lineage endpoint.
+ */
+function withoutSecrets(artifacts: CompiledArtifacts): CompiledArtifacts {
+  const { dbt_profiles: _profiles, ...rest } = artifacts as CompiledArtifacts & { dbt_profiles?: unknown };
+  const endpoint = rest.observability?.lineage_endpoint;
+  if (typeof endpoint === "string" && /^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(endpoint)) {
+    return { ...rest, observability: { ...rest.observability, lineage_endpoint: redactUrl(endpoint) } } as CompiledArtifacts;
+  }
+  return rest as CompiledArtifacts;
 }

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { FloeError } from "../errors.js";
 import { checkTransformGraph } from "../graph.js";
+import { validateSchedule } from "../schedule/validate-schedule.js";
 import { CompiledArtifactsSchema, type CompiledArtifacts } from "./compiled-artifacts.js";
 import { checkArtifactsVersion } from "./version.js";
 
@@ -108,6 +109,18 @@ function checkOrchestration(artifacts: CompiledArtifacts): void {
       throw new FloeError("FLOE_ARTIFACTS_INVALID", `schedule runs job "${schedule.job}", which is not defined`, {
         path: `orchestration.schedules[${i}].job`,
         hint: "name a job from orchestration.jobs, or the product name for the whole product",
+      });
+    }
+    // Cron and zone are checked here too, so `artifacts validate` refuses what every plugin refuses
+    // and the error names the schedule's own field.
+    try {
+      validateSchedule(schedule.cron, schedule.timezone);
+    } catch (error) {
+      if (!(error instanceof FloeError)) throw error;
+      throw new FloeError(error.code, error.message, {
+        path: `orchestration.schedules[${i}].${error.path ?? "cron"}`,
+        hint: error.hint,
+        cause: error,
       });
     }
   });

@@ -14,7 +14,10 @@ export function parseCommandArgs(args: string[], options: Options, usage: string
     return parseArgs({ args, options: { ...options, help: { type: "boolean" } }, allowPositionals: true, strict: true });
   } catch (error) {
     const message = (error as Error).message.split("\n")[0] ?? "invalid arguments";
+    // Name the offending option as the error's path, so the one-line error says which flag is wrong.
+    const option = /'(-[^' ]+)/.exec(message)?.[1]?.replace(/^(--?[^=\s]+).*$/, "$1");
     throw new FloeError("FLOE_USAGE", message.replace(/\. To specify a positional argument.*$/, ""), {
+      ...(option ? { path: option } : {}),
       hint: `usage: ${usage}`,
     });
   }
@@ -30,7 +33,10 @@ export function requirePositional(positionals: string[], index: number, name: st
 
 export function refuseExtraPositionals(positionals: string[], expected: number, usage: string): void {
   if (positionals.length > expected) {
-    throw new FloeError("FLOE_USAGE", `unexpected argument "${positionals[expected]}"`, { hint: `usage: ${usage}` });
+    throw new FloeError("FLOE_USAGE", `unexpected argument "${positionals[expected]}"`, {
+      path: `argument ${expected + 1}`,
+      hint: `usage: ${usage}`,
+    });
   }
 }
 

@@ -40,8 +40,9 @@ export function parseDatasetRef(value: string, field: string): DatasetInput {
 
 function positiveInt(value: string | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) <= 0) {
-    throw new FloeError("FLOE_USAGE", `"${oneLine(value)}" is not a positive whole number`, { path: field, hint: "give milliseconds, e.g. 5000" });
+  // Node timers hold at most 2^31-1 ms; a larger value would fire at once (with a warning on stderr).
+  if (!/^\d+$/.test(value) || Number(value) <= 0 || Number(value) > 2_147_483_647) {
+    throw new FloeError("FLOE_USAGE", `"${oneLine(value)}" is not a whole number of milliseconds from 1 to 2147483647`, { path: field, hint: "give milliseconds, e.g. 5000" });
   }
   return Number(value);
 }

@@ -1,0 +1,154 @@
+// Secrets: plant known values (OpenLineage API key, Airflow user/password in options and environment,
+// a dbt profile password and token in the artifacts, user:password@ in URLs) and search every output:
+// generated files of both orchestrators, values.yaml, stdout/stderr of every command (with --json and on
+// errors), lineage spool files, and the plugins' validateConnection results.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AirflowPlugin } from "floe-orchestrator-airflow";
+import { DagsterPlugin } from "floe-orchestrator-dagster";
+import { FLOE, ROOT, baseArtifacts, tempDir } from "./support.js";
+
+const S = {
+  apiKey: "sk-OLAPIKEY-7f3a9c1e5b",
+  airflowPassword: "AFPASS-92ks81mz",
+  airflowUser: "AFUSER-l0q7x",
+  profilePassword: "DBTPROFILEPW-4h2j",
+  profileToken: "DBTTOKEN-99zz81",
+  urlPassword: "URLPW-m3n4b5",
+  endpointPassword: "ENDPOINTPW-q8w7",
+};
+const SECRETS = Object.values(S);
+
+function allFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) continue;
+    if (st.isDirectory()) out.push(...allFiles(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [FLOE, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+let server: Server;
+let port: number;
+const received: string[] = [];
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => {
+      received.push(`${req.method} ${req.url} ${req.headers.authorization ?? ""}`);
+      // A lineage backend that accepts, and an Airflow/Dagster server that refuses the credentials.
+      if (req.url?.includes("lineage")) res.writeHead(201).end("{}");
+      else res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ detail: "bad credentials" }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe("secrets never reach outputs", () => {
+  it("generated files, values.yaml, CLI output (incl. --json and errors) and spool files hold none of the planted secrets", async () => {
+    const dir = tempDir("secrets");
+    const spool = join(dir, "spool");
+    const artifacts = baseArtifacts(
+      [
+        { name: "a", compute: "duckdb", tags: ["daily"], depends_on: [] },
+        { name: "b", compute: "duckdb", tags: ["daily"], depends_on: ["a"], meta: { owner: "team" } },
+      ],
+      {
+        dbt_profiles: { shop: { target: "prod", outputs: { prod: { type: "postgres", user: "svc", password: S.profilePassword, token: S.profileToken, host: "db" } } } },
+        orchestration: { jobs: [{ name: "daily", select: { tags: ["daily"] } }], schedules: [{ name: "m", job: "daily", cron: "0 6 * * *", timezone: "UTC" }] },
+      },
+    );
+    (artifacts.observability as Record<string, unknown>).lineage_endpoint = `http://floe:${S.endpointPassword}@127.0.0.1:${port}/lineage`;
+    const file = join(dir, "a.json");
+    writeFileSync(file, JSON.stringify(artifacts));
+    const bad = JSON.parse(JSON.stringify(artifacts));
+    bad.metadata.product_name = 42;
+    writeFileSync(join(dir, "bad.json"), JSON.stringify(bad));
+    const env = {
+      OPENLINEAGE_API_KEY: S.apiKey,
+      AIRFLOW_PASSWORD: S.airflowPassword,
+      AIRFLOW_USERNAME: S.airflowUser,
+      FLOE_LINEAGE_SPOOL_DIR: spool,
+      OPENLINEAGE_URL: "",
+    };
+    const down = `http://floe:${S.urlPassword}@127.0.0.1:9/lineage`;
+    const live = `http://floe:${S.urlPassword}@127.0.0.1:${port}/lineage`;
+    const commands: string[][] = [
+      ["generate", file, "--orchestrator", "dagster", "--out", join(dir, "out-dagster")],
+      ["generate", file, "--orchestrator", "airflow", "--out", join(dir, "out-airflow")],
+      ["generate", join(dir, "bad.json"), "--orchestrator", "airflow", "--out", join(dir, "out-bad")],
+      ["artifacts", "validate", file, "--json"],
+      ["artifacts", "validate", file],
+      ["artifacts", "validate", join(dir, "bad.json"), "--json"],
+      ["helm-values", "--orchestrator", "dagster", "--artifacts", file],
+      ["helm-values", "--orchestrator", "airflow", "--artifacts", file],
+      ["plugins", "--json"],
+      ["schedule", "preview", "0 6 * * *", "--timezone", "UTC", "--json"],
+      ["lineage", "emit", "--type", "START", "--job", "j", "--artifacts", file, "--timeout-ms", "2000", "--retry-budget-ms", "1"],
+      ["lineage", "emit", "--type", "START", "--job", "j", "--url", live, "--timeout-ms", "2000"],
+      ["lineage", "emit", "--type", "START", "--job", "j", "--url", `http://127.0.0.1:${port}/lineage`, "--timeout-ms", "2000"],
+      ["lineage", "emit", "--type", "FAIL", "--job", "j", "--url", down, "--error-message", "boom", "--timeout-ms", "500", "--retry-budget-ms", "1"],
+      ["lineage", "flush", "--url", down, "--timeout-ms", "500", "--retry-budget-ms", "1"],
+      // A backend that is down (no credentials in the URL: floe refuses those): the event is spooled.
+      ["lineage", "emit", "--type", "FAIL", "--job", "j", "--url", "http://127.0.0.1:9/lineage", "--error-message", `failed near ${S.profilePassword.slice(0, 3)}`, "--timeout-ms", "500", "--retry-budget-ms", "1"],
+      ["lineage", "flush", "--url", "http://127.0.0.1:9/lineage", "--timeout-ms", "500", "--retry-budget-ms", "1"],
+      ["lineage", "flush", "--url", `http://floe:${S.urlPassword}@[::1`],
+      ["lineage", "emit", "--type", "START", "--job", "j", "--url", `ftp://floe:${S.urlPassword}@127.0.0.1/`],
+      ["validate-connection", "--orchestrator", "airflow", "--url", `http://${S.airflowUser}:${S.airflowPassword}@127.0.0.1:${port}/`, "--json"],
+      ["--debug", "generate", join(dir, "bad.json"), "--orchestrator", "dagster", "--out", join(dir, "out-bad")],
+    ];
+    const leaks: string[] = [];
+    const check = (where: string, text: string): void => {
+      for (const s of SECRETS) if (text.includes(s)) leaks.push(`${where} contains ${s}`);
+    };
+    for (const args of commands) {
+      const r = await run(args, env);
+      check(`floe ${args.join(" ")} (exit ${r.code})`, r.out);
+    }
+    const files = allFiles(dir).filter((f) => !/\/(a|bad)\.json$/.test(f));
+    expect(files.some((f) => f.endsWith("values.yaml"))).toBe(true);
+    expect(files.some((f) => f.startsWith(spool))).toBe(true);
+    for (const f of files) check(f, readFileSync(f, "utf8"));
+    // The key did reach the backend, so the test planted it where it is used.
+    expect(received.some((r) => r.includes(S.apiKey))).toBe(true);
+    expect(leaks, leaks.join("\n")).toEqual([]);
+  });
+
+  it("validateConnection results of both plugins hold no credentials (refused, unreachable)", async () => {
+    const results = [
+      await new AirflowPlugin({ url: `http://127.0.0.1:${port}/`, username: S.airflowUser, password: S.airflowPassword }).validateConnection(),
+      await new AirflowPlugin({ url: `http://${S.airflowUser}:${S.urlPassword}@127.0.0.1:9/` , password: S.airflowPassword }).validateConnection(),
+      await new DagsterPlugin({ url: `http://u:${S.urlPassword}@127.0.0.1:${port}/` }).validateConnection(),
+      await new DagsterPlugin({ url: `http://u:${S.urlPassword}@127.0.0.1:9/` }).validateConnection(),
+    ];
+    for (const r of results) {
+      const text = JSON.stringify(r);
+      expect(r.success).toBe(false);
+      for (const s of SECRETS) expect(text, text).not.toContain(s);
+    }
+  });
+});
