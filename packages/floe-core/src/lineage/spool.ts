@@ -12,6 +12,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { crc32 } from "node:zlib";
 import { randomBytes } from "node:crypto";
+import { isProcessAlive } from "../process-alive.js";
 
 const SPOOL_PREFIX = "spool-";
 const CLAIM_PREFIX = "claimed-";
@@ -53,16 +54,6 @@ function ownFileName(prefix: string): string {
 function fileOwner(name: string): { host: string; pid: number } | undefined {
   const match = /^(?:spool-|claimed-)([^~]+)~(\d+)~/.exec(name);
   return match ? { host: match[1]!, pid: Number(match[2]) } : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Appends records to this process's own spool file; each append is fsync'd before it returns. */
@@ -123,7 +114,7 @@ export async function flushSpool(
     for (const name of names.sort()) {
       if (!name.endsWith(SUFFIX) || !(name.startsWith(SPOOL_PREFIX) || name.startsWith(CLAIM_PREFIX))) continue;
       const owner = fileOwner(name);
-      if (owner && owner.host === hostTag && owner.pid !== process.pid && isAlive(owner.pid)) continue;
+      if (owner && owner.host === hostTag && owner.pid !== process.pid && isProcessAlive(owner.pid)) continue;
       const claimed = path.join(dir, ownFileName(CLAIM_PREFIX));
       try {
         await fsp.rename(path.join(dir, name), claimed);

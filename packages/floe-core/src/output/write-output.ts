@@ -28,6 +28,7 @@ import { randomBytes } from "node:crypto";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { FloeError, isFloeError } from "../errors.js";
 import type { GeneratedFile } from "../contracts.js";
+import { isProcessAlive } from "../process-alive.js";
 
 export interface OutputLayout {
   /** The path the user named; a symlink once floe manages it. */
@@ -92,16 +93,6 @@ export async function recoverOutputDirectory(outDir: string): Promise<void> {
   await swapLink(layout, `${basename(layout.versionsDir)}/legacy`, `recover-${process.pid}-${randomBytes(4).toString("hex")}`);
 }
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** How long a replaced version stays readable, whatever number of writes follow it. */
 export const RETIRE_GRACE_MS = 5_000;
 
@@ -120,7 +111,7 @@ async function cleanVersions(layout: OutputLayout, keep: ReadonlySet<string>): P
       const isLegacy = entry === "legacy";
       if (!match && !isLegacy) return; // not ours: leave it alone
       // A live writer's staging directory or link is not stale; its finished version may be about to be linked.
-      if (match && Number(match[1]) !== process.pid && isAlive(Number(match[1]))) return;
+      if (match && Number(match[1]) !== process.pid && isProcessAlive(Number(match[1]))) return;
       const createdAt = match ? Number(/^v-(\d+)-/.exec(entry)![1]) : 0;
       if (match && !match[2] && Date.now() - createdAt < RETIRE_GRACE_MS) return;
       await rm(join(layout.versionsDir, entry), { recursive: true, force: true });
