@@ -1,3 +1,30 @@
-// The main job on the bundled example. TODO(dagster): generate the example's Dagster code location.
-console.error("floe example: not implemented yet (the bundled example arrives with the Dagster plugin)");
-process.exit(1);
+// The main job on the bundled example: generate the Dagster code location for examples/jaffle_shop
+// from its committed CompiledArtifacts. Needs only Node (and `pnpm build`); Python comes in when you load it.
+import { spawnSync } from "node:child_process";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const out = join("out", "dagster");
+const result = spawnSync(
+  process.execPath,
+  [
+    join(root, "packages", "floe-core", "bin", "floe.js"),
+    "generate", join("examples", "jaffle_shop", "compiled_artifacts.json"),
+    "--orchestrator", "dagster",
+    "--out", out,
+    "--dbt-project", join("examples", "jaffle_shop"),
+  ],
+  { cwd: root, stdio: "inherit" },
+);
+if (result.status !== 0) process.exit(result.status ?? 1);
+
+const where = relative(process.cwd(), join(root, out)) || ".";
+console.log(`
+The Dagster code location is in ${where}/ (definitions.py, workspace.yaml, compiled_artifacts.json).
+Load it in Dagster (a Python environment with dagster, dagster-webserver, dagster-dbt and dbt-duckdb;
+\`scripts/python-env.sh dagster\` prints one):
+
+  dagster dev -f ${join(where, "definitions.py")}
+
+\`dagster dev\` runs \`dbt parse\` for the example first; the DuckDB file lands in examples/jaffle_shop/.`);

@@ -23,3 +23,7 @@ export * from "./lineage/uuid-v7.js";
 export * from "./lineage/dataset-naming.js";
 export * from "./lineage/http-transport.js";
 export * from "./lineage/spool.js";
+export * from "./dbt/dbt-manifest.js";
+export * from "./dbt/artifacts-from-manifest.js";
+export * from "./output/write-output-file.js";
+export * from "./http/connection-messages.js";

@@ -3,10 +3,16 @@ import {
   FLOE_API_VERSION,
   FloeError,
   OrchestratorPlugin,
-  notImplemented,
+  TransformConfigSchema,
+  emitLineage,
+  formatPath,
+  parseArtifacts,
+  resolveLineageSettings,
+  validateSchedule,
   type CompiledArtifacts,
   type CompiledArtifactsInput,
   type DatasetInput,
+  type EmitLineageOptions,
   type LineageEmitResult,
   type LineageEventType,
   type OrchestratorDefinitions,
@@ -15,8 +21,12 @@ import {
   type ValidationResult,
   type WorkloadSize,
 } from "floe-core";
+import { buildAssetSpecs, type DagsterAssetSpec } from "./asset-specs.js";
+import { checkDagsterConnection, resolveDagsterUrl } from "./check-connection.js";
+import { buildDefinitionsModel, type DagsterDefinitionsModel, type ExtraSchedule } from "./definitions-model.js";
 import { buildDagsterHelmValues } from "./helm-values.js";
 import { DagsterPluginOptionsSchema, type DagsterPluginOptions } from "./options.js";
+import { renderCodeLocation } from "./render-code-location.js";
 import { dagsterResourceRequirements } from "./resource-presets.js";
 
 const require = createRequire(import.meta.url);
@@ -27,6 +37,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
   readonly version = PACKAGE_VERSION;
   readonly floeApiVersion = FLOE_API_VERSION;
   readonly options: DagsterPluginOptions;
+  readonly #schedules: ExtraSchedule[] = [];
 
   constructor(options: Record<string, unknown> = {}) {
     super();
@@ -41,12 +52,31 @@ export class DagsterPlugin extends OrchestratorPlugin {
     this.options = parsed.data;
   }
 
-  createDefinitions(_artifacts: CompiledArtifacts | CompiledArtifactsInput): OrchestratorDefinitions {
-    throw notImplemented("DagsterPlugin.createDefinitions");
+  createDefinitions(input: CompiledArtifacts | CompiledArtifactsInput): OrchestratorDefinitions<DagsterDefinitionsModel> {
+    const { artifacts } = parseArtifacts(input);
+    const model = buildDefinitionsModel(artifacts, {
+      dbtProjectDir: this.options.dbtProjectDir,
+      plugin: { name: this.name, version: this.version },
+      extraSchedules: [...this.#schedules],
+    });
+    const artifactsJson = `${JSON.stringify(artifacts, null, 2)}\n`;
+    return { orchestrator: this.name, model, render: () => renderCodeLocation(model, artifactsJson) };
   }
 
-  createAssetsFromTransforms(_transforms: ReadonlyArray<TransformConfigInput>): unknown[] {
-    throw notImplemented("DagsterPlugin.createAssetsFromTransforms");
+  /** Asset specs for transforms; `group` is the product's group when called through createDefinitions. */
+  createAssetsFromTransforms(transforms: ReadonlyArray<TransformConfigInput>, group = "default"): DagsterAssetSpec[] {
+    const parsed = transforms.map((t, i) => {
+      const result = TransformConfigSchema.safeParse(t);
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        throw new FloeError("FLOE_CONFIG_INVALID", issue?.message ?? "invalid transform", {
+          path: formatPath(["transforms", i, ...(issue?.path ?? [])]),
+          hint: "each transform needs a name; depends_on and tags are lists of strings",
+        });
+      }
+      return { ...result.data, unique_id: (t as { unique_id?: string | null }).unique_id ?? null };
+    });
+    return buildAssetSpecs(parsed, group);
   }
 
   getHelmValues(options: { size?: WorkloadSize; artifacts?: CompiledArtifacts } = {}): Record<string, unknown> {
@@ -54,7 +84,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
   }
 
   async validateConnection(): Promise<ValidationResult> {
-    throw notImplemented("DagsterPlugin.validateConnection");
+    return checkDagsterConnection(resolveDagsterUrl(this.options.url, process.env));
   }
 
   getResourceRequirements(size: WorkloadSize): ResourceSpec {
@@ -62,15 +92,22 @@ export class DagsterPlugin extends OrchestratorPlugin {
   }
 
   async emitLineageEvent(
-    _eventType: LineageEventType,
-    _job: string,
-    _inputs: ReadonlyArray<DatasetInput>,
-    _outputs: ReadonlyArray<DatasetInput>,
+    eventType: LineageEventType,
+    job: string,
+    inputs: ReadonlyArray<DatasetInput>,
+    outputs: ReadonlyArray<DatasetInput>,
+    options: EmitLineageOptions = {},
   ): Promise<LineageEmitResult> {
-    throw notImplemented("DagsterPlugin.emitLineageEvent");
+    const settings = resolveLineageSettings({ overrides: this.options.lineage ?? {}, env: process.env });
+    return emitLineage(settings, eventType, job, inputs, outputs, options);
   }
 
-  scheduleJob(_jobName: string, _cron: string, _timezone: string): void {
-    throw notImplemented("DagsterPlugin.scheduleJob");
+  /** Validates now (FLOE_SCHEDULE_INVALID / FLOE_TIMEZONE_INVALID naming the field); the next createDefinitions includes it. */
+  scheduleJob(jobName: string, cron: string, timezone: string): void {
+    if (typeof jobName !== "string" || jobName.trim() === "") {
+      throw new FloeError("FLOE_SCHEDULE_INVALID", "the job name is empty", { path: "jobName", hint: "name the product or one of its named jobs" });
+    }
+    const valid = validateSchedule(cron, timezone);
+    this.#schedules.push({ jobName, cron: valid.cron, timezone: valid.timezone });
   }
 }

@@ -1,5 +1,5 @@
 import { parseArtifactsJson } from "../../artifacts/parse-artifacts.js";
-import { FloeError } from "../../errors.js";
+import { FloeError, isFloeError } from "../../errors.js";
 import { writeOutputDirectory } from "../../output/write-output.js";
 import { loadPlugin } from "../../plugin-registry.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
@@ -36,7 +36,13 @@ export const generateCommand: Command = {
     const definitions = plugin.createDefinitions(artifacts);
     const files = definitions.render();
     if (!files.some((f) => f.path === "values.yaml")) {
-      files.push({ path: "values.yaml", content: stringify(plugin.getHelmValues({ artifacts }), { sortMapEntries: false }) });
+      try {
+        files.push({ path: "values.yaml", content: stringify(plugin.getHelmValues({ artifacts }), { sortMapEntries: false }) });
+      } catch (error) {
+        // A plugin whose chart values are not built yet still generates its code; say what is missing.
+        if (!isFloeError(error, "FLOE_NOT_IMPLEMENTED")) throw error;
+        ctx.stderr(`warning: no values.yaml: ${error.message}\n`);
+      }
     }
     await writeOutputDirectory(resolve(ctx.cwd, out), files);
     ctx.stdout(`wrote ${files.length} files for ${orchestrator} to ${out}\n`);

@@ -1,0 +1,137 @@
+/** The typed model of a generated Dagster code location: what `createDefinitions` returns and `renderCodeLocation` writes. */
+import { FloeError, resolveJobs, transformsFromArtifacts, type CompiledArtifacts } from "floe-core";
+import { buildAssetSpecs, type DagsterAssetSpec } from "./asset-specs.js";
+import { dagsterName } from "./dagster-names.js";
+
+export interface DagsterJob {
+  /** Dagster job name. */
+  name: string;
+  description: string | null;
+  /** Asset keys the job materializes. */
+  selection: string[][];
+  isDefault: boolean;
+}
+
+export interface DagsterSchedule {
+  name: string;
+  /** Dagster job name the schedule runs. */
+  job: string;
+  cron: string;
+  timezone: string;
+  running: boolean;
+}
+
+export interface DagsterDefinitionsModel {
+  product: string;
+  productVersion: string;
+  artifactsVersion: string;
+  /** Dagster code location name. */
+  location: string;
+  group: string;
+  /**
+   * "dbt-manifest": one `@dbt_assets` over the project's manifest, limited to the transforms (every
+   * transform carries a dbt unique_id). "per-transform": one asset per transform running
+   * `dbt build --select <model>` (artifacts without dbt ids, e.g. floe 0.10.0 output).
+   */
+  assetMode: "dbt-manifest" | "per-transform";
+  assets: DagsterAssetSpec[];
+  /** dbt tests become asset checks, declared by dagster-dbt from the manifest at load time. */
+  assetChecks: { source: "dbt-tests"; enabled: boolean };
+  jobs: DagsterJob[];
+  schedules: DagsterSchedule[];
+  /**
+   * "in_process" when per-transform steps write one DuckDB file (DuckDB allows a single writer
+   * process: parallel steps would fail on its lock); Dagster's default multiprocess executor otherwise.
+   */
+  executor: "multiprocess" | "in_process";
+  resources: { dbt: { projectDir: string | null; envOverride: string } };
+  generatedBy: { plugin: string; version: string };
+}
+
+export interface ExtraSchedule {
+  jobName: string;
+  cron: string;
+  timezone: string;
+}
+
+export const DBT_PROJECT_ENV = "FLOE_DBT_PROJECT_DIR";
+
+export function buildDefinitionsModel(
+  artifacts: CompiledArtifacts,
+  options: { dbtProjectDir?: string; plugin: { name: string; version: string }; extraSchedules: ReadonlyArray<ExtraSchedule> },
+): DagsterDefinitionsModel {
+  const product = artifacts.metadata.product_name;
+  const group = dagsterName(product);
+  const models = artifacts.transforms?.models ?? [];
+  if (models.length === 0) {
+    throw new FloeError("FLOE_ARTIFACTS_INVALID", "the artifacts have no transforms to turn into assets", {
+      path: "transforms.models",
+      hint: "compile the product with at least one dbt model",
+    });
+  }
+  const transforms = transformsFromArtifacts(artifacts).map((t, i) => ({ ...t, unique_id: models[i]?.unique_id ?? null }));
+  const assets = buildAssetSpecs(transforms, group);
+  const assetMode = transforms.every((t) => t.unique_id) ? "dbt-manifest" : "per-transform";
+  const keyOf = new Map(assets.map((a) => [a.model, a.key]));
+
+  const jobs: DagsterJob[] = resolveJobs(artifacts).map((job) => ({
+    name: dagsterName(job.name),
+    description: job.description,
+    selection: job.models.map((m) => keyOf.get(m) as string[]),
+    isDefault: job.isDefault,
+  }));
+  const jobByFloeName = new Map(resolveJobs(artifacts).map((job, i) => [job.name, jobs[i] as DagsterJob]));
+
+  const schedules: DagsterSchedule[] = [];
+  const seen = new Set<string>();
+  const add = (schedule: DagsterSchedule, path: string) => {
+    if (seen.has(schedule.name)) {
+      throw new FloeError("FLOE_ARTIFACTS_INVALID", `two schedules are named "${schedule.name}"`, {
+        path,
+        hint: "give each schedule a unique name",
+      });
+    }
+    seen.add(schedule.name);
+    schedules.push(schedule);
+  };
+  (artifacts.orchestration?.schedules ?? []).forEach((s, i) => {
+    const job = jobByFloeName.get(s.job) as DagsterJob;
+    add(
+      { name: dagsterName(s.name ?? `${s.job}_schedule`), job: job.name, cron: s.cron, timezone: s.timezone, running: s.enabled },
+      `orchestration.schedules[${i}].name`,
+    );
+  });
+  options.extraSchedules.forEach((s, i) => {
+    const job = jobByFloeName.get(s.jobName);
+    if (!job) {
+      throw new FloeError("FLOE_ARTIFACTS_INVALID", `scheduleJob named job "${s.jobName}", which these artifacts do not define`, {
+        path: `scheduleJob[${i}].jobName`,
+        hint: `name "${product}" (every model) or a job from orchestration.jobs`,
+      });
+    }
+    let name = dagsterName(`${s.jobName}_schedule`);
+    for (let n = 2; seen.has(name); n++) name = dagsterName(`${s.jobName}_schedule_${n}`);
+    add({ name, job: job.name, cron: s.cron, timezone: s.timezone, running: true }, `scheduleJob[${i}]`);
+  });
+
+  return {
+    product,
+    productVersion: artifacts.metadata.product_version,
+    artifactsVersion: artifacts.version,
+    location: group,
+    group,
+    assetMode,
+    assets,
+    assetChecks: { source: "dbt-tests", enabled: assetMode === "dbt-manifest" },
+    jobs,
+    schedules,
+    executor: assetMode === "per-transform" && usesDuckdb(artifacts) ? "in_process" : "multiprocess",
+    resources: { dbt: { projectDir: options.dbtProjectDir ?? null, envOverride: DBT_PROJECT_ENV } },
+    generatedBy: { plugin: `floe-orchestrator-${options.plugin.name}`, version: options.plugin.version },
+  };
+}
+
+function usesDuckdb(artifacts: CompiledArtifacts): boolean {
+  const transforms = artifacts.transforms;
+  return transforms?.default_compute === "duckdb" || (transforms?.models ?? []).some((m) => m.compute === "duckdb");
+}

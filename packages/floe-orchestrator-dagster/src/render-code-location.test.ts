@@ -1,0 +1,35 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { DagsterPlugin } from "./dagster-plugin.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const goldenDir = join(here, "..", "test", "fixtures", "golden");
+const cases = {
+  "jaffle_shop-manifest": join(here, "..", "..", "..", "examples", "jaffle_shop", "compiled_artifacts.json"),
+  "floe-0.10.0-per-transform": join(here, "..", "test", "fixtures", "floe-0.10.0-artifacts.json"),
+};
+
+function render(file: string) {
+  const plugin = new DagsterPlugin({ dbtProjectDir: "/srv/dbt/jaffle_shop" });
+  return plugin.createDefinitions(JSON.parse(readFileSync(file, "utf8"))).render();
+}
+
+describe("renderCodeLocation (golden files; UPDATE_GOLDEN=1 rewrites them)", () => {
+  for (const [name, file] of Object.entries(cases)) {
+    it(`renders ${name} byte-identically`, () => {
+      const first = render(file);
+      expect(render(file)).toEqual(first);
+      for (const generated of first) {
+        const golden = join(goldenDir, name, generated.path);
+        if (process.env.UPDATE_GOLDEN === "1") {
+          mkdirSync(dirname(golden), { recursive: true });
+          writeFileSync(golden, generated.content);
+        }
+        expect(generated.content, `${name}/${generated.path}`).toBe(readFileSync(golden, "utf8"));
+      }
+      expect(first.map((f) => f.path)).toEqual(["definitions.py", "workspace.yaml", "compiled_artifacts.json"]);
+    });
+  }
+});

@@ -1,0 +1,69 @@
+// Shared setup for the e2e tests: the cached dagster venv, processes run with it, the example copy.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
+export const EXAMPLE = join(ROOT, "examples", "jaffle_shop");
+export const FLOE_BIN = join(ROOT, "packages", "floe-core", "bin", "floe.js");
+export const INSPECT_PY = join(dirname(fileURLToPath(import.meta.url)), "inspect_definitions.py");
+
+export function dagsterVenv(): string {
+  return execFileSync(join(ROOT, "scripts", "python-env.sh"), ["dagster"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+}
+
+export interface Workspace {
+  dir: string;
+  venv: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A temp dir with its own DAGSTER_HOME and DuckDB file; the venv's bin first on PATH (as an activated venv). */
+export function makeWorkspace(prefix: string): Workspace {
+  const venv = dagsterVenv();
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(dir, "dagster_home"));
+  const env = {
+    ...process.env,
+    PATH: `${join(venv, "bin")}:${process.env.PATH ?? ""}`,
+    DAGSTER_HOME: join(dir, "dagster_home"),
+    FLOE_DUCKDB_PATH: join(dir, "warehouse.duckdb"),
+    DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
+    DAGSTER_DISABLE_TELEMETRY: "1",
+  };
+  return { dir, venv, env };
+}
+
+export function copyExample(dest: string): void {
+  cpSync(EXAMPLE, dest, { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
+}
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(ws: Workspace, command: string, args: string[], options: { cwd?: string; input?: string } = {}): RunResult {
+  const result = spawnSync(command, args, {
+    cwd: options.cwd ?? ws.dir,
+    env: ws.env,
+    input: options.input,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function python(ws: Workspace, args: string[], input?: string): RunResult {
+  return run(ws, join(ws.venv, "bin", "python"), args, { input });
+}
+
+export function mustSucceed(result: RunResult, what: string): RunResult {
+  if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+  return result;
+}
+
+export { spawn };
