@@ -1,12 +1,17 @@
 import { createRequire } from "node:module";
 import {
+  CompiledArtifactsSchema,
   FLOE_API_VERSION,
+  FLOE_CORE_VERSION,
   FloeError,
   OrchestratorPlugin,
-  notImplemented,
+  emitLineage,
+  resolveLineageSettings,
+  validateSchedule,
   type CompiledArtifacts,
   type CompiledArtifactsInput,
   type DatasetInput,
+  type EmitLineageOptions,
   type LineageEmitResult,
   type LineageEventType,
   type OrchestratorDefinitions,
@@ -15,18 +20,23 @@ import {
   type ValidationResult,
   type WorkloadSize,
 } from "floe-core";
+import { buildAirflowModel, type AirflowDefinitionsModel, type ScheduleOverride } from "./dag-model.js";
 import { buildAirflowHelmValues } from "./helm-values.js";
 import { AirflowPluginOptionsSchema, type AirflowPluginOptions } from "./options.js";
+import { renderAirflowFiles } from "./render-dag.js";
 import { airflowResourceRequirements } from "./resource-presets.js";
+import { createTaskSpecs, type AirflowTaskSpec } from "./task-specs.js";
+import { checkAirflowConnection, resolveConnectionSettings } from "./validate-connection.js";
 
 const require = createRequire(import.meta.url);
-const PACKAGE_VERSION: string = (require("../package.json") as { version: string }).version;
+const PACKAGE = require("../package.json") as { name: string; version: string };
 
 export class AirflowPlugin extends OrchestratorPlugin {
   readonly name = "airflow";
-  readonly version = PACKAGE_VERSION;
+  readonly version = PACKAGE.version;
   readonly floeApiVersion = FLOE_API_VERSION;
   readonly options: AirflowPluginOptions;
+  readonly #schedules = new Map<string, ScheduleOverride>();
 
   constructor(options: Record<string, unknown> = {}) {
     super();
@@ -41,12 +51,22 @@ export class AirflowPlugin extends OrchestratorPlugin {
     this.options = parsed.data;
   }
 
-  createDefinitions(_artifacts: CompiledArtifacts | CompiledArtifactsInput): OrchestratorDefinitions {
-    throw notImplemented("AirflowPlugin.createDefinitions");
+  /** One DAG per job (the product's default job first), rendered to one module per DAG. */
+  createDefinitions(artifacts: CompiledArtifacts | CompiledArtifactsInput): OrchestratorDefinitions<AirflowDefinitionsModel> {
+    const parsed = CompiledArtifactsSchema.safeParse(artifacts);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new FloeError("FLOE_ARTIFACTS_INVALID", issue?.message ?? "invalid artifacts", {
+        path: issue?.path.join(".") || "artifacts",
+        hint: "validate the file with `floe artifacts validate`",
+      });
+    }
+    const model = buildAirflowModel(parsed.data, this.options, this.#schedules, { package: PACKAGE.name, version: PACKAGE.version, coreVersion: FLOE_CORE_VERSION });
+    return { orchestrator: this.name, model, render: () => renderAirflowFiles(model) };
   }
 
-  createAssetsFromTransforms(_transforms: ReadonlyArray<TransformConfigInput>): unknown[] {
-    throw notImplemented("AirflowPlugin.createAssetsFromTransforms");
+  createAssetsFromTransforms(transforms: ReadonlyArray<TransformConfigInput>): AirflowTaskSpec[] {
+    return createTaskSpecs(transforms);
   }
 
   getHelmValues(options: { size?: WorkloadSize; artifacts?: CompiledArtifacts } = {}): Record<string, unknown> {
@@ -54,7 +74,7 @@ export class AirflowPlugin extends OrchestratorPlugin {
   }
 
   async validateConnection(): Promise<ValidationResult> {
-    throw notImplemented("AirflowPlugin.validateConnection");
+    return checkAirflowConnection(resolveConnectionSettings(this.options));
   }
 
   getResourceRequirements(size: WorkloadSize): ResourceSpec {
@@ -62,15 +82,21 @@ export class AirflowPlugin extends OrchestratorPlugin {
   }
 
   async emitLineageEvent(
-    _eventType: LineageEventType,
-    _job: string,
-    _inputs: ReadonlyArray<DatasetInput>,
-    _outputs: ReadonlyArray<DatasetInput>,
+    eventType: LineageEventType,
+    job: string,
+    inputs: ReadonlyArray<DatasetInput>,
+    outputs: ReadonlyArray<DatasetInput>,
+    options: EmitLineageOptions = {},
   ): Promise<LineageEmitResult> {
-    throw notImplemented("AirflowPlugin.emitLineageEvent");
+    return emitLineage(resolveLineageSettings({ env: process.env }), eventType, job, inputs, outputs, options);
   }
 
-  scheduleJob(_jobName: string, _cron: string, _timezone: string): void {
-    throw notImplemented("AirflowPlugin.scheduleJob");
+  /** Validates now; the job's DAG in the next createDefinitions uses this schedule instead of the artifacts' ones. */
+  scheduleJob(jobName: string, cron: string, timezone: string): void {
+    if (jobName.length === 0) {
+      throw new FloeError("FLOE_CONFIG_INVALID", "the job name is empty", { path: "jobName", hint: "name the product or one of its jobs" });
+    }
+    const valid = validateSchedule(cron, timezone);
+    this.#schedules.set(jobName, { cron: valid.cron, timezone: valid.timezone });
   }
 }

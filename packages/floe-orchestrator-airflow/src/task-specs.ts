@@ -1,0 +1,45 @@
+import { TransformConfigSchema, checkTransformGraph, safeName, type SafeNameRules, type TransformConfigInput } from "floe-core";
+
+/** Airflow's rule for task and DAG ids (`KEY_REGEX`, at most 250 characters), kept to ASCII. */
+export const AIRFLOW_ID_RULES: SafeNameRules = { allowed: /[A-Za-z0-9_.-]/, maxLength: 250 };
+
+/** One Airflow task: runs dbt for one model after the tasks of the models it depends on. */
+export interface AirflowTaskSpec {
+  /** Valid Airflow task id; the model name itself when it is one, else a sanitised form with a hash. */
+  taskId: string;
+  /** The dbt model name, exactly as in the artifacts. */
+  model: string;
+  /** Task ids of the upstream tasks (the model's depends_on that are in the same DAG), deduplicated. */
+  upstream: string[];
+  tags: string[];
+  description: string | null;
+  materialization: string | null;
+}
+
+/** A valid, unique and stable Airflow task id for a model name. */
+export function airflowTaskId(model: string): string {
+  return safeName(model, AIRFLOW_ID_RULES);
+}
+
+/**
+ * One task spec per transform (input order kept). The graph is checked first (duplicates, dangling
+ * references, cycles); with `selection`, only those models become tasks and edges to models outside
+ * the selection are dropped.
+ */
+export function createTaskSpecs(
+  transforms: ReadonlyArray<TransformConfigInput>,
+  options: { selection?: ReadonlySet<string>; where?: string } = {},
+): AirflowTaskSpec[] {
+  const parsed = transforms.map((t) => TransformConfigSchema.parse(t));
+  checkTransformGraph(parsed, options.where ?? "transforms");
+  const selected = options.selection ? parsed.filter((t) => options.selection!.has(t.name)) : parsed;
+  const inDag = new Set(selected.map((t) => t.name));
+  return selected.map((t) => ({
+    taskId: airflowTaskId(t.name),
+    model: t.name,
+    upstream: [...new Set(t.depends_on.filter((dep) => inDag.has(dep)))].map(airflowTaskId),
+    tags: t.tags,
+    description: t.description ?? null,
+    materialization: t.materialization ?? null,
+  }));
+}

@@ -1,0 +1,167 @@
+/**
+ * The generated DAGs in a real Airflow 3: they import with zero DagBag errors, Airflow reports the
+ * transforms' edges, `airflow dags test` runs every task to success with the real dbt (DuckDB), and
+ * hostile model names stay names all the way to dbt's argv.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeOutputDirectory, type CompiledArtifactsInput } from "floe-core";
+import { AirflowPlugin } from "../../src/index.js";
+import { airflowTaskId } from "../../src/task-specs.js";
+import { REPO_ROOT, createAirflowHome, loadDagBag, run, taskStates, type AirflowHome } from "./airflow-env.js";
+
+// The bundled example: its dbt project and the artifacts `floe artifacts from-dbt` made from it.
+const EXAMPLE_DIR = join(REPO_ROOT, "examples", "jaffle_shop");
+const EXAMPLE = { artifacts: join(EXAMPLE_DIR, "compiled_artifacts.json"), dbtProject: EXAMPLE_DIR };
+
+type Model = { name: string; depends_on?: string[]; compute: string; tags?: string[]; schema_name?: string | null };
+const readArtifacts = (path: string) => JSON.parse(readFileSync(path, "utf8")) as CompiledArtifactsInput & { transforms: { models: Model[] } };
+
+let airflow: AirflowHome;
+
+beforeAll(async () => {
+  airflow = await createAirflowHome();
+});
+
+afterAll(() => airflow?.cleanup());
+
+describe("generated DAGs of the example in Airflow 3", () => {
+  const artifacts = readArtifacts(EXAMPLE.artifacts);
+  let duckdb: string;
+
+  beforeAll(async () => {
+    duckdb = join(airflow.home, "warehouse.duckdb");
+    // Through the CLI, as users run it (needs `pnpm build`; the root `pnpm test` builds first).
+    // The tasks run in the project directory, where dbt finds the example's profiles.yml.
+    const { stdout } = await run(
+      process.execPath,
+      [join(REPO_ROOT, "packages/floe-core/bin/floe.js"), "generate", EXAMPLE.artifacts, "--orchestrator", "airflow", "--out", airflow.dags, "--dbt-project", EXAMPLE.dbtProject],
+      { cwd: REPO_ROOT },
+    );
+    expect(stdout).toMatch(/^wrote \d+ files for airflow/);
+  });
+
+  it("imports with zero DagBag errors, and Airflow's task dependencies equal depends_on", async () => {
+    const report = await loadDagBag(airflow, airflow.dags);
+    expect(report.import_errors).toEqual({});
+    expect(report.ast_errors).toEqual({});
+    const product = artifacts.metadata.product_name;
+    const dag = report.dags[product];
+    expect(dag, `DAG ${product} loaded`).toBeDefined();
+    const expected = Object.fromEntries(
+      artifacts.transforms.models.map((m) => [airflowTaskId(m.name), [...new Set(m.depends_on ?? [])].map(airflowTaskId).sort()]),
+    );
+    const actual = Object.fromEntries(Object.entries(dag!.tasks).map(([id, t]) => [id, t.upstream]));
+    expect(actual).toEqual(expected);
+    const serialized = Object.fromEntries(Object.entries(dag!.tasks).map(([id, t]) => [id, t.serialized_upstream]));
+    expect(serialized).toEqual(expected);
+    expect(dag!.catchup).toBe(false);
+    expect(dag!.doc_md).toContain(artifacts.metadata.compiled_at);
+    for (const task of Object.values(dag!.tasks)) expect(task.template_fields).toEqual([]);
+    // One DAG per named job, on its schedule in its zone.
+    for (const schedule of artifacts.orchestration?.schedules ?? []) {
+      const scheduled = report.dags[schedule.job];
+      expect(scheduled?.timetable).toBe("CronTriggerTimetable");
+      expect(scheduled?.timetable_fields).toMatchObject({ expression: schedule.cron, timezone: schedule.timezone ?? "UTC" });
+    }
+  });
+
+  it("`airflow dags test` runs every task to success with the real dbt, and DuckDB holds every model", async () => {
+    const dagId = artifacts.metadata.product_name;
+    await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", dagId], {
+      // dbt's target/ and logs/ go to the temp dir, not into the checked-in project.
+      env: { ...airflow.env, FLOE_DUCKDB_PATH: duckdb, DBT_TARGET_PATH: join(airflow.home, "dbt-target"), DBT_LOG_PATH: join(airflow.home, "dbt-logs") },
+      timeoutMs: 600_000,
+    });
+    const states = await taskStates(airflow, dagId);
+    expect(states).toEqual(Object.fromEntries(artifacts.transforms.models.map((m) => [airflowTaskId(m.name), "success"])));
+    const { stdout } = await run(
+      airflow.python,
+      ["-c", "import duckdb, json, sys; c = duckdb.connect(sys.argv[1], read_only=True); print(json.dumps(sorted(f'{s}.{n}' for s, n in c.execute('select table_schema, table_name from information_schema.tables').fetchall())))", duckdb],
+      { env: airflow.env },
+    );
+    const relations = JSON.parse(stdout.trim().split("\n").pop()!) as string[];
+    for (const model of artifacts.transforms.models) expect(relations).toContain(`${model.schema_name ?? "main"}.${model.name}`);
+  });
+});
+
+/** Artifacts whose models carry the given names, in a chain, with a hostile product name too. */
+function hostileArtifacts(product: string, names: string[]): CompiledArtifactsInput {
+  return {
+    version: "0.10.0",
+    metadata: { compiled_at: "2026-10-01T12:00:00+00:00", floe_version: "0.10.0", source_hash: "x", product_name: product, product_version: "1.0.0" },
+    identity: { product_id: "p", domain: "d", repository: "r" },
+    observability: { lineage: false },
+    transforms: {
+      models: names.map((name, i) => ({ name, compute: "duckdb", depends_on: i === 0 ? [] : [names[i - 1]!] })),
+      default_compute: "duckdb",
+    },
+  };
+}
+
+describe("hostile model names", () => {
+  it("run only dbt: no canary appears and the stub dbt receives each exact name as one argument", async () => {
+    const dir = join(airflow.home, "hostile-run");
+    const dags = join(dir, "dags");
+    mkdirSync(dags, { recursive: true });
+    const canary = join(dir, "CANARY");
+    const record = join(dir, "argv.jsonl");
+    const stub = join(dir, "dbt-stub");
+    writeFileSync(
+      stub,
+      `#!${airflow.python}\nimport json, os, sys\nwith open(os.environ["FLOE_STUB_RECORD"], "a") as fh:\n    fh.write(json.dumps(sys.argv[1:]) + "\\n")\n`,
+    );
+    chmodSync(stub, 0o755);
+    const names = [
+      `$(touch ${canary})`,
+      `\`touch ${canary}\``,
+      `'; touch ${canary}; '`,
+      `"; touch ${canary}; "`,
+      `{{ 7*7 }}`,
+      `{% raw %}`,
+      `{{ '' }}{% if true %}$(touch ${canary}){% endif %}`,
+      `a\ntouch ${canary}`,
+      `$FLOE_DBT_MODEL && touch ${canary}`,
+      `--help; touch ${canary} #`,
+    ];
+    const plugin = new AirflowPlugin({ dbtExecutable: stub, retries: 0 });
+    const defs = plugin.createDefinitions(hostileArtifacts(`{{ dag }} "$(touch ${canary})"`, names));
+    await writeOutputDirectory(dags, defs.render());
+    const dagId = defs.model.dags[0]!.dagId;
+    await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", dagId], {
+      env: { ...airflow.env, AIRFLOW__CORE__DAGS_FOLDER: dags, FLOE_STUB_RECORD: record },
+      timeoutMs: 600_000,
+    });
+    expect(existsSync(canary)).toBe(false);
+    const calls = readFileSync(record, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[]);
+    expect(calls).toEqual(names.map((name) => ["build", "--select", name, "--indirect-selection", "buildable"]));
+    const states = await taskStates(airflow, dagId);
+    expect(Object.values(states).sort()).toEqual(names.map(() => "success"));
+  });
+
+  it("property: any names give a DAG file that parses and imports, each task carrying its exact name", async () => {
+    const pieces = fc.constantFrom("$(", ")", "`", "'", '"', "\\", "{{", "}}", "{%", "%}", "{#", "\n", "\r", "\u0000", "\u2028", "é", "𝔉", "\ud800", "#", ";", "|", "&", " ", "\t", "%", "$", ".md", "'''", '"""');
+    const name = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 40, unit: "binary" }),
+      fc.array(fc.oneof(pieces, fc.string({ maxLength: 4 })), { minLength: 1, maxLength: 10 }).map((parts) => parts.join("")).filter((s) => s.length > 0),
+    );
+    let run_ = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(name, { minLength: 20, maxLength: 60 }), fc.string({ minLength: 1, maxLength: 60, unit: "binary" }), async (names, product) => {
+        const folder = join(airflow.home, `hostile-parse-${run_++}`);
+        const defs = new AirflowPlugin().createDefinitions(hostileArtifacts(product, names));
+        await writeOutputDirectory(folder, defs.render());
+        const report = await loadDagBag(airflow, folder);
+        expect(report.ast_errors).toEqual({});
+        expect(report.import_errors).toEqual({});
+        const dag = report.dags[defs.model.dags[0]!.dagId];
+        expect(dag).toBeDefined();
+        expect(Object.values(dag!.tasks).map((t) => t.model).sort()).toEqual([...names].sort());
+        expect(Object.keys(dag!.tasks).sort()).toEqual(names.map(airflowTaskId).sort());
+      }),
+      { numRuns: 3 },
+    );
+  });
+});
