@@ -27,3 +27,4 @@ export * from "./dbt/dbt-manifest.js";
 export * from "./dbt/artifacts-from-manifest.js";
 export * from "./output/write-output-file.js";
 export * from "./http/connection-messages.js";
+export * from "./lineage/model-lineage.js";

@@ -27,10 +27,13 @@ import { buildDefinitionsModel, type DagsterDefinitionsModel, type ExtraSchedule
 import { buildDagsterHelmValues } from "./helm-values.js";
 import { DagsterPluginOptionsSchema, type DagsterPluginOptions } from "./options.js";
 import { renderCodeLocation } from "./render-code-location.js";
+import { buildLineageModel, renderLineageFile } from "./render-lineage.js";
 import { dagsterResourceRequirements } from "./resource-presets.js";
 
 const require = createRequire(import.meta.url);
-const PACKAGE_VERSION: string = (require("../package.json") as { version: string }).version;
+const PACKAGE_JSON = require("../package.json") as { name: string; version: string };
+const PACKAGE_VERSION: string = PACKAGE_JSON.version;
+const PACKAGE_NAME: string = PACKAGE_JSON.name;
 
 export class DagsterPlugin extends OrchestratorPlugin {
   readonly name = "dagster";
@@ -60,7 +63,10 @@ export class DagsterPlugin extends OrchestratorPlugin {
       extraSchedules: [...this.#schedules],
     });
     const artifactsJson = `${JSON.stringify(artifacts, null, 2)}\n`;
-    return { orchestrator: this.name, model, render: () => renderCodeLocation(model, artifactsJson) };
+    const lineage = buildLineageModel(artifacts, { name: PACKAGE_NAME, version: this.version });
+    const generatedBy = { plugin: this.name, version: this.version };
+    const render = () => [...renderCodeLocation(model, artifactsJson), ...(model.assetMode === "dbt-manifest" ? [renderLineageFile(lineage, generatedBy)] : [])];
+    return { orchestrator: this.name, model, render };
   }
 
   /** Asset specs for transforms; `group` is the product's group when called through createDefinitions. */
