@@ -42,8 +42,7 @@ export function renderWorkspaceYaml(model: DagsterDefinitionsModel): string {
 export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
   const manifestMode = model.assetMode === "dbt-manifest";
   const dagsterImports = [
-    "AssetExecutionContext",
-    ...(manifestMode ? ["AssetKey"] : ["AssetKey", "AssetSpec"]),
+    ...(manifestMode ? ["AssetExecutionContext", "AssetKey"] : ["AssetKey", "AssetSpec"]),
     "AssetSelection",
     ...(model.schedules.length ? ["DefaultScheduleStatus"] : []),
     "Definitions",
@@ -74,7 +73,6 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
   );
   blocks.push(
     [
-      `PRODUCT = ${pyString(model.product)}`,
       `GROUP = ${pyString(model.group)}`,
       "",
       `# The dbt project: ${model.resources.dbt.envOverride} when set, else the project floe generated this for.`,
@@ -147,7 +145,7 @@ function renderPerTransformAssets(model: DagsterDefinitionsModel): string[] {
       '    """An asset that runs `dbt build --select <model>`: the model, then its tests."""',
       "",
       "    @multi_asset(specs=[spec], name=spec.key.to_python_identifier())",
-      "    def _build(context: AssetExecutionContext, dbt: DbtCliResource):",
+      "    def _build(dbt: DbtCliResource):",
       '        dbt.cli(["build", "--select", model]).wait()',
       "        return MaterializeResult(asset_key=spec.key)",
       "",

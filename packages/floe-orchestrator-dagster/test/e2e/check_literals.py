@@ -26,7 +26,6 @@ for i, sample in enumerate(json.load(sys.stdin)):
         if got != want:
             problems.append(f"sample {i}: {what}: {got!r} != {want!r}")
 
-    check("PRODUCT", ast.literal_eval(assigned["PRODUCT"]), sample["product"])
     check("docstring", ast.get_docstring(tree, clean=False), sample["docstring"])
     default_dir = assigned["DBT_PROJECT_DIR"].args[0].values[1]
     check("dbt project dir", ast.literal_eval(default_dir), sample["dbtProjectDir"])
