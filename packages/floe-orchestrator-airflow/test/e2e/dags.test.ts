@@ -59,7 +59,10 @@ describe("generated DAGs of the example in Airflow 3", () => {
     expect(serialized).toEqual(expected);
     expect(dag!.catchup).toBe(false);
     expect(dag!.doc_md).toContain(artifacts.metadata.compiled_at);
-    for (const task of Object.values(dag!.tasks)) expect(task.template_fields).toEqual([]);
+    for (const task of Object.values(dag!.tasks)) {
+      expect(task.template_fields).toEqual([]);
+      expect(task).toMatchObject({ owner: "floe", retries: 2, execution_timeout: 3600 });
+    }
     // One DAG per named job, on its schedule in its zone.
     for (const schedule of artifacts.orchestration?.schedules ?? []) {
       const scheduled = report.dags[schedule.job];
