@@ -13,7 +13,6 @@ import {
   pyLiteral,
   pyString,
   resolveJobs,
-  RUN_EVENT_SCHEMA_URL,
   type CompiledArtifacts,
   type GeneratedFile,
 } from "floe-core";
@@ -87,7 +86,6 @@ export function renderLineagePy(model: LineageModel, generatedBy: { plugin: stri
     `URL = ${model.url === null ? "None" : pyString(model.url)}`,
     `TRANSPORT = ${pyString(model.transport)}`,
     `PRODUCER = ${pyString(model.producer)}`,
-    `SCHEMA_URL = ${pyString(RUN_EVENT_SCHEMA_URL)}`,
     `DEFAULT_JOB = ${pyString(model.defaultJob)}`,
     "# Dagster job name -> floe job name.",
     `JOBS = ${pyLiteral(model.jobs)}`,
