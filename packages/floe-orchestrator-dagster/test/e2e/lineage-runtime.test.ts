@@ -6,9 +6,9 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseArtifactsJson } from "floe-core";
-import { startLineageBackend, type LineageBackend } from "../../../floe-core/src/lineage/test-support/lineage-backend.js";
+import { freePort, startLineageBackend, type LineageBackend } from "../../../floe-core/src/lineage/test-support/lineage-backend.js";
 import { loadSpecValidator } from "../../../floe-core/src/lineage/test-support/openlineage-spec.js";
-import { EXAMPLE, FLOE_BIN, ROOT, copyExample, makeWorkspace, mustSucceed, run, spawn, type RunResult, type Workspace } from "./tools.js";
+import { EXAMPLE, FLOE_BIN, ROOT, copyExample, makeWorkspace, mustSucceed, python, run, spawn, type RunResult, type Workspace } from "./tools.js";
 
 interface Event {
   eventType: string;
@@ -128,6 +128,32 @@ describe("runtime lineage from a Dagster materialization of the example", () => 
     expect(jobs.get(`${JOB}.customer_revenue`)).toBeUndefined();
     for (const model of MODELS.filter((m) => m !== "orders" && m !== "customer_revenue")) {
       expect(jobs.get(`${JOB}.${model}`), model).toEqual(["START", "COMPLETE"]);
+    }
+  });
+
+  it("a backend that is down never fails the run: the events are logged as not delivered", async () => {
+    const port = await freePort();
+    const script = [
+      "import importlib.util, sys",
+      "spec = importlib.util.spec_from_file_location('floe_lineage', sys.argv[1])",
+      "lineage = importlib.util.module_from_spec(spec)",
+      "spec.loader.exec_module(lineage)",
+      "run = lineage.RunLineage()",
+      "run.start_run()",
+      "run.observe({'info': {'name': 'LogStartLine'}, 'data': {'node_info': {'unique_id': 'model.jaffle_shop.orders', 'node_status': 'started'}}})",
+      "run.fail_run('boom')",
+      "print('survived')",
+    ].join("\n");
+    const saved = ws.env.OPENLINEAGE_URL;
+    ws.env.OPENLINEAGE_URL = `http://127.0.0.1:${port}`;
+    try {
+      const result = mustSucceed(python(ws, ["-c", script, join(ok.out, "floe_lineage.py")]), "floe_lineage against a closed port");
+      expect(result.stdout).toContain("survived");
+      expect(result.stderr).toMatch(/OpenLineage START event for jaffle_shop not delivered/);
+      expect(result.stderr).not.toContain(API_KEY);
+    } finally {
+      if (saved === undefined) delete ws.env.OPENLINEAGE_URL;
+      else ws.env.OPENLINEAGE_URL = saved;
     }
   });
 });
