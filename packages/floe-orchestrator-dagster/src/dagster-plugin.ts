@@ -64,7 +64,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
     });
     const artifactsJson = `${JSON.stringify(artifacts, null, 2)}\n`;
     const lineage = buildLineageModel(artifacts, { name: PACKAGE_NAME, version: this.version });
-    const render = () => [...renderCodeLocation(model, artifactsJson), ...(model.assetMode === "dbt-manifest" ? [renderLineageFile(lineage, model.generatedBy)] : [])];
+    const render = () => [...renderCodeLocation(model, artifactsJson), renderLineageFile(lineage, model.generatedBy)];
     return { orchestrator: this.name, model, render };
   }
 

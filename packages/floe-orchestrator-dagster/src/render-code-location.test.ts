@@ -29,9 +29,7 @@ describe("renderCodeLocation (golden files; UPDATE_GOLDEN=1 rewrites them)", () 
         }
         expect(generated.content, `${name}/${generated.path}`).toBe(readFileSync(golden, "utf8"));
       }
-      // Runtime lineage (floe_lineage.py) wraps the @dbt_assets op, so only the manifest mode has it.
-      const lineage = name.endsWith("-manifest") ? ["floe_lineage.py"] : [];
-      expect(first.map((f) => f.path)).toEqual(["definitions.py", "workspace.yaml", "compiled_artifacts.json", ...lineage]);
+      expect(first.map((f) => f.path)).toEqual(["definitions.py", "workspace.yaml", "compiled_artifacts.json", "floe_lineage.py"]);
     });
   }
 });

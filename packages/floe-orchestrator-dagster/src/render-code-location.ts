@@ -42,7 +42,8 @@ export function renderWorkspaceYaml(model: DagsterDefinitionsModel): string {
 export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
   const manifestMode = model.assetMode === "dbt-manifest";
   const dagsterImports = [
-    ...(manifestMode ? ["AssetExecutionContext", "AssetKey"] : ["AssetKey", "AssetSpec"]),
+    "AssetExecutionContext",
+    ...(manifestMode ? ["AssetKey"] : ["AssetKey", "AssetSpec"]),
     "AssetSelection",
     ...(model.schedules.length ? ["DefaultScheduleStatus"] : []),
     "Definitions",
@@ -68,7 +69,8 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
       "",
       `from dagster import (\n${dagsterImports.map((name) => `    ${name},\n`).join("")})`,
       `from dagster_dbt import ${dbtImports.join(", ")}`,
-      ...(manifestMode ? ["", ...LINEAGE_IMPORT] : []),
+      "",
+      ...LINEAGE_IMPORT,
     ].join("\n"),
   );
   blocks.push(
@@ -145,8 +147,9 @@ function renderPerTransformAssets(model: DagsterDefinitionsModel): string[] {
       '    """An asset that runs `dbt build --select <model>`: the model, then its tests."""',
       "",
       "    @multi_asset(specs=[spec], name=spec.key.to_python_identifier())",
-      "    def _build(dbt: DbtCliResource):",
-      '        dbt.cli(["build", "--select", model]).wait()',
+      "    def _build(context: AssetExecutionContext, dbt: DbtCliResource):",
+      "        # floe_lineage emits OpenLineage START/COMPLETE/FAIL for this model, parented to the Dagster run.",
+      '        floe_lineage.build_model(context, dbt.cli(["build", "--select", model]))',
       "        return MaterializeResult(asset_key=spec.key)",
       "",
       "    return _build",

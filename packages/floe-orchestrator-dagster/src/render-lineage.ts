@@ -71,6 +71,7 @@ export function renderLineagePy(model: LineageModel, generatedBy: { plugin: stri
     "import logging",
     "import os",
     "import re",
+    "import uuid",
     "from datetime import datetime, timezone",
     "",
     "from openlineage.client import OpenLineageClient",
@@ -238,4 +239,18 @@ def stream_dbt(context, invocation):
         lineage.fail_run(str(exc))
         raise
     lineage.complete_run()
+
+
+def build_model(context, invocation):
+    """One asset per transform: events for the model this step builds, parented to the Dagster run
+    (one lineage run id per Dagster run). No run-level START/COMPLETE here: no single step sees the run."""
+    lineage = RunLineage(getattr(context, "job_name", None))
+    lineage.run_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "dagster-run:" + str(context.run_id)))
+    try:
+        for event in invocation.stream_raw_events():
+            lineage.observe(event.raw_event)
+    except BaseException as exc:
+        for model in list(lineage.open_models):
+            lineage._finish_model(model, False, str(exc))
+        raise
 `;

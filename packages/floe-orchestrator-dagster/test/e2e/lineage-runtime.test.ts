@@ -26,11 +26,11 @@ const NAMESPACE = exampleArtifacts.observability?.lineage_namespace ?? "default"
 const JOB = exampleArtifacts.metadata.product_name;
 
 /** Generates the example's code location with the backend as lineage endpoint and materializes every asset. */
-async function materialize(ws: Workspace, backend: LineageBackend, name: string, breakModel?: string): Promise<{ result: RunResult; out: string }> {
+async function materialize(ws: Workspace, backend: LineageBackend, name: string, breakModel?: string, source = join(EXAMPLE, "compiled_artifacts.json")): Promise<{ result: RunResult; out: string }> {
   const project = join(ws.dir, `${name}-project`);
   copyExample(project);
   if (breakModel) writeFileSync(join(project, "models", "marts", `${breakModel}.sql`), "select no_such_column from no_such_table\n");
-  const artifacts = JSON.parse(readFileSync(join(EXAMPLE, "compiled_artifacts.json"), "utf8")) as Record<string, unknown> & { observability: Record<string, unknown> };
+  const artifacts = JSON.parse(readFileSync(source, "utf8")) as Record<string, unknown> & { observability: Record<string, unknown> };
   artifacts.observability = { ...artifacts.observability, lineage_endpoint: backend.url };
   // The example's profiles.yml, so floe can name the DuckDB tables (the example's artifacts carry no profile).
   artifacts.dbt_profiles = EXAMPLE_PROFILES;
@@ -70,6 +70,7 @@ describe("runtime lineage from a Dagster materialization of the example", () => 
   let ws: Workspace;
   let ok: { result: RunResult; out: string; events: Event[] };
   let failing: { result: RunResult; events: Event[] };
+  let perTransform: { result: RunResult; events: Event[] };
 
   beforeAll(async () => {
     backend = await startLineageBackend();
@@ -81,6 +82,9 @@ describe("runtime lineage from a Dagster materialization of the example", () => 
     ws.env.FLOE_DUCKDB_PATH = join(ws.dir, "failing.duckdb");
     const second = await materialize(ws, backend, "failing", "orders");
     failing = { result: second.result, events: backend.events.splice(0) as Event[] };
+    ws.env.FLOE_DUCKDB_PATH = join(ws.dir, "per-transform.duckdb");
+    const third = await materialize(ws, backend, "per-transform", undefined, join(import.meta.dirname, "..", "fixtures", "floe-0.10.0-artifacts.json"));
+    perTransform = { result: third.result, events: backend.events.splice(0) as Event[] };
   });
 
   afterAll(async () => {
@@ -107,7 +111,7 @@ describe("runtime lineage from a Dagster materialization of the example", () => 
 
   it("every received event validates against the OpenLineage spec", () => {
     const spec = loadSpecValidator();
-    for (const event of [...ok.events, ...failing.events]) expect(spec.validateRunEvent(event), JSON.stringify(event)).toEqual([]);
+    for (const event of [...ok.events, ...failing.events, ...perTransform.events]) expect(spec.validateRunEvent(event), JSON.stringify(event)).toEqual([]);
   });
 
   it("sends the API key from OPENLINEAGE_API_KEY and never writes it into the generated files", () => {
@@ -155,5 +159,15 @@ describe("runtime lineage from a Dagster materialization of the example", () => 
       if (saved === undefined) delete ws.env.OPENLINEAGE_URL;
       else ws.env.OPENLINEAGE_URL = saved;
     }
+  });
+
+  it("artifacts without dbt ids (one asset per transform): START and COMPLETE per model, all parented to one run", () => {
+    expect(perTransform.result.status, perTransform.result.stderr.slice(-3000)).toBe(0);
+    const jobs = byJob(perTransform.events);
+    for (const model of MODELS) expect(jobs.get(`${JOB}.${model}`), model).toEqual(["START", "COMPLETE"]);
+    // No step sees the whole run, so there are no run-level events in this mode.
+    expect(jobs.get(JOB)).toBeUndefined();
+    expect(perTransform.events).toHaveLength(2 * MODELS.length);
+    expect(new Set(perTransform.events.map((e) => e.run.facets?.parent?.run.runId)).size).toBe(1);
   });
 });
