@@ -31,3 +31,4 @@ export * from "./lineage/uuid-v7.js";
 export * from "./lineage/dataset-naming.js";
 export * from "./lineage/http-transport.js";
 export * from "./lineage/spool.js";
+export * from "./lineage/model-lineage.js";

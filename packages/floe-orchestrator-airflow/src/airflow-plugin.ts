@@ -23,6 +23,7 @@ import { buildAirflowModel, type AirflowDefinitionsModel, type ScheduleOverride 
 import { buildAirflowHelmValues } from "./helm-values.js";
 import { AirflowPluginOptionsSchema, type AirflowPluginOptions } from "./options.js";
 import { renderAirflowFiles } from "./render-dag.js";
+import { buildAirflowLineage } from "./render-lineage.js";
 import { airflowResourceRequirements } from "./resource-presets.js";
 import { createTaskSpecs, type AirflowTaskSpec } from "./task-specs.js";
 import { checkAirflowConnection, resolveConnectionSettings } from "./validate-connection.js";
@@ -62,7 +63,8 @@ export class AirflowPlugin extends OrchestratorPlugin {
       });
     }
     const model = buildAirflowModel(parsed.data, this.options, this.#schedules, { package: PACKAGE.name, version: PACKAGE.version, coreVersion: FLOE_CORE_VERSION });
-    return { orchestrator: this.name, model, render: () => renderAirflowFiles(model) };
+    const lineage = buildAirflowLineage(parsed.data);
+    return { orchestrator: this.name, model, render: () => renderAirflowFiles(model, lineage) };
   }
 
   createAssetsFromTransforms(transforms: ReadonlyArray<TransformConfigInput>): AirflowTaskSpec[] {

@@ -1,6 +1,7 @@
 /** Renders the Airflow model to DAG modules. Pure and deterministic: same model, same bytes. */
 import { pyLiteral, pyString, type GeneratedFile } from "floe-core";
 import type { AirflowDagSpec, AirflowDefinitionsModel } from "./dag-model.js";
+import { renderLineageEnvFile, type AirflowLineage } from "./render-lineage.js";
 
 /**
  * The one shell line every task runs. It contains no user text: the model name and the dbt settings
@@ -13,8 +14,41 @@ export function dbtShellCommand(command: "build" | "run"): string {
   return `exec "$FLOE_DBT_EXECUTABLE" ${command} --select "$FLOE_DBT_MODEL"${tests}`;
 }
 
-export function renderAirflowFiles(model: AirflowDefinitionsModel): GeneratedFile[] {
-  return model.dags.map((dag) => ({ path: dag.fileName, content: renderDagModule(model, dag) }));
+export function renderAirflowFiles(model: AirflowDefinitionsModel, lineage?: AirflowLineage): GeneratedFile[] {
+  const dags = model.dags.map((dag) => ({ path: dag.fileName, content: renderDagModule(model, dag, lineage) }));
+  return lineage ? [...dags, renderLineageEnvFile(lineage, model.generator)] : dags;
+}
+
+/** The datasets of the DAG's models, and the methods through which the OpenLineage provider reads them. */
+function lineageBlocks(lineage: AirflowLineage | undefined, dag: AirflowDagSpec): { constant: string[]; methods: string[] } {
+  if (!lineage) return { constant: [], methods: [] };
+  const entries = dag.tasks.map((t) => `    ${pyString(t.model)}: ${pyLiteral(lineage.models[t.model] ?? [[], []])},`);
+  return {
+    constant: ["# dbt model -> (inputs, outputs) as (namespace, name): the OpenLineage datasets of its task's events.", "LINEAGE = {", ...entries, "}", ""],
+    methods: [
+      "",
+      "    def _floe_lineage(self):",
+      "        # apache-airflow-providers-openlineage calls the three methods below; imported here so the",
+      "        # DAG also parses where the provider is not installed.",
+      "        from airflow.providers.openlineage.extractors import OperatorLineage",
+      "        from openlineage.client.event_v2 import Dataset",
+      "",
+      '        inputs, outputs = LINEAGE.get(self.env.get("FLOE_DBT_MODEL"), ((), ()))',
+      "        return OperatorLineage(",
+      "            inputs=[Dataset(namespace=namespace, name=name) for namespace, name in inputs],",
+      "            outputs=[Dataset(namespace=namespace, name=name) for namespace, name in outputs],",
+      "        )",
+      "",
+      "    def get_openlineage_facets_on_start(self):",
+      "        return self._floe_lineage()",
+      "",
+      "    def get_openlineage_facets_on_complete(self, task_instance):",
+      "        return self._floe_lineage()",
+      "",
+      "    def get_openlineage_facets_on_failure(self, task_instance):",
+      "        return self._floe_lineage()",
+    ],
+  };
 }
 
 function dbtEnvironment(model: AirflowDefinitionsModel): Record<string, string> {
@@ -37,8 +71,9 @@ function renderSchedule(dag: AirflowDagSpec): { expression: string; imports: str
   return { expression: `MultipleCronTriggerTimetable(${crons}, ${tz})`, imports: ["MultipleCronTriggerTimetable"] };
 }
 
-function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec): string {
+function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, lineage?: AirflowLineage): string {
   const { source, generator, defaults } = model;
+  const lineageCode = lineageBlocks(lineage, dag);
   const schedule = renderSchedule(dag);
   const sdkImports = ["DAG", ...schedule.imports].sort();
   // One line per task keeps large DAGs readable and quick to parse.
@@ -72,6 +107,7 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec): s
     ...taskLines,
     "}",
     "",
+    ...lineageCode.constant,
     `DOC_MD = ${pyString(dag.docMd)}`,
     "",
     "",
@@ -87,6 +123,8 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec): s
     "    template_ext = ()",
     "    template_fields_renderers = {}",
     "",
+    ...lineageCode.methods.slice(1),
+    ...(lineageCode.methods.length ? [""] : []),
     "",
     "with DAG(",
     `    dag_id=${pyString(dag.dagId)},`,

@@ -27,10 +27,13 @@ import { buildDefinitionsModel, type DagsterDefinitionsModel, type ExtraSchedule
 import { buildDagsterHelmValues } from "./helm-values.js";
 import { DagsterPluginOptionsSchema, type DagsterPluginOptions } from "./options.js";
 import { renderCodeLocation } from "./render-code-location.js";
+import { buildLineageModel, renderLineageFile } from "./render-lineage.js";
 import { dagsterResourceRequirements } from "./resource-presets.js";
 
 const require = createRequire(import.meta.url);
-const PACKAGE_VERSION: string = (require("../package.json") as { version: string }).version;
+const PACKAGE_JSON = require("../package.json") as { name: string; version: string };
+const PACKAGE_VERSION: string = PACKAGE_JSON.version;
+const PACKAGE_NAME: string = PACKAGE_JSON.name;
 
 export class DagsterPlugin extends OrchestratorPlugin {
   readonly name = "dagster";
@@ -60,8 +63,11 @@ export class DagsterPlugin extends OrchestratorPlugin {
       plugin: { name: this.name, version: this.version },
       extraSchedules: [...this.#schedules],
     });
-    const artifactsJson = `${JSON.stringify(withoutSecrets(artifacts), null, 2)}\n`;
-    return { orchestrator: this.name, model, render: () => renderCodeLocation(model, artifactsJson) };
+    const artifactsJson = `${JSON.stringify(withoutSecrets(artifacts), null, 2)}
+`;
+    const lineage = buildLineageModel(artifacts, { name: PACKAGE_NAME, version: this.version });
+    const render = () => [...renderCodeLocation(model, artifactsJson), renderLineageFile(lineage, model.generatedBy)];
+    return { orchestrator: this.name, model, render };
   }
 
   /** Asset specs for transforms; `group` is the product's group when called through createDefinitions. */

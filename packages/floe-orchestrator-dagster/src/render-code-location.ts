@@ -10,6 +10,15 @@ import type { DagsterDefinitionsModel, DagsterJob, DagsterSchedule } from "./def
 export const DEFINITIONS_FILE = "definitions.py";
 export const ARTIFACTS_FILE = "compiled_artifacts.json";
 
+// floe_lineage.py sits beside this file; loaded by path, so it works whatever the working directory.
+const LINEAGE_IMPORT = [
+  "import importlib.util",
+  "",
+  '_lineage_spec = importlib.util.spec_from_file_location("floe_lineage", Path(__file__).parent / "floe_lineage.py")',
+  "floe_lineage = importlib.util.module_from_spec(_lineage_spec)",
+  "_lineage_spec.loader.exec_module(floe_lineage)",
+];
+
 export function renderCodeLocation(model: DagsterDefinitionsModel, artifactsJson: string): GeneratedFile[] {
   return [
     { path: DEFINITIONS_FILE, content: renderDefinitionsPy(model) },
@@ -33,7 +42,8 @@ export function renderWorkspaceYaml(model: DagsterDefinitionsModel): string {
 export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
   const manifestMode = model.assetMode === "dbt-manifest";
   const dagsterImports = [
-    ...(manifestMode ? ["AssetExecutionContext", "AssetKey"] : ["AssetKey", "AssetSpec"]),
+    "AssetExecutionContext",
+    ...(manifestMode ? ["AssetKey"] : ["AssetKey", "AssetSpec"]),
     "AssetSelection",
     ...(model.schedules.length ? ["DefaultScheduleStatus"] : []),
     "Definitions",
@@ -60,6 +70,8 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
       ...(manifestMode ? ["import orjson"] : []),
       `from dagster import (\n${dagsterImports.map((name) => `    ${name},\n`).join("")})`,
       `from dagster_dbt import ${dbtImports.join(", ")}`,
+      "",
+      ...LINEAGE_IMPORT,
     ].join("\n"),
   );
   blocks.push(
@@ -149,7 +161,8 @@ function renderManifestAssets(model: DagsterDefinitionsModel): string[] {
       "    dagster_dbt_translator=FloeDbtTranslator(),",
       ")",
       "def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):",
-      '    yield from dbt.cli(["build"], context=context).stream()',
+      "    # floe_lineage emits OpenLineage START/COMPLETE/FAIL for the run and each model around dbt's events.",
+      '    yield from floe_lineage.stream_dbt(context, dbt.cli(["build"], context=context))',
     ].join("\n"),
   ];
 }
@@ -161,8 +174,9 @@ function renderPerTransformAssets(model: DagsterDefinitionsModel): string[] {
       '    """An asset that runs `dbt build --select <model>`: the model, then its tests."""',
       "",
       "    @multi_asset(specs=[spec], name=spec.key.to_python_identifier())",
-      "    def _build(dbt: DbtCliResource):",
-      '        dbt.cli(["build", "--select", model]).wait()',
+      "    def _build(context: AssetExecutionContext, dbt: DbtCliResource):",
+      "        # floe_lineage emits OpenLineage START/COMPLETE/FAIL for this model, parented to the Dagster run.",
+      '        floe_lineage.build_model(context, dbt.cli(["build", "--select", model]))',
       "        return MaterializeResult(asset_key=spec.key)",
       "",
       "    return _build",

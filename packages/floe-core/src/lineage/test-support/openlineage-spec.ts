@@ -24,8 +24,12 @@ export interface SpecValidator {
   ajv: Ajv2020;
   /** facet file name (e.g. ParentRunFacet) -> its `$id` and root property names. */
   facets: Map<string, { id: string; keys: string[] }>;
-  /** Errors of one RunEvent, core and every facet against its own schema; empty when valid. */
-  validateRunEvent(event: unknown): string[];
+  /**
+   * Errors of one RunEvent, core and every facet against its own schema; empty when valid.
+   * `customFacets: "base"` accepts facets whose _schemaURL names no spec facet (custom facets such as
+   * the Airflow provider's) when they carry the base facet fields (_producer and _schemaURL URIs).
+   */
+  validateRunEvent(event: unknown, options?: { customFacets?: "reject" | "base" }): string[];
 }
 
 export function loadSpecValidator(): SpecValidator {
@@ -47,11 +51,18 @@ export function loadSpecValidator(): SpecValidator {
   const runEvent = ajv.getSchema(`${core.$id}#/$defs/RunEvent`);
   if (!runEvent) throw new Error("RunEvent not found in OpenLineage.json");
 
-  function validateFacets(where: string, facetMap: Record<string, unknown> | undefined, errors: string[]): void {
+  const baseFacet = ajv.getSchema(`${core.$id}#/$defs/BaseFacet`);
+  if (!baseFacet) throw new Error("BaseFacet not found in OpenLineage.json");
+
+  function validateFacets(where: string, facetMap: Record<string, unknown> | undefined, errors: string[], custom: "reject" | "base" = "reject"): void {
     for (const [key, facet] of Object.entries(facetMap ?? {})) {
       const url = (facet as { _schemaURL?: string })._schemaURL ?? "";
       const [id, pointer] = url.split("#");
       const entry = [...facets.entries()].find(([, f]) => f.id === id);
+      if (!entry && custom === "base") {
+        if (!baseFacet!(facet)) errors.push(...(baseFacet!.errors ?? []).map((e) => `${where}.${key}${e.instancePath}: ${e.message}`));
+        continue;
+      }
       if (!entry) {
         errors.push(`${where}.${key}: _schemaURL ${url} names no facet schema in the spec`);
         continue;
@@ -72,7 +83,8 @@ export function loadSpecValidator(): SpecValidator {
   return {
     ajv,
     facets,
-    validateRunEvent(event) {
+    validateRunEvent(event, options = {}) {
+      const custom = options.customFacets ?? "reject";
       const errors: string[] = [];
       if (!runEvent(event)) errors.push(...(runEvent.errors ?? []).map((e) => `${e.instancePath || "(event)"}: ${e.message}`));
       const ev = event as {
@@ -81,10 +93,10 @@ export function loadSpecValidator(): SpecValidator {
         inputs?: Array<{ facets?: Record<string, unknown> }>;
         outputs?: Array<{ facets?: Record<string, unknown> }>;
       };
-      validateFacets("run.facets", ev.run?.facets, errors);
-      validateFacets("job.facets", ev.job?.facets, errors);
-      ev.inputs?.forEach((d, i) => validateFacets(`inputs[${i}].facets`, d.facets, errors));
-      ev.outputs?.forEach((d, i) => validateFacets(`outputs[${i}].facets`, d.facets, errors));
+      validateFacets("run.facets", ev.run?.facets, errors, custom);
+      validateFacets("job.facets", ev.job?.facets, errors, custom);
+      ev.inputs?.forEach((d, i) => validateFacets(`inputs[${i}].facets`, d.facets, errors, custom));
+      ev.outputs?.forEach((d, i) => validateFacets(`outputs[${i}].facets`, d.facets, errors, custom));
       return errors;
     },
   };

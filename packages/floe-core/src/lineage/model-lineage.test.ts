@@ -1,0 +1,32 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parseArtifactsJson } from "../artifacts/parse-artifacts.js";
+import { modelLineage, modelLineagePairs } from "./model-lineage.js";
+
+const fixture = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../test/fixtures/artifacts/v0.10.0.json");
+const { artifacts } = parseArtifactsJson(fs.readFileSync(fixture, "utf8"));
+
+describe("modelLineage", () => {
+  it("names each model's table as output and its upstream models' tables as inputs", () => {
+    const lineage = modelLineage(artifacts);
+    const models = artifacts.transforms?.models ?? [];
+    expect(Object.keys(lineage)).toEqual(models.map((m) => m.name));
+    for (const model of models) {
+      expect(lineage[model.name]!.outputs).toHaveLength(1);
+      expect(lineage[model.name]!.outputs[0]!.name.endsWith(`.${model.name}`)).toBe(true);
+      const deps = [...new Set(model.depends_on ?? [])].filter((d) => models.some((m) => m.name === d));
+      expect(lineage[model.name]!.inputs.map((d) => d.name.split(".").pop())).toEqual(deps);
+    }
+    const pairs = modelLineagePairs(artifacts);
+    const first = models[0]!.name;
+    expect(pairs[first]![1]).toEqual(lineage[first]!.outputs.map((d) => [d.namespace, d.name]));
+  });
+
+  it("gives empty dataset lists when the artifacts name no warehouse", () => {
+    const bare = { ...artifacts, dbt_profiles: null, plugins: undefined };
+    const lineage = modelLineage(bare as typeof artifacts);
+    for (const entry of Object.values(lineage)) expect(entry).toEqual({ inputs: [], outputs: [] });
+  });
+});
