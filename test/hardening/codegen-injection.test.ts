@@ -106,7 +106,9 @@ describe("code-generation injection (both plugins)", () => {
         const isDagster = dagster.includes(f);
         // Dagster keys assets by a sanitised name and finds them by dbt unique_id (a literal); Airflow
         // passes the model name itself (a literal) to dbt.
-        const expected = isDagster ? [...s.names.map((n) => `model.p.${n}`), s.dir] : s.names;
+        // The dbt project path is a literal of definitions.py only (floe_lineage.py does not run dbt).
+        const ids = s.names.map((n) => `model.p.${n}`);
+        const expected = isDagster ? (f.path === "definitions.py" ? [...ids, s.dir] : ids) : s.names;
         cases.push({ id: `${i}:${isDagster ? "dagster" : "airflow"}:${f.path}`, source: f.content, expect: expected });
       }
       // The cron string reaches each orchestrator as one literal.

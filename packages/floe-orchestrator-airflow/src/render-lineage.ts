@@ -7,7 +7,7 @@
  *   (`modelLineagePairs`) and rendered as a literal into the DAG module, where DbtModelOperator hands
  *   them to the provider (`get_openlineage_facets_on_start/complete/failure`).
  */
-import { FLOE_CORE_VERSION, modelLineagePairs, shellQuote, type CompiledArtifacts, type GeneratedFile } from "floe-core";
+import { FLOE_CORE_VERSION, modelLineagePairs, shareableLineageEndpoint, shellQuote, type CompiledArtifacts, type GeneratedFile } from "floe-core";
 
 export const LINEAGE_ENV_FILE = "openlineage.env";
 
@@ -22,7 +22,7 @@ export interface AirflowLineage {
 
 export function buildAirflowLineage(artifacts: CompiledArtifacts): AirflowLineage {
   const observability = artifacts.observability;
-  const url = observability?.lineage_endpoint ?? null;
+  const url = shareableLineageEndpoint(observability?.lineage_endpoint);
   return {
     enabled: observability?.lineage !== false,
     namespace: observability?.lineage_namespace ?? "default",

@@ -10,6 +10,7 @@ import { dagsterName } from "./dagster-names.js";
 import {
   FLOE_CORE_VERSION,
   modelLineagePairs,
+  shareableLineageEndpoint,
   pyLiteral,
   pyString,
   resolveJobs,
@@ -42,7 +43,7 @@ export function buildLineageModel(artifacts: CompiledArtifacts, plugin: { name: 
   const uniqueIds: Record<string, string> = {};
   for (const m of artifacts.transforms?.models ?? []) if (m.unique_id) uniqueIds[m.unique_id] = m.name;
   const jobs = resolveJobs(artifacts);
-  const url = observability?.lineage_endpoint ?? null;
+  const url = shareableLineageEndpoint(observability?.lineage_endpoint);
   return {
     enabled: observability?.lineage !== false,
     namespace: observability?.lineage_namespace ?? "default",

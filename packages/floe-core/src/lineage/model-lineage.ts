@@ -39,3 +39,22 @@ export function modelLineagePairs(artifacts: CompiledArtifacts): Record<string, 
   const pairs = (list: DatasetName[]): Array<[string, string]> => list.map((d) => [d.namespace, d.name]);
   return Object.fromEntries(Object.entries(modelLineage(artifacts)).map(([name, l]) => [name, [pairs(l.inputs), pairs(l.outputs)]]));
 }
+
+/**
+ * The lineage endpoint as it may be written into generated files: credentials, query and fragment
+ * removed (they come from the environment at run time, never from a file). An endpoint that is not a
+ * URL is left out entirely rather than written as is.
+ */
+export function shareableLineageEndpoint(endpoint: string | null | undefined): string | null {
+  if (!endpoint) return null;
+  try {
+    const url = new URL(endpoint);
+    url.username = "";
+    url.password = "";
+    url.search = "";
+    url.hash = "";
+    return url.toString().replace(/\/$/, "");
+  } catch {
+    return null;
+  }
+}
