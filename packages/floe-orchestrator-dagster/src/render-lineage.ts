@@ -75,12 +75,7 @@ export function renderLineagePy(model: LineageModel, generatedBy: { plugin: stri
     "import uuid",
     "from datetime import datetime, timezone",
     "",
-    "from openlineage.client import OpenLineageClient",
-    "from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState",
-    "from openlineage.client.facet_v2 import error_message_run, job_type_job, parent_run",
-    "from openlineage.client.transport.console import ConsoleConfig, ConsoleTransport",
-    "from openlineage.client.transport.http import ApiKeyTokenProvider, HttpConfig, HttpTransport, TokenProvider",
-    "from openlineage.client.uuid import generate_new_uuid",
+    "# openlineage-python is imported where it is used, so loading the code location never pays for it.",
   ];
   const constants = [
     `ENABLED = ${pyLiteral(model.enabled)}`,
@@ -115,7 +110,11 @@ def make_client():
     transport = "http" if os.environ.get("OPENLINEAGE_URL") else TRANSPORT
     if transport == "noop":
         return None
+    from openlineage.client import OpenLineageClient
+
     if transport == "http" and url:
+        from openlineage.client.transport.http import ApiKeyTokenProvider, HttpConfig, HttpTransport, TokenProvider
+
         key = os.environ.get("OPENLINEAGE_API_KEY")
         config = HttpConfig(
             url=url,
@@ -125,7 +124,15 @@ def make_client():
             retry={"total": 3, "backoff_factor": 0.3, "status_forcelist": [429, 500, 502, 503, 504], "allowed_methods": ["POST"]},
         )
         return OpenLineageClient(transport=HttpTransport(config))
+    from openlineage.client.transport.console import ConsoleConfig, ConsoleTransport
+
     return OpenLineageClient(transport=ConsoleTransport(ConsoleConfig()))
+
+
+def _new_run_id():
+    from openlineage.client.uuid import generate_new_uuid
+
+    return str(generate_new_uuid())
 
 
 def _datasets(kind, pairs):
@@ -138,13 +145,16 @@ class RunLineage:
     def __init__(self, dagster_job_name=None, client=None):
         self.client = client if client is not None else make_client()
         self.job = JOBS.get(dagster_job_name or "", DEFAULT_JOB)
-        self.run_id = str(generate_new_uuid())
+        self.run_id = _new_run_id()
         self.open_models = {}
 
     def _emit(self, state, job, run_id, inputs=(), outputs=(), job_type="JOB", parent=False, error=None):
         if self.client is None:
             return
         try:
+            from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
+            from openlineage.client.facet_v2 import error_message_run, job_type_job, parent_run
+
             run_facets = {}
             if parent:
                 run_facets["parent"] = parent_run.ParentRunFacet(
@@ -156,7 +166,7 @@ class RunLineage:
                 run_facets["errorMessage"] = error_message_run.ErrorMessageRunFacet(message=error[:4000], programmingLanguage="SQL" if parent else "PYTHON")
             job_facets = {"jobType": job_type_job.JobTypeJobFacet(processingType="BATCH", integration="DBT" if parent else "DAGSTER", jobType=job_type)}
             event = RunEvent(
-                eventType=state,
+                eventType=RunState(state),
                 eventTime=datetime.now(timezone.utc).isoformat(),
                 run=Run(runId=run_id, facets=run_facets),
                 job=Job(namespace=NAMESPACE, name=job, facets=job_facets),
@@ -166,18 +176,18 @@ class RunLineage:
             )
             self.client.emit(event)
         except Exception as exc:  # the backend being down must never fail the asset
-            log.warning("floe: OpenLineage %s event for %s not delivered: %s", state.value, job, exc)
+            log.warning("floe: OpenLineage %s event for %s not delivered: %s", state, job, exc)
 
     def start_run(self):
-        self._emit(RunState.START, self.job, self.run_id)
+        self._emit("START", self.job, self.run_id)
 
     def complete_run(self):
-        self._emit(RunState.COMPLETE, self.job, self.run_id)
+        self._emit("COMPLETE", self.job, self.run_id)
 
     def fail_run(self, message):
         for model in list(self.open_models):
             self._finish_model(model, False, "the run failed before the model finished")
-        self._emit(RunState.FAIL, self.job, self.run_id, error=message or "the run failed")
+        self._emit("FAIL", self.job, self.run_id, error=message or "the run failed")
 
     def _model_of(self, node):
         unique_id = node.get("unique_id")
@@ -192,7 +202,7 @@ class RunLineage:
         if run_id is None:
             return
         inputs, outputs = MODELS[model]
-        state = RunState.COMPLETE if ok else RunState.FAIL
+        state = "COMPLETE" if ok else "FAIL"
         self._emit(state, self.job + "." + model, run_id, inputs, outputs, "MODEL", True, None if ok else (message or "dbt reported an error"))
 
     def observe(self, raw_event):
@@ -207,10 +217,10 @@ class RunLineage:
             if model is None:
                 return
             if name == "LogStartLine":
-                run_id = str(generate_new_uuid())
+                run_id = _new_run_id()
                 self.open_models[model] = run_id
                 inputs, outputs = MODELS[model]
-                self._emit(RunState.START, self.job + "." + model, run_id, inputs, outputs, "MODEL", True)
+                self._emit("START", self.job + "." + model, run_id, inputs, outputs, "MODEL", True)
                 return
             status = str(node.get("node_status") or data.get("status") or "").lower()
             if status in _DONE:
