@@ -75,16 +75,26 @@ for (const n of sizes) {
   validate(join(work, "baseline", "definitions.py"), work);
   const ours = [];
   const base = [];
-  for (let i = 0; i < repeat; i++) {
+  // Pairs run in ABBA order (baseline first, then floe first, ...), so a drift in machine load
+  // weighs on both sides alike; each pair gives one ratio.
+  const runBaseline = () => {
     process.stderr.write("baseline… ");
     base.push(validate(join(work, "baseline", "definitions.py"), work));
+  };
+  const runFloe = () => {
     process.stderr.write("floe… ");
     ours.push(validate(join(work, "floe", "definitions.py"), work));
+  };
+  for (let i = 0; i < repeat; i++) {
+    if (i % 2 === 0) runBaseline(), runFloe();
+    else runFloe(), runBaseline();
   }
   process.stderr.write("\n");
   const b = median(base);
   const o = median(ours);
-  rows.push({ models: n, "floe assets": assets, "baseline s": secs(b.seconds), "baseline cpu s": secs(b.cpuSeconds), "floe s": secs(o.seconds), "floe cpu s": secs(o.cpuSeconds), "floe/baseline (wall)": (o.seconds / b.seconds).toFixed(2), "floe/baseline (cpu)": (o.cpuSeconds / b.cpuSeconds).toFixed(2), "floe peak RSS MiB": o.rssMb.toFixed(0), "baseline peak RSS MiB": b.rssMb.toFixed(0), load: `${b.load} / ${o.load}` });
+  const pairRatios = (key) => ours.map((r, i) => r[key] / base[i][key]).sort((x, y) => x - y);
+  const spread = (ratios) => `${ratios[Math.floor(ratios.length / 2)].toFixed(2)} (${ratios[0].toFixed(2)}–${ratios[ratios.length - 1].toFixed(2)})`;
+  rows.push({ models: n, "floe assets": assets, "baseline s": secs(b.seconds), "baseline cpu s": secs(b.cpuSeconds), "floe s": secs(o.seconds), "floe cpu s": secs(o.cpuSeconds), "floe/baseline (wall)": (o.seconds / b.seconds).toFixed(2), "floe/baseline (cpu)": (o.cpuSeconds / b.cpuSeconds).toFixed(2), "pair ratio wall, median (range)": spread(pairRatios("seconds")), "pair ratio cpu, median (range)": spread(pairRatios("cpuSeconds")), "floe peak RSS MiB": o.rssMb.toFixed(0), "baseline peak RSS MiB": b.rssMb.toFixed(0), load: `${b.load} / ${o.load}` });
 }
 
 const text = table(rows, Object.keys(rows[0]));
@@ -100,7 +110,7 @@ saveReport(
     "",
     text,
     "",
-    `Each number is the median of ${repeat} run(s) of \`dagster definitions validate -f definitions.py\` in a fresh process (Python start, imports, manifest load, Definitions validation), after one untimed warm-up; the two code locations alternate. Baseline: \`@dbt_assets(manifest=project.manifest_path, project=project)\` with dagster-dbt's default selection and translator. Target: floe/baseline <= 1.1. load: load average at the start of the baseline / floe runs.`,
+    `Each number is the median of ${repeat} run(s) of \`dagster definitions validate -f definitions.py\` in a fresh process (Python start, imports, manifest load, Definitions validation), after one untimed warm-up; the two code locations alternate in ABBA order. "floe/baseline" divides the medians; "pair ratio" is the median (and range) of the ratios of each back-to-back pair. Baseline: \`@dbt_assets(manifest=project.manifest_path, project=project)\` with dagster-dbt's default selection and translator. Target: floe/baseline <= 1.1. load: load average at the start of the baseline / floe runs.`,
     "",
     `Reproduce: \`${reproduce}\``,
     "",
