@@ -83,7 +83,7 @@ afterAll(async () => {
 });
 
 describe("packed tarballs", () => {
-  it.each(packages)("%s: package.json has no workspace: ranges and the tarball holds dist, not sources", async (name) => {
+  it.each(packages)("%s: package.json has no workspace: ranges and the tarball holds dist and LICENSE, not sources or maps", async (name) => {
     const manifestText = await packedFile(tarballs[name], "package.json");
     expect(manifestText).not.toContain("workspace:");
     const manifest = JSON.parse(manifestText) as Record<string, any>;
@@ -100,6 +100,9 @@ describe("packed tarballs", () => {
     const listed = stdout.trim().split("\n");
     expect(listed).toEqual(expect.arrayContaining(["package/package.json", "package/dist/index.js", "package/dist/index.d.ts"]));
     expect(listed.filter((f) => f.startsWith("package/src/") || f.startsWith("package/test/") || /\.test\.(js|d\.ts)$/.test(f))).toEqual([]);
+    // No source maps: they would point at src/, which is not shipped. The licence travels with the code.
+    expect(listed.filter((f) => f.endsWith(".map"))).toEqual([]);
+    expect(listed).toContain("package/LICENSE");
   });
 });
 
