@@ -201,3 +201,41 @@ export function referencedSecrets(objects: K8sObject[]): Set<string> {
   objects.forEach(visit);
   return secrets;
 }
+
+/** The object of `kind` whose name ends in `suffix`; throws listing what was rendered otherwise. */
+export function findObject(objects: K8sObject[], kind: string, suffix: string): K8sObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name.endsWith(suffix));
+  if (!found) throw new Error(`no ${kind} *${suffix} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
+  return found;
+}
+
+/** The Python of the cached virtual environment scripts/python-env.sh builds for `tool`. */
+export function venvPython(tool: "dagster" | "airflow"): string {
+  return join(execFileSync("bash", [join(REPO_ROOT, "scripts/python-env.sh"), tool], { encoding: "utf8" }).trim(), "bin/python");
+}
+
+const FLOE_BIN = join(REPO_ROOT, "packages/floe-core/bin/floe.js");
+/** The artifacts fixture the charts' values are derived from (product "shop-analytics"). */
+export const CHART_ARTIFACTS = join(REPO_ROOT, "packages/floe-core/test/fixtures/artifacts/v0.10.0.json");
+
+/** `floe helm-values --orchestrator <orchestrator> ...args` through the built CLI. */
+export async function floeHelmValues(orchestrator: "dagster" | "airflow", args: string[]): Promise<string> {
+  const result = await execTool(process.execPath, [FLOE_BIN, "helm-values", "--orchestrator", orchestrator, ...args]);
+  if (result.code !== 0) throw new Error(`floe helm-values failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+/**
+ * Values files from `floe helm-values` in `dir`: one per size (small, medium, large) and `artifacts`
+ * (the fixture's product at `artifactsSize`). Returns name -> path.
+ */
+export async function writeHelmValuesFiles(orchestrator: "dagster" | "airflow", dir: string, artifactsSize: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const size of ["small", "medium", "large"]) {
+    files[size] = join(dir, `${size}.yaml`);
+    await writeFile(files[size]!, await floeHelmValues(orchestrator, ["--size", size]));
+  }
+  files.artifacts = join(dir, "artifacts.yaml");
+  await writeFile(files.artifacts, await floeHelmValues(orchestrator, ["--size", artifactsSize, "--artifacts", CHART_ARTIFACTS]));
+  return files;
+}

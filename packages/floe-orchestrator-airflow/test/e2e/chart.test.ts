@@ -1,7 +1,6 @@
 // charts/floe-airflow with the real Helm: lint, render with defaults and with `floe helm-values` output,
 // validate every object (and the KubernetesExecutor's pod template) against Kubernetes' schemas, check
 // pod security, refuse bad values, and check the rendered airflow.cfg with Airflow itself.
-import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,51 +9,31 @@ import { parse } from "yaml";
 import {
   REPO_ROOT,
   execTool,
+  findObject,
   helm,
   manifestProblems,
   parseManifests,
   referencedSecrets,
   renderChart,
   renderNotes,
+  venvPython,
+  writeHelmValuesFiles,
   type K8sObject,
 } from "../../../floe-core/src/test-support/chart-checks.js";
 
 const CHART = join(REPO_ROOT, "charts/floe-airflow");
-const FLOE = join(REPO_ROOT, "packages/floe-core/bin/floe.js");
-const ARTIFACTS = join(REPO_ROOT, "packages/floe-core/test/fixtures/artifacts/v0.10.0.json");
 const COMPONENTS = { apiServer: "-api-server", scheduler: "-scheduler", dagProcessor: "-dag-processor", triggerer: "-triggerer" } as const;
 let dir: string;
-const valuesFiles: Record<string, string> = {};
-
-async function helmValues(args: string[]): Promise<string> {
-  const result = await execTool(process.execPath, [FLOE, "helm-values", "--orchestrator", "airflow", ...args]);
-  if (result.code !== 0) throw new Error(`floe helm-values failed: ${result.stderr}`);
-  return result.stdout;
-}
+let valuesFiles: Record<string, string> = {};
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "floe-airflow-chart-"));
-  for (const size of ["small", "medium", "large"]) {
-    valuesFiles[size] = join(dir, `${size}.yaml`);
-    await writeFile(valuesFiles[size]!, await helmValues(["--size", size]));
-  }
-  valuesFiles.artifacts = join(dir, "artifacts.yaml");
-  await writeFile(valuesFiles.artifacts, await helmValues(["--size", "large", "--artifacts", ARTIFACTS]));
+  valuesFiles = await writeHelmValuesFiles("airflow", dir, "large");
 });
 
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-function airflowPython(): string {
-  return join(execFileSync("bash", [join(REPO_ROOT, "scripts/python-env.sh"), "airflow"], { encoding: "utf8" }).trim(), "bin/python");
-}
-
-function find(objects: K8sObject[], kind: string, suffix: string): K8sObject {
-  const found = objects.find((o) => o.kind === kind && o.metadata.name.endsWith(suffix));
-  if (!found) throw new Error(`no ${kind} *${suffix} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
-  return found;
-}
 
 /** The rendered objects plus the KubernetesExecutor's pod template, which reaches the cluster per task. */
 function withPodTemplate(objects: K8sObject[]): K8sObject[] {
@@ -83,16 +62,16 @@ describe("charts/floe-airflow", () => {
     ]);
     expect(objects.some((o) => o.kind === "Secret")).toBe(false);
     expect([...referencedSecrets(objects)].sort()).toEqual(["release-floe-airflow-jwt", "release-floe-airflow-metadata"]);
-    const migrate = find(objects, "Job", "-migrate-1");
+    const migrate = findObject(objects, "Job", "-migrate-1");
     expect(migrate.spec.template.spec.containers[0].args).toEqual(["airflow", "db", "migrate"]);
     for (const suffix of Object.values(COMPONENTS)) {
-      const spec = find(objects, "Deployment", suffix).spec.template.spec;
+      const spec = findObject(objects, "Deployment", suffix).spec.template.spec;
       expect(spec.initContainers[0].args.slice(0, 3)).toEqual(["airflow", "db", "check-migrations"]);
     }
     // The KubernetesExecutor's role: pods and their logs, nothing cluster-wide.
-    const role = find(objects, "Role", "-pod-launcher");
+    const role = findObject(objects, "Role", "-pod-launcher");
     expect(role.rules.map((r: any) => r.resources.join(","))).toEqual(["pods", "pods/log", "events"]);
-    const podTemplate = parse(find(objects, "ConfigMap", "-pod-template").data["pod_template.yaml"]) as K8sObject;
+    const podTemplate = parse(findObject(objects, "ConfigMap", "-pod-template").data["pod_template.yaml"]) as K8sObject;
     expect(podTemplate.spec.containers[0].name).toBe("base");
   });
 
@@ -102,9 +81,9 @@ describe("charts/floe-airflow", () => {
       expect(await manifestProblems(withPodTemplate(objects))).toEqual([]);
       const values = parse(await readFile(valuesFiles[size]!, "utf8")) as Record<string, any>;
       for (const [component, suffix] of Object.entries(COMPONENTS)) {
-        expect(find(objects, "Deployment", suffix).spec.template.spec.containers[0].resources).toEqual(values[component].resources);
+        expect(findObject(objects, "Deployment", suffix).spec.template.spec.containers[0].resources).toEqual(values[component].resources);
       }
-      const podTemplate = parse(find(objects, "ConfigMap", "-pod-template").data["pod_template.yaml"]) as K8sObject;
+      const podTemplate = parse(findObject(objects, "ConfigMap", "-pod-template").data["pod_template.yaml"]) as K8sObject;
       expect(podTemplate.spec.containers[0].resources).toEqual(values.workers.resources);
       if (size === "artifacts") {
         expect(podTemplate.metadata.labels["floe.dev/product"]).toBe("shop-analytics");
@@ -119,13 +98,13 @@ describe("charts/floe-airflow", () => {
       set: ["executor=CeleryExecutor", "postgresql.enabled=true", "celery.brokerUrl.existingSecret=my-broker"],
     });
     expect(await manifestProblems(objects)).toEqual([]);
-    const worker = find(objects, "Deployment", "-worker").spec.template.spec.containers[0];
+    const worker = findObject(objects, "Deployment", "-worker").spec.template.spec.containers[0];
     expect(worker.args).toEqual(["airflow", "celery", "worker"]);
     expect(worker.env).toContainEqual({ name: "AIRFLOW__CELERY__BROKER_URL", valueFrom: { secretKeyRef: { name: "my-broker", key: "broker-url" } } });
     expect(objects.some((o) => o.metadata.name.endsWith("-pod-template") || o.kind === "Role")).toBe(false);
-    const config = find(objects, "ConfigMap", "-config").data["airflow.cfg"] as string;
+    const config = findObject(objects, "ConfigMap", "-config").data["airflow.cfg"] as string;
     expect(config).toContain("executor = CeleryExecutor");
-    find(objects, "StatefulSet", "-postgresql");
+    findObject(objects, "StatefulSet", "-postgresql");
   });
 
   it("mounts `floe generate` output given as a ConfigMap, or DAGs baked into the image", async () => {
@@ -135,16 +114,16 @@ describe("charts/floe-airflow", () => {
     expect(result.code, result.stderr).toBe(0);
     const objects = parseManifests(result.stdout);
     expect(await manifestProblems(objects)).toEqual([]);
-    expect(find(objects, "ConfigMap", "-dags").data["shop_analytics.py"]).toBe(await readFile(dagFile, "utf8"));
+    expect(findObject(objects, "ConfigMap", "-dags").data["shop_analytics.py"]).toBe(await readFile(dagFile, "utf8"));
 
     const existing = await renderChart(CHART, { set: ["dags.configMap.name=product-dags"] });
     expect(existing.some((o) => o.metadata.name.endsWith("-dags"))).toBe(false);
-    const volumes = find(existing, "Deployment", "-dag-processor").spec.template.spec.volumes;
+    const volumes = findObject(existing, "Deployment", "-dag-processor").spec.template.spec.volumes;
     expect(volumes).toContainEqual({ name: "dags", configMap: { name: "product-dags" } });
 
     const image = await renderChart(CHART, { set: ["dags.source=image"] });
     expect(await manifestProblems(withPodTemplate(image))).toEqual([]);
-    expect(find(image, "Deployment", "-dag-processor").spec.template.spec.volumes.some((v: any) => v.name === "dags")).toBe(false);
+    expect(findObject(image, "Deployment", "-dag-processor").spec.template.spec.volumes.some((v: any) => v.name === "dags")).toBe(false);
   });
 
   it("says in NOTES.txt how to reach the UI and which secrets to create", async () => {
@@ -174,18 +153,18 @@ describe("charts/floe-airflow", () => {
     await writeFile(input, `[${distinct.join(",")}]`);
     const home = join(dir, "airflow-home-commands");
     await mkdir(home, { recursive: true });
-    await writeFile(join(home, "airflow.cfg"), find(objects, "ConfigMap", "-config").data["airflow.cfg"]);
-    const result = await execTool("bash", ["-c", `exec "$0" "$1" < "$2"`, airflowPython(), join(REPO_ROOT, "packages/floe-orchestrator-airflow/test/fixtures/check_commands.py"), input], dir, { AIRFLOW_HOME: home });
+    await writeFile(join(home, "airflow.cfg"), findObject(objects, "ConfigMap", "-config").data["airflow.cfg"]);
+    const result = await execTool("bash", ["-c", `exec "$0" "$1" < "$2"`, venvPython("airflow"), join(REPO_ROOT, "packages/floe-orchestrator-airflow/test/fixtures/check_commands.py"), input], dir, { AIRFLOW_HOME: home });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim().split("\n")).toHaveLength(distinct.length);
   });
 
   it("renders an airflow.cfg whose every option Airflow knows", async () => {
-    const python = airflowPython();
+    const python = venvPython("airflow");
     const home = join(dir, "airflow-home");
     await mkdir(home, { recursive: true });
     const objects = await renderChart(CHART);
-    await writeFile(join(home, "airflow.cfg"), find(objects, "ConfigMap", "-config").data["airflow.cfg"]);
+    await writeFile(join(home, "airflow.cfg"), findObject(objects, "ConfigMap", "-config").data["airflow.cfg"]);
     const result = await execTool(python, [join(REPO_ROOT, "packages/floe-orchestrator-airflow/test/fixtures/check_config.py")], dir, { AIRFLOW_HOME: home });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("core.executor: known, value 'KubernetesExecutor'");

@@ -1,6 +1,5 @@
 // charts/floe-dagster with the real Helm: lint, render with defaults and with `floe helm-values` output,
 // validate every object against Kubernetes' schemas, check pod security, and refuse bad values.
-import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,34 +8,24 @@ import { parse } from "yaml";
 import {
   REPO_ROOT,
   execTool,
+  findObject,
   helm,
   manifestProblems,
   referencedSecrets,
   renderChart,
   renderNotes,
+  venvPython,
+  writeHelmValuesFiles,
   type K8sObject,
 } from "../../../floe-core/src/test-support/chart-checks.js";
 
 const CHART = join(REPO_ROOT, "charts/floe-dagster");
-const FLOE = join(REPO_ROOT, "packages/floe-core/bin/floe.js");
-const ARTIFACTS = join(REPO_ROOT, "packages/floe-core/test/fixtures/artifacts/v0.10.0.json");
 let dir: string;
-const valuesFiles: Record<string, string> = {};
-
-async function helmValues(args: string[]): Promise<string> {
-  const result = await execTool(process.execPath, [FLOE, "helm-values", "--orchestrator", "dagster", ...args]);
-  if (result.code !== 0) throw new Error(`floe helm-values failed: ${result.stderr}`);
-  return result.stdout;
-}
+let valuesFiles: Record<string, string> = {};
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "floe-dagster-chart-"));
-  for (const size of ["small", "medium", "large"]) {
-    valuesFiles[size] = join(dir, `${size}.yaml`);
-    await writeFile(valuesFiles[size]!, await helmValues(["--size", size]));
-  }
-  valuesFiles.artifacts = join(dir, "artifacts.yaml");
-  await writeFile(valuesFiles.artifacts, await helmValues(["--size", "medium", "--artifacts", ARTIFACTS]));
+  valuesFiles = await writeHelmValuesFiles("dagster", dir, "medium");
 });
 
 afterAll(async () => {
@@ -52,16 +41,6 @@ function camelKeys(value: unknown): unknown {
     );
   }
   return value;
-}
-
-function dagsterPython(): string {
-  return join(execFileSync("bash", [join(REPO_ROOT, "scripts/python-env.sh"), "dagster"], { encoding: "utf8" }).trim(), "bin/python");
-}
-
-function find(objects: K8sObject[], kind: string, suffix: string): K8sObject {
-  const found = objects.find((o) => o.kind === kind && o.metadata.name.endsWith(suffix));
-  if (!found) throw new Error(`no ${kind} *${suffix} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
-  return found;
 }
 
 describe("charts/floe-dagster", () => {
@@ -87,20 +66,20 @@ describe("charts/floe-dagster", () => {
       const objects = await renderChart(CHART, { valuesFiles: [valuesFiles[size]!] });
       expect(await manifestProblems(objects)).toEqual([]);
       const values = parse(await readFile(valuesFiles[size]!, "utf8")) as Record<string, any>;
-      const userCode = find(objects, "Deployment", "-user-code").spec.template.spec.containers[0];
+      const userCode = findObject(objects, "Deployment", "-user-code").spec.template.spec.containers[0];
       expect(userCode.resources).toEqual(values.userCode.resources);
-      expect(find(objects, "Deployment", "-webserver").spec.template.spec.containers[0].resources).toEqual(values.webserver.resources);
-      expect(find(objects, "Deployment", "-daemon").spec.template.spec.containers[0].resources).toEqual(values.daemon.resources);
+      expect(findObject(objects, "Deployment", "-webserver").spec.template.spec.containers[0].resources).toEqual(values.webserver.resources);
+      expect(findObject(objects, "Deployment", "-daemon").spec.template.spec.containers[0].resources).toEqual(values.daemon.resources);
     });
   }
 
   it("wires the instance, the workspace and the run launcher together", async () => {
     const objects = await renderChart(CHART, { valuesFiles: [valuesFiles.artifacts!], set: ["postgresql.enabled=true"] });
     expect(await manifestProblems(objects)).toEqual([]);
-    const instance = find(objects, "ConfigMap", "-instance");
+    const instance = findObject(objects, "ConfigMap", "-instance");
     const dagsterYaml = parse(instance.data["dagster.yaml"]) as Record<string, any>;
     const workspace = parse(instance.data["workspace.yaml"]) as Record<string, any>;
-    const userCodeService = find(objects, "Service", "-user-code");
+    const userCodeService = findObject(objects, "Service", "-user-code");
     expect(workspace.load_from[0].grpc_server).toEqual({ host: userCodeService.metadata.name, port: 3030, location_name: "shop-analytics" });
     expect(dagsterYaml.storage.postgres.postgres_db.password).toEqual({ env: "DAGSTER_PG_PASSWORD" });
     const launcher = dagsterYaml.run_launcher;
@@ -124,25 +103,25 @@ describe("charts/floe-dagster", () => {
     };
     expect(await manifestProblems([runPod])).toEqual([]);
     // The run launcher's service account may manage Jobs and read pods, logs and events, nothing else.
-    const role = find(objects, "Role", "-run-launcher");
+    const role = findObject(objects, "Role", "-run-launcher");
     const granted = role.rules.flatMap((r: any) => r.resources.map((res: string) => `${res}:${r.verbs.join(",")}`));
     expect(granted).toEqual(["jobs:create,get,list,watch,delete", "jobs/status:create,get,list,watch,delete", "pods:get,list,watch,delete", "pods/log:get", "events:get,list,watch"]);
     // The trial database is the host Dagster uses.
-    const postgres = find(objects, "StatefulSet", "-postgresql");
-    const env = find(objects, "Deployment", "-daemon").spec.template.spec.containers[0].env;
+    const postgres = findObject(objects, "StatefulSet", "-postgresql");
+    const env = findObject(objects, "Deployment", "-daemon").spec.template.spec.containers[0].env;
     expect(env).toContainEqual({ name: "DAGSTER_PG_HOST", value: postgres.metadata.name });
-    const grpc = find(objects, "Deployment", "-user-code").spec.template.spec.containers[0];
+    const grpc = findObject(objects, "Deployment", "-user-code").spec.template.spec.containers[0];
     expect(grpc.command.slice(0, 3)).toEqual(["dagster", "api", "grpc"]);
     expect(grpc.command).toContain("--python-file");
   });
 
   it("renders a dagster.yaml and workspace.yaml that Dagster's own config schemas accept", async () => {
-    const python = dagsterPython();
+    const python = venvPython("dagster");
     for (const [name, files] of [["defaults", []], ["artifacts", [valuesFiles.artifacts!]]] as const) {
       const objects = await renderChart(CHART, { valuesFiles: [...files] });
       const home = join(dir, `home-${name}`);
       await mkdir(home, { recursive: true });
-      const instance = find(objects, "ConfigMap", "-instance");
+      const instance = findObject(objects, "ConfigMap", "-instance");
       for (const [file, content] of Object.entries(instance.data as Record<string, string>)) await writeFile(join(home, file), content);
       const result = await execTool(python, [join(REPO_ROOT, "packages/floe-orchestrator-dagster/test/fixtures/check_instance.py"), home], dir);
       expect(result.code, result.stderr).toBe(0);
@@ -175,18 +154,18 @@ describe("charts/floe-dagster", () => {
     // The files the pods mount, where the check can find them.
     const root = join(dir, "pod-root");
     await mkdir(join(root, "opt/dagster/workspace"), { recursive: true });
-    await writeFile(join(root, "opt/dagster/workspace/workspace.yaml"), find(objects, "ConfigMap", "-instance").data["workspace.yaml"]);
+    await writeFile(join(root, "opt/dagster/workspace/workspace.yaml"), findObject(objects, "ConfigMap", "-instance").data["workspace.yaml"]);
     const input = join(dir, "commands.json");
     await writeFile(input, `[${distinct.join(",")}]`);
     const script = join(REPO_ROOT, "packages/floe-orchestrator-dagster/test/fixtures/check_commands.py");
-    const result = await execTool("bash", ["-c", `exec "$0" "$1" "$2" < "$3"`, dagsterPython(), script, root, input], dir);
+    const result = await execTool("bash", ["-c", `exec "$0" "$1" "$2" < "$3"`, venvPython("dagster"), script, root, input], dir);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim().split("\n")).toHaveLength(distinct.length);
   });
 
   it("serves a code location module when one is given", async () => {
     const objects = await renderChart(CHART, { set: ["userCode.codeLocation.module=shop.definitions"] });
-    const grpc = find(objects, "Deployment", "-user-code").spec.template.spec.containers[0];
+    const grpc = findObject(objects, "Deployment", "-user-code").spec.template.spec.containers[0];
     expect(grpc.command).toContain("--module-name");
     expect(grpc.command).toContain("shop.definitions");
     expect(grpc.command).not.toContain("--python-file");
