@@ -1,12 +1,13 @@
 import { createRequire } from "node:module";
 import {
-  CompiledArtifactsSchema,
   FLOE_CORE_VERSION,
   FloeError,
   OrchestratorPlugin,
   emitLineage,
+  parseArtifacts,
   resolveLineageSettings,
   validateSchedule,
+  zodToFloeError,
   type CompiledArtifacts,
   type CompiledArtifactsInput,
   type DatasetInput,
@@ -43,27 +44,16 @@ export class AirflowPlugin extends OrchestratorPlugin {
     super();
     const parsed = AirflowPluginOptionsSchema.safeParse(options);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new FloeError("FLOE_CONFIG_INVALID", issue?.message ?? "invalid options", {
-        path: issue?.path.join(".") || "options",
-        hint: "see AirflowPluginOptionsSchema for the accepted options",
-      });
+      throw zodToFloeError(parsed.error, "FLOE_CONFIG_INVALID", "plugin options", ["options"], "see AirflowPluginOptionsSchema for the accepted options");
     }
     this.options = parsed.data;
   }
 
   /** One DAG per job (the product's default job first), rendered to one module per DAG. */
   createDefinitions(artifacts: CompiledArtifacts | CompiledArtifactsInput): OrchestratorDefinitions<AirflowDefinitionsModel> {
-    const parsed = CompiledArtifactsSchema.safeParse(artifacts);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new FloeError("FLOE_ARTIFACTS_INVALID", issue?.message ?? "invalid artifacts", {
-        path: issue?.path.join(".") || "artifacts",
-        hint: "validate the file with `floe artifacts validate`",
-      });
-    }
-    const model = buildAirflowModel(parsed.data, this.options, this.#schedules, { package: PACKAGE.name, version: PACKAGE.version, coreVersion: FLOE_CORE_VERSION });
-    const lineage = buildAirflowLineage(parsed.data);
+    const { artifacts: parsed } = parseArtifacts(artifacts);
+    const model = buildAirflowModel(parsed, this.options, this.#schedules, { package: PACKAGE.name, version: PACKAGE.version, coreVersion: FLOE_CORE_VERSION });
+    const lineage = buildAirflowLineage(parsed);
     return { orchestrator: this.name, model, render: () => renderAirflowFiles(model, lineage) };
   }
 

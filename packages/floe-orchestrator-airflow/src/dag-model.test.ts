@@ -78,8 +78,17 @@ describe("AirflowPlugin.createDefinitions", () => {
   });
 
   it("refuses invalid options with the field's path", () => {
-    expectFloeError(() => new AirflowPlugin({ retries: -1 }), "FLOE_CONFIG_INVALID", "retries");
+    expectFloeError(() => new AirflowPlugin({ retries: -1 }), "FLOE_CONFIG_INVALID", "options.retries");
     expectFloeError(() => new AirflowPlugin({ colour: "blue" }), "FLOE_CONFIG_INVALID", "options");
+  });
+
+  it("names bad artifacts' fields the way floe-core does, whether called through the CLI or the API", () => {
+    const a = artifacts() as unknown as { transforms: { models: Array<Record<string, unknown>> } };
+    a.transforms.models[0]!.name = 3;
+    expectFloeError(() => new AirflowPlugin().createDefinitions(a as never), "FLOE_ARTIFACTS_INVALID", "transforms.models[0].name");
+    const b = artifacts() as unknown as { version: string };
+    b.version = "9.0.0";
+    expectFloeError(() => new AirflowPlugin().createDefinitions(b as never), "FLOE_ARTIFACTS_VERSION", "version");
   });
 
 });

@@ -23,6 +23,12 @@ describe("DagsterPlugin.createDefinitions", () => {
     expect(model.resources.dbt.projectDir).toBe("/p");
   });
 
+  it("refuses invalid options naming the field under `options`", () => {
+    expect(() => new DagsterPlugin({ url: "not a url" })).toThrow(expect.objectContaining({ code: "FLOE_CONFIG_INVALID", path: "options.url" }));
+    expect(() => new DagsterPlugin({ lineage: { transport: "kafka" } })).toThrow(expect.objectContaining({ path: "options.lineage.transport" }));
+    expect(() => new DagsterPlugin({ colour: "blue" })).toThrow(expect.objectContaining({ code: "FLOE_CONFIG_INVALID", path: "options" }));
+  });
+
   it("refuses invalid artifacts naming the field", () => {
     const bad = structuredClone(example);
     bad.transforms.models[3].depends_on = ["nope"];

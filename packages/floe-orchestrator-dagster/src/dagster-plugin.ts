@@ -9,6 +9,7 @@ import {
   parseArtifacts,
   resolveLineageSettings,
   validateSchedule,
+  zodToFloeError,
   type CompiledArtifacts,
   type CompiledArtifactsInput,
   type DatasetInput,
@@ -47,11 +48,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
     super();
     const parsed = DagsterPluginOptionsSchema.safeParse(options);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new FloeError("FLOE_CONFIG_INVALID", issue?.message ?? "invalid options", {
-        path: issue?.path.join(".") || "options",
-        hint: "see DagsterPluginOptionsSchema for the accepted options",
-      });
+      throw zodToFloeError(parsed.error, "FLOE_CONFIG_INVALID", "plugin options", ["options"], "see DagsterPluginOptionsSchema for the accepted options");
     }
     this.options = parsed.data;
   }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { isFloeError, type FloeError } from "../errors.js";
-import { formatPath, parseArtifacts, parseArtifactsJson } from "./parse-artifacts.js";
+import { formatPath, parseArtifacts, parseArtifactsJson, rememberValidated } from "./parse-artifacts.js";
 import { checkArtifactsVersion } from "./version.js";
 import { resolveJobs, transformsFromArtifacts } from "./transforms.js";
 
@@ -61,6 +61,23 @@ describe("parseArtifactsJson", () => {
     const error = failure(() => parseArtifacts(doc));
     expect(error.code).toBe("FLOE_GRAPH_INVALID");
     expect(error.path).toBe("transforms.models[0].depends_on");
+  });
+
+  it("validates a document again unless the CLI remembered that exact object", () => {
+    const parsed = parseArtifacts(v06());
+    // API callers: a parsed document changed afterwards is validated again.
+    (parsed.artifacts.transforms!.models[0] as { depends_on: string[] }).depends_on = ["nope"];
+    expect(failure(() => parseArtifacts(parsed.artifacts)).code).toBe("FLOE_GRAPH_INVALID");
+    // The CLI hands the plugin the object it validated: accepted as is, warnings kept.
+    const newer = v06();
+    newer.version = "0.99.0";
+    const remembered = rememberValidated(parseArtifacts(newer));
+    const again = parseArtifacts(remembered.artifacts);
+    expect(again.artifacts).toBe(remembered.artifacts);
+    expect(again.warnings).toEqual(remembered.warnings);
+    expect(again.warnings).toHaveLength(1);
+    // A copy is not the remembered object.
+    expect(parseArtifacts(structuredClone(remembered.artifacts)).artifacts).not.toBe(remembered.artifacts);
   });
 
   it("formats paths the way a reader points at a field", () => {

@@ -26,13 +26,14 @@ export function zodToFloeError(
   code: "FLOE_ARTIFACTS_INVALID" | "FLOE_CONFIG_INVALID" | "FLOE_MANIFEST_INVALID",
   what: string,
   prefix: ReadonlyArray<PropertyKey> = [],
+  hint?: string,
 ): FloeError {
   const issue = error.issues[0];
   const path = formatPath([...prefix, ...(issue?.path ?? [])]);
   const extra = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? "s" : ""})` : "";
   return new FloeError(code, `${issue?.message ?? "invalid"}${extra}`, {
     path,
-    hint: `fix ${path} in the ${what}`,
+    hint: hint ?? `fix ${path} in the ${what}`,
     cause: error,
   });
 }
@@ -58,8 +59,24 @@ export function parseArtifactsJson(text: string): ParsedArtifacts {
   return parseArtifacts(data);
 }
 
+/**
+ * Documents the CLI validated and hands on unchanged: `floe generate` parses the file once, then the
+ * plugin's createDefinitions calls parseArtifacts on the same object (at 10,000 models a second
+ * validation is ~10 % of the command). Opt-in and by identity (weakly held), so API callers, who may
+ * change a document between calls, always get it validated.
+ */
+const validated = new WeakMap<object, string[]>();
+
+/** Lets parseArtifacts accept this exact parsed document again without validating it twice (CLI use). */
+export function rememberValidated(parsed: ParsedArtifacts): ParsedArtifacts {
+  validated.set(parsed.artifacts, [...parsed.warnings]);
+  return parsed;
+}
+
 /** Validates an already-parsed document: version, shape, then the transform graph. */
 export function parseArtifacts(data: unknown): ParsedArtifacts {
+  const known = typeof data === "object" && data !== null ? validated.get(data) : undefined;
+  if (known) return { artifacts: data as CompiledArtifacts, warnings: [...known] };
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new FloeError("FLOE_ARTIFACTS_INVALID", "expected a JSON object", {
       path: "(document)",

@@ -130,6 +130,11 @@ export function modelDataset(artifacts: CompiledArtifacts, model: { name: string
       hint: "add a dbt profile (or plugins.compute) so lineage can name the model's table",
     });
   }
+  return profileModelDataset(profile, model);
+}
+
+/** The dataset a model builds in the warehouse of `profile` (its schema, else the profile's, else "main"). */
+export function profileModelDataset(profile: WarehouseProfile, model: { name: string; schema_name?: string | null }): DatasetName {
   const schema = model.schema_name ?? (typeof profile.schema === "string" ? profile.schema : "main");
   return warehouseDataset(profile, schema, model.name);
 }

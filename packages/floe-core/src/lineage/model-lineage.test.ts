@@ -29,4 +29,18 @@ describe("modelLineage", () => {
     const lineage = modelLineage(bare as typeof artifacts);
     for (const entry of Object.values(lineage)) expect(entry).toEqual({ inputs: [], outputs: [] });
   });
+
+  it("gives empty dataset lists for a warehouse floe has no OpenLineage naming for", () => {
+    const odd = { ...artifacts, dbt_profiles: { p: { target: "dev", outputs: { dev: { type: "clickhouse" } } } }, plugins: undefined };
+    const lineage = modelLineage(odd as typeof artifacts);
+    expect(Object.keys(lineage)).toHaveLength(artifacts.transforms!.models.length);
+    for (const entry of Object.values(lineage)) expect(entry).toEqual({ inputs: [], outputs: [] });
+  });
+
+  it("gives every one of 10,000 chained models empty lists without a warehouse", () => {
+    const models = Array.from({ length: 10_000 }, (_, i) => ({ name: `m${i}`, depends_on: i ? [`m${i - 1}`] : [] }));
+    const big = { ...artifacts, dbt_profiles: null, plugins: undefined, transforms: { models } };
+    const lineage = modelLineage(big as unknown as typeof artifacts);
+    expect(lineage.m9999).toEqual({ inputs: [], outputs: [] });
+  });
 });

@@ -4,32 +4,34 @@
  * warehouse by `modelDataset`. Computed at generate time; the plugins write the names as literals.
  */
 import type { CompiledArtifacts } from "../artifacts/compiled-artifacts.js";
-import { modelDataset, type DatasetName } from "./dataset-naming.js";
+import { activeWarehouseProfile, profileModelDataset, type DatasetName } from "./dataset-naming.js";
 
 export interface ModelLineage {
   inputs: DatasetName[];
   outputs: DatasetName[];
 }
 
-/** model name -> its input and output datasets; empty lists when the artifacts name no warehouse. */
+/**
+ * model name -> its input and output datasets; empty lists when the artifacts name no warehouse, or one
+ * floe has no OpenLineage naming for (the events still carry run, job and parent). Linear: the profile
+ * is resolved once and each model's dataset named once.
+ */
 export function modelLineage(artifacts: CompiledArtifacts): Record<string, ModelLineage> {
   const models = artifacts.transforms?.models ?? [];
-  const byName = new Map(models.map((m) => [m.name, m]));
-  const datasetOf = (model: { name: string; schema_name?: string | null }): DatasetName[] => {
+  const profile = activeWarehouseProfile(artifacts);
+  const datasets = new Map<string, DatasetName[]>();
+  if (profile && models.length > 0) {
     try {
-      return [modelDataset(artifacts, model)];
+      for (const model of models) datasets.set(model.name, [profileModelDataset(profile, model)]);
     } catch {
-      // No warehouse to name the table after: the events still carry run, job and parent.
-      return [];
+      // A warehouse type without OpenLineage naming: it fails for every model alike.
+      datasets.clear();
     }
-  };
+  }
   const result: Record<string, ModelLineage> = {};
   for (const model of models) {
-    const inputs = [...new Set(model.depends_on ?? [])].flatMap((dep) => {
-      const upstream = byName.get(dep);
-      return upstream ? datasetOf(upstream) : [];
-    });
-    result[model.name] = { inputs, outputs: datasetOf(model) };
+    const inputs = [...new Set(model.depends_on ?? [])].flatMap((dep) => datasets.get(dep) ?? []);
+    result[model.name] = { inputs, outputs: datasets.get(model.name) ?? [] };
   }
   return result;
 }

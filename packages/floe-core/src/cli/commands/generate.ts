@@ -1,4 +1,4 @@
-import { parseArtifactsJson } from "../../artifacts/parse-artifacts.js";
+import { parseArtifactsJson, rememberValidated } from "../../artifacts/parse-artifacts.js";
 import { FloeError, isFloeError } from "../../errors.js";
 import { writeOutputDirectory } from "../../output/write-output.js";
 import { loadPlugin } from "../../plugin-registry.js";
@@ -27,7 +27,8 @@ export const generateCommand: Command = {
     if (!orchestrator) throw new FloeError("FLOE_USAGE", "missing --orchestrator", { path: "--orchestrator", hint: `usage: ${usage}` });
     if (!out) throw new FloeError("FLOE_USAGE", "missing --out", { path: "--out", hint: `usage: ${usage}` });
     const dbtProject = stringOption(values, "dbt-project");
-    const { artifacts, warnings } = parseArtifactsJson(await readInputFile(ctx.cwd, file, "<artifacts.json>"));
+    // Validated here, before any plugin loads; the plugin's own parseArtifacts then accepts it as is.
+    const { artifacts, warnings } = rememberValidated(parseArtifactsJson(await readInputFile(ctx.cwd, file, "<artifacts.json>")));
     for (const warning of warnings) ctx.stderr(`warning: ${warning}\n`);
     const plugin = await loadPlugin(orchestrator, {
       cwd: ctx.cwd,
