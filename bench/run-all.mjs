@@ -12,7 +12,7 @@ const { values } = parseArgs({ options: { only: { type: "string" } } });
 // Heavy ones last-but-not-least: the Python ones are the longest.
 const benches = [
   { name: "cli-scaling", args: [] },
-  { name: "dagster-load", args: ["--repeat", "2"] },
+  { name: "dagster-load", args: ["--repeat", "5"] },
   { name: "airflow-parse", args: [] },
   // Written by other parts of the project; wrapped here when present. Their stdout becomes their section.
   { name: "discovery", args: [], foreign: true },
