@@ -3,7 +3,7 @@
 // them (exit 2, one line at the field, nothing written), while a plain name selects exactly itself.
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT, floe, tempDir, treeSnapshot } from "./support.js";
 
@@ -18,6 +18,14 @@ const HOSTILE = [
 let project: string;
 let env: NodeJS.ProcessEnv;
 let dbt: string;
+let python: string;
+
+// Loads a generated definitions.py as Dagster does; prints its dbt selection and the assets it declares.
+const LOAD_PY = `import json, runpy, sys
+g = runpy.run_path(sys.argv[1])
+graph = g["defs"].resolve_asset_graph()
+assets = sorted(k.path[-1] for k in graph.get_all_asset_keys() if graph.get(k).is_materializable)
+print(json.dumps({"select": g["SELECT"], "exclude": g["EXCLUDE"], "assets": assets}))`;
 
 function dbtSelect(selector: string): string[] {
   const args = ["--quiet", "ls", "--profiles-dir", project, "--project-dir", project, "--resource-type", "model", "--output", "name", "--select", selector];
@@ -29,6 +37,7 @@ function dbtSelect(selector: string): string[] {
 beforeAll(() => {
   const venv = execFileSync(join(ROOT, "scripts", "python-env.sh"), ["dagster"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
   dbt = join(venv, "bin", "dbt");
+  python = join(venv, "bin", "python");
   const dir = tempDir("dbt-selection");
   project = join(dir, "jaffle_shop");
   cpSync(join(ROOT, "examples", "jaffle_shop"), project, { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
@@ -82,18 +91,28 @@ describe("model names in dbt's --select (real dbt)", () => {
     expect(Object.keys(treeSnapshot(dir)).filter((p) => p.startsWith("out-"))).toEqual([]);
   });
 
-  it("the same project with plain names generates for both orchestrators", () => {
+  it("without them, both generate; Dagster's manifest mode names the kept models rather than exclude hostile ones", () => {
     const dir = tempDir("dbt-selection-ok");
     const manifest = join(project, "target", "manifest.json");
     const file = join(dir, "artifacts.json");
     expect(floe(["artifacts", "from-dbt", manifest, "--product", "jaffle_shop", "--compiled-at", "2026-01-01T00:00:00Z", "--out", file]).status).toBe(0);
     const artifacts = JSON.parse(readFileSync(file, "utf8")) as { transforms: { models: Array<{ name: string }> } };
     artifacts.transforms.models = artifacts.transforms.models.filter((m) => !HOSTILE.some((h) => h.name === m.name));
+    const kept = artifacts.transforms.models.map((m) => m.name).sort();
     writeFileSync(file, JSON.stringify(artifacts));
     for (const orchestrator of ["airflow", "dagster"]) {
       const result = floe(["generate", file, "--orchestrator", orchestrator, "--out", join(dir, orchestrator), "--dbt-project", project]);
       expect(result.status, result.stderr).toBe(0);
     }
+    // The left-out models are the hostile ones: excluding them by name (`--exclude jaffle_shop …`)
+    // would drop the whole package. Dagster with the real dagster-dbt must declare exactly the product.
+    const loadEnv = { ...env, PATH: `${dirname(dbt)}:${env.PATH ?? ""}`, DAGSTER_HOME: tempDir("dbt-selection-home"), DAGSTER_DISABLE_TELEMETRY: "1" };
+    const load = spawnSync(python, ["-c", LOAD_PY, join(dir, "dagster", "definitions.py")], { cwd: dir, env: loadEnv, encoding: "utf8" });
+    expect(load.status, load.stderr.slice(-6000)).toBe(0);
+    const loaded = JSON.parse(load.stdout) as { select: string; exclude: string | null; assets: string[] };
+    expect(loaded.exclude).toBeNull();
+    expect(loaded.select.split(" ").sort()).toEqual(kept);
+    expect(loaded.assets).toEqual(kept);
   });
 });
 
