@@ -35,7 +35,7 @@ export function dbtSelectorProblem(name: string, uniqueId?: string | null): stri
   const match = SPECIAL.exec(name);
   if (match) {
     const found = match[0];
-    if (found === "-") return "it starts with '-', which dbt reads as an option";
+    if (found === "-") return "it starts with '-', which argument parsers (dagster-dbt's argparse among them) read as an option";
     if (WHITESPACE.test(found)) return `it contains whitespace (${JSON.stringify(found)}), which separates dbt selectors`;
     return `it contains ${JSON.stringify(found)}, which has a meaning in dbt's node selection (one of , : + @ * ? [ ] . / \\)`;
   }
