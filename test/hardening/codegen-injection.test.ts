@@ -1,13 +1,16 @@
 // Code-generation injection: every user string that reaches generated files (model names, tags, meta
 // values, descriptions, product and job names, cron strings, dbt project paths) is treated as data by
 // both plugins. Python parses, literals evaluate back to the input, nothing user-controlled reaches a
-// templated Airflow field, and distinct names give distinct, deterministic identifiers.
+// templated Airflow field, and distinct names give distinct, deterministic identifiers. Model names
+// also reach dbt's `--select`: those it would not match alone (selector characters, whitespace, a
+// leading '-', the package's name) are refused by both plugins; every other name, however hostile,
+// goes through the full render.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { pyIdentifier, pyString, safeName, shellQuote } from "floe-core";
+import { isBadInput, isFloeError, isPlainDbtModelName, pyIdentifier, pyString, safeName, shellQuote } from "floe-core";
 import { AirflowPlugin } from "floe-orchestrator-airflow";
 import { DagsterPlugin } from "floe-orchestrator-dagster";
 import { baseArtifacts, tempDir } from "./support.js";
@@ -20,7 +23,12 @@ const NASTY = [
   'a"b', "a'b", "back\\slash", "new\nline", "cr\rx", "{{ ref('x') }}", "{% if true %}x{% endif %}", "{# c #}", '"""', "'''",
   "class", "None", "import", "ünïcødé ☃ 🚀", "\u2028sep", "\u0000nul", "x) ; import os #", "$(touch /tmp/pwn)", "`id`", "a b c",
   "a-b", "a_b", "a.b", "${HOME}", "%s%d", "\\N{BULLET}", "\ud800", "-rf", "--select", "ds", "dag", "task",
+  // Hostile to Python, shell and Jinja but plain to dbt's selector grammar: these keep reaching the render.
+  "$(touch${IFS}pwn)", "x);import${IFS}os#", "{{7}}", "{%raw%}", "'\"", "a\"\"\"b", "x--select", "dbt;rm", "é\u0301", "☃$HOME",
 ];
+// The package the samples' unique_ids name (`model.p.<name>`).
+const PACKAGE = "p";
+const isPlain = (name: string) => isPlainDbtModelName(name, `model.${PACKAGE}.${name}`);
 const hostile = (): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 2, arbitrary: fc.constantFrom(...NASTY) },
@@ -44,7 +52,7 @@ function sampleArb(): fc.Arbitrary<Sample> {
   return fc
     .record({
       product: hostile().filter((s) => s.length <= 100),
-      names: fc.uniqueArray(hostile(), { minLength: 1, maxLength: 4 }),
+      names: fc.uniqueArray(hostile().filter(isPlain), { minLength: 1, maxLength: 4 }),
       tags: fc.array(hostile(), { minLength: 0, maxLength: 3 }),
       metaValue: hostile(),
       descriptions: fc.array(hostile(), { minLength: 4, maxLength: 4 }),
@@ -63,7 +71,7 @@ function artifactsOf(s: Sample): Record<string, unknown> {
     depends_on: i > 0 ? [s.names[i - 1]] : [],
     description: s.descriptions[i] ?? null,
     meta: { owner: s.metaValue, [s.metaValue]: s.names[0] },
-    unique_id: `model.p.${name}`,
+    unique_id: `model.${PACKAGE}.${name}`,
   }));
   const a = baseArtifacts(models, {
     orchestration: {
@@ -107,7 +115,7 @@ describe("code-generation injection (both plugins)", () => {
         // Dagster keys assets by a sanitised name and finds them by dbt unique_id (a literal); Airflow
         // passes the model name itself (a literal) to dbt.
         // The dbt project path is a literal of definitions.py only (floe_lineage.py does not run dbt).
-        const ids = s.names.map((n) => `model.p.${n}`);
+        const ids = s.names.map((n) => `model.${PACKAGE}.${n}`);
         const expected = isDagster ? (f.path === "definitions.py" ? [...ids, s.dir] : ids) : s.names;
         cases.push({ id: `${i}:${isDagster ? "dagster" : "airflow"}:${f.path}`, source: f.content, expect: expected });
       }
@@ -140,7 +148,7 @@ describe("code-generation injection (both plugins)", () => {
   it("distinct model names give distinct Airflow task ids and Dagster Python names, even past 250 characters", () => {
     // Names that only differ after the 250th character, or only in characters sanitising replaces.
     const long = "m".repeat(260);
-    const names = [long + "a", long + "b", "a b", "a_b", "a-b", "a.b", "a/b", "A_B", "x".repeat(250), "x".repeat(251), "é", "e"];
+    const names = [long + "a", long + "b", "a☃b", "a_b", "a-b", "a#b", "a%b", "A_B", "x".repeat(250), "x".repeat(251), "é", "e"];
     const a = artifactsOf({ product: "p", names, tags: [], metaValue: "v", descriptions: [], job: "j", cron: "0 6 * * *", dir: "/srv/x" }) as never;
     const airflow = new AirflowPlugin().createDefinitions(a).render();
     const dag = airflow.find((f) => f.path.startsWith("j"))?.content ?? airflow.map((f) => f.content).join("\n");
@@ -148,6 +156,40 @@ describe("code-generation injection (both plugins)", () => {
     expect(ids.length).toBe(names.length);
     expect(new Set(ids).size).toBe(names.length);
     for (const id of ids) expect(id.length).toBeLessThanOrEqual(250);
+  });
+
+  it("model names dbt's --select would not match alone are refused by both plugins at the field (exit 2)", () => {
+    const refused = hostile().filter((n) => !isPlain(n));
+    const samples = fc.sample(
+      fc.record({ base: sampleArb(), bad: fc.oneof(refused, fc.constantFrom(PACKAGE, "tag:x", "x+", "*", "a b", "-x", "a.b", "a/b", "@x", "a,b")), at: fc.nat() })
+        .filter((r) => !r.base.names.includes(r.bad) && r.bad !== r.base.job),
+      { numRuns: 150, seed: SEED },
+    );
+    let refusals = 0;
+    samples.forEach(({ base, bad, at }, i) => {
+      const index = at % (base.names.length + 1);
+      const names = [...base.names.slice(0, index), bad, ...base.names.slice(index)];
+      const a = artifactsOf({ ...base, names }) as never;
+      const plugins = [new DagsterPlugin({ dbtProjectDir: base.dir }), new AirflowPlugin({ dbtProjectDir: base.dir })];
+      for (const plugin of plugins) {
+        let error: unknown;
+        try {
+          plugin.createDefinitions(a).render();
+        } catch (e) {
+          error = e;
+        }
+        const where = `seed ${SEED} sample ${i} ${plugin.name} ${JSON.stringify(bad)}: ${String(error)}`;
+        expect(isFloeError(error, "FLOE_ARTIFACTS_INVALID") && isBadInput(error), where).toBe(true);
+        expect((error as { path?: string }).path, where).toBe(`transforms.models[${index}].name`);
+        expect((error as Error).message, where).toContain(JSON.stringify(bad));
+        // The plugins' public methods that take transforms directly refuse it too.
+        expect(() => plugin.createAssetsFromTransforms(names.map((name) => ({ name, unique_id: `model.${PACKAGE}.${name}` }))), where).toThrow(
+          expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: `transforms[${index}].name` }),
+        );
+        refusals++;
+      }
+    });
+    expect(refusals).toBe(300);
   });
 
   it("emitter properties hold for 10,000 hostile strings each (injective, valid, deterministic)", () => {

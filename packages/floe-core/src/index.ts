@@ -32,3 +32,4 @@ export * from "./lineage/dataset-naming.js";
 export * from "./lineage/http-transport.js";
 export * from "./lineage/spool.js";
 export * from "./lineage/model-lineage.js";
+export * from "./dbt/dbt-selector.js";

@@ -38,7 +38,7 @@ describe("renderAirflowFiles", () => {
   it("keeps user text out of the shell line and every Jinja-templated field", () => {
     const hostile = artifacts();
     hostile.transforms!.models.push({
-      name: "{{ 7*7 }}$(touch CANARY)'\"",
+      name: "{{7}}$(touch${IFS}CANARY)'\"",
       compute: "duckdb",
       depends_on: ["orders"],
     });
@@ -48,7 +48,7 @@ describe("renderAirflowFiles", () => {
     expect(dbtShellCommand("build")).toBe('exec "$FLOE_DBT_EXECUTABLE" build --select "$FLOE_DBT_MODEL" --indirect-selection buildable');
     expect(text).toContain("template_fields = ()");
     // The name appears only as an escaped Python literal (a TASKS value), never raw.
-    expect(text).not.toContain("$(touch CANARY)'\"");
-    expect(text).toContain('"{{ 7*7 }}$(touch CANARY)\'\\""');
+    expect(text).not.toContain("$(touch${IFS}CANARY)'\"");
+    expect(text).toContain('"{{7}}$(touch${IFS}CANARY)\'\\""');
   });
 });

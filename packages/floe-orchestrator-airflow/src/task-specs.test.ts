@@ -10,7 +10,7 @@ describe("createTaskSpecs", () => {
   const transforms = [
     { name: "stg_orders", depends_on: [] },
     { name: "orders", depends_on: ["stg_orders", "stg_orders"], tags: ["mart"] },
-    { name: "orders by day", depends_on: ["orders"] },
+    { name: "orders_by_día", depends_on: ["orders"] },
   ];
 
   it("gives one spec per transform with upstream task ids from depends_on", () => {
@@ -18,14 +18,14 @@ describe("createTaskSpecs", () => {
     expect(specs.map((s) => [s.taskId, s.model, s.upstream])).toEqual([
       ["stg_orders", "stg_orders", []],
       ["orders", "orders", ["stg_orders"]],
-      [airflowTaskId("orders by day"), "orders by day", ["orders"]],
+      [airflowTaskId("orders_by_día"), "orders_by_día", ["orders"]],
     ]);
     expect(specs[1]!.tags).toEqual(["mart"]);
-    expect(airflowTaskId("orders by day")).toMatch(/^orders_by_day_h[0-9a-z]{10}$/);
+    expect(airflowTaskId("orders_by_día")).toMatch(/^orders_by_d_a_h[0-9a-z]{10}$/);
   });
 
   it("drops edges that leave a selection", () => {
-    const specs = createTaskSpecs(transforms, { selection: new Set(["orders", "orders by day"]) });
+    const specs = createTaskSpecs(transforms, { selection: new Set(["orders", "orders_by_día"]) });
     expect(specs.map((s) => s.upstream)).toEqual([[], ["orders"]]);
   });
 
@@ -37,6 +37,22 @@ describe("createTaskSpecs", () => {
       expect(isFloeError(error, "FLOE_GRAPH_INVALID")).toBe(true);
       expect((error as { path: string }).path).toBe("transforms[0].depends_on[0]");
     }
+  });
+
+  it("refuses a name dbt's --select would not match alone, at the field, before any other check", () => {
+    for (const [name, index] of [["tag:nightly", 1], ["orders+", 1], ["a b", 1], ["*", 1], ["-x", 1]] as const) {
+      try {
+        createTaskSpecs([{ name: "ok" }, { name, depends_on: ["missing"] }]);
+        expect.unreachable();
+      } catch (error) {
+        expect(isFloeError(error, "FLOE_ARTIFACTS_INVALID"), String(error)).toBe(true);
+        expect((error as { path: string }).path).toBe(`transforms[${index}].name`);
+        expect((error as Error).message).toContain(JSON.stringify(name));
+      }
+    }
+    expect(() => new AirflowPlugin().createAssetsFromTransforms([{ name: "shop", unique_id: "model.shop.shop" } as never])).toThrow(
+      expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "transforms[0].name" }),
+    );
   });
 
   it("task ids are valid Airflow keys, unique and stable for any names", () => {

@@ -1,4 +1,4 @@
-import { TransformConfigSchema, checkTransformGraph, safeName, type SafeNameRules, type TransformConfigInput } from "floe-core";
+import { TransformConfigSchema, checkDbtModelNames, checkTransformGraph, safeName, type SafeNameRules, type TransformConfigInput } from "floe-core";
 
 /** Airflow's rule for task and DAG ids (`KEY_REGEX`, at most 250 characters), kept to ASCII. */
 export const AIRFLOW_ID_RULES: SafeNameRules = { allowed: /[A-Za-z0-9_.-]/, maxLength: 250 };
@@ -22,8 +22,8 @@ export function airflowTaskId(model: string): string {
 }
 
 /**
- * One task spec per transform (input order kept). The graph is checked first (duplicates, dangling
- * references, cycles); with `selection`, only those models become tasks and edges to models outside
+ * One task spec per transform (input order kept). The names are checked first (each must be a name
+ * dbt's `--select` matches on its own), then the graph (duplicates, dangling references, cycles); with `selection`, only those models become tasks and edges to models outside
  * the selection are dropped.
  */
 export function createTaskSpecs(
@@ -31,7 +31,12 @@ export function createTaskSpecs(
   options: { selection?: ReadonlySet<string>; where?: string } = {},
 ): AirflowTaskSpec[] {
   const parsed = transforms.map((t) => TransformConfigSchema.parse(t));
-  checkTransformGraph(parsed, options.where ?? "transforms");
+  const where = options.where ?? "transforms";
+  checkDbtModelNames(
+    parsed.map((t, i) => ({ name: t.name, path: t.path, unique_id: (transforms[i] as { unique_id?: string | null }).unique_id })),
+    where,
+  );
+  checkTransformGraph(parsed, where);
   const selected = options.selection ? parsed.filter((t) => options.selection!.has(t.name)) : parsed;
   const inDag = new Set(selected.map((t) => t.name));
   return selected.map((t) => ({

@@ -29,6 +29,19 @@ describe("DagsterPlugin.createDefinitions", () => {
     expect(() => new DagsterPlugin({ colour: "blue" })).toThrow(expect.objectContaining({ code: "FLOE_CONFIG_INVALID", path: "options" }));
   });
 
+  it("refuses a model name dbt's --select would not match alone, at the field (no file rendered)", () => {
+    for (const name of ["tag:daily", "orders+", "a b", "stg_*", "jaffle_shop"]) {
+      const bad = structuredClone(example);
+      bad.transforms.models[8].name = name;
+      expect(() => new DagsterPlugin().createDefinitions(bad), name).toThrow(
+        expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "transforms.models[8].name", message: expect.stringContaining(JSON.stringify(name)) }),
+      );
+    }
+    expect(() => new DagsterPlugin().createAssetsFromTransforms([{ name: "ok" }, { name: "x,y" }])).toThrow(
+      expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "transforms[1].name" }),
+    );
+  });
+
   it("refuses invalid artifacts naming the field", () => {
     const bad = structuredClone(example);
     bad.transforms.models[3].depends_on = ["nope"];
@@ -64,11 +77,11 @@ describe("DagsterPlugin.createAssetsFromTransforms", () => {
   it("gives one spec per transform with keys, deps, tags and metadata", () => {
     const specs = new DagsterPlugin().createAssetsFromTransforms([
       { name: "a", tags: ["daily", "not a valid tag!"] },
-      { name: "b c", depends_on: ["a"], materialization: "table" },
+      { name: "b☃c", depends_on: ["a"], materialization: "table" },
     ]);
     expect(specs[0]).toMatchObject({ key: ["a"], deps: [], tags: { daily: "" }, group: "default", metadata: { "floe/model": "a" } });
     expect(specs[1]!.key[0]).toMatch(/^b_c_h[0-9a-z]{10}$/);
-    expect(specs[1]).toMatchObject({ deps: [["a"]], model: "b c", metadata: { "floe/materialization": "table" } });
+    expect(specs[1]).toMatchObject({ deps: [["a"]], model: "b☃c", metadata: { "floe/materialization": "table" } });
   });
 
   it("names the bad transform field", () => {

@@ -4,6 +4,7 @@ import {
   FloeError,
   OrchestratorPlugin,
   TransformConfigSchema,
+  checkDbtModelNames,
   emitLineage,
   formatPath,
   parseArtifacts,
@@ -80,6 +81,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
       }
       return { ...result.data, unique_id: (t as { unique_id?: string | null }).unique_id ?? null };
     });
+    checkDbtModelNames(parsed, "transforms");
     return buildAssetSpecs(parsed, group);
   }
 

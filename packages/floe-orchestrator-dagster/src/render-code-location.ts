@@ -3,7 +3,7 @@
  * artifacts it came from. Pure and deterministic. Every user string reaches Python through floe-core's
  * emitter (pyString/pyLiteral), every Python name through pyIdentifier.
  */
-import { pyIdentifier, pyLiteral, pyString, validateSchedule, type GeneratedFile } from "floe-core";
+import { DBT_SELECTOR_SPECIAL_SOURCE, pyIdentifier, pyLiteral, pyString, validateSchedule, type GeneratedFile } from "floe-core";
 import type { DagsterAssetSpec } from "./asset-specs.js";
 import type { DagsterDefinitionsModel, DagsterJob, DagsterSchedule } from "./definitions-model.js";
 
@@ -65,6 +65,7 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
       "# Do not edit: change the dbt project or the artifacts and run `floe generate` again.",
       "",
       "import os",
+      ...(manifestMode ? ["import re"] : []),
       "from pathlib import Path",
       "",
       ...(manifestMode ? ["import orjson"] : []),
@@ -118,12 +119,20 @@ function renderManifestAssets(model: DagsterDefinitionsModel): string[] {
       "MANIFEST = orjson.loads(dbt_project.manifest_path.read_bytes())",
     ].join("\n"),
     [
+      "# dbt's node-selector grammar has no escaping: a bare name with one of these characters (or a",
+      "# leading '-') selects something else, so such names are never spelled out in a selection.",
+      `SELECTOR_SPECIAL = re.compile(${pyString(DBT_SELECTOR_SPECIAL_SOURCE)})`,
+      "",
+      "",
       "def product_selection(manifest):",
       '    """dbt select/exclude for exactly the product\'s models and seeds.',
       "",
       "    dbt matches every selection term against every manifest node, so naming each of thousands of",
       "    models costs minutes at load. The product is usually the whole project: select all of it and",
-      "    exclude what it leaves out, or name what it keeps when that list is the shorter one.",
+      "    exclude what it leaves out, or name what it keeps when that list is the shorter one. floe",
+      "    checked the kept names when it generated this file; a left-out name is only excluded by name",
+      "    when dbt would match it alone: no selector character and not the name of a package or of a",
+      "    folder right under a resource root (dbt matches a bare word against those too).",
       '    """',
       '    nodes = manifest["nodes"]',
       "    left_out = sorted(",
@@ -133,7 +142,9 @@ function renderManifestAssets(model: DagsterDefinitionsModel): string[] {
       '        and node["config"].get("materialized") != "ephemeral"',
       "        and unique_id not in ASSET_KEYS",
       "    )",
-      "    if len(left_out) <= len(ASSET_KEYS):",
+      '    prefixes = {part.split(".")[0] for node in nodes.values() for part in node["fqn"][: min(2, len(node["fqn"]) - 1)]}',
+      "    plain = all(not SELECTOR_SPECIAL.search(name) and name not in prefixes for name in left_out)",
+      "    if plain and len(left_out) <= len(ASSET_KEYS):",
       '        return "fqn:*", " ".join(left_out) or None',
       '    return " ".join(nodes[unique_id]["name"] for unique_id in ASSET_KEYS if unique_id in nodes), None',
       "",

@@ -97,6 +97,22 @@ for n, p, v, f in M:
     case(f"artifacts validate: {n}", ["artifacts", "validate", "$TMP/a.json"], f, {"a.json": doc})
     case(f"generate dagster: {n}", ["generate", "$TMP/a.json", "--orchestrator", "dagster", "--out", "$TMP/out"], f, {"a.json": doc, "out/keep.txt": "previous output\n"})
     case(f"generate airflow: {n}", ["generate", "$TMP/a.json", "--orchestrator", "airflow", "--out", "$TMP/out"], f, {"a.json": doc, "out/keep.txt": "previous output\n"})
+# Model names dbt's --select would not match alone: generation refuses them (validation of the
+# artifacts' shape accepts them, so only `generate` cases).
+SELECTOR = [
+    ("model name with space", "a b"),
+    ("model name is a tag selector", "tag:x"),
+    ("model name with graph operator", "x+"),
+    ("model name is a glob", "*"),
+    ("model name with a dot", "x.y"),
+    ("model name starts with dash", "-x"),
+    ("model name is the package", "shop"),
+]
+for n, name in SELECTOR:
+    model = {"name": name, "compute": "duckdb", "tags": [], "depends_on": [], "unique_id": f"model.shop.{name}"}
+    doc = json.dumps(mutate(["transforms", "models"], [BASE["transforms"]["models"][0], model]))
+    for orchestrator in ("dagster", "airflow"):
+        case(f"generate {orchestrator}: {n}", ["generate", "$TMP/a.json", "--orchestrator", orchestrator, "--out", "$TMP/out"], "transforms.models[1].name", {"a.json": doc, "out/keep.txt": "previous output\n"})
 for n, content in RAW:
     case(f"artifacts validate: {n}", ["artifacts", "validate", "$TMP/a.json"], "(document)", {"a.json": content})
     case(f"generate: {n}", ["generate", "$TMP/a.json", "--orchestrator", "airflow", "--out", "$TMP/out"], "(document)", {"a.json": content})

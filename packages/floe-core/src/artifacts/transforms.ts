@@ -1,10 +1,15 @@
 import type { CompiledArtifacts } from "./compiled-artifacts.js";
 import type { TransformConfig } from "../contracts.js";
 import { FloeError } from "../errors.js";
+import { checkDbtModelNames } from "../dbt/dbt-selector.js";
 
-/** The artifacts' models as the plugin-facing TransformConfig list (input order kept). */
+/**
+ * The artifacts' models as the plugin-facing TransformConfig list (input order kept). Refuses
+ * (FLOE_ARTIFACTS_INVALID) a model name that dbt's `--select` would not match on its own.
+ */
 export function transformsFromArtifacts(artifacts: CompiledArtifacts): TransformConfig[] {
   const models = artifacts.transforms?.models ?? [];
+  checkDbtModelNames(models, "transforms.models");
   return models.map((model) => ({
     name: model.name,
     path: model.path ?? "",

@@ -1,16 +1,19 @@
 // Hostile names (quotes, backslashes, newlines, {{ }}, unicode, lone surrogates, Python keywords) can
 // neither break the generated Python nor change its meaning: property-based (fast-check) samples are
 // ast.parse'd and their literals evaluated back to the exact input; one batch of hostile names is
-// then loaded by Dagster itself and its asset graph compared with createAssetsFromTransforms.
+// then loaded by Dagster itself and its asset graph compared with createAssetsFromTransforms. Model
+// names must also be plain to dbt's --select (floe refuses the rest), so model names are drawn from
+// the hostile names that pass that check; products, jobs, descriptions and paths stay unrestricted.
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { writeOutputDirectory, type CompiledArtifactsInput } from "floe-core";
+import { isPlainDbtModelName, writeOutputDirectory, type CompiledArtifactsInput } from "floe-core";
 import { DagsterPlugin } from "../../src/dagster-plugin.js";
 import { INSPECT_PY, copyExample, makeWorkspace, mustSucceed, python, type Workspace } from "./tools.js";
 
 const CHECK_PY = join(import.meta.dirname, "check_literals.py");
-const NASTY = ['a"b', "a'b", "back\\slash", "new\nline", "{{ ref('x') }}", "{% if %}", "\"\"\"", "class", "None", "ünïcødé ☃ 🚀", "\u2028sep", "\0nul", "x) ; import os #", "dagster", "context", "a b c"];
+const NASTY = ['a"b', "a'b", "back\\slash", "new\nline", "{{ ref('x') }}", "{% if %}", "\"\"\"", "class", "None", "ünïcødé ☃ 🚀", "\u2028sep", "\0nul", "x) ; import os #", "dagster", "context", "a b c",
+  "{{ref('x')}}", "{%if%}", "x);import${IFS}os#", "ünïcødé☃🚀", "$(touch${IFS}x)"];
 
 function artifactsFor(product: string, names: string[], descriptions: string[], jobName: string, withIds: boolean): CompiledArtifactsInput {
   return {
@@ -49,7 +52,7 @@ describe("hostile names", () => {
         job: hostile(),
         dir: hostile(),
         withIds: fc.boolean(),
-      }).filter((r) => r.job !== r.product),
+      }).filter((r) => r.job !== r.product && r.names.every((n) => isPlainDbtModelName(n, `model.${r.product}.${n}`))),
       { numRuns: 150, seed: 20261126 },
     );
     const inputs = samples.map((s) => {
@@ -73,7 +76,7 @@ describe("hostile names", () => {
   describe("one code location full of hostile names, loaded by Dagster", () => {
     let ws: Workspace;
     const names = [...NASTY, ...fc.sample(fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }), { numRuns: 20, seed: 7 })].filter(
-      (n, i, all) => all.indexOf(n) === i,
+      (n, i, all) => all.indexOf(n) === i && isPlainDbtModelName(n),
     );
     const artifacts = artifactsFor("prod \"uct\"\n{{ x }}", names, names.map((n) => `about ${n}`), "nightly \\ job", false);
     let inspected: { assets: Record<string, { deps: string[]; group: string; tags: Record<string, string> }>; jobs: string[]; schedules: unknown[] };
