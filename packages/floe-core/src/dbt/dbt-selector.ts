@@ -68,10 +68,14 @@ export function checkDbtModelNames(
   models: ReadonlyArray<{ name: string; unique_id?: string | null; path?: string | null }>,
   where: string,
 ): void {
+  // Two models per folder are enough to find one other than the model itself (linear at any size).
   const inFolder = new Map<string, number[]>();
   models.forEach((m, i) => {
     const folder = dbtTopFolderOf(m.path);
-    if (folder !== null) inFolder.set(folder, [...(inFolder.get(folder) ?? []), i]);
+    if (folder === null) return;
+    const seen = inFolder.get(folder);
+    if (seen === undefined) inFolder.set(folder, [i]);
+    else if (seen.length < 2) seen.push(i);
   });
   models.forEach((m, i) => {
     const path = `${where}[${i}].name`;
