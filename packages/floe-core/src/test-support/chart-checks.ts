@@ -239,3 +239,25 @@ export async function writeHelmValuesFiles(orchestrator: "dagster" | "airflow", 
   await writeFile(files.artifacts, await floeHelmValues(orchestrator, ["--size", artifactsSize, "--artifacts", CHART_ARTIFACTS]));
   return files;
 }
+
+/**
+ * The distinct argv lists (JSON-encoded) the rendered pods run that `keep` accepts: each container's
+ * `argv` field ("command" or "args") and its exec liveness/readiness probes, init containers too when
+ * asked. The charts' e2e tests hand them to the orchestrator's own CLI parser.
+ */
+export function podCommands(
+  objects: K8sObject[],
+  options: { argv: "command" | "args"; initContainers?: boolean; keep: (argv: string[]) => boolean },
+): string[] {
+  const commands = new Set<string>();
+  for (const o of objects) {
+    const spec = o.spec?.template?.spec;
+    const containers = [...(options.initContainers ? (spec?.initContainers ?? []) : []), ...(spec?.containers ?? [])];
+    for (const c of containers) {
+      for (const argv of [c[options.argv], c.livenessProbe?.exec?.command, c.readinessProbe?.exec?.command]) {
+        if (argv && options.keep(argv)) commands.add(JSON.stringify(argv));
+      }
+    }
+  }
+  return [...commands];
+}

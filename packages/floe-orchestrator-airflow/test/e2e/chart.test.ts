@@ -12,6 +12,7 @@ import {
   findObject,
   helm,
   manifestProblems,
+  podCommands,
   parseManifests,
   referencedSecrets,
   renderChart,
@@ -138,16 +139,7 @@ describe("charts/floe-airflow", () => {
 
   it("runs only commands Airflow's own CLI parser accepts (containers, init containers, probes)", async () => {
     const objects = await renderChart(CHART);
-    const commands: string[][] = [];
-    for (const o of objects) {
-      const spec = o.spec?.template?.spec;
-      for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) {
-        for (const argv of [c.args, c.livenessProbe?.exec?.command, c.readinessProbe?.exec?.command]) {
-          if (argv?.[0] === "airflow") commands.push(argv);
-        }
-      }
-    }
-    const distinct = [...new Set(commands.map((c) => JSON.stringify(c)))];
+    const distinct = podCommands(objects, { argv: "args", initContainers: true, keep: (argv) => argv[0] === "airflow" });
     expect(distinct.length).toBeGreaterThanOrEqual(8);
     const input = join(dir, "commands.json");
     await writeFile(input, `[${distinct.join(",")}]`);

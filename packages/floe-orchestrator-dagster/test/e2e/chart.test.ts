@@ -11,6 +11,7 @@ import {
   findObject,
   helm,
   manifestProblems,
+  podCommands,
   referencedSecrets,
   renderChart,
   renderNotes,
@@ -141,15 +142,7 @@ describe("charts/floe-dagster", () => {
 
   it("runs only commands Dagster's own CLIs accept (containers and probes)", async () => {
     const objects = await renderChart(CHART);
-    const commands: string[][] = [];
-    for (const o of objects) {
-      for (const c of o.spec?.template?.spec?.containers ?? []) {
-        for (const argv of [c.command, c.livenessProbe?.exec?.command, c.readinessProbe?.exec?.command]) {
-          if (argv?.[0]?.startsWith("dagster")) commands.push(argv);
-        }
-      }
-    }
-    const distinct = [...new Set(commands.map((c) => JSON.stringify(c)))];
+    const distinct = podCommands(objects, { argv: "command", keep: (argv) => argv[0]?.startsWith("dagster") ?? false });
     expect(distinct.length).toBe(5);
     // The files the pods mount, where the check can find them.
     const root = join(dir, "pod-root");
