@@ -1,4 +1,4 @@
-/** Loads the OpenLineage spec and facet schemas IN PLACE (never copied into the repo) into ajv. */
+/** Loads the OpenLineage spec and facet schemas (vendored under packages/floe-core/test/openlineage-spec) into ajv. */
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,13 +9,13 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "..");
 
-/** FLOE_OPENLINEAGE_SPEC_DIR, else `<repo>/../shared/openlineage` (CI clones the repo next to shared/). */
+/** The vendored spec (see its NOTICE.md); FLOE_OPENLINEAGE_SPEC_DIR points at another copy, e.g. a newer spec. */
 export function openLineageSpecDir(): string {
   const dir = process.env.FLOE_OPENLINEAGE_SPEC_DIR
     ? path.resolve(process.env.FLOE_OPENLINEAGE_SPEC_DIR)
-    : path.resolve(REPO_ROOT, "..", "shared", "openlineage");
+    : path.resolve(REPO_ROOT, "packages", "floe-core", "test", "openlineage-spec");
   if (!fs.existsSync(path.join(dir, "OpenLineage.json"))) {
-    throw new Error(`OpenLineage spec not found at ${dir}; set FLOE_OPENLINEAGE_SPEC_DIR to the shared/openlineage directory`);
+    throw new Error(`OpenLineage spec not found at ${dir}`);
   }
   return dir;
 }
