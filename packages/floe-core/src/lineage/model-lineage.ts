@@ -4,6 +4,7 @@
  * warehouse by `modelDataset`. Computed at generate time; the plugins write the names as literals.
  */
 import type { CompiledArtifacts } from "../artifacts/compiled-artifacts.js";
+import { lineageBaseUrl } from "./lineage-endpoint.js";
 import { activeWarehouseProfile, profileModelDataset, type DatasetName } from "./dataset-naming.js";
 
 export interface ModelLineage {
@@ -43,9 +44,10 @@ export function modelLineagePairs(artifacts: CompiledArtifacts): Record<string, 
 }
 
 /**
- * The lineage endpoint as it may be written into generated files: credentials, query and fragment
- * removed (they come from the environment at run time, never from a file). An endpoint that is not a
- * URL is left out entirely rather than written as is.
+ * The lineage endpoint as it may be written into generated files: the base URL (`/api/v1/lineage`
+ * removed, which the runtimes' OpenLineage clients append), credentials, query and fragment removed
+ * (they come from the environment at run time, never from a file). An endpoint that is not a URL is
+ * left out entirely rather than written as is.
  */
 export function shareableLineageEndpoint(endpoint: string | null | undefined): string | null {
   if (!endpoint) return null;
@@ -55,7 +57,7 @@ export function shareableLineageEndpoint(endpoint: string | null | undefined): s
     url.password = "";
     url.search = "";
     url.hash = "";
-    return url.toString().replace(/\/$/, "");
+    return lineageBaseUrl(url.toString().replace(/\/$/, ""));
   } catch {
     return null;
   }
