@@ -1,11 +1,12 @@
 /**
  * What the generated pipelines put into their runtime lineage events: for each model of the artifacts,
- * the datasets it reads (its upstream models) and writes (its own table), named for the artifacts'
- * warehouse by `modelDataset`. Computed at generate time; the plugins write the names as literals.
+ * the datasets it reads (its upstream models, and the dbt sources of the `sources` extension) and writes
+ * (its own table), named for the artifacts' warehouse by `modelDataset`. Computed at generate time; the
+ * plugins write the names as literals.
  */
-import type { CompiledArtifacts } from "../artifacts/compiled-artifacts.js";
+import type { CompiledArtifacts, SourceRef } from "../artifacts/compiled-artifacts.js";
 import { lineageBaseUrl } from "./lineage-endpoint.js";
-import { activeWarehouseProfile, profileModelDataset, type DatasetName } from "./dataset-naming.js";
+import { activeWarehouseProfile, profileModelDataset, warehouseDataset, type DatasetName, type WarehouseProfile } from "./dataset-naming.js";
 
 export interface ModelLineage {
   inputs: DatasetName[];
@@ -21,20 +22,40 @@ export function modelLineage(artifacts: CompiledArtifacts): Record<string, Model
   const models = artifacts.transforms?.models ?? [];
   const profile = activeWarehouseProfile(artifacts);
   const datasets = new Map<string, DatasetName[]>();
+  const sourceInputs = new Map<string, DatasetName[]>();
   if (profile && models.length > 0) {
     try {
-      for (const model of models) datasets.set(model.name, [profileModelDataset(profile, model)]);
+      for (const model of models) {
+        datasets.set(model.name, [profileModelDataset(profile, { name: model.alias ?? model.name, schema_name: model.schema_name ?? null })]);
+        if (model.sources?.length) sourceInputs.set(model.name, model.sources.map((s) => sourceDataset(profile, s)));
+      }
     } catch {
       // A warehouse type without OpenLineage naming: it fails for every model alike.
       datasets.clear();
+      sourceInputs.clear();
     }
   }
   const result: Record<string, ModelLineage> = {};
   for (const model of models) {
     const inputs = [...new Set(model.depends_on ?? [])].flatMap((dep) => datasets.get(dep) ?? []);
+    for (const source of sourceInputs.get(model.name) ?? []) {
+      if (!inputs.some((d) => d.namespace === source.namespace && d.name === source.name)) inputs.push(source);
+    }
     result[model.name] = { inputs, outputs: datasets.get(model.name) ?? [] };
   }
   return result;
+}
+
+/**
+ * A dbt source's table in the warehouse of `profile`: its identifier (else name) in its schema. Its
+ * database replaces the profile's, except for DuckDB, where the file the profile names at run time is
+ * the database (as for models; a manifest's database is the parse-time file's).
+ */
+export function sourceDataset(profile: WarehouseProfile, source: SourceRef): DatasetName {
+  const schema = source.schema ?? (typeof profile.schema === "string" ? profile.schema : "main");
+  const database = source.database;
+  const located = database && profile.type.toLowerCase() !== "duckdb" ? { ...profile, database, dbname: database, project: database } : profile;
+  return warehouseDataset(located, schema, source.identifier ?? source.name);
 }
 
 /** The same as `[namespace, name]` pairs, the shape the generated Python keeps them in. */
