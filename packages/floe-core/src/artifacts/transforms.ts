@@ -28,6 +28,7 @@ export function transformsFromArtifacts(artifacts: CompiledArtifacts): Transform
     meta: model.meta ?? {},
     compute: model.compute,
     description: model.description ?? null,
+    unique_id: model.unique_id ?? null,
   }));
 }
 

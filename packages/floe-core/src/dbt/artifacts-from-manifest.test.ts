@@ -118,7 +118,7 @@ describe("artifactsFromManifest", () => {
     const withTest = manifest([node("model.a.b"), node("test.a.not_null_b", { tags: "not a list", config: "odd" })]);
     const parsed = parseDbtManifest(withTest);
     expect([...parsed.nodes.keys()]).toEqual(["model.a.b"]);
-    expect(parsed.others).toEqual([{ unique_id: "test.a.not_null_b", name: "not_null_b", resource_type: "test", disabled: false, path: 'nodes["test.a.not_null_b"]' }]);
+    expect(parsed.others).toEqual([{ unique_id: "test.a.not_null_b", name: "not_null_b", resource_type: "test", disabled: false, map: "nodes" }]);
     const badConfig = manifest([node("model.a.b", { config: "table" })]);
     expect(() => parseDbtManifest(badConfig)).toThrow(expect.objectContaining({ code: "FLOE_MANIFEST_INVALID", path: 'nodes["model.a.b"].config' }));
   });
@@ -210,7 +210,7 @@ describe("every resource of the manifest is a transform, run with one, or report
     ]);
     const lines = formatReport(report);
     expect(lines[0]).toBe("floe: tests: 2 data tests and 1 unit test run with the models they test (dbt build)");
-    expect(lines).toContain("floe: not orchestrated: 2 disabled nodes (off, old): disabled in the dbt project (`enabled: false`), so dbt builds them neither");
+    expect(lines).toContain("floe: not orchestrated: 2 disabled nodes (off, old): disabled in the dbt project (`enabled: false`), so dbt does not build them either");
     expect(lines).toContain("floe: not orchestrated: 1 analysis (adhoc): analyses are only compiled by dbt, never run");
     expect(lines).toHaveLength(9);
   });

@@ -10,7 +10,7 @@ import { FloeError } from "../errors.js";
 import { topologicalOrder } from "../graph.js";
 import type { CompiledArtifactsInput, ResolvedModel, SourceRef } from "../artifacts/compiled-artifacts.js";
 import { parseArtifacts, type ParsedArtifacts } from "../artifacts/parse-artifacts.js";
-import type { DbtManifest, DbtNode, DbtSource } from "./dbt-manifest.js";
+import { resourcePath, type DbtManifest, type DbtNode, type DbtSource } from "./dbt-manifest.js";
 
 /** The CompiledArtifacts version from-dbt writes. */
 export const FROM_DBT_ARTIFACTS_VERSION = "0.10.0";
@@ -201,7 +201,7 @@ const NAMES_SHOWN = 5;
 /** Kind → why it is not orchestrated, in the order the report lists them. */
 const NOT_ORCHESTRATED: ReadonlyArray<readonly [string, string]> = [
   ["ephemeral model", "dbt inlines them into the models that select from them; their edges are kept"],
-  ["disabled", "disabled in the dbt project (`enabled: false`), so dbt builds them neither"],
+  ["disabled", "disabled in the dbt project (`enabled: false`), so dbt does not build them either"],
   ["analysis", "analyses are only compiled by dbt, never run"],
   ["operation", "project hooks (on-run-start/end) run with every dbt invocation, not as tasks of their own"],
   ["exposure", "exposures describe downstream uses; there is nothing to build"],
@@ -220,20 +220,19 @@ export function reportOf(manifest: DbtManifest): FromManifestReport {
     if (list) list.push(resource);
     else byKind.set(kind, [resource]);
   };
-  for (const node of manifest.nodes.values()) {
-    const entry = { unique_id: node.unique_id, name: transformName(node), path: `nodes[${JSON.stringify(node.unique_id)}]` };
-    if (!isEnabled(node)) add("disabled", entry);
-    else if (isEphemeral(node)) add("ephemeral model", entry);
+  for (const [id, node] of manifest.nodes) {
+    const kind = !isEnabled(node) ? "disabled" : isEphemeral(node) ? "ephemeral model" : null;
+    if (kind !== null) add(kind, { unique_id: node.unique_id, name: transformName(node), path: resourcePath("nodes", id) });
   }
   for (const other of manifest.others) {
-    const entry = { unique_id: other.unique_id, name: other.name, path: other.path };
-    const isTest = other.resource_type === "test" || other.resource_type === "unit_test";
-    if (other.disabled) {
-      if (!isTest) add("disabled", entry);
-    } else if (other.resource_type === "test") tests.data += 1;
-    else if (other.resource_type === "unit_test") tests.unit += 1;
-    else if (other.resource_type === "sql_operation" || other.resource_type === "rpc") add("operation", entry);
-    else add(other.resource_type, entry);
+    const type = other.resource_type;
+    const isTest = type === "test" || type === "unit_test";
+    if (!other.disabled && type === "test") tests.data += 1;
+    else if (!other.disabled && type === "unit_test") tests.unit += 1;
+    else if (!(other.disabled && isTest)) {
+      const kind = other.disabled ? "disabled" : type === "sql_operation" || type === "rpc" ? "operation" : type;
+      add(kind, { unique_id: other.unique_id, name: other.name, path: resourcePath(other.map, other.unique_id) });
+    }
   }
   const known = new Map(NOT_ORCHESTRATED);
   const kinds = [...NOT_ORCHESTRATED.map(([kind]) => kind), ...[...byKind.keys()].filter((k) => !known.has(k)).sort()];

@@ -80,8 +80,13 @@ export interface DbtOtherResource {
   resource_type: string;
   /** True for an entry of the manifest's `disabled` map. */
   disabled: boolean;
-  /** Where it is in the manifest, for error paths: `nodes["…"]`, `exposures["…"]`, `disabled["…"]`. */
-  path: string;
+  /** The top-level map that holds it (`nodes`, `exposures`, `disabled`…); `resourcePath` names the entry. */
+  map: string;
+}
+
+/** Where a resource is in the manifest, for error paths: `nodes["model.shop.orders"]`. */
+export function resourcePath(map: string, uniqueId: string): string {
+  return `${map}[${JSON.stringify(uniqueId)}]`;
 }
 
 export interface DbtManifest {
@@ -144,11 +149,10 @@ export function parseDbtManifest(data: unknown): DbtManifest {
   const nodes = objectMap(data, "nodes", true);
   for (const id of Object.keys(nodes)) {
     const node = nodes[id];
-    const path = `nodes[${JSON.stringify(id)}]`;
-    if (!isPlainObject(node)) throw invalid(path, "expected an object");
+    if (!isPlainObject(node)) throw invalid(resourcePath("nodes", id), "expected an object");
     const type = node.resource_type;
     if (typeof type === "string" && !(TRANSFORM_RESOURCE_TYPES as readonly string[]).includes(type)) {
-      manifest.others.push(otherResource(id, node, type, false, path));
+      manifest.others.push(otherResource(id, node, type, false, "nodes"));
       continue;
     }
     const part: Record<string, unknown> = {};
@@ -158,19 +162,18 @@ export function parseDbtManifest(data: unknown): DbtManifest {
     const dependsOn = node.depends_on;
     if (dependsOn !== undefined) part.depends_on = isPlainObject(dependsOn) ? { nodes: dependsOn.nodes } : dependsOn;
     const result = DbtNodeSchema.safeParse(part);
-    if (!result.success) throw zodToFloeError(result.error, "FLOE_MANIFEST_INVALID", "dbt manifest", [path]);
+    if (!result.success) throw zodToFloeError(result.error, "FLOE_MANIFEST_INVALID", "dbt manifest", [resourcePath("nodes", id)]);
     manifest.nodes.set(id, result.data);
   }
 
   const sources = objectMap(data, "sources", false);
   for (const id of Object.keys(sources)) {
     const source = sources[id];
-    const path = `sources[${JSON.stringify(id)}]`;
-    if (!isPlainObject(source)) throw invalid(path, "expected an object");
+    if (!isPlainObject(source)) throw invalid(resourcePath("sources", id), "expected an object");
     const part: Record<string, unknown> = {};
     for (const field of SOURCE_FIELDS) if (source[field] !== undefined) part[field] = source[field];
     const result = DbtSourceSchema.safeParse(part);
-    if (!result.success) throw zodToFloeError(result.error, "FLOE_MANIFEST_INVALID", "dbt manifest", [path]);
+    if (!result.success) throw zodToFloeError(result.error, "FLOE_MANIFEST_INVALID", "dbt manifest", [resourcePath("sources", id)]);
     manifest.sources.set(id, result.data);
   }
 
@@ -179,7 +182,7 @@ export function parseDbtManifest(data: unknown): DbtManifest {
     for (const id of Object.keys(map)) {
       const entry = map[id];
       const record = isPlainObject(entry) ? entry : {};
-      manifest.others.push(otherResource(id, record, typeof record.resource_type === "string" ? record.resource_type : type, false, `${key}[${JSON.stringify(id)}]`));
+      manifest.others.push(otherResource(id, record, typeof record.resource_type === "string" ? record.resource_type : type, false, key));
     }
   }
 
@@ -189,14 +192,14 @@ export function parseDbtManifest(data: unknown): DbtManifest {
     const list = disabled[id];
     const first = Array.isArray(list) && isPlainObject(list[0]) ? list[0] : {};
     const type = typeof first.resource_type === "string" ? first.resource_type : id.split(".")[0] || "node";
-    manifest.others.push(otherResource(id, first, type, true, `disabled[${JSON.stringify(id)}]`));
+    manifest.others.push(otherResource(id, first, type, true, "disabled"));
   }
   return manifest;
 }
 
-function otherResource(id: string, record: Record<string, unknown>, type: string, disabled: boolean, path: string): DbtOtherResource {
+function otherResource(id: string, record: Record<string, unknown>, type: string, disabled: boolean, map: string): DbtOtherResource {
   const name = typeof record.name === "string" && record.name !== "" ? record.name : (id.split(".").pop() ?? id);
-  return { unique_id: id, name, resource_type: type, disabled, path };
+  return { unique_id: id, name, resource_type: type, disabled, map };
 }
 
 /** A top-level map of the manifest; missing (when optional) or null reads as empty. */
