@@ -250,7 +250,8 @@ export function formatReport(report: FromManifestReport): string[] {
   const lines: string[] = [];
   const { data, unit } = report.tests;
   if (data + unit > 0) {
-    lines.push(`floe: tests: ${plural(data, "data test")} and ${plural(unit, "unit test")} run with the models they test (dbt build)`);
+    const counts = [data > 0 ? plural(data, "data test") : "", unit > 0 ? plural(unit, "unit test") : ""].filter(Boolean).join(" and ");
+    lines.push(`floe: tests: ${counts} run with the models they test (dbt build)`);
   }
   for (const group of report.notOrchestrated) {
     const names = group.resources.slice(0, NAMES_SHOWN).map((r) => printable(r.name));
