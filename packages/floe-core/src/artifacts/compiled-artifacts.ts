@@ -109,10 +109,12 @@ export const OrchestrationExtensionSchema = z
 
 export const ObservabilitySchema = z
   .object({
-    telemetry: looseRecord.nullish(),
+    telemetry: looseRecord
+      .nullish()
+      .describe("OpenTelemetry settings (floe's TelemetryConfig); floe's Python 0.10.0 models require it, floe-core does not, and `floe artifacts from-dbt` does not write it"),
     lineage: z.boolean().default(true),
     lineage_namespace: nonEmpty.nullish(),
-    lineage_endpoint: z.string().nullish(),
+    lineage_endpoint: z.string().nullish().describe("OpenLineage backend, with or without the /api/v1/lineage suffix"),
     lineage_transport: z.enum(["http", "console", "noop"]).nullish(),
   })
   .loose();
@@ -156,7 +158,11 @@ export const CompiledArtifactsSchema = z
     quality_config: looseRecord.nullish(),
     orchestration: OrchestrationExtensionSchema.nullish(),
   })
-  .loose();
+  .loose()
+  .describe(
+    "CompiledArtifacts 0.1.0 to 0.10.0 as floe's Python compiler writes them, plus optional floe-orchestrators extensions " +
+      "(fields described `extension:`). Upstream's pydantic models forbid extra keys, so a document carrying extensions is read by floe-orchestrators only.",
+  );
 
 export type PluginRef = z.infer<typeof PluginRefSchema>;
 export type ResolvedModel = z.infer<typeof ResolvedModelSchema>;

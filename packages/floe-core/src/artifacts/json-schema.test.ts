@@ -26,6 +26,21 @@ describe("compiledArtifactsJsonSchema", () => {
     for (const file of shapeErrors) expect([file, validate(read(`bad/${file}`))]).toEqual([file, false]);
   });
 
+  it("marks every field upstream floe 0.10.0 does not know as an extension (the README's contract table)", () => {
+    type Node = { description?: string; properties?: Record<string, Node>; items?: Node; anyOf?: Node[] };
+    const schema = compiledArtifactsJsonSchema() as Node;
+    const unwrap = (n: Node): Node => n.anyOf?.find((a) => a.properties || a.items) ?? n;
+    const model = unwrap(unwrap(unwrap(schema.properties!.transforms!).properties!.models!).items!);
+    for (const field of ["path", "schema_name", "materialization", "meta", "description", "unique_id", "alias", "sources"]) {
+      const node = model.properties![field]!;
+      expect(node.description ?? unwrap(node).description, field).toMatch(/^extension: /);
+    }
+    for (const field of ["name", "compute", "tags", "depends_on", "quality_checks", "quality_tier"]) expect(model.properties![field]!.description ?? "", field).not.toMatch(/^extension/);
+    expect(JSON.stringify(schema.properties!.orchestration)).toContain("extension: named jobs and schedules");
+    expect(schema.description).toMatch(/forbid extra keys/);
+    expect(JSON.stringify(unwrap(schema.properties!.observability!).properties!.telemetry)).toMatch(/Python 0\.10\.0 models require it/);
+  });
+
   it("is what `floe artifacts schema` prints", () => {
     const result = spawnSync(process.execPath, [bin, "artifacts", "schema"], { encoding: "utf8" });
     expect(result.status).toBe(0);
