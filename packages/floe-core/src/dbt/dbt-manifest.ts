@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { FloeError } from "../errors.js";
 import { zodToFloeError } from "../artifacts/parse-artifacts.js";
+import { parseJsonText } from "../json-text.js";
 
 export const SUPPORTED_MANIFEST_VERSIONS = [10, 11, 12] as const;
 
@@ -47,16 +48,7 @@ export type DbtNode = z.infer<typeof DbtNodeSchema>;
 
 /** Parses manifest.json text; every problem is FLOE_MANIFEST_INVALID naming the field. */
 export function parseDbtManifestJson(text: string): DbtManifest {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new FloeError("FLOE_MANIFEST_INVALID", `not JSON: ${(error as Error).message}`, {
-      path: "(document)",
-      hint: "pass the target/manifest.json that `dbt parse` writes",
-      cause: error,
-    });
-  }
+  const data = parseJsonText(text, { code: "FLOE_MANIFEST_INVALID", hint: "pass the target/manifest.json that `dbt parse` writes" });
   return parseDbtManifest(data);
 }
 

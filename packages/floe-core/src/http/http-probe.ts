@@ -40,8 +40,17 @@ export interface ProbeOptions {
   maxBytes?: number;
 }
 
+/** `base` with `path` appended to its path; a query or fragment stays after the joined path. */
 export function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+  const tail = path.replace(/^\/+/, "");
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    return `${base.replace(/\/+$/, "")}/${tail}`;
+  }
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/${tail}`;
+  return url.toString();
 }
 
 export async function probeHttp(url: string, options: ProbeOptions = {}): Promise<ProbeResult> {

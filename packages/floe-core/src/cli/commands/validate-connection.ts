@@ -1,5 +1,6 @@
 import { FloeError, oneLine } from "../../errors.js";
 import { loadPlugin } from "../../plugin-registry.js";
+import { redactUrl } from "../../redact.js";
 import { parseCommandArgs, refuseExtraPositionals, stringOption } from "../args.js";
 import type { Command } from "../context.js";
 
@@ -10,7 +11,7 @@ function checkUrl(value: string): string {
   try {
     parsed = new URL(value);
   } catch {
-    throw new FloeError("FLOE_USAGE", `"${value}" is not a URL`, { path: "--url", hint: "pass the server's base URL, e.g. http://127.0.0.1:3000" });
+    throw new FloeError("FLOE_USAGE", `${redactUrl(value)} is not a URL`, { path: "--url", hint: "pass the server's base URL, e.g. http://127.0.0.1:3000" });
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw new FloeError("FLOE_USAGE", `URL scheme ${parsed.protocol} is not http or https`, { path: "--url", hint: "use an http:// or https:// URL" });
