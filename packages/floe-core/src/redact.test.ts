@@ -33,5 +33,7 @@ describe("joinUrl", () => {
   it("puts the path before the query", () => {
     expect(joinUrl("http://h:1/?token=x", "graphql")).toBe("http://h:1/graphql?token=x");
     expect(joinUrl("http://h:1/prefix/", "/graphql")).toBe("http://h:1/prefix/graphql");
+    expect(joinUrl("http://h:1", "/api/v2/dags?limit=1")).toBe("http://h:1/api/v2/dags?limit=1");
+    expect(joinUrl("http://h:1/?token=x", "dags?limit=1")).toBe("http://h:1/dags?token=x&limit=1");
   });
 });

@@ -2,7 +2,7 @@
  * Checks an Airflow 3 API server: version, optional JWT login, and the health of its components.
  * The whole check shares one deadline, so it resolves within 10 s whatever the server does.
  */
-import { describeProbeFailure, joinUrl, probeHttp, redactUrl, type ProbeResult, type ProbeSuccess, type ValidationResult } from "floe-core";
+import { describeProbeFailure, joinUrl, probeHttp, redactUrl, shortInput, type ProbeResult, type ProbeSuccess, type ValidationResult } from "floe-core";
 
 export const DEFAULT_AIRFLOW_URL = "http://localhost:8080";
 const TOTAL_BUDGET_MS = 9_500;
@@ -28,7 +28,7 @@ export function resolveConnectionSettings(
   return { url, ...(username !== undefined ? { username, password: password ?? "" } : {}) };
 }
 
-type Health = Record<string, { status?: string | null } | null | undefined>;
+type Health = Record<string, { status?: unknown } | null | undefined>;
 
 export async function checkAirflowConnection(settings: AirflowConnectionSettings): Promise<ValidationResult> {
   const started = Date.now();
@@ -103,7 +103,12 @@ export async function checkAirflowConnection(settings: AirflowConnectionSettings
   if (!health || typeof health.metadatabase !== "object") {
     return fail(`Airflow ${airflowVersion} gave no health report (HTTP ${healthAnswer.status} on /api/v2/monitor/health)`, "check the API server's logs");
   }
-  const status = (key: string) => health[key]?.status ?? null;
+  // Whatever the server sends: a status that is not a string is reported as such, never as "[object Object]".
+  const status = (key: string): string | null => {
+    const value: unknown = health[key]?.status ?? null;
+    if (value === null) return null;
+    return typeof value === "string" ? shortInput(value, 40) : `with an unreadable status (${Array.isArray(value) ? "array" : typeof value})`;
+  };
   const errors: string[] = [];
   const report = (key: string, label: string, when: { unhealthy: "error" | "warning"; missing: "error" | "warning" }, hint: string) => {
     const s = status(key);

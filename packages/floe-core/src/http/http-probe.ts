@@ -49,7 +49,11 @@ export function joinUrl(base: string, path: string): string {
   } catch {
     return `${base.replace(/\/+$/, "")}/${tail}`;
   }
-  url.pathname = `${url.pathname.replace(/\/+$/, "")}/${tail}`;
+  // A query in `path` (e.g. `dags?limit=1`) joins the base's own query.
+  const [pathPart = "", ...queryParts] = tail.split("?");
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/${pathPart}`;
+  const query = queryParts.join("?");
+  if (query) url.search = url.search ? `${url.search}&${query}` : `?${query}`;
   return url.toString();
 }
 
