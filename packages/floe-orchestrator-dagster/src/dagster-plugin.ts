@@ -20,11 +20,12 @@ import {
   type OrchestratorDefinitions,
   type ResourceSpec,
   type TransformConfigInput,
+  type ValidateConnectionOptions,
   type ValidationResult,
   type WorkloadSize,
 } from "floe-core";
 import { buildAssetSpecs, type DagsterAssetSpec } from "./asset-specs.js";
-import { checkDagsterConnection, resolveDagsterUrl } from "./check-connection.js";
+import { DEADLINE_MS, checkDagsterConnection, resolveDagsterUrl } from "./check-connection.js";
 import { buildDefinitionsModel, type DagsterDefinitionsModel, type ExtraSchedule } from "./definitions-model.js";
 import { buildDagsterHelmValues } from "./helm-values.js";
 import { DagsterPluginOptionsSchema, type DagsterPluginOptions } from "./options.js";
@@ -89,8 +90,8 @@ export class DagsterPlugin extends OrchestratorPlugin {
     return buildDagsterHelmValues(options);
   }
 
-  async validateConnection(): Promise<ValidationResult> {
-    return checkDagsterConnection(resolveDagsterUrl(this.options.url, process.env));
+  async validateConnection(options: ValidateConnectionOptions = {}): Promise<ValidationResult> {
+    return checkDagsterConnection(resolveDagsterUrl(this.options.url, process.env), Math.min(options.deadlineMs ?? DEADLINE_MS, DEADLINE_MS));
   }
 
   getResourceRequirements(size: WorkloadSize): ResourceSpec {

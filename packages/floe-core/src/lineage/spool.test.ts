@@ -41,7 +41,7 @@ describe("flushSpool", () => {
       seen.push(json);
       return JSON.parse(json).run.runId !== "r3";
     });
-    expect(report).toEqual({ delivered: 9, kept: 1, skipped: 1, files: 1 });
+    expect(report).toEqual({ delivered: 9, kept: 1, ignored: [], skipped: 1, files: 1 });
     expect(seen).toHaveLength(10);
     const again: string[] = [];
     const second = await flushSpool(dir, async (json) => (again.push(json), true));

@@ -160,6 +160,7 @@ export const lineageFlushCommand: Command = {
       const report = await client.flush();
       ctx.stdout(`delivered ${report.delivered}, kept ${report.kept}\n`);
       if (report.skipped > 0) ctx.stderr(`floe: skipped ${report.skipped} torn or corrupt spool line(s)\n`);
+      for (const name of report.ignored) ctx.stderr(`floe: warning: left ${quoteInput(name)} in the spool alone: not a regular file\n`);
       return report.kept > 0 ? 1 : 0;
     } finally {
       await client.close();
