@@ -14,6 +14,7 @@ describe("redactUrl", () => {
     expect(redactUrl("http://user:pw@127.0.0.1:99999/")).toBe("http://…@127.0.0.1:99999/");
     expect(redactUrl("http://127.0.0.1:99999/?token=abc")).toBe("http://127.0.0.1:99999/?…");
     expect(redactUrl("not a url")).toBe("not a url");
+    expect(redactUrl("http://u:pa/ss@h:99999/x")).toBe("http://…@h:99999/x");
   });
 
   it("cuts long values", () => {

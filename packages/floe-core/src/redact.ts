@@ -16,22 +16,37 @@ export const MAX_SHOWN_LENGTH = 120;
  */
 export function redactUrl(url: string): string {
   let shown: string;
-  try {
-    const parsed = new URL(url);
-    const hadQuery = parsed.search !== "" || url.includes("?");
-    const hadHash = parsed.hash !== "" || url.includes("#");
-    parsed.username = "";
-    parsed.password = "";
-    parsed.search = "";
-    parsed.hash = "";
-    shown = parsed.toString().replace(/\/$/, "") + (hadQuery ? "?…" : "") + (hadHash ? "#…" : "");
-  } catch {
+  const bare = credentialFreeUrl(url);
+  if (bare !== undefined) {
+    shown = bare + (url.includes("?") ? "?…" : "") + (url.includes("#") ? "#…" : "");
+  } else {
     const cut = url.search(/[?#]/);
     const head = cut < 0 ? url : url.slice(0, cut);
-    // Anything between the scheme (or the start) and the last "@" of the authority is userinfo.
-    shown = head.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/]*@/i, (_m, scheme: string | undefined) => `${scheme ?? ""}…@`) + (cut < 0 ? "" : `${url[cut]}…`);
+    // Anything between the scheme (or the start) and the last "@" may be userinfo, "/" in a password included.
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(head)?.[0] ?? "";
+    const at = head.lastIndexOf("@");
+    shown = (at < 0 ? head : `${scheme}…${head.slice(at)}`) + (cut < 0 ? "" : `${url[cut]}…`);
   }
   return shortInput(shown);
+}
+
+/**
+ * The URL as generated code and chart values may carry it: scheme, host, port and path, without
+ * userinfo, query or fragment (credentials belong in OPENLINEAGE_API_KEY and the like); undefined when
+ * `url` is not a URL.
+ */
+export function credentialFreeUrl(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  parsed.username = "";
+  parsed.password = "";
+  parsed.search = "";
+  parsed.hash = "";
+  return parsed.toString().replace(/\/$/, "");
 }
 
 /** One line of at most `max` characters; longer text keeps its start and says how long it was. */

@@ -5,6 +5,7 @@
  */
 import type { CompiledArtifacts } from "../artifacts/compiled-artifacts.js";
 import { activeWarehouseProfile, profileModelDataset, type DatasetName } from "./dataset-naming.js";
+import { credentialFreeUrl } from "../redact.js";
 
 export interface ModelLineage {
   inputs: DatasetName[];
@@ -48,15 +49,5 @@ export function modelLineagePairs(artifacts: CompiledArtifacts): Record<string, 
  * URL is left out entirely rather than written as is.
  */
 export function shareableLineageEndpoint(endpoint: string | null | undefined): string | null {
-  if (!endpoint) return null;
-  try {
-    const url = new URL(endpoint);
-    url.username = "";
-    url.password = "";
-    url.search = "";
-    url.hash = "";
-    return url.toString().replace(/\/$/, "");
-  } catch {
-    return null;
-  }
+  return endpoint ? (credentialFreeUrl(endpoint) ?? null) : null;
 }

@@ -4,7 +4,7 @@ import { FloeError } from "../../errors.js";
 import { parseIsoInstant } from "../../iso-instant.js";
 import { quoteInput } from "../../redact.js";
 import { parseYamlText } from "../../yaml-text.js";
-import { writeOutputFile } from "../../output/write-output-file.js";
+import { checkOutputTarget, writeOutputFile } from "../../output/write-output-file.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
 import type { Command } from "../context.js";
 import { readInputFile } from "../read-input.js";
@@ -50,6 +50,9 @@ export const artifactsFromDbtCommand: Command = {
         hint: "e.g. 1.0.0",
       });
     }
+    const out = stringOption(values, "out");
+    // Before any input is read: a bad target is refused however good the manifest is.
+    if (out !== undefined) await checkOutputTarget(resolve(ctx.cwd, out), "file");
     const orchestrationFile = stringOption(values, "orchestration");
     const orchestration = orchestrationFile === undefined ? undefined : parseOrchestrationFile(await readInputFile(ctx.cwd, orchestrationFile, "--orchestration"));
     const manifest = parseDbtManifestJson(await readInputFile(ctx.cwd, file, "<manifest.json>"));
@@ -62,7 +65,6 @@ export const artifactsFromDbtCommand: Command = {
     });
     // The validated document, defaults applied, so readers see every field floe will use.
     const text = `${JSON.stringify(artifacts, null, 2)}\n`;
-    const out = stringOption(values, "out");
     if (out === undefined) {
       ctx.stdout(text);
     } else {
