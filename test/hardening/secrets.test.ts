@@ -262,6 +262,9 @@ describe("secrets never reach outputs", () => {
     for (const f of written) check(f, readFileSync(f, "utf8"));
     // The query token did reach the live backend: the carrier was planted where it is used.
     expect(received.some((r) => r.includes(C.query))).toBe(true);
+    // And the API path was joined before the query, not inside it.
+    expect(received.some((r) => r.startsWith(`POST /graphql?token=${C.query}`))).toBe(true);
+    expect(received.some((r) => r.startsWith(`GET /api/v2/version?token=${C.query}`))).toBe(true);
     expect(leaks, leaks.join("\n")).toEqual([]);
   });
 });
