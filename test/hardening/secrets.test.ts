@@ -151,4 +151,135 @@ describe("secrets never reach outputs", () => {
       for (const s of SECRETS) expect(text, text).not.toContain(s);
     }
   });
+
+  it("every command × every secret carrier (userinfo, query, fragment, headers, keys named password/token/secret/key/authorization, JSON syntax errors) × stdout, stderr, every written file", async () => {
+    const dir = tempDir("secrets-matrix");
+    const C = {
+      userinfo: "UIPW-5t6y7u",
+      query: "QTOK-8i9o0p",
+      fragment: "FRAG-1a2s3d",
+      header: "HDRAUTH-4f5g6h",
+      password: "CFGPW-7j8k9l",
+      token: "GOVTOK-0z1x2c",
+      secret: "CLSEC-3v4b5n",
+      key: "APIKEY-6m7q8w",
+      authorization: "AUTHZ-9e0r1t",
+      syntax: "Hunter2xy-SYN",
+      manifestSyntax: "MANSYN-2y3u4i",
+    };
+    const carriers = Object.values(C);
+    const live = `127.0.0.1:${port}`;
+    const url = (host: string, path = "/"): string => `http://floe:${C.userinfo}@${host}${path}?token=${C.query}#${C.fragment}`;
+    const queryOnly = (host: string, path = "/"): string => `http://${host}${path}?token=${C.query}&x=1#${C.fragment}`;
+    const artifacts = baseArtifacts([{ name: "a", compute: "duckdb", tags: ["daily"], depends_on: [] }], {
+      plugins: {
+        compute: { type: "duckdb", version: "1.0.0", config: { password: C.password, path: "w.duckdb" } },
+        orchestrator: { type: "dagster", version: "1.0.0", config: { api_key: C.key } },
+      },
+      governance: { policy_api_token: C.token },
+      quality_config: { client_secret: C.secret },
+      data_contracts: [{ name: "c", authorization: `Basic ${C.authorization}` }],
+    });
+    const observability = artifacts.observability as Record<string, unknown>;
+    observability.telemetry = { enabled: true, headers: { authorization: `Bearer ${C.header}` } };
+    const withQuery = structuredClone(artifacts);
+    (withQuery.observability as Record<string, unknown>).lineage_endpoint = queryOnly(live, "/lineage");
+    observability.lineage_endpoint = url(live, "/lineage");
+    const files = {
+      loaded: join(dir, "loaded.json"),
+      query: join(dir, "query.json"),
+      syntax: join(dir, "syntax.json"),
+      manifest: join(dir, "manifest.json"),
+    };
+    writeFileSync(files.loaded, JSON.stringify(artifacts, null, 2));
+    writeFileSync(files.query, JSON.stringify(withQuery, null, 2));
+    writeFileSync(files.syntax, `{\n  "version": "0.10.0",\n  "password": ${C.syntax},\n  "x": 1\n}\n`);
+    writeFileSync(files.manifest, `{"metadata": {}, "nodes": {"x": {"password": ${C.manifestSyntax}}}}`);
+    const out = (name: string): string => join(dir, "out", name);
+    const spool = join(dir, "spool");
+    const lineage = ["--timeout-ms", "500", "--retry-budget-ms", "1"];
+    const matrix: Array<{ args: string[]; env?: NodeJS.ProcessEnv }> = [
+      { args: ["artifacts", "validate", files.loaded] },
+      { args: ["artifacts", "validate", files.loaded, "--json"] },
+      { args: ["artifacts", "validate", files.syntax] },
+      { args: ["artifacts", "validate", files.syntax, "--json"] },
+      { args: ["artifacts", "from-dbt", files.manifest, "--product", "p", "--out", out("from-dbt.json")] },
+      { args: ["generate", files.loaded, "--orchestrator", "dagster", "--out", out("dagster")] },
+      { args: ["generate", files.query, "--orchestrator", "dagster", "--out", out("dagster-q")] },
+      { args: ["generate", files.loaded, "--orchestrator", "airflow", "--out", out("airflow")] },
+      { args: ["generate", files.query, "--orchestrator", "airflow", "--out", out("airflow-q")] },
+      { args: ["generate", files.syntax, "--orchestrator", "dagster", "--out", out("bad")] },
+      { args: ["helm-values", "--orchestrator", "dagster", "--artifacts", files.query] },
+      { args: ["helm-values", "--orchestrator", "airflow", "--artifacts", files.loaded] },
+      { args: ["helm-values", "--orchestrator", "airflow", "--artifacts", files.syntax] },
+      ...["dagster", "airflow"].flatMap((o) => [
+        { args: ["validate-connection", "--orchestrator", o, "--url", queryOnly(live)] },
+        { args: ["validate-connection", "--orchestrator", o, "--url", queryOnly(live), "--json"] },
+        { args: ["validate-connection", "--orchestrator", o, "--url", url(live)] },
+        { args: ["validate-connection", "--orchestrator", o, "--url", url("127.0.0.1:9"), "--json"] },
+        { args: ["validate-connection", "--orchestrator", o, "--url", url("127.0.0.1:99999")] },
+        { args: ["validate-connection", "--orchestrator", o, "--url", `http://floe:${C.userinfo}/x@[::1?token=${C.query}`] },
+        { args: ["validate-connection", "--orchestrator", o], env: { DAGSTER_URL: queryOnly(live), AIRFLOW_URL: queryOnly(live) } },
+      ]),
+      { args: ["lineage", "emit", "--type", "START", "--job", "j", "--url", queryOnly(live, "/lineage"), ...lineage] },
+      { args: ["lineage", "emit", "--type", "FAIL", "--job", "j", "--url", queryOnly("127.0.0.1:9"), ...lineage] },
+      { args: ["lineage", "emit", "--type", "START", "--job", "j", "--url", url(live, "/lineage"), ...lineage] },
+      { args: ["lineage", "emit", "--type", "START", "--job", "j", "--url", url("127.0.0.1:99999"), ...lineage] },
+      { args: ["lineage", "emit", "--type", "START", "--job", "j", "--artifacts", files.query, ...lineage] },
+      { args: ["lineage", "emit", "--type", "START", "--job", "j", "--artifacts", files.loaded, ...lineage] },
+      { args: ["lineage", "emit", "--type", "START", "--job", "j", ...lineage], env: { OPENLINEAGE_URL: queryOnly("127.0.0.1:9") } },
+      { args: ["lineage", "flush", "--url", queryOnly("127.0.0.1:9"), ...lineage] },
+      { args: ["lineage", "flush", ...lineage], env: { OPENLINEAGE_URL: url("127.0.0.1:9") } },
+      { args: ["schedule", "preview", "0 6 * * *", "--timezone", "UTC"], env: { OPENLINEAGE_URL: url(live) } },
+      { args: ["plugins", "--json"], env: { DAGSTER_URL: url(live) } },
+      { args: ["--debug", "artifacts", "validate", files.syntax] },
+      { args: ["--debug", "validate-connection", "--orchestrator", "dagster", "--url", url("127.0.0.1:99999")] },
+    ];
+    const commandsRun = new Set(matrix.map((m) => m.args.filter((a) => a !== "--debug").slice(0, 2).join(" ").replace(/^(generate|helm-values|validate-connection|plugins) .*/, "$1")));
+    for (const c of ["artifacts validate", "artifacts from-dbt", "generate", "helm-values", "validate-connection", "lineage emit", "lineage flush", "schedule preview", "plugins"]) {
+      expect([...commandsRun]).toContain(c);
+    }
+    const leaks: string[] = [];
+    const check = (where: string, text: string): void => {
+      for (const secret of carriers) if (text.includes(secret)) leaks.push(`${where} contains ${secret}`);
+    };
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < matrix.length) {
+        const { args, env } = matrix[next++]!;
+        const r = await runSplit(args, { FLOE_LINEAGE_SPOOL_DIR: spool, OPENLINEAGE_URL: "", ...env });
+        check(`stdout of floe ${args.join(" ")} (exit ${r.code})`, r.stdout);
+        check(`stderr of floe ${args.join(" ")} (exit ${r.code})`, r.stderr);
+      }
+    };
+    await Promise.all([worker(), worker(), worker()]);
+    const inputs = new Set(Object.values(files));
+    const written = allFiles(dir).filter((f) => !inputs.has(f));
+    // The matrix wrote what it should: generated code of both plugins, a from-dbt file (none: its manifest is broken) and a spool.
+    expect(written.some((f) => f.endsWith("compiled_artifacts.json"))).toBe(true);
+    expect(written.some((f) => f.endsWith("openlineage.env"))).toBe(true);
+    expect(written.some((f) => f.startsWith(spool))).toBe(true);
+    for (const f of written) check(f, readFileSync(f, "utf8"));
+    // The query token did reach the live backend: the carrier was planted where it is used.
+    expect(received.some((r) => r.includes(C.query))).toBe(true);
+    // And the API path was joined before the query, not inside it.
+    expect(received.some((r) => r.startsWith(`POST /graphql?token=${C.query}`))).toBe(true);
+    expect(received.some((r) => r.startsWith(`GET /api/v2/version?token=${C.query}`))).toBe(true);
+    expect(leaks, leaks.join("\n")).toEqual([]);
+  });
 });
+
+function runSplit(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [FLOE, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

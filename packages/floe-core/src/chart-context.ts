@@ -1,5 +1,6 @@
 /** What a plugin's chart values may take from CompiledArtifacts: labels and non-secret environment, never credentials. */
 import type { CompiledArtifacts } from "./artifacts/compiled-artifacts.js";
+import { credentialFreeUrl } from "./redact.js";
 
 export interface ChartEnvVar {
   name: string;
@@ -31,11 +32,7 @@ function redactEndpoint(endpoint: string): string | undefined {
     return undefined;
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
-  url.username = "";
-  url.password = "";
-  url.search = "";
-  url.hash = "";
-  return url.toString().replace(/\/$/, "");
+  return credentialFreeUrl(endpoint);
 }
 
 export function chartContextFromArtifacts(artifacts: CompiledArtifacts | undefined): ChartContext {

@@ -81,9 +81,14 @@ export function isBadInput(error: FloeError): boolean {
 
 /** One line, for a terminal: `CODE at path: message (hint: …)`. Newlines in user data are escaped. */
 export function formatErrorLine(error: FloeError): string {
-  const where = error.path ? ` at ${error.path}` : "";
-  const hint = error.hint ? ` (hint: ${error.hint})` : "";
-  return oneLine(`${error.code}${where}: ${error.message}${hint}`);
+  const where = error.path ? ` at ${cut(error.path, 300)}` : "";
+  const hint = error.hint ? ` (hint: ${cut(error.hint, 1000)})` : "";
+  return oneLine(`${error.code}${where}: ${cut(error.message, 1000)}${hint}`);
+}
+
+/** A last guard on message length: whatever a message quotes, the line stays readable. */
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 const SHORT_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };

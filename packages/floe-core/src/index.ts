@@ -23,6 +23,7 @@ export * from "./dbt/dbt-manifest.js";
 export * from "./dbt/artifacts-from-manifest.js";
 export * from "./output/write-output-file.js";
 export * from "./http/connection-messages.js";
+export * from "./redact.js";
 export * from "./schedule/cron-expression.js";
 export * from "./schedule/time-zone.js";
 export * from "./schedule/preview.js";

@@ -36,6 +36,11 @@ export interface EmitLineageOptions {
   errorMessage?: string;
 }
 
+export interface ValidateConnectionOptions {
+  /** The whole check's deadline in milliseconds, connect, TLS and every request included (at most the plugin's own). */
+  deadlineMs?: number;
+}
+
 /**
  * The contract every orchestrator plugin implements. A plugin package declares its classes in
  * package.json under `"floe.orchestrators"`; floe-core discovers and imports them on demand.
@@ -57,8 +62,11 @@ export abstract class OrchestratorPlugin {
   /** Values for the plugin's Helm chart; they validate against its `values.schema.json`. */
   abstract getHelmValues(options?: { size?: WorkloadSize; artifacts?: CompiledArtifacts }): Record<string, unknown>;
 
-  /** Checks the orchestrator's server; resolves within 10 s whatever the server does, and never rejects. */
-  abstract validateConnection(): Promise<ValidationResult>;
+  /**
+   * Checks the orchestrator's server; resolves within 10 s whatever the server does, and never rejects.
+   * `deadlineMs` shortens that budget for a caller that has already spent part of it (the CLI's start).
+   */
+  abstract validateConnection(options?: ValidateConnectionOptions): Promise<ValidationResult>;
 
   /** CPU/memory requests and limits per component for a workload size. */
   abstract getResourceRequirements(size: WorkloadSize): ResourceSpec;

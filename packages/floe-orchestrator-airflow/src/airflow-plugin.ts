@@ -17,6 +17,7 @@ import {
   type OrchestratorDefinitions,
   type ResourceSpec,
   type TransformConfigInput,
+  type ValidateConnectionOptions,
   type ValidationResult,
   type WorkloadSize,
 } from "floe-core";
@@ -65,8 +66,9 @@ export class AirflowPlugin extends OrchestratorPlugin {
     return buildAirflowHelmValues(options);
   }
 
-  async validateConnection(): Promise<ValidationResult> {
-    return checkAirflowConnection(resolveConnectionSettings(this.options));
+  async validateConnection(options: ValidateConnectionOptions = {}): Promise<ValidationResult> {
+    const settings = resolveConnectionSettings(this.options);
+    return checkAirflowConnection(options.deadlineMs === undefined ? settings : { ...settings, budgetMs: options.deadlineMs });
   }
 
   getResourceRequirements(size: WorkloadSize): ResourceSpec {

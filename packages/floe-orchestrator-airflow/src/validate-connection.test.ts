@@ -166,4 +166,19 @@ describe("validateConnection against loopback servers", () => {
     expect(result.errors[2]).toMatch(/^dag processor unhealthy \(hint: start `airflow dag-processor`/);
     expect(result.warnings.some((w) => /^triggerer: none has ever run/.test(w))).toBe(true);
   });
+
+  it("a health status that is not a string is named as unreadable, not printed as [object Object]", async () => {
+    const url = await fakeAirflow({
+      "GET /api/v2/monitor/health": (_req, res) =>
+        json(res, 200, { metadatabase: healthy, scheduler: { status: { nested: "x" } }, dag_processor: { status: ["a"] }, triggerer: { status: 7 } }),
+    });
+    const { result } = await check({ url });
+    const text = JSON.stringify(result);
+    expect(text).not.toContain("[object Object]");
+    expect(result.success).toBe(false);
+    expect(result.message).toContain("scheduler with an unreadable status (object)");
+    expect(result.errors[0]).toMatch(/^scheduler with an unreadable status \(object\) \(hint: start `airflow scheduler`/);
+    expect(result.errors[1]).toMatch(/^dag processor with an unreadable status \(array\)/);
+    expect(result.warnings.some((w) => w.startsWith("triggerer with an unreadable status (number)"))).toBe(true);
+  });
 });

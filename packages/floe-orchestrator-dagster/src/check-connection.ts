@@ -4,7 +4,7 @@ import { describeHttpStatus, describeProbeFailure, joinUrl, probeHttp, redactUrl
 export const DEFAULT_DAGSTER_URL = "http://localhost:3000";
 const URL_SETTING = "the plugin's url option or DAGSTER_URL";
 /** Below the 10 s contract, leaving room for the caller. */
-const DEADLINE_MS = 9_000;
+export const DEADLINE_MS = 9_000;
 
 export function resolveDagsterUrl(optionUrl: string | undefined, env: NodeJS.ProcessEnv): string {
   return optionUrl || env.DAGSTER_URL || DEFAULT_DAGSTER_URL;

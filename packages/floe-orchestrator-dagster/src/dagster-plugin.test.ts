@@ -98,3 +98,26 @@ describe("DagsterPlugin.createAssetsFromTransforms", () => {
   });
 });
 
+describe("compiled_artifacts.json next to the generated code", () => {
+  it("copies an allow-list: no profile, plugin config, telemetry header, governance, meta or endpoint secret", () => {
+    const planted = structuredClone(example);
+    planted.observability.lineage_endpoint = "https://ol:EPW-1@lineage.example/api?token=QTOK-2#frag-3";
+    planted.observability.telemetry = { headers: { authorization: "Bearer HDR-4" } };
+    planted.plugins = { compute: { type: "duckdb", version: "0.1.0", config: { password: "CPW-5", api_key: "CKEY-6" } }, orchestrator: { type: "dagster", version: "0.1.0" } };
+    planted.governance = { policy_api_token: "GTOK-7" };
+    planted.dbt_profiles = { p: { outputs: { dev: { password: "PPW-8" } } } };
+    planted.identity.repository = "https://git:RTOK-9@git.example/shop.git";
+    planted.transforms.models[0].meta = { secret: "MSEC-10" };
+    planted.unknown_extension = { client_secret: "XSEC-11" };
+    const files = new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(planted).render();
+    const copy = files.find((f) => f.path === "compiled_artifacts.json")!.content;
+    for (const secret of ["EPW-1", "QTOK-2", "frag-3", "HDR-4", "CPW-5", "CKEY-6", "GTOK-7", "PPW-8", "RTOK-9", "MSEC-10", "XSEC-11"]) {
+      expect(copy, secret).not.toContain(secret);
+    }
+    const parsed = JSON.parse(copy);
+    expect(parsed.observability.lineage_endpoint).toBe("https://lineage.example/api?…#…");
+    expect(parsed.identity.repository).toBe("https://git.example/shop.git");
+    expect(parsed.transforms.models.map((m: { name: string }) => m.name)).toEqual(example.transforms.models.map((m: { name: string }) => m.name));
+    expect(parsed.metadata.product_name).toBe(example.metadata.product_name);
+  });
+});

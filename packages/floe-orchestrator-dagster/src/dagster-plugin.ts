@@ -20,11 +20,12 @@ import {
   type OrchestratorDefinitions,
   type ResourceSpec,
   type TransformConfigInput,
+  type ValidateConnectionOptions,
   type ValidationResult,
   type WorkloadSize,
 } from "floe-core";
 import { buildAssetSpecs, type DagsterAssetSpec } from "./asset-specs.js";
-import { checkDagsterConnection, resolveDagsterUrl } from "./check-connection.js";
+import { DEADLINE_MS, checkDagsterConnection, resolveDagsterUrl } from "./check-connection.js";
 import { buildDefinitionsModel, type DagsterDefinitionsModel, type ExtraSchedule } from "./definitions-model.js";
 import { buildDagsterHelmValues } from "./helm-values.js";
 import { DagsterPluginOptionsSchema, type DagsterPluginOptions } from "./options.js";
@@ -61,7 +62,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
       plugin: { name: this.name, version: this.version },
       extraSchedules: [...this.#schedules],
     });
-    const artifactsJson = `${JSON.stringify(withoutSecrets(artifacts), null, 2)}
+    const artifactsJson = `${JSON.stringify(provenanceArtifacts(artifacts), null, 2)}
 `;
     const lineage = buildLineageModel(artifacts, { name: PACKAGE_NAME, version: this.version });
     const render = () => [...renderCodeLocation(model, artifactsJson), renderLineageFile(lineage, model.generatedBy)];
@@ -89,8 +90,8 @@ export class DagsterPlugin extends OrchestratorPlugin {
     return buildDagsterHelmValues(options);
   }
 
-  async validateConnection(): Promise<ValidationResult> {
-    return checkDagsterConnection(resolveDagsterUrl(this.options.url, process.env));
+  async validateConnection(options: ValidateConnectionOptions = {}): Promise<ValidationResult> {
+    return checkDagsterConnection(resolveDagsterUrl(this.options.url, process.env), Math.min(options.deadlineMs ?? DEADLINE_MS, DEADLINE_MS));
   }
 
   getResourceRequirements(size: WorkloadSize): ResourceSpec {
@@ -119,14 +120,41 @@ export class DagsterPlugin extends OrchestratorPlugin {
 }
 
 /**
- * The artifacts as copied next to the generated code: without dbt_profiles (passwords and tokens; the
- * generated code reads profiles.yml, never this copy) and without credentials in the lineage endpoint.
+ * The artifacts as copied next to the generated code, for provenance only (the generated Python reads
+ * nothing from it). An allow-list: the fields that say what was generated, never plugin configs,
+ * profiles, telemetry headers, governance or model `meta`, which may hold passwords and tokens. The
+ * lineage endpoint keeps scheme, host and path only.
  */
-function withoutSecrets(artifacts: CompiledArtifacts): CompiledArtifacts {
-  const { dbt_profiles: _profiles, ...rest } = artifacts as CompiledArtifacts & { dbt_profiles?: unknown };
-  const endpoint = rest.observability?.lineage_endpoint;
-  if (typeof endpoint === "string" && /^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(endpoint)) {
-    return { ...rest, observability: { ...rest.observability, lineage_endpoint: redactUrl(endpoint) } } as CompiledArtifacts;
-  }
-  return rest as CompiledArtifacts;
+export function provenanceArtifacts(artifacts: CompiledArtifacts): Record<string, unknown> {
+  const pick = (value: unknown, keys: readonly string[]): Record<string, unknown> | undefined => {
+    if (typeof value !== "object" || value === null) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const key of keys) if ((value as Record<string, unknown>)[key] !== undefined) out[key] = (value as Record<string, unknown>)[key];
+    return out;
+  };
+  const observability = pick(artifacts.observability, ["lineage", "lineage_namespace", "lineage_transport"]) ?? {};
+  const endpoint = artifacts.observability.lineage_endpoint;
+  if (typeof endpoint === "string") observability.lineage_endpoint = redactUrl(endpoint);
+  const plugins = artifacts.plugins
+    ? Object.fromEntries(Object.entries(artifacts.plugins).flatMap(([role, ref]) => (ref ? [[role, pick(ref, ["type", "version"])]] : [])))
+    : undefined;
+  const transforms = artifacts.transforms
+    ? {
+        default_compute: artifacts.transforms.default_compute,
+        models: artifacts.transforms.models.map((m) =>
+          pick(m, ["name", "compute", "tags", "depends_on", "quality_tier", "path", "schema_name", "materialization", "description", "unique_id"]),
+        ),
+      }
+    : undefined;
+  const copy: Record<string, unknown> = {
+    version: artifacts.version,
+    metadata: pick(artifacts.metadata, ["compiled_at", "floe_version", "source_hash", "product_name", "product_version"]),
+    identity: { ...pick(artifacts.identity, ["product_id", "domain"]), repository: artifacts.identity.repository.includes("://") ? redactUrl(artifacts.identity.repository) : artifacts.identity.repository },
+    mode: artifacts.mode,
+    observability,
+    plugins,
+    transforms,
+    orchestration: artifacts.orchestration ?? undefined,
+  };
+  return Object.fromEntries(Object.entries(copy).filter(([, v]) => v !== undefined));
 }

@@ -196,6 +196,19 @@ for flag, value in [("--product-version", "one"), ("--product-version", ""), ("-
 case("artifacts from-dbt: --orchestration missing file", ["artifacts", "from-dbt", "$TMP/manifest.json", "--product", "shop", "--orchestration", "$TMP/none.yml"], "--orchestration", {"manifest.json": MAN})
 case("artifacts from-dbt: missing manifest", ["artifacts", "from-dbt", "$TMP/none.json", "--product", "shop"], "<manifest.json>")
 case("artifacts from-dbt: missing --product", ["artifacts", "from-dbt", "$TMP/none.json"], "--product")
+# Issue 15 (hostile probe): impossible dates, strict YAML, long inputs, non-file --out targets
+for when in ["2026-02-30T00:00:00Z", "2025-02-29T12:00:00Z", "2026-04-31T00:00:00+02:00", "2026-01-01T24:30:00Z"]:
+    case(f"artifacts from-dbt: --compiled-at {when!r}", ["artifacts", "from-dbt", "$TMP/manifest.json", "--product", "shop", "--out", "$TMP/out.json", "--compiled-at", when], "--compiled-at", {"manifest.json": MAN})
+case("schedule preview: --from on 30 February", ["schedule", "preview", "0 6 * * *", "--timezone", "UTC", "--from", "2026-02-30T00:00:00Z"], "--from")
+for n, text in [("unknown tag", "jobs: !weird []\n"), ("unknown tag on a schedule", "schedules:\n  - !cron {name: m}\n"), ("duplicate key", "jobs: []\njobs: []\n"), ("unclosed flow", "jobs: [\n"), ("deep flow nesting", "jobs: " + "[" * 5000 + "]" * 5000 + "\n")]:
+    case(f"artifacts from-dbt: --orchestration {n}", ["artifacts", "from-dbt", "$TMP/manifest.json", "--product", "shop", "--out", "$TMP/out.json", "--orchestration", "$TMP/jobs.yml"], "--orchestration", {"manifest.json": MAN, "jobs.yml": text})
+case("artifacts from-dbt: --out is a directory", ["artifacts", "from-dbt", "$TMP/manifest.json", "--product", "shop", "--out", "$TMP/dir"], "--out", {"manifest.json": MAN, "dir/keep.txt": "x"})
+case("generate: --out is a file", ["generate", "$TMP/a.json", "--orchestrator", "dagster", "--out", "$TMP/out.txt"], "--out", {"a.json": good, "out.txt": "keep"})
+case("schedule preview: 5,000-character time zone", ["schedule", "preview", "0 6 * * *", "--timezone", "Europe/" + "L" * 5000], "--timezone")
+case("schedule preview: 5,000-character cron", ["schedule", "preview", "0 " * 2500, "--timezone", "UTC"], "argument 1")
+case("lineage emit: 5,000-character job", L + ["--job", "j" * 5000], "--job")
+case("generate: 100,000-character time zone in the artifacts", ["generate", "$TMP/a.json", "--orchestrator", "dagster", "--out", "$TMP/out"], "schedules[0].timezone",
+     {"a.json": json.dumps(mutate(["orchestration", "schedules"], [{"name": "m", "job": "daily", "cron": "0 6 * * *", "timezone": "Europe/" + "x" * 100000}]))})
 # validate-connection
 for u in ["notaurl", "ftp://x", ""]:
     case(f"validate-connection: --url {u!r}", ["validate-connection", "--orchestrator", "dagster", "--url", u], "--url")

@@ -4,6 +4,7 @@ import { checkTransformGraph } from "../graph.js";
 import { validateSchedule } from "../schedule/validate-schedule.js";
 import { CompiledArtifactsSchema, type CompiledArtifacts } from "./compiled-artifacts.js";
 import { checkArtifactsVersion } from "./version.js";
+import { checkDepth, parseJsonText } from "../json-text.js";
 
 export interface ParsedArtifacts {
   artifacts: CompiledArtifacts;
@@ -46,17 +47,7 @@ export function parseArtifactsJson(text: string): ParsedArtifacts {
       hint: "pass the compiled_artifacts.json that `floe compile` wrote",
     });
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new FloeError("FLOE_ARTIFACTS_NOT_JSON", `not JSON: ${(error as Error).message}`, {
-      path: "(document)",
-      hint: "CompiledArtifacts are a JSON document",
-      cause: error,
-    });
-  }
-  return parseArtifacts(data);
+  return parseArtifacts(parseJsonText(text, { code: "FLOE_ARTIFACTS_NOT_JSON", depthCode: "FLOE_ARTIFACTS_INVALID", hint: "CompiledArtifacts are a JSON document" }));
 }
 
 /**
@@ -83,6 +74,7 @@ export function parseArtifacts(data: unknown): ParsedArtifacts {
       hint: "CompiledArtifacts are a JSON object with version, metadata, identity and observability",
     });
   }
+  checkDepth(data, "FLOE_ARTIFACTS_INVALID");
   const version = (data as { version?: unknown }).version;
   if (typeof version !== "string") {
     throw new FloeError("FLOE_ARTIFACTS_INVALID", version === undefined ? "required" : "expected a string", {

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { FloeError } from "../errors.js";
+import { MAX_INPUT_LENGTH, MAX_SHOWN_LENGTH, quoteInput, shortInput } from "../redact.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -10,17 +11,42 @@ export interface ParsedCommandArgs {
 }
 
 export function parseCommandArgs(args: string[], options: Options, usage: string): ParsedCommandArgs {
+  let parsed: ParsedCommandArgs;
   try {
-    return parseArgs({ args, options: { ...options, help: { type: "boolean" } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: { ...options, help: { type: "boolean" } }, allowPositionals: true, strict: true });
   } catch (error) {
     const message = (error as Error).message.split("\n")[0] ?? "invalid arguments";
     // Name the offending option as the error's path, so the one-line error says which flag is wrong.
     const option = /'(-[^' ]+)/.exec(message)?.[1]?.replace(/^(--?[^=\s]+).*$/, "$1");
-    throw new FloeError("FLOE_USAGE", message.replace(/\. To specify a positional argument.*$/, ""), {
-      ...(option ? { path: option } : {}),
+    throw new FloeError("FLOE_USAGE", shortInput(message.replace(/\. To specify a positional argument.*$/, ""), MAX_SHOWN_LENGTH * 2), {
+      ...(option ? { path: shortInput(option) } : {}),
       hint: `usage: ${usage}`,
     });
   }
+  refuseLongInputs(parsed);
+  return parsed;
+}
+
+/**
+ * Every string a command takes is capped before any work on it (a 1 MB time zone once took half a
+ * minute in the suggestion search) and never echoed whole.
+ */
+function refuseLongInputs(parsed: ParsedCommandArgs): void {
+  const tooLong = (value: unknown): value is string => typeof value === "string" && value.length > MAX_INPUT_LENGTH;
+  for (const [name, value] of Object.entries(parsed.values)) {
+    const long = (Array.isArray(value) ? value : [value]).find(tooLong);
+    if (long !== undefined) throw inputTooLong(`--${name}`, long);
+  }
+  parsed.positionals.forEach((value, i) => {
+    if (tooLong(value)) throw inputTooLong(`argument ${i + 1}`, value);
+  });
+}
+
+function inputTooLong(field: string, value: string): FloeError {
+  return new FloeError("FLOE_USAGE", `${quoteInput(value, 40)} is longer than ${MAX_INPUT_LENGTH} characters`, {
+    path: field,
+    hint: "pass a shorter value; no floe option needs more",
+  });
 }
 
 export function requirePositional(positionals: string[], index: number, name: string, usage: string): string {
@@ -33,7 +59,7 @@ export function requirePositional(positionals: string[], index: number, name: st
 
 export function refuseExtraPositionals(positionals: string[], expected: number, usage: string): void {
   if (positionals.length > expected) {
-    throw new FloeError("FLOE_USAGE", `unexpected argument "${positionals[expected]}"`, {
+    throw new FloeError("FLOE_USAGE", `unexpected argument ${quoteInput(positionals[expected] ?? "")}`, {
       path: `argument ${expected + 1}`,
       hint: `usage: ${usage}`,
     });

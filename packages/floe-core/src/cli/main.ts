@@ -1,5 +1,7 @@
 import { runCli } from "./run-cli.js";
+import { watchStdio } from "./stdio-errors.js";
 
+watchStdio(process);
 const argv = process.argv.slice(2);
 const code = await runCli({
   argv,

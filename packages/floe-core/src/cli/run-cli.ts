@@ -2,6 +2,7 @@
 import { createRequire } from "node:module";
 import { formatErrorLine, isBadInput, isFloeError, oneLine } from "../errors.js";
 import { COMMANDS } from "./commands/index.js";
+import { quoteInput } from "../redact.js";
 import type { CliContext, Command } from "./context.js";
 
 const require = createRequire(import.meta.url);
@@ -51,7 +52,7 @@ export async function runCli(ctx: CliContext): Promise<number> {
     if (!found) {
       const group = COMMANDS.filter((c) => c.path[0] === argv[0]);
       const known = group.length ? group.map((c) => c.path.join(" ")).join(", ") : "see floe --help";
-      ctx.stderr(`floe: FLOE_USAGE: unknown command "${oneLine(argv.slice(0, 2).join(" "))}" (hint: ${known})\n`);
+      ctx.stderr(`floe: FLOE_USAGE: unknown command ${quoteInput(argv.slice(0, 2).join(" "), 60)} (hint: ${known})\n`);
       return 2;
     }
     if (found.rest.includes("--help") || found.rest.includes("-h")) {

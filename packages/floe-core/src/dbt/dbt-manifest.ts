@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { FloeError } from "../errors.js";
 import { zodToFloeError } from "../artifacts/parse-artifacts.js";
+import { parseJsonText } from "../json-text.js";
 
 /**
  * v7 (dbt 1.3) to v12 (dbt 1.8+). The fields floe reads have the same shape in all of them:
@@ -103,16 +104,7 @@ const MANIFEST_HINT = "pass the target/manifest.json that `dbt parse` writes";
 
 /** Parses manifest.json text; every problem is FLOE_MANIFEST_INVALID naming the field. */
 export function parseDbtManifestJson(text: string): DbtManifest {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new FloeError("FLOE_MANIFEST_INVALID", `not JSON: ${(error as Error).message}`, {
-      path: "(document)",
-      hint: MANIFEST_HINT,
-      cause: error,
-    });
-  }
+  const data = parseJsonText(text, { code: "FLOE_MANIFEST_INVALID", hint: MANIFEST_HINT });
   return parseDbtManifest(data);
 }
 

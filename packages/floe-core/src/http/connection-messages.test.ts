@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeHttpStatus, describeProbeFailure, redactUrl } from "./connection-messages.js";
+import { describeHttpStatus, describeProbeFailure } from "./connection-messages.js";
+import { redactUrl } from "../redact.js";
 
 const target = { service: "Example server", url: "http://h:1/api", urlSetting: "--url" };
 

@@ -65,17 +65,3 @@ export function describeHttpStatus(status: number, target: ConnectionTarget): Co
   }
   return { kind: "unexpected-status", message: `${url} answered HTTP ${status}`, hint: `check that ${urlSetting} points at the ${service}` };
 }
-
-/** The URL without user:password, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username || parsed.password) {
-      parsed.username = "";
-      parsed.password = "";
-    }
-    return parsed.toString().replace(/\/$/, "");
-  } catch {
-    return url;
-  }
-}

@@ -40,8 +40,21 @@ export interface ProbeOptions {
   maxBytes?: number;
 }
 
+/** `base` with `path` appended to its path; a query or fragment stays after the joined path. */
 export function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+  const tail = path.replace(/^\/+/, "");
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    return `${base.replace(/\/+$/, "")}/${tail}`;
+  }
+  // A query in `path` (e.g. `dags?limit=1`) joins the base's own query.
+  const [pathPart = "", ...queryParts] = tail.split("?");
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/${pathPart}`;
+  const query = queryParts.join("?");
+  if (query) url.search = url.search ? `${url.search}&${query}` : `?${query}`;
+  return url.toString();
 }
 
 export async function probeHttp(url: string, options: ProbeOptions = {}): Promise<ProbeResult> {
@@ -57,35 +70,66 @@ export async function probeHttp(url: string, options: ProbeOptions = {}): Promis
     return { ok: false, kind: "invalid-url", detail: `unsupported scheme ${parsed.protocol}` };
   }
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error("deadline")), deadlineMs);
-  // Loaded here, inside the deadline, not at import: every floe command would otherwise pay ~0.1 s CPU for undici.
-  const { Agent, request } = await import("undici");
-  const agent = new Agent({ connectTimeout: deadlineMs, headersTimeout: deadlineMs, bodyTimeout: deadlineMs, connections: 1 });
-  try {
-    const response = await request(parsed, {
-      method: options.method ?? "GET",
-      headers: options.headers,
-      body: options.body,
-      signal: controller.signal,
-      dispatcher: agent,
-    });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      if (size > maxBytes) {
-        response.body.destroy();
-        return { ok: false, kind: "too-large", detail: `response body larger than ${maxBytes} bytes` };
+  const timedOut: ProbeFailure = { ok: false, kind: "timeout", detail: `no complete answer within ${deadlineMs} ms` };
+  let timer: NodeJS.Timeout | undefined;
+  // One deadline over everything, undici's import and the TLS handshake included: undici does not
+  // abort a handshake in progress at once (a silent https server held a check ~0.5 s past its
+  // signal), so the deadline races the exchange instead of only signalling it.
+  const deadline = new Promise<ProbeFailure>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error("deadline"));
+      resolve(timedOut);
+    }, deadlineMs);
+  });
+  let agent: { destroy(): Promise<void> } | undefined;
+  // Sockets this probe opened: destroyed at the end, since a handshake in progress outlives agent.destroy()
+  // and would keep the process alive for up to a second after the answer.
+  const sockets = new Set<{ destroy(): unknown }>();
+  const exchange = async (): Promise<ProbeResult> => {
+    // Loaded here, inside the deadline, not at import: every floe command would otherwise pay ~0.1 s CPU for undici.
+    const { Agent, buildConnector, request } = await import("undici");
+    if (controller.signal.aborted) return timedOut;
+    const connector = buildConnector({ timeout: deadlineMs });
+    type ConnectArgs = Parameters<typeof connector>;
+    // undici's connector returns the socket it opens (its type says void).
+    const openSocket = connector as unknown as (...args: ConnectArgs) => { destroy(): unknown } | undefined;
+    const connect = (...args: ConnectArgs): void => {
+      const socket = openSocket(...args);
+      if (socket) sockets.add(socket);
+    };
+    const dispatcher = new Agent({ connect, headersTimeout: deadlineMs, bodyTimeout: deadlineMs, connections: 1 });
+    agent = dispatcher;
+    try {
+      const response = await request(parsed, {
+        method: options.method ?? "GET",
+        headers: options.headers,
+        body: options.body,
+        signal: controller.signal,
+        dispatcher,
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of response.body) {
+        size += (chunk as Buffer).length;
+        if (size > maxBytes) {
+          response.body.destroy();
+          return { ok: false, kind: "too-large", detail: `response body larger than ${maxBytes} bytes` };
+        }
+        chunks.push(chunk as Buffer);
       }
-      chunks.push(chunk as Buffer);
+      return { ok: true, status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString("utf8") };
+    } catch (error) {
+      if (controller.signal.aborted) return timedOut;
+      return classify(error);
     }
-    return { ok: true, status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString("utf8") };
-  } catch (error) {
-    if (controller.signal.aborted) return { ok: false, kind: "timeout", detail: `no complete answer within ${deadlineMs} ms` };
-    return classify(error);
+  };
+  try {
+    return await Promise.race([exchange(), deadline]);
   } finally {
     clearTimeout(timer);
-    agent.destroy().catch(() => undefined);
+    controller.abort(new Error("done"));
+    agent?.destroy().catch(() => undefined);
+    for (const socket of sockets) socket.destroy();
   }
 }
 

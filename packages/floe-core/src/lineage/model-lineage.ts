@@ -7,6 +7,7 @@
 import type { CompiledArtifacts, SourceRef } from "../artifacts/compiled-artifacts.js";
 import { lineageBaseUrl } from "./lineage-endpoint.js";
 import { activeWarehouseProfile, profileModelDataset, warehouseDataset, type DatasetName, type WarehouseProfile } from "./dataset-naming.js";
+import { credentialFreeUrl } from "../redact.js";
 
 export interface ModelLineage {
   inputs: DatasetName[];
@@ -71,15 +72,6 @@ export function modelLineagePairs(artifacts: CompiledArtifacts): Record<string, 
  * left out entirely rather than written as is.
  */
 export function shareableLineageEndpoint(endpoint: string | null | undefined): string | null {
-  if (!endpoint) return null;
-  try {
-    const url = new URL(endpoint);
-    url.username = "";
-    url.password = "";
-    url.search = "";
-    url.hash = "";
-    return lineageBaseUrl(url.toString().replace(/\/$/, ""));
-  } catch {
-    return null;
-  }
+  const bare = endpoint ? credentialFreeUrl(endpoint) : undefined;
+  return bare === undefined ? null : lineageBaseUrl(bare);
 }

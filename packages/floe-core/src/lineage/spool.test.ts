@@ -1,10 +1,11 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { decodeRecord, defaultSpoolDir, encodeRecord, flushSpool, SpoolWriter } from "./spool.js";
+import { decodeRecord, defaultSpoolDir, encodeRecord, flushSpool, spoolFailed, SpoolWriter } from "./spool.js";
+import { formatErrorLine } from "../errors.js";
 
 let dir: string;
 beforeEach(() => {
@@ -41,7 +42,7 @@ describe("flushSpool", () => {
       seen.push(json);
       return JSON.parse(json).run.runId !== "r3";
     });
-    expect(report).toEqual({ delivered: 9, kept: 1, skipped: 1, files: 1 });
+    expect(report).toEqual({ delivered: 9, kept: 1, ignored: [], skipped: 1, files: 1 });
     expect(seen).toHaveLength(10);
     const again: string[] = [];
     const second = await flushSpool(dir, async (json) => (again.push(json), true));
@@ -113,3 +114,40 @@ describe("flushSpool", () => {
     expect([...ids].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)))).toEqual(ids.map((_, i) => `k${i}`));
   });
 });
+
+describe("spool faults", () => {
+  it("a spool path that is a file: FLOE_LINEAGE_FAILED saying the event was not kept", () => {
+    const file = path.join(dir, "spool");
+    fs.writeFileSync(file, "x");
+    for (const target of [file, path.join(file, "below")]) {
+      const writer = new SpoolWriter(target);
+      expect(() => writer.append(event(1))).toThrow(expect.objectContaining({ code: "FLOE_LINEAGE_FAILED", path: "FLOE_LINEAGE_SPOOL_DIR" }));
+      writer.close();
+    }
+  });
+
+  it("names each file-system failure in words (immutable, full, read-only)", () => {
+    const line = (code: string) => formatErrorLine(spoolFailed("/s", Object.assign(new Error(code), { code }), "the lineage event was not kept"));
+    expect(line("EPERM")).toContain("writing there is not permitted (permissions, or an immutable directory); the lineage event was not kept");
+    expect(line("ENOSPC")).toContain("the disk is full; the lineage event was not kept");
+    expect(line("EROFS")).toContain("the file system is read-only");
+    expect(line("EEXIST")).toContain("is a file, not a directory");
+  });
+
+  it("flush leaves a FIFO and a directory with spool-like names alone and reports them", async () => {
+    const writer = new SpoolWriter(dir);
+    writer.append(event(1));
+    writer.close();
+    fs.mkdirSync(path.join(dir, "spool-h~1~1~aaaaaaaa.jsonl"));
+    const fifo = path.join(dir, "claimed-h~2~2~bbbbbbbb.jsonl");
+    spawnSyncMkfifo(fifo);
+    const report = await flushSpool(dir, async () => true);
+    expect(report).toMatchObject({ delivered: 1, kept: 0, files: 1 });
+    expect(report.ignored.sort()).toEqual(["claimed-h~2~2~bbbbbbbb.jsonl", "spool-h~1~1~aaaaaaaa.jsonl"]);
+  });
+});
+
+function spawnSyncMkfifo(file: string): void {
+  const r = spawnSync("mkfifo", [file]);
+  if (r.status !== 0) throw new Error(`mkfifo failed: ${r.stderr}`);
+}

@@ -13,6 +13,8 @@ import { createInterface } from "node:readline";
 import { crc32 } from "node:zlib";
 import { randomBytes } from "node:crypto";
 import { isProcessAlive } from "../process-alive.js";
+import { FloeError } from "../errors.js";
+import { shortInput } from "../redact.js";
 
 const SPOOL_PREFIX = "spool-";
 const CLAIM_PREFIX = "claimed-";
@@ -50,6 +52,26 @@ function ownFileName(prefix: string): string {
   return `${prefix}${hostTag}~${process.pid}~${Date.now()}~${randomBytes(4).toString("hex")}${SUFFIX}`;
 }
 
+/** One line on what is wrong with the spool directory, from the file-system error. */
+export function spoolFailed(dir: string, error: unknown, consequence: string): FloeError {
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  const what =
+    code === "EEXIST" || code === "ENOTDIR"
+      ? "it (or a folder above it) is a file, not a directory"
+      : code === "EACCES" || code === "EPERM"
+        ? "writing there is not permitted (permissions, or an immutable directory)"
+        : code === "ENOSPC" || code === "EDQUOT"
+          ? "the disk is full"
+          : code === "EROFS"
+            ? "the file system is read-only"
+            : `the file system said ${code || (error as Error).message}`;
+  return new FloeError("FLOE_LINEAGE_FAILED", `cannot use the lineage spool ${shortInput(dir)}: ${what}; ${consequence}`, {
+    path: "FLOE_LINEAGE_SPOOL_DIR",
+    hint: "point FLOE_LINEAGE_SPOOL_DIR at a writable directory with free space",
+    cause: error,
+  });
+}
+
 /** The host and pid a spool or claim file name carries. */
 function fileOwner(name: string): { host: string; pid: number } | undefined {
   const match = /^(?:spool-|claimed-)([^~]+)~(\d+)~/.exec(name);
@@ -63,14 +85,19 @@ export class SpoolWriter {
 
   constructor(readonly dir: string) {}
 
+  /** Throws FLOE_LINEAGE_FAILED, saying the event was not kept, when the spool cannot take it. */
   append(json: string): void {
-    if (this.fd === undefined) {
-      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      this.filePath = path.join(this.dir, ownFileName(SPOOL_PREFIX));
-      this.fd = fs.openSync(this.filePath, "a", 0o600);
+    try {
+      if (this.fd === undefined) {
+        fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+        this.filePath = path.join(this.dir, ownFileName(SPOOL_PREFIX));
+        this.fd = fs.openSync(this.filePath, "a", 0o600);
+      }
+      fs.writeSync(this.fd, encodeRecord(json));
+      fs.fsyncSync(this.fd);
+    } catch (error) {
+      throw spoolFailed(this.dir, error, "the lineage event was not kept");
     }
-    fs.writeSync(this.fd, encodeRecord(json));
-    fs.fsyncSync(this.fd);
   }
 
   get file(): string | undefined {
@@ -86,6 +113,8 @@ export class SpoolWriter {
 export interface FlushReport {
   delivered: number;
   kept: number;
+  /** Entries with a spool-like name that are not regular files (a FIFO, a directory…), left alone. */
+  ignored: string[];
   /** Torn or corrupt lines skipped (a torn last line is what a crash mid-write leaves). */
   skipped: number;
   files: number;
@@ -101,13 +130,13 @@ export async function flushSpool(
   deliver: (json: string) => Promise<boolean>,
   options: { concurrency?: number } = {},
 ): Promise<FlushReport> {
-  const report: FlushReport = { delivered: 0, kept: 0, skipped: 0, files: 0 };
+  const report: FlushReport = { delivered: 0, kept: 0, ignored: [], skipped: 0, files: 0 };
   let names: string[];
   try {
     names = await fsp.readdir(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return report;
-    throw error;
+    throw spoolFailed(dir, error, "nothing was flushed");
   }
   const writer = new SpoolWriter(dir);
   try {
@@ -115,12 +144,19 @@ export async function flushSpool(
       if (!name.endsWith(SUFFIX) || !(name.startsWith(SPOOL_PREFIX) || name.startsWith(CLAIM_PREFIX))) continue;
       const owner = fileOwner(name);
       if (owner && owner.host === hostTag && owner.pid !== process.pid && isProcessAlive(owner.pid)) continue;
+      // Only regular files: reading a FIFO would block forever, and a directory would stop every later flush.
+      const info = await fsp.lstat(path.join(dir, name)).catch(() => undefined);
+      if (!info) continue; // another flush claimed it
+      if (!info.isFile()) {
+        report.ignored.push(name);
+        continue;
+      }
       const claimed = path.join(dir, ownFileName(CLAIM_PREFIX));
       try {
         await fsp.rename(path.join(dir, name), claimed);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") continue; // another flush claimed it
-        throw error;
+        throw spoolFailed(dir, error, "the spooled events stay where they are");
       }
       report.files++;
       await redeliverFile(claimed, deliver, writer, report, options.concurrency ?? 8);

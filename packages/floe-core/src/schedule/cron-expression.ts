@@ -5,6 +5,7 @@
  */
 import { CronExpressionParser } from "cron-parser";
 import { FloeError } from "../errors.js";
+import { shortInput } from "../redact.js";
 
 export type Orchestrator = "dagster" | "airflow";
 export const ORCHESTRATORS: readonly Orchestrator[] = ["dagster", "airflow"];
@@ -53,7 +54,7 @@ export interface CronExpression {
 }
 
 function cronError(message: string, hint: string): FloeError {
-  return new FloeError("FLOE_SCHEDULE_INVALID", message, { path: "cron", hint });
+  return new FloeError("FLOE_SCHEDULE_INVALID", shortInput(message, 240), { path: "cron", hint });
 }
 
 const UNSUPPORTED: ReadonlyArray<{ pattern: RegExp; what: string }> = [

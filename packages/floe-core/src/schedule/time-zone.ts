@@ -1,6 +1,7 @@
 /** IANA zone validation with suggestions for near misses (spaces, case, abbreviations, POSIX-style names). */
 import { IANAZone } from "luxon";
 import { FloeError } from "../errors.js";
+import { quoteInput } from "../redact.js";
 
 /** Abbreviations and legacy names people type, mapped to a real zone to suggest. */
 const ABBREVIATIONS: Readonly<Record<string, string>> = {
@@ -25,6 +26,9 @@ const MODERN_NAMES: Readonly<Record<string, string>> = {
   "Atlantic/Faeroe": "Atlantic/Faroe", "Europe/Kiev": "Europe/Kyiv", "Pacific/Enderbury": "Pacific/Kanton",
   "Pacific/Ponape": "Pacific/Pohnpei", "Pacific/Truk": "Pacific/Chuuk",
 };
+
+/** The longest IANA name is 32 characters (America/Argentina/ComodRivadavia); leave room for typos. */
+const MAX_ZONE_NAME_LENGTH = 64;
 
 let zoneList: string[] | undefined;
 function knownZones(): string[] {
@@ -53,6 +57,8 @@ function distance(a: string, b: string): number {
 
 /** A real zone close to `name`, or undefined. */
 export function suggestTimeZone(name: string): string | undefined {
+  // The search is quadratic in the name's length: nothing longer than a real zone name is near one.
+  if (name.length > MAX_ZONE_NAME_LENGTH) return undefined;
   const trimmed = name.trim();
   const upper = trimmed.toUpperCase();
   if (ABBREVIATIONS[upper]) return ABBREVIATIONS[upper];
@@ -84,7 +90,8 @@ export function validateTimeZone(timezone: string): IANAZone {
     });
   };
   if (typeof timezone !== "string" || timezone.trim() === "") throw problem("timezone is empty");
-  const shown = JSON.stringify(timezone);
+  const shown = quoteInput(timezone, MAX_ZONE_NAME_LENGTH);
+  if (timezone.length > MAX_ZONE_NAME_LENGTH) throw problem(`${shown} is longer than any IANA time zone name`);
   if (timezone !== timezone.trim() || /\s/.test(timezone)) throw problem(`${shown} contains spaces; IANA names use underscores`);
   if (timezone === "UTC") return IANAZone.create("UTC");
   if (/^Etc\//.test(timezone) || /^[A-Z]{3,4}\d/.test(timezone)) throw problem(`${shown} is a fixed-offset or POSIX-rule zone, not a place`);

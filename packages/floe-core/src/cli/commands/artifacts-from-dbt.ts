@@ -1,8 +1,10 @@
-import { parse as parseYaml } from "yaml";
 import { artifactsFromManifest, checkProductName, formatReport } from "../../dbt/artifacts-from-manifest.js";
 import { parseDbtManifestJson } from "../../dbt/dbt-manifest.js";
 import { FloeError } from "../../errors.js";
-import { writeOutputFile } from "../../output/write-output-file.js";
+import { parseIsoInstant } from "../../iso-instant.js";
+import { quoteInput } from "../../redact.js";
+import { parseYamlText } from "../../yaml-text.js";
+import { checkOutputTarget, writeOutputFile } from "../../output/write-output-file.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
 import type { Command } from "../context.js";
 import { readInputFile } from "../read-input.js";
@@ -36,21 +38,24 @@ export const artifactsFromDbtCommand: Command = {
     if (product === undefined) throw new FloeError("FLOE_USAGE", "missing --product", { path: "--product", hint: `usage: ${usage}` });
     checkProductName(product);
     const compiledAt = stringOption(values, "compiled-at");
-    if (compiledAt !== undefined && !isIsoInstant(compiledAt)) {
-      throw new FloeError("FLOE_USAGE", `--compiled-at ${JSON.stringify(compiledAt)} is not an ISO-8601 instant`, {
+    if (compiledAt !== undefined && parseIsoInstant(compiledAt) === undefined) {
+      throw new FloeError("FLOE_USAGE", `--compiled-at ${quoteInput(compiledAt)} is not an ISO-8601 instant with an offset on a real calendar date`, {
         path: "--compiled-at",
         hint: "e.g. 2026-01-01T00:00:00Z",
       });
     }
     const productVersion = stringOption(values, "product-version");
     if (productVersion !== undefined && !/^\d+\.\d+\.\d+/.test(productVersion)) {
-      throw new FloeError("FLOE_USAGE", `--product-version ${JSON.stringify(productVersion)} is not a semantic version`, {
+      throw new FloeError("FLOE_USAGE", `--product-version ${quoteInput(productVersion)} is not a semantic version`, {
         path: "--product-version",
         hint: "e.g. 1.0.0",
       });
     }
+    const out = stringOption(values, "out");
+    // Before any input is read: a bad target is refused however good the manifest is.
+    if (out !== undefined) await checkOutputTarget(resolve(ctx.cwd, out), "file");
     const orchestrationFile = stringOption(values, "orchestration");
-    const orchestration = orchestrationFile === undefined ? undefined : parseOrchestrationFile(await readInputFile(ctx.cwd, orchestrationFile, "--orchestration"), orchestrationFile);
+    const orchestration = orchestrationFile === undefined ? undefined : parseOrchestrationFile(await readInputFile(ctx.cwd, orchestrationFile, "--orchestration"));
     const manifest = parseDbtManifestJson(await readInputFile(ctx.cwd, file, "<manifest.json>"));
     const { artifacts, report } = artifactsFromManifest(manifest, {
       product,
@@ -64,7 +69,6 @@ export const artifactsFromDbtCommand: Command = {
     for (const line of formatReport(report)) ctx.stderr(`${line}\n`);
     // The validated document, defaults applied, so readers see every field floe will use.
     const text = `${JSON.stringify(artifacts, null, 2)}\n`;
-    const out = stringOption(values, "out");
     if (out === undefined) {
       ctx.stdout(text);
     } else {
@@ -75,18 +79,10 @@ export const artifactsFromDbtCommand: Command = {
   },
 };
 
-function isIsoInstant(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value));
-}
-
-function parseOrchestrationFile(text: string, file: string): unknown {
-  try {
-    return parseYaml(text) as unknown;
-  } catch (error) {
-    throw new FloeError("FLOE_ARTIFACTS_INVALID", `${file} is not YAML or JSON: ${(error as Error).message.split("\n")[0]}`, {
-      path: "--orchestration",
-      hint: "the file holds floe's orchestration extension: { jobs: [...], schedules: [...] }",
-      cause: error,
-    });
-  }
+function parseOrchestrationFile(text: string): unknown {
+  return parseYamlText(text, {
+    code: "FLOE_ARTIFACTS_INVALID",
+    path: "--orchestration",
+    hint: "the file holds floe's orchestration extension: { jobs: [...], schedules: [...] }",
+  });
 }

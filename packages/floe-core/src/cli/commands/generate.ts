@@ -1,6 +1,7 @@
 import { parseArtifactsJson, rememberValidated } from "../../artifacts/parse-artifacts.js";
 import { FloeError, isFloeError } from "../../errors.js";
 import { writeOutputDirectory } from "../../output/write-output.js";
+import { checkOutputTarget } from "../../output/write-output-file.js";
 import { loadPlugin } from "../../plugin-registry.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
 import type { Command } from "../context.js";
@@ -26,6 +27,8 @@ export const generateCommand: Command = {
     const out = stringOption(values, "out");
     if (!orchestrator) throw new FloeError("FLOE_USAGE", "missing --orchestrator", { path: "--orchestrator", hint: `usage: ${usage}` });
     if (!out) throw new FloeError("FLOE_USAGE", "missing --out", { path: "--out", hint: `usage: ${usage}` });
+    // Before anything is created next to it (a versions folder beside `/` or `/dev/null`).
+    await checkOutputTarget(resolve(ctx.cwd, out), "directory");
     const dbtProject = stringOption(values, "dbt-project");
     // Validated here, before any plugin loads; the plugin's own parseArtifacts then accepts it as is.
     const { artifacts, warnings } = rememberValidated(parseArtifactsJson(await readInputFile(ctx.cwd, file, "<artifacts.json>")));

@@ -5,6 +5,7 @@ import { FloeError, oneLine } from "../../errors.js";
 import { createLineageClient, resolveLineageSettings, type LineageSettings } from "../../lineage/emit-lineage.js";
 import { parseHttpUrl } from "../../lineage/http-transport.js";
 import { isUuid } from "../../lineage/uuid-v7.js";
+import { quoteInput } from "../../redact.js";
 import { parseCommandArgs, refuseExtraPositionals, stringListOption, stringOption } from "../args.js";
 import type { CliContext, Command } from "../context.js";
 import { readInputFile } from "../read-input.js";
@@ -30,7 +31,7 @@ export function parseDatasetRef(value: string, field: string): DatasetInput {
   const namespace = at < 0 ? "" : value.slice(0, at);
   const name = at < 0 ? "" : value.slice(at + 2);
   if (!namespace || !name) {
-    throw new FloeError("FLOE_USAGE", `malformed dataset reference "${oneLine(value)}"`, {
+    throw new FloeError("FLOE_USAGE", `malformed dataset reference ${quoteInput(value)}`, {
       path: field,
       hint: "write <namespace>::<name>, e.g. duckdb://warehouse.duckdb::warehouse.main.orders",
     });
@@ -42,7 +43,7 @@ function positiveInt(value: string | undefined, field: string): number | undefin
   if (value === undefined) return undefined;
   // Node timers hold at most 2^31-1 ms; a larger value would fire at once (with a warning on stderr).
   if (!/^\d+$/.test(value) || Number(value) <= 0 || Number(value) > 2_147_483_647) {
-    throw new FloeError("FLOE_USAGE", `"${oneLine(value)}" is not a whole number of milliseconds from 1 to 2147483647`, { path: field, hint: "give milliseconds, e.g. 5000" });
+    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not a whole number of milliseconds from 1 to 2147483647`, { path: field, hint: "give milliseconds, e.g. 5000" });
   }
   return Number(value);
 }
@@ -107,13 +108,13 @@ export const lineageEmitCommand: Command = {
     if (type === undefined) throw new FloeError("FLOE_USAGE", "missing --type", { path: "--type", hint: "one of START, COMPLETE, FAIL" });
     const eventType = EVENT_TYPES.find((t) => t === type.toUpperCase());
     if (!eventType) {
-      throw new FloeError("FLOE_USAGE", `unknown event type "${oneLine(type)}"`, { path: "--type", hint: `one of ${EVENT_TYPES.join(", ")}` });
+      throw new FloeError("FLOE_USAGE", `unknown event type ${quoteInput(type)}`, { path: "--type", hint: `one of ${EVENT_TYPES.join(", ")}` });
     }
     const job = stringOption(values, "job");
     if (!job) throw new FloeError("FLOE_USAGE", "missing --job", { path: "--job", hint: `usage: ${EMIT_USAGE}` });
     const runId = stringOption(values, "run-id");
     if (runId !== undefined && !isUuid(runId)) {
-      throw new FloeError("FLOE_USAGE", `"${oneLine(runId)}" is not a UUID`, { path: "--run-id", hint: "pass the run id a START event printed" });
+      throw new FloeError("FLOE_USAGE", `${quoteInput(runId)} is not a UUID`, { path: "--run-id", hint: "pass the run id a START event printed" });
     }
     const inputs = stringListOption(values, "input").map((ref, i) => parseDatasetRef(ref, `--input[${i}]`));
     const outputs = stringListOption(values, "output").map((ref, i) => parseDatasetRef(ref, `--output[${i}]`));
@@ -159,6 +160,7 @@ export const lineageFlushCommand: Command = {
       const report = await client.flush();
       ctx.stdout(`delivered ${report.delivered}, kept ${report.kept}\n`);
       if (report.skipped > 0) ctx.stderr(`floe: skipped ${report.skipped} torn or corrupt spool line(s)\n`);
+      for (const name of report.ignored) ctx.stderr(`floe: warning: left ${quoteInput(name)} in the spool alone: not a regular file\n`);
       return report.kept > 0 ? 1 : 0;
     } finally {
       await client.close();

@@ -1,5 +1,6 @@
-import { DateTime } from "luxon";
 import { FloeError } from "../../errors.js";
+import { parseIsoInstant } from "../../iso-instant.js";
+import { quoteInput } from "../../redact.js";
 import { MAX_PREVIEW_COUNT, parseOrchestrator, previewSchedule } from "../../schedule/preview.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
 import type { Command } from "../context.js";
@@ -10,22 +11,21 @@ const usage =
 function parseFrom(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   // An instant needs an offset: a bare local time would be read in this machine's zone.
-  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-  const parsed = DateTime.fromISO(value, { setZone: true });
-  if (!iso.test(value) || !parsed.isValid) {
-    throw new FloeError("FLOE_USAGE", `"${value}" is not an ISO-8601 instant with an offset`, {
+  const parsed = parseIsoInstant(value);
+  if (parsed === undefined) {
+    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not an ISO-8601 instant with an offset on a real calendar date`, {
       path: "--from",
       hint: "e.g. --from 2025-03-08T12:00:00Z or --from 2025-03-08T07:00:00-05:00",
     });
   }
-  return parsed.toJSDate();
+  return parsed;
 }
 
 function parseCount(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > MAX_PREVIEW_COUNT) {
-    throw new FloeError("FLOE_USAGE", `"${value}" is not a whole number from 1 to ${MAX_PREVIEW_COUNT}`, { path: "--count", hint: "e.g. --count 10" });
+    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not a whole number from 1 to ${MAX_PREVIEW_COUNT}`, { path: "--count", hint: "e.g. --count 10" });
   }
   return n;
 }

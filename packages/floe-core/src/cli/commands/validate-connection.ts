@@ -1,7 +1,11 @@
 import { FloeError, oneLine } from "../../errors.js";
 import { loadPlugin } from "../../plugin-registry.js";
+import { redactUrl } from "../../redact.js";
 import { parseCommandArgs, refuseExtraPositionals, stringOption } from "../args.js";
 import type { Command } from "../context.js";
+
+/** Of the 10 s promise, what the command may spend from its process's start until the check returns. */
+const COMMAND_BUDGET_MS = 9_500;
 
 const usage = "floe validate-connection --orchestrator <name> [--url <url>] [--json]";
 
@@ -10,7 +14,7 @@ function checkUrl(value: string): string {
   try {
     parsed = new URL(value);
   } catch {
-    throw new FloeError("FLOE_USAGE", `"${value}" is not a URL`, { path: "--url", hint: "pass the server's base URL, e.g. http://127.0.0.1:3000" });
+    throw new FloeError("FLOE_USAGE", `${redactUrl(value)} is not a URL`, { path: "--url", hint: "pass the server's base URL, e.g. http://127.0.0.1:3000" });
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw new FloeError("FLOE_USAGE", `URL scheme ${parsed.protocol} is not http or https`, { path: "--url", hint: "use an http:// or https:// URL" });
@@ -33,7 +37,10 @@ export const validateConnectionCommand: Command = {
     if (!orchestrator) throw new FloeError("FLOE_USAGE", "missing --orchestrator", { path: "--orchestrator", hint: `usage: ${usage}` });
     const url = stringOption(values, "url");
     const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd, options: url === undefined ? {} : { url: checkUrl(url) } });
-    const result = await plugin.validateConnection();
+    // The 10 s promise holds for the whole command: the check gets what is left after this process
+    // started and loaded the plugin (a second or more on a loaded machine), less a margin to exit.
+    const deadlineMs = Math.max(1_000, Math.floor(COMMAND_BUDGET_MS - process.uptime() * 1000));
+    const result = await plugin.validateConnection({ deadlineMs });
     if (values.json) {
       ctx.stdout(`${JSON.stringify(result, null, 2)}\n`);
     } else {
