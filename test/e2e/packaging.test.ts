@@ -170,3 +170,88 @@ describe("installed with npm into an empty project", () => {
     expect(stdout).toMatch(/^future\tfloe-orchestrator-future@3\.0\.0\tAPI 2\.0\tnot usable: FLOE_PLUGIN_INCOMPATIBLE: .*2\.0.*1\.0/m);
   });
 });
+
+/** The `floe plugins --json` rows of a floe started with `command` in `cwd`. */
+async function pluginRows(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = userEnv): Promise<PluginRow[]> {
+  const { stdout } = await exec(command, [...args, "plugins", "--json"], { cwd, env });
+  return JSON.parse(stdout) as PluginRow[];
+}
+const namesOf = (rows: PluginRow[]) => rows.map((r) => [r.name, r.package, r.compatible]);
+
+describe("discovery with real package managers", () => {
+  it("npm workspaces: the plugin in the root's dependencies is found from a workspace package", async () => {
+    const root = join(work, "npm-workspaces");
+    await mkdir(join(root, "packages", "app", "src"), { recursive: true });
+    await writeFile(
+      join(root, "package.json"),
+      JSON.stringify({ name: "ws-root", private: true, workspaces: ["packages/*"], dependencies: { "floe-core": `file:${tarballs["floe-core"]}`, "floe-orchestrator-dagster": `file:${tarballs["floe-orchestrator-dagster"]}` } }),
+    );
+    await writeFile(join(root, "packages", "app", "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true }));
+    await npm(["install"], root);
+
+    const rows = await pluginRows("npx", ["--no", "--", "floe"], join(root, "packages", "app", "src"));
+    expect(namesOf(rows)).toEqual([["dagster", "floe-orchestrator-dagster", true]]);
+  });
+
+  it("npm i -g floe-core floe-orchestrator-dagster: the global floe finds the plugin installed beside it, from any folder", async () => {
+    const prefix = join(work, "global");
+    await npm(["install", "-g", "--prefix", prefix, tarballs["floe-core"], tarballs["floe-orchestrator-dagster"]], work);
+    const bin = join(prefix, "bin", "floe");
+    const elsewhere = join(work, "no-project-here");
+    await mkdir(elsewhere);
+    expect(namesOf(await pluginRows(bin, [], elsewhere))).toEqual([["dagster", "floe-orchestrator-dagster", true]]);
+    // Also inside a project that has nothing of floe's: the global plugin is still there.
+    expect(namesOf(await pluginRows(bin, [], join(work, "npm-workspaces", "packages", "app")))).toEqual([["dagster", "floe-orchestrator-dagster", true]]);
+  });
+
+  it("the repository's own floe, run from a folder without package.json, finds the plugins beside it", async () => {
+    const elsewhere = join(work, "no-package-json");
+    await mkdir(elsewhere);
+    const rows = await pluginRows(process.execPath, [join(repo, "packages/floe-core/bin/floe.js")], elsewhere);
+    expect(namesOf(rows)).toEqual([
+      ["airflow", "floe-orchestrator-airflow", true],
+      ["dagster", "floe-orchestrator-dagster", true],
+    ]);
+  });
+
+  it("floe-core alone: nothing found, and the hint names where it looked", async () => {
+    const alone = join(work, "alone");
+    await mkdir(alone);
+    await writeFile(join(alone, "package.json"), JSON.stringify({ name: "alone", private: true }));
+    await npm(["install", tarballs["floe-core"]], alone);
+    const { stdout } = await exec("npx", ["--no", "--", "floe", "plugins"], { cwd: alone, env: userEnv });
+    expect(stdout).toContain("no orchestrator plugins found");
+    expect(stdout).toContain(join(alone, "package.json"));
+    const failed = await exec("npx", ["--no", "--", "floe", "validate-connection", "--orchestrator", "dagster"], { cwd: alone, env: userEnv }).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { stderr: string }).stderr).toMatch(/^floe: FLOE_PLUGIN_NOT_FOUND at --orchestrator: [^\n]*install one[^\n]*looked in [^\n]*alone\/package\.json[^\n]*\n$/);
+  });
+
+  it("Yarn 4 in its default Plug'n'Play mode: yarn floe lists the plugin and loads it", async () => {
+    const { stdout: yarnJs } = await exec(join(repo, "scripts/ensure-yarn.sh"), [], { env: userEnv });
+    const yarn = (args: string[], cwd: string) =>
+      exec(process.execPath, [yarnJs.trim(), ...args], {
+        cwd,
+        env: { ...userEnv, YARN_ENABLE_TELEMETRY: "0", YARN_NPM_REGISTRY_SERVER: "https://registry.npmjs.org", YARN_ENABLE_GLOBAL_CACHE: "1", YARN_ENABLE_IMMUTABLE_INSTALLS: "0" },
+        maxBuffer: 16 * 1024 * 1024,
+      });
+    const dir = join(work, "yarn-pnp");
+    await mkdir(dir);
+    await writeFile(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "yarn-user", private: true, dependencies: { "floe-core": `file:${tarballs["floe-core"]}`, "floe-orchestrator-dagster": `file:${tarballs["floe-orchestrator-dagster"]}` } }),
+    );
+    await yarn(["install"], dir);
+    // Plug'n'Play really is in use: no node_modules, a .pnp.cjs.
+    await expect(stat(join(dir, "node_modules"))).rejects.toThrow();
+    await stat(join(dir, ".pnp.cjs"));
+
+    const { stdout } = await yarn(["floe", "plugins", "--json"], dir);
+    expect(namesOf(JSON.parse(stdout) as PluginRow[])).toEqual([["dagster", "floe-orchestrator-dagster", true]]);
+    // Loading imports the plugin from Yarn's zip archive: helm-values asks the plugin instance, and
+    // only the Dagster plugin answers with the daemon and user-code deployments of Dagster's chart.
+    const { stdout: values } = await yarn(["floe", "helm-values", "--orchestrator", "dagster"], dir);
+    expect(values).toMatch(/^daemon:$/m);
+    expect(values).toMatch(/^userCode:$/m);
+  });
+});
