@@ -90,7 +90,8 @@ describe("packed tarballs", () => {
     expect(manifest.version).toBe(await packageVersion(name));
     expect(manifest.type).toBe("module");
     expect(manifest.exports["./package.json"]).toBe("./package.json");
-    expect(manifest.exports["."]).toEqual({ types: "./dist/index.d.ts", import: "./dist/index.js" });
+    // "default" after "import": Node 20.19+ can require() the ES module, instead of ERR_PACKAGE_PATH_NOT_EXPORTED.
+    expect(manifest.exports["."]).toEqual({ types: "./dist/index.d.ts", import: "./dist/index.js", default: "./dist/index.js" });
     expect(manifest.engines.node).toBe(">=20.19");
     if (name !== "floe-core") {
       expect(manifest.peerDependencies["floe-core"]).toMatch(/^\^\d+\.\d+\.\d+$/);
@@ -103,6 +104,21 @@ describe("packed tarballs", () => {
     // No source maps: they would point at src/, which is not shipped. The licence travels with the code.
     expect(listed.filter((f) => f.endsWith(".map"))).toEqual([]);
     expect(listed).toContain("package/LICENSE");
+    // What the README points readers at travels with it: the changelog and every docs/ page it names.
+    expect(listed).toContain("package/CHANGELOG.md");
+    const readme = await packedFile(tarballs[name], "README.md");
+    for (const [, doc] of readme.matchAll(/\b(docs\/[\w.-]+\.md)\b/g)) expect(listed, `${name} README names ${doc}`).toContain(`package/${doc}`);
+    // Where the code lives, as the repository's charts state it (Chart.yaml `home`).
+    const home = "https://github.com/floe-data/floe-orchestrators";
+    expect(manifest.repository).toEqual({ type: "git", url: `git+${home}.git`, directory: `packages/${name}` });
+    expect(manifest.homepage).toBe(`${home}/tree/main/packages/${name}#readme`);
+    expect(manifest.bugs).toEqual({ url: `${home}/issues` });
+  });
+
+  it("floe-core's runtime dependencies are what its code imports: no ajv (test helpers only), and the types its .d.ts import", async () => {
+    const manifest = JSON.parse(await packedFile(tarballs["floe-core"], "package.json")) as Record<string, any>;
+    expect(Object.keys(manifest.dependencies)).not.toContain("ajv");
+    expect(manifest.dependencies["@types/luxon"]).toBeDefined();
   });
 });
 
@@ -177,6 +193,39 @@ async function pluginRows(command: string, args: string[], cwd: string, env: Nod
   return JSON.parse(stdout) as PluginRow[];
 }
 const namesOf = (rows: PluginRow[]) => rows.map((r) => [r.name, r.package, r.compatible]);
+
+describe("consumers of the installed tarballs", () => {
+  it("require('floe-core') works from CommonJS (Node 20.19+ loads the ES module)", async () => {
+    await writeFile(join(project, "consumer.cjs"), 'const core = require("floe-core");\nconsole.log(typeof core.discoverPlugins, typeof core.pyString, core.FLOE_API_VERSION);\n');
+    const { stdout } = await exec(process.execPath, ["consumer.cjs"], { cwd: project, env: userEnv });
+    expect(stdout.trim()).toBe("function function 1.0");
+  });
+
+  it("a strict TypeScript consumer compiles against the published .d.ts without skipLibCheck (no TS7016)", async () => {
+    await npm(["install", "--save-dev", "@types/node@^20.19.0"], project);
+    await writeFile(
+      join(project, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, module: "nodenext", moduleResolution: "nodenext", target: "es2022", types: ["node"] }, include: ["consumer.mts"] }),
+    );
+    await writeFile(
+      join(project, "consumer.mts"),
+      [
+        'import { discoverPlugins, validateTimeZone, type DiscoveryResult } from "floe-core";',
+        'import { DagsterPlugin } from "floe-orchestrator-dagster";',
+        'const result: DiscoveryResult = await discoverPlugins({ cwd: "." });',
+        'const zone = validateTimeZone("Europe/Berlin");',
+        "console.log(result.plugins.length, zone.name, typeof DagsterPlugin);",
+        "",
+      ].join("\n"),
+    );
+    const tsc = join(repo, "node_modules/typescript/bin/tsc");
+    const run = await exec(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: project, env: userEnv }).catch((e: { stdout: string; code: number }) => e);
+    expect((run as { stdout: string }).stdout).toBe("");
+    expect((run as { code?: number }).code ?? 0).toBe(0);
+    // Consumers do not get ajv: nothing they install depends on it.
+    await expect(stat(join(project, "node_modules/ajv"))).rejects.toThrow();
+  });
+});
 
 describe("discovery with real package managers", () => {
   it("npm workspaces: the plugin in the root's dependencies is found from a workspace package", async () => {
