@@ -90,7 +90,8 @@ describe("packed tarballs", () => {
     expect(manifest.version).toBe(await packageVersion(name));
     expect(manifest.type).toBe("module");
     expect(manifest.exports["./package.json"]).toBe("./package.json");
-    expect(manifest.exports["."]).toEqual({ types: "./dist/index.d.ts", import: "./dist/index.js" });
+    // "default" after "import": Node 20.19+ can require() the ES module, instead of ERR_PACKAGE_PATH_NOT_EXPORTED.
+    expect(manifest.exports["."]).toEqual({ types: "./dist/index.d.ts", import: "./dist/index.js", default: "./dist/index.js" });
     expect(manifest.engines.node).toBe(">=20.19");
     if (name !== "floe-core") {
       expect(manifest.peerDependencies["floe-core"]).toMatch(/^\^\d+\.\d+\.\d+$/);
@@ -103,6 +104,21 @@ describe("packed tarballs", () => {
     // No source maps: they would point at src/, which is not shipped. The licence travels with the code.
     expect(listed.filter((f) => f.endsWith(".map"))).toEqual([]);
     expect(listed).toContain("package/LICENSE");
+    // What the README points readers at travels with it: the changelog and every docs/ page it names.
+    expect(listed).toContain("package/CHANGELOG.md");
+    const readme = await packedFile(tarballs[name], "README.md");
+    for (const [, doc] of readme.matchAll(/\b(docs\/[\w.-]+\.md)\b/g)) expect(listed, `${name} README names ${doc}`).toContain(`package/${doc}`);
+    // Where the code lives, as the repository's charts state it (Chart.yaml `home`).
+    const home = "https://github.com/floe-data/floe-orchestrators";
+    expect(manifest.repository).toEqual({ type: "git", url: `git+${home}.git`, directory: `packages/${name}` });
+    expect(manifest.homepage).toBe(`${home}/tree/main/packages/${name}#readme`);
+    expect(manifest.bugs).toEqual({ url: `${home}/issues` });
+  });
+
+  it("floe-core's runtime dependencies are what its code imports: no ajv (test helpers only), and the types its .d.ts import", async () => {
+    const manifest = JSON.parse(await packedFile(tarballs["floe-core"], "package.json")) as Record<string, any>;
+    expect(Object.keys(manifest.dependencies)).not.toContain("ajv");
+    expect(manifest.dependencies["@types/luxon"]).toBeDefined();
   });
 });
 
@@ -168,5 +184,123 @@ describe("installed with npm into an empty project", () => {
     const { stdout } = await exec("npx", ["--no", "--", "floe", "plugins"], { cwd: project, env: userEnv });
     expect(stdout.trim().split("\n")).toHaveLength(3);
     expect(stdout).toMatch(/^future\tfloe-orchestrator-future@3\.0\.0\tAPI 2\.0\tnot usable: FLOE_PLUGIN_INCOMPATIBLE: .*2\.0.*1\.0/m);
+  });
+});
+
+/** The `floe plugins --json` rows of a floe started with `command` in `cwd`. */
+async function pluginRows(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = userEnv): Promise<PluginRow[]> {
+  const { stdout } = await exec(command, [...args, "plugins", "--json"], { cwd, env });
+  return JSON.parse(stdout) as PluginRow[];
+}
+const namesOf = (rows: PluginRow[]) => rows.map((r) => [r.name, r.package, r.compatible]);
+
+describe("consumers of the installed tarballs", () => {
+  it("require('floe-core') works from CommonJS (Node 20.19+ loads the ES module)", async () => {
+    await writeFile(join(project, "consumer.cjs"), 'const core = require("floe-core");\nconsole.log(typeof core.discoverPlugins, typeof core.pyString, core.FLOE_API_VERSION);\n');
+    const { stdout } = await exec(process.execPath, ["consumer.cjs"], { cwd: project, env: userEnv });
+    expect(stdout.trim()).toBe("function function 1.0");
+  });
+
+  it("a strict TypeScript consumer compiles against the published .d.ts without skipLibCheck (no TS7016)", async () => {
+    await npm(["install", "--save-dev", "@types/node@^20.19.0"], project);
+    await writeFile(
+      join(project, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, module: "nodenext", moduleResolution: "nodenext", target: "es2022", types: ["node"] }, include: ["consumer.mts"] }),
+    );
+    await writeFile(
+      join(project, "consumer.mts"),
+      [
+        'import { discoverPlugins, validateTimeZone, type DiscoveryResult } from "floe-core";',
+        'import { DagsterPlugin } from "floe-orchestrator-dagster";',
+        'const result: DiscoveryResult = await discoverPlugins({ cwd: "." });',
+        'const zone = validateTimeZone("Europe/Berlin");',
+        "console.log(result.plugins.length, zone.name, typeof DagsterPlugin);",
+        "",
+      ].join("\n"),
+    );
+    const tsc = join(repo, "node_modules/typescript/bin/tsc");
+    const run = await exec(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: project, env: userEnv }).catch((e: { stdout: string; code: number }) => e);
+    expect((run as { stdout: string }).stdout).toBe("");
+    expect((run as { code?: number }).code ?? 0).toBe(0);
+    // Consumers do not get ajv: nothing they install depends on it.
+    await expect(stat(join(project, "node_modules/ajv"))).rejects.toThrow();
+  });
+});
+
+describe("discovery with real package managers", () => {
+  it("npm workspaces: the plugin in the root's dependencies is found from a workspace package", async () => {
+    const root = join(work, "npm-workspaces");
+    await mkdir(join(root, "packages", "app", "src"), { recursive: true });
+    await writeFile(
+      join(root, "package.json"),
+      JSON.stringify({ name: "ws-root", private: true, workspaces: ["packages/*"], dependencies: { "floe-core": `file:${tarballs["floe-core"]}`, "floe-orchestrator-dagster": `file:${tarballs["floe-orchestrator-dagster"]}` } }),
+    );
+    await writeFile(join(root, "packages", "app", "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true }));
+    await npm(["install"], root);
+
+    const rows = await pluginRows("npx", ["--no", "--", "floe"], join(root, "packages", "app", "src"));
+    expect(namesOf(rows)).toEqual([["dagster", "floe-orchestrator-dagster", true]]);
+  });
+
+  it("npm i -g floe-core floe-orchestrator-dagster: the global floe finds the plugin installed beside it, from any folder", async () => {
+    const prefix = join(work, "global");
+    await npm(["install", "-g", "--prefix", prefix, tarballs["floe-core"], tarballs["floe-orchestrator-dagster"]], work);
+    const bin = join(prefix, "bin", "floe");
+    const elsewhere = join(work, "no-project-here");
+    await mkdir(elsewhere);
+    expect(namesOf(await pluginRows(bin, [], elsewhere))).toEqual([["dagster", "floe-orchestrator-dagster", true]]);
+    // Also inside a project that has nothing of floe's: the global plugin is still there.
+    expect(namesOf(await pluginRows(bin, [], join(work, "npm-workspaces", "packages", "app")))).toEqual([["dagster", "floe-orchestrator-dagster", true]]);
+  });
+
+  it("the repository's own floe, run from a folder without package.json, finds the plugins beside it", async () => {
+    const elsewhere = join(work, "no-package-json");
+    await mkdir(elsewhere);
+    const rows = await pluginRows(process.execPath, [join(repo, "packages/floe-core/bin/floe.js")], elsewhere);
+    expect(namesOf(rows)).toEqual([
+      ["airflow", "floe-orchestrator-airflow", true],
+      ["dagster", "floe-orchestrator-dagster", true],
+    ]);
+  });
+
+  it("floe-core alone: nothing found, and the hint names where it looked", async () => {
+    const alone = join(work, "alone");
+    await mkdir(alone);
+    await writeFile(join(alone, "package.json"), JSON.stringify({ name: "alone", private: true }));
+    await npm(["install", tarballs["floe-core"]], alone);
+    const { stdout } = await exec("npx", ["--no", "--", "floe", "plugins"], { cwd: alone, env: userEnv });
+    expect(stdout).toContain("no orchestrator plugins found");
+    expect(stdout).toContain(join(alone, "package.json"));
+    const failed = await exec("npx", ["--no", "--", "floe", "validate-connection", "--orchestrator", "dagster"], { cwd: alone, env: userEnv }).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { stderr: string }).stderr).toMatch(/^floe: FLOE_PLUGIN_NOT_FOUND at --orchestrator: [^\n]*install one[^\n]*looked in [^\n]*alone\/package\.json[^\n]*\n$/);
+  });
+
+  it("Yarn 4 in its default Plug'n'Play mode: yarn floe lists the plugin and loads it", async () => {
+    const { stdout: yarnJs } = await exec(join(repo, "scripts/ensure-yarn.sh"), [], { env: userEnv });
+    const yarn = (args: string[], cwd: string) =>
+      exec(process.execPath, [yarnJs.trim(), ...args], {
+        cwd,
+        env: { ...userEnv, YARN_ENABLE_TELEMETRY: "0", YARN_NPM_REGISTRY_SERVER: "https://registry.npmjs.org", YARN_ENABLE_GLOBAL_CACHE: "1", YARN_ENABLE_IMMUTABLE_INSTALLS: "0" },
+        maxBuffer: 16 * 1024 * 1024,
+      });
+    const dir = join(work, "yarn-pnp");
+    await mkdir(dir);
+    await writeFile(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "yarn-user", private: true, dependencies: { "floe-core": `file:${tarballs["floe-core"]}`, "floe-orchestrator-dagster": `file:${tarballs["floe-orchestrator-dagster"]}` } }),
+    );
+    await yarn(["install"], dir);
+    // Plug'n'Play really is in use: no node_modules, a .pnp.cjs.
+    await expect(stat(join(dir, "node_modules"))).rejects.toThrow();
+    await stat(join(dir, ".pnp.cjs"));
+
+    const { stdout } = await yarn(["floe", "plugins", "--json"], dir);
+    expect(namesOf(JSON.parse(stdout) as PluginRow[])).toEqual([["dagster", "floe-orchestrator-dagster", true]]);
+    // Loading imports the plugin from Yarn's zip archive: helm-values asks the plugin instance, and
+    // only the Dagster plugin answers with the daemon and user-code deployments of Dagster's chart.
+    const { stdout: values } = await yarn(["floe", "helm-values", "--orchestrator", "dagster"], dir);
+    expect(values).toMatch(/^daemon:$/m);
+    expect(values).toMatch(/^userCode:$/m);
   });
 });

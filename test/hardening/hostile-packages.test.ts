@@ -18,6 +18,8 @@ describe("hostile packages in node_modules", () => {
       notjson: "{ not json",
       huge: `{"name":"huge","pad":"${"x".repeat(10 * 1024 * 1024)}"}`,
       wrongtype: { name: "wrongtype", "floe.orchestrators": ["./index.js#P"], "floe.apiVersion": "1.0" },
+      nestedwrong: { name: "nestedwrong", floe: "dagster" },
+      nestedgood: { name: "nestedgood", version: "1.0.0", floe: { orchestrators: { nestedgood: "./index.js#P" }, apiVersion: "1.0" } },
       dirmain: plugin("dirmain", "./lib#P"),
       absolute: plugin("absolute", "/etc/passwd#P"),
       url: plugin("url", "https://127.0.0.1:1/p.js#P"),
@@ -41,6 +43,7 @@ describe("hostile packages in node_modules", () => {
       ["notjson", "not JSON"],
       ["huge", "larger than"],
       ["wrongtype", "must be an object"],
+      ["nestedwrong", '\\"floe\\" must be an object'],
       ["loop", "ELOOP"],
       ["dirmain", "is not a file"],
       ["absolute", "not a path inside the package"],
@@ -60,6 +63,8 @@ describe("hostile packages in node_modules", () => {
       expect(entries.join("\n"), `${name}: ${text.slice(0, 3000)}`).toContain(reason);
     }
     expect(text).toContain('"good"');
+    const rows = listing as Array<{ name: string | null; compatible: boolean }>;
+    expect(rows.filter((r) => r.compatible).map((r) => r.name).sort()).toEqual(expect.arrayContaining(["good", "nestedgood"]));
     expect(existsSync(canary)).toBe(false);
   });
 });

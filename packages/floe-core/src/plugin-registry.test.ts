@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -75,7 +75,7 @@ describe("discoverPlugins on broken installs", () => {
     pkg("noapi", { name: "noapi", "floe.orchestrators": { noapi: "./index.js#P" } });
     pkg("plain", { name: "plain", version: "2.0.0" });
 
-    const { plugins, problems } = await discoverPlugins({ cwd: dir });
+    const { plugins, problems } = await discoverPlugins({ cwd: dir, besideFloeCore: false });
     const reason = (name: string) => plugins.find((p) => p.name === name)?.error?.message;
     const problem = (name: string) => problems.find((p) => p.package === name)?.error.message;
 
@@ -101,28 +101,140 @@ describe("discoverPlugins on broken installs", () => {
     mkdirSync(child, { recursive: true });
     writeFileSync(join(child, "package.json"), JSON.stringify({ name: "child", devDependencies: { hoisted: "*" } }));
     pkg("hoisted", plugin("hoisted", "./index.js#P"));
-    const { projectDir, plugins } = await discoverPlugins({ cwd: child });
+    const { projectDir, plugins } = await discoverPlugins({ cwd: child, besideFloeCore: false });
     expect(projectDir).toBe(child);
     expect(plugins.map((p) => [p.name, p.compatible])).toEqual([["hoisted", true]]);
   });
 
   it("refuses an unreadable project package.json with a one-line bad-input error", async () => {
     writeFileSync(join(dir, "package.json"), "[1, 2");
-    await expect(discoverPlugins({ cwd: dir })).rejects.toSatisfy((e: unknown) => isFloeError(e, "FLOE_CONFIG_INVALID"));
+    await expect(discoverPlugins({ cwd: dir, besideFloeCore: false })).rejects.toSatisfy((e: unknown) => isFloeError(e, "FLOE_CONFIG_INVALID"));
     writeFileSync(join(dir, "package.json"), "[1, 2]");
-    await expect(discoverPlugins({ cwd: dir })).rejects.toSatisfy((e: unknown) => isFloeError(e, "FLOE_CONFIG_INVALID"));
+    await expect(discoverPlugins({ cwd: dir, besideFloeCore: false })).rejects.toSatisfy((e: unknown) => isFloeError(e, "FLOE_CONFIG_INVALID"));
   });
 
   it("ignores dependency fields of the wrong type", async () => {
     writeFileSync(join(dir, "package.json"), JSON.stringify({ dependencies: ["good"], devDependencies: "good" }));
     pkg("good", plugin("good", "./index.js#P"));
-    expect((await discoverPlugins({ cwd: dir })).plugins).toEqual([]);
+    expect((await discoverPlugins({ cwd: dir, besideFloeCore: false })).plugins).toEqual([]);
   });
 
   it("finds the nearest package.json", async () => {
     project([]);
     mkdirSync(join(dir, "a", "b"), { recursive: true });
     expect(await findProjectDir(join(dir, "a", "b"))).toBe(dir);
+  });
+});
+
+describe("the plugin field", () => {
+  it("accepts the nested form the READMEs once showed, and reports a malformed field instead of ignoring it", async () => {
+    project(["nested", "flat", "notobject", "noorchestrators", "badorchestrators", "both", "apionly", "nestedbadapi"]);
+    pkg("nested", { name: "nested", version: "1.0.0", floe: { orchestrators: { nested: "./index.js#P" }, apiVersion: "1.0" } });
+    pkg("flat", plugin("flat", "./index.js#P"));
+    pkg("notobject", { name: "notobject", floe: "dagster" });
+    pkg("noorchestrators", { name: "noorchestrators", floe: { apiVersion: "1.0" } });
+    pkg("badorchestrators", { name: "badorchestrators", floe: { orchestrators: "./index.js#P", apiVersion: "1.0" } });
+    pkg("both", { ...plugin("both", "./index.js#P"), floe: { orchestrators: { both: "./index.js#P" }, apiVersion: "1.0" } });
+    pkg("apionly", { name: "apionly", "floe.apiVersion": "1.0" });
+    pkg("nestedbadapi", { name: "nestedbadapi", floe: { orchestrators: { nestedbadapi: "./index.js#P" }, apiVersion: 1 } });
+
+    const { plugins, problems } = await discoverPlugins({ cwd: dir, besideFloeCore: false });
+    expect(plugins.filter((p) => p.compatible).map((p) => [p.name, p.package, p.floeApiVersion])).toEqual([
+      ["flat", "flat", "1.0"],
+      ["nested", "nested", "1.0"],
+    ]);
+    const problem = (name: string) => problems.find((p) => p.package === name)?.error;
+    expect(problem("notobject")).toMatchObject({ code: "FLOE_PLUGIN_INVALID", message: expect.stringContaining('"floe" must be an object') });
+    expect(problem("noorchestrators")!.message).toContain('"floe" has no "orchestrators"');
+    expect(problem("badorchestrators")!.message).toContain('"floe.orchestrators" must be an object');
+    expect(problem("both")!.message).toContain("declares both");
+    expect(problem("apionly")!.message).toContain('declares "floe.apiVersion" but no "floe.orchestrators"');
+    for (const p of problems) expect(p.error.hint).toContain('"floe.orchestrators"');
+    expect(plugins.find((p) => p.name === "nestedbadapi")!.error!.message).toContain('"floe.apiVersion" 1 is not a string');
+  });
+});
+
+describe("where discovery looks", () => {
+  it("a workspace package sees the plugins in the workspace root's dependencies; its own declaration wins", async () => {
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "root", workspaces: ["apps/*"], dependencies: { rootonly: "*", shared: "*" } }));
+    const app = join(dir, "apps", "app");
+    mkdirSync(join(app, "src"), { recursive: true });
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", dependencies: { shared: "*" } }));
+    pkg("rootonly", plugin("rootonly", "./index.js#P"));
+    pkg("shared", plugin("shared", "./index.js#P"));
+    const result = await discoverPlugins({ cwd: join(app, "src"), besideFloeCore: false });
+    expect(result.projectDir).toBe(app);
+    expect(result.plugins.map((p) => [p.name, p.compatible])).toEqual([
+      ["rootonly", true],
+      ["shared", true],
+    ]);
+    expect(result.searched).toEqual([`the dependencies in ${join(app, "package.json")}`, `the dependencies in ${join(dir, "package.json")}`]);
+  });
+
+  it("a pnpm-workspace.yaml marks a workspace root too; a plain parent package.json does not", async () => {
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "root", dependencies: { rootonly: "*" } }));
+    pkg("rootonly", plugin("rootonly", "./index.js#P"));
+    const app = join(dir, "app");
+    mkdirSync(app);
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app" }));
+    expect((await discoverPlugins({ cwd: app, besideFloeCore: false })).plugins).toEqual([]);
+    writeFileSync(join(dir, "pnpm-workspace.yaml"), "packages: [app]\n");
+    expect((await discoverPlugins({ cwd: app, besideFloeCore: false })).plugins.map((p) => p.name)).toEqual(["rootonly"]);
+  });
+
+  it("beside floe-core: the packages next to its installation, with or without a project, the project's plugins first", async () => {
+    // A global install's layout: <prefix>/lib/node_modules/{floe-core, plugins…}.
+    const global = join(dir, "prefix", "lib", "node_modules");
+    const installed = (name: string, manifest: unknown) => {
+      const p = join(global, ...name.split("/"));
+      mkdirSync(p, { recursive: true });
+      writeFileSync(join(p, "package.json"), JSON.stringify(manifest));
+      writeFileSync(join(p, "index.js"), "export class P {}\n");
+    };
+    installed("floe-core", { name: "floe-core", version: "1.0.0" });
+    installed("floe-orchestrator-g", { ...plugin("g", "./index.js#P"), name: "floe-orchestrator-g" });
+    installed("@team/floe-x", { name: "@team/floe-x", version: "2.0.0", floe: { orchestrators: { x: "./index.js#P" }, apiVersion: "1.0" } });
+    installed("clash", plugin("clash", "./index.js#P"));
+    installed("unrelated", { name: "unrelated", version: "1.0.0" });
+    const floeCore = join(global, "floe-core");
+
+    const nowhere = join(dir, "nowhere");
+    mkdirSync(nowhere);
+    const alone = await discoverPlugins({ cwd: nowhere, besideFloeCore: floeCore });
+    expect(alone.projectDir).toBeNull();
+    expect(alone.plugins.map((p) => [p.name, p.package, p.compatible])).toEqual([
+      ["clash", "clash", true],
+      ["g", "floe-orchestrator-g", true],
+      ["x", "@team/floe-x", true],
+    ]);
+    expect(alone.searched).toEqual([`no package.json at or above ${nowhere}`, `the packages beside floe-core in ${global}`]);
+
+    // In a project that declares its own "clash": the project's wins, the global one is not a duplicate.
+    project(["clash"]);
+    const local = pkg("clash", { ...plugin("clash", "./index.js#P"), version: "9.0.0" });
+    const inProject = await discoverPlugins({ cwd: dir, besideFloeCore: floeCore });
+    expect(inProject.plugins.map((p) => [p.name, p.version, p.compatible])).toEqual([
+      ["clash", "9.0.0", true],
+      ["g", "1.0.0", true],
+      ["x", "2.0.0", true],
+    ]);
+    expect(inProject.plugins[0]!.packageDir).toBe(realpathSync(local));
+  });
+
+  it("does not look beside floe-core when the project installed the floe-core that runs", async () => {
+    project(["floe-core"]);
+    const core = pkg("floe-core", { name: "floe-core", version: "1.0.0" });
+    pkg("transitive", plugin("transitive", "./index.js#P")); // in node_modules, not a dependency
+    const result = await discoverPlugins({ cwd: dir, besideFloeCore: core });
+    expect(result.plugins).toEqual([]);
+    expect(result.searched).toEqual([`the dependencies in ${join(dir, "package.json")}`]);
+  });
+
+  it("the not-found hint names every place it looked", async () => {
+    project([]);
+    const error = await loadPlugin("dagster", { cwd: dir, besideFloeCore: false }).catch((e: unknown) => e);
+    expect(isFloeError(error, "FLOE_PLUGIN_NOT_FOUND")).toBe(true);
+    expect((error as { hint: string }).hint).toBe(`install one, e.g. npm install floe-orchestrator-dagster (looked in the dependencies in ${join(dir, "package.json")})`);
   });
 });
 

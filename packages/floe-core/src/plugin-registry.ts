@@ -1,18 +1,25 @@
 /**
- * Finds orchestrator plugins among the dependencies of the project floe runs in, from their
- * package.json alone (`"floe.orchestrators"` and `"floe.apiVersion"`), and imports one only when asked.
+ * Finds orchestrator plugins from package.json files alone (`"floe.orchestrators"` and `"floe.apiVersion"`,
+ * or the same nested as `"floe": { "orchestrators", "apiVersion" }`), and imports one only when asked.
+ * It looks, in order, at the dependencies of the nearest package.json, of the workspace root above it,
+ * and at the packages installed beside this floe-core (a global install, a checkout's own floe).
  */
 // Synchronous fs on purpose: discovery reads ~1,000 small files, and the thread-pool round trips of
 // fs/promises (open, fstat, read, close each) cost several times more than the reads themselves.
-import { readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { pathToFileURL } from "node:url";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import * as nodeModule from "node:module";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { FLOE_API_VERSION, isApiCompatible, parseApiVersion } from "./api-version.js";
 import { FloeError, isFloeError, type FloeErrorCode } from "./errors.js";
 import { isOrchestratorPlugin, isOrchestratorPluginClass, type OrchestratorPlugin } from "./orchestrator-plugin.js";
 
+/** The canonical field: a flat key, as in `"floe.orchestrators": { "dagster": "./dist/index.js#DagsterPlugin" }`. */
 export const ORCHESTRATORS_FIELD = "floe.orchestrators";
 export const API_VERSION_FIELD = "floe.apiVersion";
+/** Also accepted: `"floe": { "orchestrators": {…}, "apiVersion": "1.0" }`. */
+export const NESTED_FIELD = "floe";
 
 export interface PluginProblem {
   code: FloeErrorCode;
@@ -38,8 +45,10 @@ export interface DiscoveredPlugin {
 }
 
 export interface DiscoveryResult {
-  /** The directory of the package.json whose dependencies were searched, or null when none was found. */
+  /** The directory of the nearest package.json, or null when there is none at or above the working directory. */
   projectDir: string | null;
+  /** Where discovery looked, in order, in words (for "nothing found" messages). */
+  searched: string[];
   plugins: DiscoveredPlugin[];
   /** Packages that could not be read at all (no name to file a plugin under). */
   problems: Array<{ package: string; error: PluginProblem }>;
@@ -47,10 +56,18 @@ export interface DiscoveryResult {
 
 export interface DiscoverOptions {
   cwd: string;
+  /**
+   * The floe-core installation whose neighbours are searched too (the packages in the folder that holds
+   * it). Defaults to this floe-core; `false` searches the project only.
+   */
+  besideFloeCore?: string | false;
 }
 
 /** A package.json larger than this is refused unread: no real manifest comes close. */
 export const MAX_PACKAGE_JSON_BYTES = 1024 * 1024;
+
+/** This floe-core's package directory (dist/ or src/ sits one level below it). */
+const OWN_PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 
 function readJson(file: string): unknown {
   const info = statSync(file);
@@ -86,11 +103,53 @@ function isInside(dir: string, path: string): boolean {
 
 /** The nearest directory at or above `cwd` that holds a package.json. */
 export async function findProjectDir(cwd: string): Promise<string | null> {
-  let dir = resolve(cwd);
+  return nearestPackageDir(resolve(cwd));
+}
+
+function nearestPackageDir(start: string): string | null {
+  let dir = start;
   for (;;) {
     if (exists(join(dir, "package.json"))) return dir;
     const parent = dirname(dir);
     if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+function readManifest(dir: string): Record<string, unknown> {
+  const file = join(dir, "package.json");
+  let manifest: unknown;
+  try {
+    manifest = readJson(file);
+  } catch (error) {
+    throw new FloeError("FLOE_CONFIG_INVALID", `cannot read ${file}: ${(error as Error).message}`, { path: "package.json", hint: "fix the project's package.json" });
+  }
+  if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest)) {
+    throw new FloeError("FLOE_CONFIG_INVALID", `${file} is not a JSON object`, { path: "package.json", hint: "fix the project's package.json" });
+  }
+  return manifest as Record<string, unknown>;
+}
+
+/**
+ * The workspace root above a project: the nearest package.json further up that declares `workspaces`
+ * (npm, Yarn) or has a pnpm-workspace.yaml beside it. Unreadable manifests up there are skipped: they
+ * are not the user's project.
+ */
+function findWorkspaceRoot(projectDir: string): string | null {
+  let dir = dirname(projectDir);
+  if (dir === projectDir) return null;
+  for (;;) {
+    const found = nearestPackageDir(dir);
+    if (!found) return null;
+    try {
+      if (exists(join(found, "pnpm-workspace.yaml"))) return found;
+      const manifest = readJson(join(found, "package.json"));
+      if (manifest && typeof manifest === "object" && "workspaces" in manifest) return found;
+    } catch {
+      // not a workspace root we can read; keep looking above it
+    }
+    const parent = dirname(found);
+    if (parent === found) return null;
     dir = parent;
   }
 }
@@ -107,6 +166,38 @@ function findPackageDir(projectDir: string, name: string): string | null {
   }
 }
 
+interface PnpApi {
+  resolveToUnqualified(request: string, issuer: string): string | null;
+}
+
+/**
+ * Where `name` is installed as seen from `fromDir`. Under Yarn's Plug'n'Play there is no node_modules:
+ * Node's resolver (which the PnP runtime patches) answers, falling back to PnP's own lookup for a
+ * package whose exports map hides package.json. Otherwise the node_modules walk Node does itself comes
+ * first (it reads nothing, where Node's resolver reads each package.json for its exports map), then
+ * Node's resolver for what only it knows (NODE_PATH, the global folders).
+ */
+function resolvePackageDir(fromDir: string, name: string, require: NodeJS.Require): string | null {
+  const pnp = process.versions.pnp !== undefined;
+  if (!pnp) {
+    const found = findPackageDir(fromDir, name);
+    if (found) return found;
+  }
+  try {
+    return dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    // not installed, or its exports map hides package.json
+  }
+  const findPnpApi = (nodeModule as unknown as { findPnpApi?: (path: string) => PnpApi | null }).findPnpApi;
+  const api = pnp ? findPnpApi?.(`${fromDir}${sep}`) : null;
+  if (!api) return null;
+  try {
+    return api.resolveToUnqualified(name, `${fromDir}${sep}`);
+  } catch {
+    return null;
+  }
+}
+
 function dependencyNames(manifest: Record<string, unknown>): string[] {
   const names = new Set<string>();
   for (const field of ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"]) {
@@ -114,6 +205,32 @@ function dependencyNames(manifest: Record<string, unknown>): string[] {
     if (deps && typeof deps === "object" && !Array.isArray(deps)) for (const name of Object.keys(deps)) names.add(name);
   }
   return [...names].sort();
+}
+
+/** The package directories in a node_modules-like folder (one level, plus `@scope/*`). */
+function packagesIn(folder: string): string[] {
+  const dirs: string[] = [];
+  const list = (dir: string) => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  for (const entry of list(folder)) {
+    if (entry.startsWith(".")) continue;
+    if (entry.startsWith("@")) for (const scoped of list(join(folder, entry))) dirs.push(join(folder, entry, scoped));
+    else dirs.push(join(folder, entry));
+  }
+  return dirs.sort();
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** Splits `./dist/index.js#DagsterPlugin` and refuses anything that could leave the package. */
@@ -137,78 +254,120 @@ export function parseEntry(value: unknown, packageDir: string): { module: string
   return { module: absolute, exportName };
 }
 
+type Inspected = { plugins: DiscoveredPlugin[] } | { package: string; problem: PluginProblem } | null;
+
 /** Lists plugins without importing any plugin code. Each broken package is reported on its own. */
 export async function discoverPlugins(options: DiscoverOptions): Promise<DiscoveryResult> {
-  const projectDir = await findProjectDir(options.cwd);
-  const result: DiscoveryResult = { projectDir, plugins: [], problems: [] };
-  if (!projectDir) return result;
-  let manifest: Record<string, unknown>;
-  try {
-    manifest = readJson(join(projectDir, "package.json")) as Record<string, unknown>;
-  } catch (error) {
-    throw new FloeError("FLOE_CONFIG_INVALID", `cannot read ${join(projectDir, "package.json")}: ${(error as Error).message}`, {
-      path: "package.json",
-      hint: "fix the project's package.json",
-    });
+  const projectDir = nearestPackageDir(resolve(options.cwd));
+  const result: DiscoveryResult = { projectDir, searched: [], plugins: [], problems: [] };
+  const collect = (items: Inspected[]) => {
+    const plugins: DiscoveredPlugin[] = [];
+    for (const item of items) {
+      if (!item) continue;
+      if ("problem" in item) result.problems.push({ package: item.package, error: item.problem });
+      else plugins.push(...item.plugins);
+    }
+    return plugins;
+  };
+
+  // The project's own dependencies, then its workspace root's; the nearest declaration of a name wins.
+  const projectPlugins: DiscoveredPlugin[] = [];
+  let projectFloeCore: string | null = null;
+  if (projectDir) {
+    const seen = new Set<string>();
+    const workspaceRoot = findWorkspaceRoot(projectDir);
+    for (const dir of workspaceRoot ? [projectDir, workspaceRoot] : [projectDir]) {
+      result.searched.push(`the dependencies in ${join(dir, "package.json")}`);
+      const names = dependencyNames(readManifest(dir)).filter((name) => !seen.has(name));
+      for (const name of names) seen.add(name);
+      const require = createRequire(join(dir, "package.json"));
+      projectPlugins.push(...collect(names.map((name) => inspectDependency(dir, name, require))));
+      if (projectFloeCore === null && names.includes("floe-core")) projectFloeCore = safeResolve(dir, "floe-core", require);
+    }
+  } else {
+    result.searched.push(`no package.json at or above ${resolve(options.cwd)}`);
   }
-  if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest)) {
-    throw new FloeError("FLOE_CONFIG_INVALID", `${join(projectDir, "package.json")} is not a JSON object`, {
-      path: "package.json",
-      hint: "fix the project's package.json",
-    });
+  markDuplicates(projectPlugins);
+
+  // Beside floe-core: a global install, npx -p, or a checkout's packages/. Skipped when the project
+  // itself installed the floe-core that runs: its node_modules holds transitive packages, not choices.
+  const besidePlugins: DiscoveredPlugin[] = [];
+  const own = options.besideFloeCore === undefined ? OWN_PACKAGE_DIR : options.besideFloeCore;
+  if (own !== false) {
+    const ownDir = realOrSelf(own);
+    if (projectFloeCore === null || realOrSelf(projectFloeCore) !== ownDir) {
+      const projectDirs = new Set(projectPlugins.map((p) => p.packageDir));
+      const folder = basename(dirname(ownDir)).startsWith("@") ? dirname(dirname(ownDir)) : dirname(ownDir);
+      result.searched.push(`the packages beside floe-core in ${folder}`);
+      const dirs = packagesIn(folder).filter((dir) => {
+        const real = realOrSelf(dir);
+        return real !== ownDir && !projectDirs.has(real);
+      });
+      const taken = new Set(projectPlugins.map((p) => p.name));
+      const found = collect(dirs.map((dir) => inspectPackage(dir, null)));
+      markDuplicates(found);
+      // What the project declares wins over what happens to be installed beside floe-core.
+      besidePlugins.push(...found.filter((p) => !taken.has(p.name)));
+    }
   }
-  const names = dependencyNames(manifest);
-  const found = await Promise.all(names.map((name) => inspectPackage(projectDir, name)));
-  for (const item of found) {
-    if (!item) continue;
-    if ("problem" in item) result.problems.push({ package: item.package, error: item.problem });
-    else result.plugins.push(...item.plugins);
-  }
-  markDuplicates(result.plugins);
+
+  result.plugins = [...projectPlugins, ...besidePlugins];
   result.plugins.sort((a, b) => a.name.localeCompare(b.name) || a.package.localeCompare(b.package));
   return result;
 }
 
-async function inspectPackage(
-  projectDir: string,
-  name: string,
-): Promise<{ plugins: DiscoveredPlugin[] } | { package: string; problem: PluginProblem } | null> {
+function safeResolve(fromDir: string, name: string, require: NodeJS.Require): string | null {
+  try {
+    return resolvePackageDir(fromDir, name, require);
+  } catch {
+    return null;
+  }
+}
+
+function inspectDependency(fromDir: string, name: string, require: NodeJS.Require): Inspected {
   if (!PACKAGE_NAME.test(name)) {
     return { package: name, problem: { code: "FLOE_PLUGIN_INVALID", message: "the dependency name is not a valid npm package name" } };
   }
   let packageDir: string | null;
   try {
-    packageDir = findPackageDir(projectDir, name);
+    packageDir = resolvePackageDir(fromDir, name, require);
   } catch (error) {
     return { package: name, problem: { code: "FLOE_PLUGIN_INVALID", message: `cannot resolve the package: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` } };
   }
   if (!packageDir) return null;
+  return inspectPackage(packageDir, name);
+}
+
+/** Reads one installed package; `name` is the dependency key, or null to take the manifest's own name. */
+function inspectPackage(dir: string, name: string | null): Inspected {
+  let packageDir = dir;
   let pkg: Record<string, unknown>;
+  const fallbackName = name ?? (basename(dirname(dir)).startsWith("@") ? `${basename(dirname(dir))}/${basename(dir)}` : basename(dir));
   try {
+    if (name === null && !exists(join(packageDir, "package.json"))) return null;
     const data = readJson(join(packageDir, "package.json"));
     if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error("package.json is not an object");
     pkg = data as Record<string, unknown>;
   } catch (error) {
-    return { package: name, problem: { code: "FLOE_PLUGIN_INVALID", message: `unreadable package.json: ${(error as Error).message.split("\n")[0]}` } };
+    return { package: fallbackName, problem: { code: "FLOE_PLUGIN_INVALID", message: `unreadable package.json: ${(error as Error).message.split("\n")[0]}` } };
   }
-  if (!(ORCHESTRATORS_FIELD in pkg)) return null;
+  const packageName = name ?? (typeof pkg.name === "string" && PACKAGE_NAME.test(pkg.name) ? pkg.name : fallbackName);
+  const declared = readPluginFields(pkg);
+  if (declared === null) return null;
+  if ("code" in declared) return { package: packageName, problem: declared };
   try {
     packageDir = realpathSync(packageDir); // pnpm's symlink -> the real directory, against which entries are checked
   } catch (error) {
-    return { package: name, problem: { code: "FLOE_PLUGIN_INVALID", message: `cannot resolve the package: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` } };
+    return { package: packageName, problem: { code: "FLOE_PLUGIN_INVALID", message: `cannot resolve the package: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` } };
   }
-  const field = pkg[ORCHESTRATORS_FIELD];
   const version = typeof pkg.version === "string" ? pkg.version : "0.0.0";
-  if (typeof field !== "object" || field === null || Array.isArray(field)) {
-    return { package: name, problem: { code: "FLOE_PLUGIN_INVALID", message: `"${ORCHESTRATORS_FIELD}" must be an object of name to "./file.js#Export"` } };
-  }
-  const declaredApi = pkg[API_VERSION_FIELD];
+  const { orchestrators, apiVersion: declaredApi, apiField } = declared;
   const apiVersion = typeof declaredApi === "string" ? declaredApi : null;
   const plugins: DiscoveredPlugin[] = [];
-  for (const [pluginName, entryValue] of Object.entries(field)) {
+  for (const [pluginName, entryValue] of Object.entries(orchestrators)) {
     const plugin: DiscoveredPlugin = {
       name: pluginName,
-      package: name,
+      package: packageName,
       version,
       floeApiVersion: apiVersion,
       compatible: false,
@@ -216,7 +375,7 @@ async function inspectPackage(
       entry: null,
     };
     const parsed = parseEntry(entryValue, packageDir);
-    const entry = "code" in parsed ? parsed : await checkEntryFile(parsed, packageDir, entryValue as string);
+    const entry = "code" in parsed ? parsed : checkEntryFile(parsed, packageDir, entryValue as string);
     if ("code" in entry) {
       plugin.error = entry;
     } else if (!parseApiVersion(apiVersion)) {
@@ -226,7 +385,7 @@ async function inspectPackage(
         message:
           declaredApi === undefined
             ? `package.json declares no "${API_VERSION_FIELD}"`
-            : `"${API_VERSION_FIELD}" ${JSON.stringify(declaredApi) ?? String(declaredApi)} is not a string "MAJOR.MINOR"`,
+            : `"${apiField}" ${JSON.stringify(declaredApi) ?? String(declaredApi)} is not a string "MAJOR.MINOR"`,
         hint: `declare "${API_VERSION_FIELD}": "${FLOE_API_VERSION}" in the plugin's package.json`,
       };
     } else if (!isApiCompatible(apiVersion!)) {
@@ -245,12 +404,41 @@ async function inspectPackage(
   return { plugins };
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * The plugin declaration of a package.json: null when it declares none, a problem when it declares
+ * one badly (never silently ignored), else the orchestrators and the API version with the field it came from.
+ */
+function readPluginFields(pkg: Record<string, unknown>): { orchestrators: Record<string, unknown>; apiVersion: unknown; apiField: string } | PluginProblem | null {
+  const flat = ORCHESTRATORS_FIELD in pkg || API_VERSION_FIELD in pkg;
+  const nested = NESTED_FIELD in pkg;
+  if (!flat && !nested) return null;
+  const invalid = (message: string): PluginProblem => ({
+    code: "FLOE_PLUGIN_INVALID",
+    message,
+    hint: `declare "${ORCHESTRATORS_FIELD}": { "<name>": "./dist/index.js#MyPlugin" } and "${API_VERSION_FIELD}": "${FLOE_API_VERSION}"`,
+  });
+  if (flat && nested) return invalid(`declares both "${ORCHESTRATORS_FIELD}" and a nested "${NESTED_FIELD}" field; keep one`);
+  if (flat) {
+    if (!(ORCHESTRATORS_FIELD in pkg)) return invalid(`declares "${API_VERSION_FIELD}" but no "${ORCHESTRATORS_FIELD}"`);
+    const field = pkg[ORCHESTRATORS_FIELD];
+    if (!isObject(field)) return invalid(`"${ORCHESTRATORS_FIELD}" must be an object of name to "./file.js#Export"`);
+    return { orchestrators: field, apiVersion: pkg[API_VERSION_FIELD], apiField: API_VERSION_FIELD };
+  }
+  const field = pkg[NESTED_FIELD];
+  if (!isObject(field)) return invalid(`"${NESTED_FIELD}" must be an object like { "orchestrators": {…}, "apiVersion": "${FLOE_API_VERSION}" }`);
+  if (!("orchestrators" in field)) return invalid(`"${NESTED_FIELD}" has no "orchestrators"`);
+  if (!isObject(field.orchestrators)) return invalid(`"${NESTED_FIELD}.orchestrators" must be an object of name to "./file.js#Export"`);
+  return { orchestrators: field.orchestrators, apiVersion: field.apiVersion, apiField: `${NESTED_FIELD}.apiVersion` };
+}
+
 /** The entry must be a file whose real path (symlinks followed) is still inside the package. */
-async function checkEntryFile(
+function checkEntryFile(
   entry: { module: string; exportName: string },
   packageDir: string,
   value: string,
-): Promise<{ module: string; exportName: string } | PluginProblem> {
+): { module: string; exportName: string } | PluginProblem {
   let real: string;
   try {
     real = realpathSync(entry.module);
@@ -287,6 +475,11 @@ function markDuplicates(plugins: DiscoveredPlugin[]): void {
   }
 }
 
+/** "install one …", naming every place discovery looked, so a user sees which lookup came up empty. */
+export function installHint(searched: string[]): string {
+  return `install one, e.g. npm install floe-orchestrator-dagster (looked in ${searched.join("; ")})`;
+}
+
 export interface LoadPluginOptions extends DiscoverOptions {
   /** Passed to the plugin's constructor; each plugin validates it with its own schema. */
   options?: Record<string, unknown>;
@@ -294,13 +487,13 @@ export interface LoadPluginOptions extends DiscoverOptions {
 
 /** Imports and constructs the plugin for `name`, after checking that it is listed and compatible. */
 export async function loadPlugin(name: string, options: LoadPluginOptions): Promise<OrchestratorPlugin> {
-  const { plugins } = await discoverPlugins(options);
+  const { plugins, searched } = await discoverPlugins(options);
   const plugin = plugins.find((p) => p.name === name);
   if (!plugin) {
     const available = plugins.filter((p) => p.compatible).map((p) => p.name);
     throw new FloeError("FLOE_PLUGIN_NOT_FOUND", `no orchestrator plugin named "${name}" is installed`, {
       path: "--orchestrator",
-      hint: available.length ? `installed: ${available.join(", ")}` : "install one, e.g. npm install floe-orchestrator-dagster",
+      hint: available.length ? `installed: ${available.join(", ")}` : installHint(searched),
     });
   }
   if (plugin.error || !plugin.entry) {

@@ -1,8 +1,16 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { FloeError } from "../errors.js";
 import { MAX_INPUT_LENGTH, MAX_SHOWN_LENGTH, quoteInput, shortInput } from "../redact.js";
+import type { CommandOption } from "./context.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** The parser's view of a command's option table (its help fields dropped). */
+function parserOptions(options: Record<string, CommandOption>): Options {
+  const parser: Options = {};
+  for (const [name, option] of Object.entries(options)) parser[name] = { type: option.type, ...(option.multiple ? { multiple: true } : {}) };
+  return parser;
+}
 
 /** util.parseArgs, with its errors turned into one-line usage errors (exit 2). */
 export interface ParsedCommandArgs {
@@ -10,10 +18,10 @@ export interface ParsedCommandArgs {
   positionals: string[];
 }
 
-export function parseCommandArgs(args: string[], options: Options, usage: string): ParsedCommandArgs {
+export function parseCommandArgs(args: string[], options: Record<string, CommandOption>, usage: string): ParsedCommandArgs {
   let parsed: ParsedCommandArgs;
   try {
-    parsed = parseArgs({ args, options: { ...options, help: { type: "boolean" } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: { ...parserOptions(options), help: { type: "boolean" } }, allowPositionals: true, strict: true });
   } catch (error) {
     const message = (error as Error).message.split("\n")[0] ?? "invalid arguments";
     // Name the offending option as the error's path, so the one-line error says which flag is wrong.

@@ -8,11 +8,28 @@ export interface CliContext {
   debug: boolean;
 }
 
+/** One `--option`: how it parses and what `--help` says about it. */
+export interface CommandOption {
+  type: "string" | "boolean";
+  multiple?: boolean;
+  /** The value's placeholder in help, e.g. `<file>`. */
+  value?: string;
+  description: string;
+  /** What applies when the option is absent, in words ("required", "off", "stdout", "10"). */
+  default: string;
+  /** The environment variable read when the option is absent. */
+  env?: string;
+}
+
 export interface Command {
   /** Words that select the command, e.g. ["lineage", "emit"]. */
   path: string[];
   summary: string;
   usage: string;
+  /** Every option the command accepts: its parser reads this same table, so help cannot miss one. */
+  options: Record<string, CommandOption>;
+  /** Environment variables the command reads that no option stands for, with what each does. */
+  environment?: Record<string, string>;
   /** Returns the exit code; throws FloeError for bad input (exit 2) or failed operations (exit 1). */
   run(args: string[], ctx: CliContext): Promise<number>;
 }

@@ -66,7 +66,7 @@ const byName = (plugins: DiscoveredPlugin[], name: string) => plugins.filter((p)
 describe.each(["npm", "pnpm"] as const)("plugins installed with %s", (manager) => {
   it("lists every fixture with its own reason and imports none of them", async () => {
     // From a subdirectory: discovery uses the nearest package.json.
-    const { projectDir, plugins, problems } = await discoverPlugins({ cwd: join(projects[manager], "src", "deep") });
+    const { projectDir, plugins, problems } = await discoverPlugins({ cwd: join(projects[manager], "src", "deep"), besideFloeCore: false });
     expect(projectDir).toBe(projects[manager]);
     expect(problems).toEqual([]);
 

@@ -6,7 +6,7 @@ import { quoteInput } from "../../redact.js";
 import { parseYamlText } from "../../yaml-text.js";
 import { checkOutputTarget, writeOutputFile } from "../../output/write-output-file.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
-import type { Command } from "../context.js";
+import type { Command, CommandOption } from "../context.js";
 import { readInputFile } from "../read-input.js";
 import { FLOE_CORE_VERSION } from "../version.js";
 import { resolve } from "node:path";
@@ -15,23 +15,22 @@ const usage =
   "floe artifacts from-dbt <manifest.json> --product <name> [--out <file>] [--product-version <semver>]" +
   " [--orchestration <jobs.yml>] [--compiled-at <ISO-8601>] [--strict]";
 
+const options: Record<string, CommandOption> = {
+  product: { type: "string", value: "<name>", description: "the data product's name (metadata.product_name)", default: "required" },
+  out: { type: "string", value: "<file>", description: "write the artifacts to this file (replaced atomically)", default: "stdout" },
+  "product-version": { type: "string", value: "<semver>", description: "the product's version", default: "0.1.0" },
+  orchestration: { type: "string", value: "<jobs.yml>", description: "floe's orchestration extension (jobs, schedules) as YAML or JSON", default: "none" },
+  "compiled-at": { type: "string", value: "<ISO-8601>", description: "the compile time to record", default: "the manifest's metadata.generated_at" },
+  strict: { type: "boolean", description: "fail (exit 2) when the manifest holds resources no task or asset builds", default: "off" },
+};
+
 export const artifactsFromDbtCommand: Command = {
   path: ["artifacts", "from-dbt"],
   summary: "build CompiledArtifacts from a dbt manifest.json",
   usage,
+  options,
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      {
-        product: { type: "string" },
-        out: { type: "string" },
-        "product-version": { type: "string" },
-        orchestration: { type: "string" },
-        "compiled-at": { type: "string" },
-        strict: { type: "boolean" },
-      },
-      usage,
-    );
+    const { values, positionals } = parseCommandArgs(args, options, usage);
     const file = requirePositional(positionals, 0, "<manifest.json>", usage);
     refuseExtraPositionals(positionals, 1, usage);
     const product = stringOption(values, "product");

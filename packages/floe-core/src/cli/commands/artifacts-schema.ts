@@ -8,6 +8,7 @@ export const artifactsSchemaCommand: Command = {
   path: ["artifacts", "schema"],
   summary: "print the JSON Schema of CompiledArtifacts (draft 2020-12)",
   usage,
+  options: {},
   async run(args, ctx) {
     const { positionals } = parseCommandArgs(args, {}, usage);
     refuseExtraPositionals(positionals, 0, usage);

@@ -1,6 +1,8 @@
 /** Spawns the built CLI (`pnpm build` first) on the bad-input corpus and the valid fixtures. */
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -100,6 +102,39 @@ describe("floe artifacts validate", () => {
     expectBadInput(floe(["artifacts", "frobnicate"]));
     expectBadInput(floe(["frobnicate"]));
     expectBadInput(floe(["--frobnicate"]));
+  });
+
+  it("--json prints every problem as JSON on stdout (exit 2, the stderr line as without --json)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "floe-validate-json-"));
+    try {
+      const doc = JSON.parse(readFileSync(`${fixtures}v0.10.0.json`, "utf8")) as Record<string, any>;
+      doc.metadata.product_name = 5;
+      doc.mode = "weird";
+      doc.transforms.models[0].tags = "x";
+      writeFileSync(join(dir, "three.json"), JSON.stringify(doc));
+      const result = floe(["artifacts", "validate", "three.json", "--json"], dir);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^floe: FLOE_ARTIFACTS_INVALID at metadata\.product_name: [^\n]*\(and 2 more problems\)[^\n]*\n$/);
+      const report = JSON.parse(result.stdout) as { valid: boolean; problems: Array<{ code: string; path: string; message: string }> };
+      expect(report.valid).toBe(false);
+      expect(report.problems.map((p) => [p.code, p.path])).toEqual([
+        ["FLOE_ARTIFACTS_INVALID", "metadata.product_name"],
+        ["FLOE_ARTIFACTS_INVALID", "mode"],
+        ["FLOE_ARTIFACTS_INVALID", "transforms.models[0].tags"],
+      ]);
+      for (const p of report.problems) expect(p.message.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const SAMPLE = ["empty", "not-json", "top-level-array", "version-missing", "graph-cycle", "orchestration-job-duplicate", "metadata-missing"];
+  it.each(Object.entries(BAD).filter(([name]) => SAMPLE.includes(name)))("--json on bad/%s.json: one JSON report on stdout naming %s", (name, path) => {
+    const result = floe(["artifacts", "validate", `bad/${name}.json`, "--json"]);
+    expect(result.code).toBe(2);
+    const report = JSON.parse(result.stdout) as { valid: boolean; problems: Array<{ path: string }> };
+    expect(report.valid).toBe(false);
+    expect(report.problems[0]!.path).toBe(path);
   });
 
   it("prints the stack only with --debug", () => {

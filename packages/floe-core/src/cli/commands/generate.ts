@@ -4,23 +4,26 @@ import { writeOutputDirectory } from "../../output/write-output.js";
 import { checkOutputTarget } from "../../output/write-output-file.js";
 import { loadPlugin } from "../../plugin-registry.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
-import type { Command } from "../context.js";
+import type { Command, CommandOption } from "../context.js";
 import { readInputFile } from "../read-input.js";
 import { stringify } from "yaml";
 import { resolve } from "node:path";
 
 const usage = "floe generate <artifacts.json> --orchestrator <name> --out <dir> [--dbt-project <dir>]";
 
+const options: Record<string, CommandOption> = {
+  orchestrator: { type: "string", value: "<name>", description: "the plugin that writes the code (floe plugins lists them)", default: "required" },
+  out: { type: "string", value: "<dir>", description: "the output directory, replaced atomically", default: "required" },
+  "dbt-project": { type: "string", value: "<dir>", description: "the dbt project the generated code runs", default: "decided at run time by the orchestrator's environment (FLOE_DBT_PROJECT_DIR for Dagster, DBT_PROJECT_DIR for Airflow)" },
+};
+
 export const generateCommand: Command = {
   path: ["generate"],
   summary: "write the orchestrator's code (and values.yaml) for compiled artifacts",
   usage,
+  options,
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      { orchestrator: { type: "string" }, out: { type: "string" }, "dbt-project": { type: "string" } },
-      usage,
-    );
+    const { values, positionals } = parseCommandArgs(args, options, usage);
     const file = requirePositional(positionals, 0, "<artifacts.json>", usage);
     refuseExtraPositionals(positionals, 1, usage);
     const orchestrator = stringOption(values, "orchestrator");

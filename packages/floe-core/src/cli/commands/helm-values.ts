@@ -4,21 +4,24 @@ import { FloeError } from "../../errors.js";
 import { loadPlugin } from "../../plugin-registry.js";
 import { parseWorkloadSize } from "../../resources.js";
 import { parseCommandArgs, refuseExtraPositionals, stringOption } from "../args.js";
-import type { Command } from "../context.js";
+import type { Command, CommandOption } from "../context.js";
 import { readInputFile } from "../read-input.js";
 
 const usage = "floe helm-values --orchestrator <name> [--size small|medium|large] [--artifacts <file>]";
+
+const options: Record<string, CommandOption> = {
+  orchestrator: { type: "string", value: "<name>", description: "the plugin whose chart the values are for", default: "required" },
+  size: { type: "string", value: "small|medium|large", description: "the resource preset", default: "small" },
+  artifacts: { type: "string", value: "<file>", description: "CompiledArtifacts whose settings (lineage, schedules) the values carry", default: "none" },
+};
 
 export const helmValuesCommand: Command = {
   path: ["helm-values"],
   summary: "print values for the orchestrator's Helm chart (YAML)",
   usage,
+  options,
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      { orchestrator: { type: "string" }, size: { type: "string" }, artifacts: { type: "string" } },
-      usage,
-    );
+    const { values, positionals } = parseCommandArgs(args, options, usage);
     refuseExtraPositionals(positionals, 0, usage);
     const orchestrator = stringOption(values, "orchestrator");
     if (!orchestrator) throw new FloeError("FLOE_USAGE", "missing --orchestrator", { path: "--orchestrator", hint: `usage: ${usage}` });

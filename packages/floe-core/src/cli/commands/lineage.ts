@@ -3,11 +3,11 @@ import type { CompiledArtifacts } from "../../artifacts/compiled-artifacts.js";
 import type { DatasetInput } from "../../contracts.js";
 import { FloeError, oneLine } from "../../errors.js";
 import { createLineageClient, resolveLineageSettings, type LineageSettings } from "../../lineage/emit-lineage.js";
-import { parseHttpUrl } from "../../lineage/http-transport.js";
+import { DEFAULT_LINEAGE_ENDPOINT, parseHttpUrl } from "../../lineage/http-transport.js";
 import { isUuid } from "../../lineage/uuid-v7.js";
 import { quoteInput } from "../../redact.js";
 import { parseCommandArgs, refuseExtraPositionals, stringListOption, stringOption } from "../args.js";
-import type { CliContext, Command } from "../context.js";
+import type { CliContext, Command, CommandOption } from "../context.js";
 import { readInputFile } from "../read-input.js";
 
 const EMIT_USAGE =
@@ -16,14 +16,37 @@ const FLUSH_USAGE = "floe lineage flush [--url <url>] [--endpoint <path>] [--art
 
 const EVENT_TYPES = ["START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER"] as const;
 
-const SHARED_OPTIONS = {
-  url: { type: "string" },
-  endpoint: { type: "string" },
-  artifacts: { type: "string" },
-  gzip: { type: "boolean" },
-  "timeout-ms": { type: "string" },
-  "retry-budget-ms": { type: "string" },
-} as const;
+const SHARED_OPTIONS: Record<string, CommandOption> = {
+  url: {
+    type: "string",
+    value: "<url>",
+    description: "the OpenLineage backend",
+    default: "the artifacts' observability.lineage_endpoint, else events go to stderr (console transport)",
+    env: "OPENLINEAGE_URL",
+  },
+  endpoint: { type: "string", value: "<path>", description: "the path under --url events are posted to", default: DEFAULT_LINEAGE_ENDPOINT, env: "OPENLINEAGE_ENDPOINT" },
+  artifacts: { type: "string", value: "<file>", description: "CompiledArtifacts whose observability settings apply", default: "none" },
+  gzip: { type: "boolean", description: "gzip request bodies", default: "off" },
+  "timeout-ms": { type: "string", value: "<n>", description: "deadline of one delivery attempt, in milliseconds", default: "5000" },
+  "retry-budget-ms": { type: "string", value: "<n>", description: "time to keep retrying before the event is spooled, in milliseconds", default: "15000" },
+};
+
+const LINEAGE_ENVIRONMENT: Record<string, string> = {
+  OPENLINEAGE_API_KEY: "sent as a bearer token (never printed)",
+  OPENLINEAGE_DISABLED: "true to send nothing",
+  FLOE_LINEAGE_SPOOL_DIR: "where undelivered events wait (default $XDG_STATE_HOME/floe/lineage-spool or ~/.local/state/…)",
+};
+
+const EMIT_OPTIONS: Record<string, CommandOption> = {
+  type: { type: "string", value: "START|COMPLETE|FAIL", description: `the event type (any of ${EVENT_TYPES.join(", ")})`, default: "required" },
+  job: { type: "string", value: "<name>", description: "the job's name", default: "required" },
+  namespace: { type: "string", value: "<ns>", description: "the job's namespace", default: "the artifacts' lineage_namespace, else default", env: "OPENLINEAGE_NAMESPACE" },
+  "run-id": { type: "string", value: "<uuid>", description: "the run this event belongs to (pass the id a START printed)", default: "a new UUIDv7" },
+  input: { type: "string", multiple: true, value: "<ns>::<name>", description: "an input dataset", default: "none" },
+  output: { type: "string", multiple: true, value: "<ns>::<name>", description: "an output dataset", default: "none" },
+  "error-message": { type: "string", value: "<text>", description: "the failure message of a FAIL event", default: "the job failed" },
+  ...SHARED_OPTIONS,
+};
 
 /** `<namespace>::<name>`; the namespace may itself contain `:` (postgres://host:5432), so split on the last `::`. */
 export function parseDatasetRef(value: string, field: string): DatasetInput {
@@ -88,21 +111,10 @@ export const lineageEmitCommand: Command = {
   path: ["lineage", "emit"],
   summary: "send one OpenLineage run event; prints the run id",
   usage: EMIT_USAGE,
+  options: EMIT_OPTIONS,
+  environment: LINEAGE_ENVIRONMENT,
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      {
-        ...SHARED_OPTIONS,
-        type: { type: "string" },
-        job: { type: "string" },
-        namespace: { type: "string" },
-        "run-id": { type: "string" },
-        input: { type: "string", multiple: true },
-        output: { type: "string", multiple: true },
-        "error-message": { type: "string" },
-      },
-      EMIT_USAGE,
-    );
+    const { values, positionals } = parseCommandArgs(args, EMIT_OPTIONS, EMIT_USAGE);
     refuseExtraPositionals(positionals, 0, EMIT_USAGE);
     const type = stringOption(values, "type");
     if (type === undefined) throw new FloeError("FLOE_USAGE", "missing --type", { path: "--type", hint: "one of START, COMPLETE, FAIL" });
@@ -146,8 +158,10 @@ export const lineageFlushCommand: Command = {
   path: ["lineage", "flush"],
   summary: "redeliver the lineage events kept in the spool",
   usage: FLUSH_USAGE,
+  options: SHARED_OPTIONS,
+  environment: LINEAGE_ENVIRONMENT,
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, { ...SHARED_OPTIONS }, FLUSH_USAGE);
+    const { values, positionals } = parseCommandArgs(args, SHARED_OPTIONS, FLUSH_USAGE);
     refuseExtraPositionals(positionals, 0, FLUSH_USAGE);
     const settings = await settingsFrom(values, ctx);
     if (settings.disabled) {

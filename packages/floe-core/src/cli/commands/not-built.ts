@@ -7,6 +7,7 @@ export function notBuiltCommand(path: string[], summary: string, usage: string):
     path,
     summary,
     usage,
+    options: {},
     async run() {
       throw notImplemented(`floe ${path.join(" ")}`);
     },

@@ -1,18 +1,23 @@
-import { discoverPlugins } from "../../plugin-registry.js";
+import { discoverPlugins, installHint } from "../../plugin-registry.js";
 import { parseCommandArgs, refuseExtraPositionals } from "../args.js";
-import type { Command } from "../context.js";
+import type { Command, CommandOption } from "../context.js";
 import { oneLine } from "../../errors.js";
 
 const usage = "floe plugins [--json]";
+
+const options: Record<string, CommandOption> = {
+  json: { type: "boolean", description: "print JSON instead of text", default: "off" },
+};
 
 export const pluginsCommand: Command = {
   path: ["plugins"],
   summary: "list the orchestrator plugins installed in this project",
   usage,
+  options,
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" } }, usage);
+    const { values, positionals } = parseCommandArgs(args, options, usage);
     refuseExtraPositionals(positionals, 0, usage);
-    const { plugins, problems } = await discoverPlugins({ cwd: ctx.cwd });
+    const { plugins, problems, searched } = await discoverPlugins({ cwd: ctx.cwd });
     const rows = [
       ...plugins.map((p) => ({
         name: p.name,
@@ -29,7 +34,7 @@ export const pluginsCommand: Command = {
       return 0;
     }
     if (rows.length === 0) {
-      ctx.stdout("no orchestrator plugins found (install one, e.g. npm install floe-orchestrator-dagster)\n");
+      ctx.stdout(`no orchestrator plugins found (${oneLine(installHint(searched))})\n`);
       return 0;
     }
     for (const row of rows) {

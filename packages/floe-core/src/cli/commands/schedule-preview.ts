@@ -3,10 +3,18 @@ import { parseIsoInstant } from "../../iso-instant.js";
 import { quoteInput } from "../../redact.js";
 import { MAX_PREVIEW_COUNT, parseOrchestrator, previewSchedule } from "../../schedule/preview.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
-import type { Command } from "../context.js";
+import type { Command, CommandOption } from "../context.js";
 
 const usage =
   'floe schedule preview "<cron>" --timezone <IANA> [--from <ISO-8601>] [--count N] [--orchestrator dagster|airflow] [--json]';
+
+const options: Record<string, CommandOption> = {
+  timezone: { type: "string", value: "<IANA>", description: "the zone the schedule runs in, e.g. Europe/Berlin", default: "required" },
+  from: { type: "string", value: "<ISO-8601>", description: "list fire times at or after this instant (with an offset)", default: "now" },
+  count: { type: "string", value: "N", description: `how many fire times, 1 to ${MAX_PREVIEW_COUNT}`, default: "10" },
+  orchestrator: { type: "string", value: "dagster|airflow", description: "whose cron and DST rules to follow", default: "dagster" },
+  json: { type: "boolean", description: "print JSON instead of text", default: "off" },
+};
 
 function parseFrom(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
@@ -34,12 +42,9 @@ export const schedulePreviewCommand: Command = {
   path: ["schedule", "preview"],
   summary: "print the next fire times of a cron schedule in a time zone",
   usage,
+  options,
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      { timezone: { type: "string" }, from: { type: "string" }, count: { type: "string" }, orchestrator: { type: "string" }, json: { type: "boolean" } },
-      usage,
-    );
+    const { values, positionals } = parseCommandArgs(args, options, usage);
     const cron = requirePositional(positionals, 0, "cron", usage);
     refuseExtraPositionals(positionals, 1, usage);
     const timezone = stringOption(values, "timezone");

@@ -2,12 +2,24 @@ import { FloeError, oneLine } from "../../errors.js";
 import { loadPlugin } from "../../plugin-registry.js";
 import { redactUrl } from "../../redact.js";
 import { parseCommandArgs, refuseExtraPositionals, stringOption } from "../args.js";
-import type { Command } from "../context.js";
+import type { Command, CommandOption } from "../context.js";
 
 /** Of the 10 s promise, what the command may spend from its process's start until the check returns. */
 const COMMAND_BUDGET_MS = 9_500;
 
 const usage = "floe validate-connection --orchestrator <name> [--url <url>] [--json]";
+
+const options: Record<string, CommandOption> = {
+  orchestrator: { type: "string", value: "<name>", description: "the plugin that checks its orchestrator", default: "required" },
+  url: {
+    type: "string",
+    value: "<url>",
+    description: "the orchestrator's URL",
+    default: "http://localhost:3000 for dagster, http://localhost:8080 for airflow",
+    env: "DAGSTER_URL (dagster), AIRFLOW_URL (airflow)",
+  },
+  json: { type: "boolean", description: "print JSON instead of text", default: "off" },
+};
 
 function checkUrl(value: string): string {
   let parsed: URL;
@@ -26,12 +38,10 @@ export const validateConnectionCommand: Command = {
   path: ["validate-connection"],
   summary: "check that the orchestrator's server answers (exit 1 when it does not)",
   usage,
+  options,
+  environment: { AIRFLOW_USERNAME: "airflow: the user to log in as", AIRFLOW_PASSWORD: "airflow: that user's password (never printed)" },
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      { orchestrator: { type: "string" }, url: { type: "string" }, json: { type: "boolean" } },
-      usage,
-    );
+    const { values, positionals } = parseCommandArgs(args, options, usage);
     refuseExtraPositionals(positionals, 0, usage);
     const orchestrator = stringOption(values, "orchestrator");
     if (!orchestrator) throw new FloeError("FLOE_USAGE", "missing --orchestrator", { path: "--orchestrator", hint: `usage: ${usage}` });

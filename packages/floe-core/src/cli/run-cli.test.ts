@@ -1,0 +1,82 @@
+/** The CLI's own surface, in-process: per-command help, `floe help <command>`, and "did you mean". */
+import { describe, expect, it } from "vitest";
+import { COMMANDS } from "./commands/index.js";
+import { runCli } from "./run-cli.js";
+
+async function floe(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli({ argv, cwd: process.cwd(), env: {}, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), debug: false });
+  return { code, stdout, stderr };
+}
+
+describe("per-command help", () => {
+  it.each(COMMANDS.map((c) => [c.path.join(" "), c] as const))("floe %s --help lists every option with its default and environment variable", async (_, command) => {
+    const { code, stdout, stderr } = await floe([...command.path, "--help"]);
+    expect(code).toBe(0);
+    expect(stderr).toBe("");
+    expect(stdout).toContain(`usage: ${command.usage}`);
+    // The usage line and the option table name the same flags: neither can drift from the other.
+    const inUsage = [...new Set([...command.usage.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]))].sort();
+    expect(inUsage).toEqual(Object.keys(command.options).sort());
+    const lines = stdout.split("\n");
+    for (const [name, option] of Object.entries(command.options)) {
+      const line = lines.find((l) => l.trimStart().startsWith(`--${name}`));
+      expect(line, `--${name}`).toBeDefined();
+      expect(line).toContain(option.description);
+      expect(line).toContain(`(default: ${option.default}`);
+      if (option.env) expect(line).toContain(`env: ${option.env})`);
+    }
+    for (const name of Object.keys(command.environment ?? {})) expect(stdout).toMatch(new RegExp(`^  ${name} `, "m"));
+    // floe help <command> says the same.
+    expect(await floe(["help", ...command.path])).toEqual({ code: 0, stdout, stderr: "" });
+  });
+
+  it("names the environment variables the commands read", async () => {
+    expect((await floe(["validate-connection", "--help"])).stdout).toMatch(/--url <url> .*env: DAGSTER_URL \(dagster\), AIRFLOW_URL \(airflow\)/);
+    const emit = (await floe(["help", "lineage", "emit"])).stdout;
+    expect(emit).toMatch(/--url <url> .*env: OPENLINEAGE_URL/);
+    expect(emit).toMatch(/--endpoint <path> .*\(default: api\/v1\/lineage; env: OPENLINEAGE_ENDPOINT\)/);
+    expect(emit).toMatch(/^ {2}OPENLINEAGE_API_KEY /m);
+    expect((await floe(["help", "schedule", "preview"])).stdout).toMatch(/--count N .*\(default: 10\)/);
+  });
+
+  it("floe help alone is the main help; floe help <unknown> is a usage error", async () => {
+    expect((await floe(["help"])).stdout).toContain("floe help <command>");
+    const unknown = await floe(["help", "genrate"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe("");
+    expect(unknown.stderr).toBe('floe: FLOE_USAGE: unknown command "genrate" (hint: did you mean "floe generate"? see floe --help)\n');
+  });
+});
+
+describe("unknown commands", () => {
+  it.each([
+    [["genrate", "x.json"], "genrate x.json", "floe generate"],
+    [["plugin"], "plugin", "floe plugins"],
+    [["artifact", "validate"], "artifact validate", "floe artifacts validate"],
+    [["artifacts", "valdate"], "artifacts valdate", "floe artifacts validate"],
+    [["Schedule", "preveiw"], "Schedule preveiw", "floe schedule preview"],
+    [["validate-conection"], "validate-conection", "floe validate-connection"],
+  ])("%j: did you mean", async (argv, shown, suggestion) => {
+    const { code, stdout, stderr } = await floe(argv);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(`floe: FLOE_USAGE: unknown command "${shown}" (hint: did you mean "${suggestion}"? see floe --help)\n`);
+  });
+
+  it("suggests nothing for a word close to no command, and lists a group's commands", async () => {
+    expect((await floe(["zzzz"])).stderr).toBe('floe: FLOE_USAGE: unknown command "zzzz" (hint: see floe --help)\n');
+    expect((await floe(["artifacts", "frobnicate"])).stderr).toBe(
+      'floe: FLOE_USAGE: unknown command "artifacts frobnicate" (hint: artifacts validate, artifacts schema, artifacts from-dbt)\n',
+    );
+  });
+
+  it("a 1 MB command word is capped before any suggestion search and in the message", async () => {
+    const { code, stderr } = await floe(["g".repeat(1024 * 1024), "x"]);
+    expect(code).toBe(2);
+    expect(stderr.split("\n")).toHaveLength(2);
+    expect(stderr.length).toBeLessThan(200);
+    expect(stderr).toContain(`"${"g".repeat(64)}"…(`);
+  });
+});
