@@ -27,6 +27,7 @@ export const validateConnectionCommand: Command = {
   summary: "check that the orchestrator's server answers (exit 1 when it does not)",
   usage,
   async run(args, ctx) {
+    const started = Date.now();
     const { values, positionals } = parseCommandArgs(
       args,
       { orchestrator: { type: "string" }, url: { type: "string" }, json: { type: "boolean" } },
@@ -39,7 +40,8 @@ export const validateConnectionCommand: Command = {
     const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd, options: url === undefined ? {} : { url: checkUrl(url) } });
     // The 10 s promise holds for the whole command: the check gets what is left after this process
     // started and loaded the plugin (a second or more on a loaded machine), less a margin to exit.
-    const deadlineMs = Math.max(1_000, Math.floor(COMMAND_BUDGET_MS - process.uptime() * 1000));
+    const spentMs = Math.max(0, Date.now() - (ctx.startedAtMs ?? started));
+    const deadlineMs = Math.max(1_000, Math.floor(COMMAND_BUDGET_MS - spentMs));
     const result = await plugin.validateConnection({ deadlineMs });
     if (values.json) {
       ctx.stdout(`${JSON.stringify(result, null, 2)}\n`);
