@@ -6,6 +6,11 @@ export interface CliContext {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   debug: boolean;
+  /**
+   * When the run began (epoch ms), for promises that hold for the whole command (validate-connection's
+   * 10 s): the `floe` bin passes its process's start; in-process callers default to the command's start.
+   */
+  startedAtMs?: number;
 }
 
 /** One `--option`: how it parses and what `--help` says about it. */

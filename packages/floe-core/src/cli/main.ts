@@ -10,5 +10,6 @@ const code = await runCli({
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   debug: argv.includes("--debug"),
+  startedAtMs: performance.timeOrigin,
 });
 process.exitCode = code;

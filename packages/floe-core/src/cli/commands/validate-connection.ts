@@ -41,6 +41,7 @@ export const validateConnectionCommand: Command = {
   options,
   environment: { AIRFLOW_USERNAME: "airflow: the user to log in as", AIRFLOW_PASSWORD: "airflow: that user's password (never printed)" },
   async run(args, ctx) {
+    const started = Date.now();
     const { values, positionals } = parseCommandArgs(args, options, usage);
     refuseExtraPositionals(positionals, 0, usage);
     const orchestrator = stringOption(values, "orchestrator");
@@ -49,7 +50,8 @@ export const validateConnectionCommand: Command = {
     const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd, options: url === undefined ? {} : { url: checkUrl(url) } });
     // The 10 s promise holds for the whole command: the check gets what is left after this process
     // started and loaded the plugin (a second or more on a loaded machine), less a margin to exit.
-    const deadlineMs = Math.max(1_000, Math.floor(COMMAND_BUDGET_MS - process.uptime() * 1000));
+    const spentMs = Math.max(0, Date.now() - (ctx.startedAtMs ?? started));
+    const deadlineMs = Math.max(1_000, Math.floor(COMMAND_BUDGET_MS - spentMs));
     const result = await plugin.validateConnection({ deadlineMs });
     if (values.json) {
       ctx.stdout(`${JSON.stringify(result, null, 2)}\n`);
