@@ -18,10 +18,14 @@
  *   the pod template gives task pods);
  * - the processes run as root (or as root of a user namespace) rather than the chart's UIDs, and the
  *   root filesystem is writable except for readOnly mounts.
+ * Why no real cluster: Debian 12's packages hold kubectl (kubernetes-client), containerd and podman, but
+ * no kubelet, kube-apiserver, k3s, kind or minikube (those are prebuilt downloads), and the charts' images
+ * live on Docker Hub, which this setup cannot reach.
  * Everything else is what Helm rendered: commands, args, env (secrets resolved from the Secrets a
  * user would create), config files, working directories, init containers and the migration Job.
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -327,7 +331,7 @@ describe("charts/floe-airflow booted as local processes", () => {
     });
     const secrets: Secrets = {
       [`${RELEASE}-floe-airflow-metadata`]: { connection: `postgresql+psycopg2://airflow:${password}@127.0.0.1:${postgres!.port}/airflow` },
-      [`${RELEASE}-floe-airflow-jwt`]: { "jwt-secret": `jwt-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}` },
+      [`${RELEASE}-floe-airflow-jwt`]: { "jwt-secret": randomBytes(48).toString("base64") }, // 64 bytes, as HS512 wants
     };
     const pods = renderedPods(objects, secrets);
     const overrideEnv = {
@@ -355,6 +359,7 @@ describe("charts/floe-airflow booted as local processes", () => {
     expect(migrate?.component).toBe("migrate");
     try {
       const migrateProcesses = await startPod(migrate!, options("migrate"));
+      processes.push(...migrateProcesses); // stopped in afterAll should it hang
       await new Promise<void>((resolve, reject) => {
         const child = migrateProcesses[0]!.child;
         const timer = setTimeout(() => reject(new Error("airflow db migrate timed out")), 600_000);
@@ -364,6 +369,7 @@ describe("charts/floe-airflow booted as local processes", () => {
           else reject(new Error(`migrate exited ${code}:\n${tail(migrateProcesses[0]!.log)}`));
         });
       });
+      processes.splice(0, processes.length);
       for (const component of ["api-server", "scheduler", "dag-processor", "triggerer"]) {
         const started = await startPod(componentPod(pods, component), options(component));
         processes.push(...started);
