@@ -79,5 +79,6 @@ describe("bad-input corpus", () => {
     for (const p of pending) console.log(`bad-input corpus: pending cases: ${p}`);
     expect(repoState()).toBe(gitBefore);
     expect(failures, failures.join("\n")).toEqual([]);
-  });
+    // Several hundred CLI processes: minutes on a loaded 2-core machine, more than the default limit.
+  }, 1_800_000);
 });
