@@ -1,14 +1,26 @@
 import { parseArtifactsJson, rememberValidated } from "../../artifacts/parse-artifacts.js";
 import { FloeError, isFloeError } from "../../errors.js";
-import { writeOutputDirectory } from "../../output/write-output.js";
+import { BUNDLED_DBT_PROJECT_DIR, checkDbtProjectDir, readDbtProjectBundle } from "../../output/bundle-dbt-project.js";
+import { dbtAdapterWarning } from "../../runtime/python-requirements.js";
+import { writeOutputDirectory, type OutputFile, type OutputLayoutKind } from "../../output/write-output.js";
 import { loadPlugin } from "../../plugin-registry.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
 import type { Command } from "../context.js";
 import { readInputFile } from "../read-input.js";
 import { stringify } from "yaml";
-import { resolve } from "node:path";
+import { relative, resolve, sep } from "node:path";
 
-const usage = "floe generate <artifacts.json> --orchestrator <name> --out <dir> [--dbt-project <dir>]";
+const usage =
+  "floe generate <artifacts.json> --orchestrator <name> --out <dir> --dbt-project <dir> [--bundle-dbt-project] [--out-layout plain|symlink]";
+
+/** The project as the generated code names it: `dbt` when bundled, else its path relative to the output. */
+function projectDirForOutput(outDir: string, projectDir: string, bundled: boolean): string {
+  if (bundled) return BUNDLED_DBT_PROJECT_DIR;
+  const rel = relative(outDir, projectDir);
+  if (rel === "") return ".";
+  // Another Windows drive has no relative path: relative() then returns the absolute one.
+  return rel.split(sep).join("/");
+}
 
 export const generateCommand: Command = {
   path: ["generate"],
@@ -17,7 +29,13 @@ export const generateCommand: Command = {
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { orchestrator: { type: "string" }, out: { type: "string" }, "dbt-project": { type: "string" } },
+      {
+        orchestrator: { type: "string" },
+        out: { type: "string" },
+        "dbt-project": { type: "string" },
+        "bundle-dbt-project": { type: "boolean" },
+        "out-layout": { type: "string" },
+      },
       usage,
     );
     const file = requirePositional(positionals, 0, "<artifacts.json>", usage);
@@ -26,16 +44,32 @@ export const generateCommand: Command = {
     const out = stringOption(values, "out");
     if (!orchestrator) throw new FloeError("FLOE_USAGE", "missing --orchestrator", { path: "--orchestrator", hint: `usage: ${usage}` });
     if (!out) throw new FloeError("FLOE_USAGE", "missing --out", { path: "--out", hint: `usage: ${usage}` });
+    const layout = stringOption(values, "out-layout") ?? "plain";
+    if (layout !== "plain" && layout !== "symlink") {
+      throw new FloeError("FLOE_USAGE", `unknown --out-layout "${layout}"`, { path: "--out-layout", hint: "use plain (a directory, the default) or symlink" });
+    }
+    const bundle = values["bundle-dbt-project"] === true;
     const dbtProject = stringOption(values, "dbt-project");
+    const outDir = resolve(ctx.cwd, out);
+    const projectDir = dbtProject ? resolve(ctx.cwd, dbtProject) : null;
     // Validated here, before any plugin loads; the plugin's own parseArtifacts then accepts it as is.
     const { artifacts, warnings } = rememberValidated(parseArtifactsJson(await readInputFile(ctx.cwd, file, "<artifacts.json>")));
     for (const warning of warnings) ctx.stderr(`warning: ${warning}\n`);
     const plugin = await loadPlugin(orchestrator, {
       cwd: ctx.cwd,
-      options: dbtProject ? { dbtProjectDir: resolve(ctx.cwd, dbtProject) } : {},
+      options: projectDir ? { dbtProjectDir: projectDirForOutput(outDir, projectDir, bundle) } : {},
     });
     const definitions = plugin.createDefinitions(artifacts);
-    const files = definitions.render();
+    // Checked after the artifacts, so a bad input is reported the same with or without a project. The
+    // artifacts name the models but hold no SQL, so generated code always needs the project itself.
+    if (!projectDir) {
+      throw new FloeError("FLOE_USAGE", "missing --dbt-project: the generated code runs the product's dbt project", {
+        path: "--dbt-project",
+        hint: "pass --dbt-project <dir> (recorded relative to --out), and --bundle-dbt-project to copy it into the output",
+      });
+    }
+    await checkDbtProjectDir(projectDir, dbtProject!);
+    const files: OutputFile[] = definitions.render();
     if (!files.some((f) => f.path === "values.yaml")) {
       try {
         files.push({ path: "values.yaml", content: stringify(plugin.getHelmValues({ artifacts }), { sortMapEntries: false }) });
@@ -45,7 +79,17 @@ export const generateCommand: Command = {
         ctx.stderr(`warning: no values.yaml: ${error.message}\n`);
       }
     }
-    await writeOutputDirectory(resolve(ctx.cwd, out), files);
+    if (bundle) {
+      if (files.some((f) => f.path === BUNDLED_DBT_PROJECT_DIR || f.path.startsWith(`${BUNDLED_DBT_PROJECT_DIR}/`))) {
+        throw new FloeError("FLOE_INTERNAL", `the ${orchestrator} plugin writes into ${BUNDLED_DBT_PROJECT_DIR}/, where the bundled dbt project goes`);
+      }
+      const bundled = await readDbtProjectBundle(projectDir);
+      for (const path of bundled.skipped) ctx.stderr(`warning: --bundle-dbt-project: skipped ${path} (not a regular file)\n`);
+      files.push(...bundled.files);
+    }
+    const adapterWarning = dbtAdapterWarning(artifacts);
+    if (adapterWarning) ctx.stderr(`warning: ${adapterWarning}\n`);
+    await writeOutputDirectory(outDir, files, { layout });
     ctx.stdout(`wrote ${files.length} files for ${orchestrator} to ${out}\n`);
     return 0;
   },
