@@ -123,6 +123,22 @@ describe("writeOutputDirectory, plain layout (the default)", () => {
     expect(tree(out)).toEqual({ "b.py": "two" });
   });
 
+  it("replaces an output of the symlink layout written before the file list existed, but not a legacy directory", async () => {
+    const { versionsDir } = outputLayout(out);
+    mkdirSync(join(versionsDir, "v-1-999999-abcd"), { recursive: true });
+    writeFileSync(join(versionsDir, "v-1-999999-abcd", "definitions.py"), "old floe");
+    symlinkSync(".out.floe/v-1-999999-abcd", out);
+    await writeOutputDirectory(out, [{ path: "new.py", content: "new" }]);
+    expect(tree(out)).toEqual({ "new.py": "new" });
+
+    rmSync(out, { recursive: true });
+    mkdirSync(join(versionsDir, "legacy"), { recursive: true });
+    writeFileSync(join(versionsDir, "legacy", "notes.txt"), "the user's");
+    symlinkSync(".out.floe/legacy", out);
+    await expect(writeOutputDirectory(out, [{ path: "a", content: "" }])).rejects.toSatisfy((e: unknown) => isFloeError(e, "FLOE_OUTPUT_NOT_OWNED"));
+    expect(tree(out)).toEqual({ "notes.txt": "the user's" });
+  });
+
   it("refuses a symlink it did not make", async () => {
     mkdirSync(join(dir, "elsewhere"));
     symlinkSync("elsewhere", out);

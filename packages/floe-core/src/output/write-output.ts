@@ -228,7 +228,11 @@ export async function writeOutputDirectory(outDir: string, files: ReadonlyArray<
       hint: "choose a new or empty --out directory",
     });
   }
-  if (existing) await refuseForeign(layout.target, outDir);
+  // A version written by floe before it kept .floe-output.json (the symlink layout of floe-core 1.0)
+  // is floe's as a whole; the `legacy` directory it moved a user's files to is not.
+  const isUnlistedOldVersion =
+    previousLink !== null && /^v-\d+-\d+-[0-9a-f]+$/.test(basename(previousLink)) && (await lstatOrNull(join(layout.target, OUTPUT_MANIFEST))) === null;
+  if (existing && !isUnlistedOldVersion) await refuseForeign(layout.target, outDir);
 
   const id = `v-${Date.now()}-${process.pid}-${randomBytes(4).toString("hex")}`;
   const staging = join(layout.versionsDir, `${id}.staging`);
