@@ -35,6 +35,9 @@ console.log(header.join("\n"));
 const work = join(WORK_DIR, "cli-scaling");
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
+// floe generate needs a dbt project directory (it records it, relative to the output).
+mkdirSync(join(work, "dbt"));
+writeFileSync(join(work, "dbt", "dbt_project.yml"), "name: bench\nversion: '1.0'\nprofile: bench\n");
 const parseScript = join(work, "json-parse.mjs");
 writeFileSync(parseScript, 'import { readFileSync } from "node:fs";\nJSON.parse(readFileSync(process.argv[2], "utf8"));\n');
 

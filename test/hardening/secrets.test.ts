@@ -98,8 +98,8 @@ describe("secrets never reach outputs", () => {
     const down = `http://floe:${S.urlPassword}@127.0.0.1:9/lineage`;
     const live = `http://floe:${S.urlPassword}@127.0.0.1:${port}/lineage`;
     const commands: string[][] = [
-      ["generate", file, "--orchestrator", "dagster", "--out", join(dir, "out-dagster")],
-      ["generate", file, "--orchestrator", "airflow", "--out", join(dir, "out-airflow")],
+      ["generate", file, "--orchestrator", "dagster", "--out", join(dir, "out-dagster"), "--dbt-project", join(ROOT, "examples", "jaffle_shop")],
+      ["generate", file, "--orchestrator", "airflow", "--out", join(dir, "out-airflow"), "--dbt-project", join(ROOT, "examples", "jaffle_shop")],
       ["generate", join(dir, "bad.json"), "--orchestrator", "airflow", "--out", join(dir, "out-bad")],
       ["artifacts", "validate", file, "--json"],
       ["artifacts", "validate", file],

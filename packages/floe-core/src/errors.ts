@@ -24,6 +24,7 @@ export type FloeErrorCode =
   | "FLOE_CONNECTION_FAILED"
   | "FLOE_LINEAGE_FAILED"
   | "FLOE_OUTPUT_FAILED"
+  | "FLOE_OUTPUT_NOT_OWNED"
   | "FLOE_INTERNAL";
 
 export interface FloeErrorOptions {
@@ -73,6 +74,7 @@ const BAD_INPUT_CODES: ReadonlySet<FloeErrorCode> = new Set<FloeErrorCode>([
   "FLOE_SCHEDULE_INVALID",
   "FLOE_TIMEZONE_INVALID",
   "FLOE_SIZE_INVALID",
+  "FLOE_OUTPUT_NOT_OWNED",
 ]);
 
 export function isBadInput(error: FloeError): boolean {

@@ -24,6 +24,7 @@ import {
 import { buildAirflowModel, type AirflowDefinitionsModel, type ScheduleOverride } from "./dag-model.js";
 import { buildAirflowHelmValues } from "./helm-values.js";
 import { AirflowPluginOptionsSchema, type AirflowPluginOptions } from "./options.js";
+import { renderRuntimeFiles } from "./render-runtime.js";
 import { renderAirflowFiles } from "./render-dag.js";
 import { buildAirflowLineage } from "./render-lineage.js";
 import { airflowResourceRequirements } from "./resource-presets.js";
@@ -55,7 +56,7 @@ export class AirflowPlugin extends OrchestratorPlugin {
     const { artifacts: parsed } = parseArtifacts(artifacts);
     const model = buildAirflowModel(parsed, this.options, this.#schedules, { package: PACKAGE.name, version: PACKAGE.version, coreVersion: FLOE_CORE_VERSION });
     const lineage = buildAirflowLineage(parsed);
-    return { orchestrator: this.name, model, render: () => renderAirflowFiles(model, lineage) };
+    return { orchestrator: this.name, model, render: () => [...renderAirflowFiles(model, lineage), ...renderRuntimeFiles(model, parsed)] };
   }
 
   createAssetsFromTransforms(transforms: ReadonlyArray<TransformConfigInput>): AirflowTaskSpec[] {

@@ -8,7 +8,7 @@ export const AirflowPluginOptionsSchema = z
     url: z.string().url().optional().describe("Airflow API server URL for validateConnection (else AIRFLOW_URL, else http://localhost:8080)"),
     username: z.string().min(1).optional().describe("user for POST /auth/token (else AIRFLOW_USERNAME)"),
     password: z.string().optional().describe("password for POST /auth/token (else AIRFLOW_PASSWORD); never written or logged"),
-    dbtProjectDir: z.string().min(1).optional().describe("the dbt project the generated tasks run (else DBT_PROJECT_DIR on the worker)"),
+    dbtProjectDir: z.string().min(1).optional().describe("the dbt project the generated tasks run: absolute, or relative to the DAG files, where FLOE_DBT_PROJECT_DIR on the worker overrides it (unset: DBT_PROJECT_DIR on the worker)"),
     dbtProfilesDir: z.string().min(1).optional().describe("directory holding profiles.yml (else DBT_PROFILES_DIR on the worker)"),
     dbtTarget: z.string().min(1).optional().describe("dbt target (else DBT_TARGET on the worker, else the profile's default)"),
     dbtExecutable: z.string().min(1).default("dbt").describe("the dbt executable tasks run (a name on PATH or an absolute path)"),

@@ -31,6 +31,7 @@ import { buildDagsterHelmValues } from "./helm-values.js";
 import { DagsterPluginOptionsSchema, type DagsterPluginOptions } from "./options.js";
 import { renderCodeLocation } from "./render-code-location.js";
 import { buildLineageModel, renderLineageFile } from "./render-lineage.js";
+import { renderRuntimeFiles } from "./render-runtime.js";
 import { dagsterResourceRequirements } from "./resource-presets.js";
 
 const require = createRequire(import.meta.url);
@@ -65,7 +66,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
     const artifactsJson = `${JSON.stringify(provenanceArtifacts(artifacts), null, 2)}
 `;
     const lineage = buildLineageModel(artifacts, { name: PACKAGE_NAME, version: this.version });
-    const render = () => [...renderCodeLocation(model, artifactsJson), renderLineageFile(lineage, model.generatedBy)];
+    const render = () => [...renderCodeLocation(model, artifactsJson), renderLineageFile(lineage, model.generatedBy), ...renderRuntimeFiles(model, artifacts)];
     return { orchestrator: this.name, model, render };
   }
 

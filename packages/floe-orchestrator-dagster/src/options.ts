@@ -4,7 +4,7 @@ import { z } from "zod";
 export const DagsterPluginOptionsSchema = z
   .object({
     url: z.string().url().optional().describe("Dagster webserver URL for validateConnection (else DAGSTER_URL, else http://localhost:3000)"),
-    dbtProjectDir: z.string().optional().describe("the dbt project the generated code runs (FLOE_DBT_PROJECT_DIR overrides it at run time)"),
+    dbtProjectDir: z.string().optional().describe("the dbt project the generated code runs: absolute, or relative to the generated files (FLOE_DBT_PROJECT_DIR overrides it at run time)"),
     lineage: z
       .object({
         url: z.string().optional(),

@@ -40,7 +40,7 @@ describe("renderCodeLocation (golden files; UPDATE_GOLDEN=1 rewrites them)", () 
         }
         expect(content, `${name}/${generated.path}`).toBe(readFileSync(golden, "utf8"));
       }
-      expect(first.map((f) => f.path)).toEqual(["definitions.py", "workspace.yaml", "compiled_artifacts.json", "floe_lineage.py"]);
+      expect(first.map((f) => f.path)).toEqual(["definitions.py", "workspace.yaml", "compiled_artifacts.json", "floe_lineage.py", "requirements.txt", "Dockerfile"]);
     });
   }
 });

@@ -39,6 +39,11 @@ export function renderWorkspaceYaml(model: DagsterDefinitionsModel): string {
   ].join("\n");
 }
 
+/** Absolute on POSIX or Windows, whatever machine renders. */
+function isAbsolutePath(path: string): boolean {
+  return /^(?:[\\/]|[A-Za-z]:[\\/])/.test(path);
+}
+
 export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
   const manifestMode = model.assetMode === "dbt-manifest";
   const dagsterImports = [
@@ -54,7 +59,11 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
     ...(manifestMode ? [] : ["multi_asset"]),
   ];
   const dbtImports = manifestMode ? ["DagsterDbtTranslator", "DbtCliResource", "DbtProject", "dbt_assets"] : ["DbtCliResource"];
-  const projectDefault = model.resources.dbt.projectDir === null ? 'Path(__file__).parent / "dbt"' : pyString(model.resources.dbt.projectDir);
+  const projectDir = model.resources.dbt.projectDir;
+  // A relative project dir is relative to the generated files, so the output can be moved with its project.
+  const isRelative = projectDir !== null && !isAbsolutePath(projectDir);
+  const projectDefault =
+    projectDir === null ? 'Path(__file__).parent / "dbt"' : isRelative ? `(Path(__file__).parent / ${pyString(projectDir)}).resolve()` : pyString(projectDir);
 
   const blocks: string[] = [];
   blocks.push(
@@ -79,7 +88,9 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
     [
       `GROUP = ${pyString(model.group)}`,
       "",
-      `# The dbt project: ${model.resources.dbt.envOverride} when set, else the project floe generated this for.`,
+      isRelative
+        ? `# The dbt project: ${model.resources.dbt.envOverride} when set, else the path below, relative to this file.`
+        : `# The dbt project: ${model.resources.dbt.envOverride} when set, else the project floe generated this for.`,
       `DBT_PROJECT_DIR = Path(os.environ.get(${pyString(model.resources.dbt.envOverride)}) or ${projectDefault})`,
       'DBT_PROFILES_DIR = os.environ.get("DBT_PROFILES_DIR") or os.fspath(DBT_PROJECT_DIR)',
     ].join("\n"),

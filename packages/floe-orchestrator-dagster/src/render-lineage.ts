@@ -110,7 +110,12 @@ def make_client():
     transport = "http" if os.environ.get("OPENLINEAGE_URL") else TRANSPORT
     if transport == "noop":
         return None
-    from openlineage.client import OpenLineageClient
+    try:
+        from openlineage.client import OpenLineageClient
+    except ImportError:
+        # An optional dependency: without it the run goes on, only without lineage.
+        log.warning("floe: openlineage-python is not installed: this run sends no OpenLineage events (pip install openlineage-python)")
+        return None
 
     if transport == "http" and url:
         from openlineage.client.transport.http import ApiKeyTokenProvider, HttpConfig, HttpTransport, TokenProvider
@@ -130,8 +135,10 @@ def make_client():
 
 
 def _new_run_id():
-    from openlineage.client.uuid import generate_new_uuid
-
+    try:
+        from openlineage.client.uuid import generate_new_uuid
+    except ImportError:
+        return str(uuid.uuid4())
     return str(generate_new_uuid())
 
 

@@ -1,9 +1,10 @@
 /**
- * The generated DAGs in a real Airflow 3: they import with zero DagBag errors, Airflow reports the
- * transforms' edges, `airflow dags test` runs every task to success with the real dbt (DuckDB), and
+ * The generated DAGs in a real Airflow 3, generated with the dbt project bundled and then copied to
+ * another folder: they import with zero DagBag errors, Airflow reports the transforms' edges,
+ * `airflow dags test` runs every task to success with the real dbt (DuckDB) there, and
  * hostile model names stay names all the way to dbt's argv.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -33,14 +34,28 @@ describe("generated DAGs of the example in Airflow 3", () => {
 
   beforeAll(async () => {
     duckdb = join(airflow.home, "warehouse.duckdb");
-    // Through the CLI, as users run it (needs `pnpm build`; the root `pnpm test` builds first).
-    // The tasks run in the project directory, where dbt finds the example's profiles.yml.
+    // Through the CLI, as users run it (needs `pnpm build`; the root `pnpm test` builds first), with the
+    // dbt project bundled; then copied (`cp -r`) into this Airflow's dags folder and the original removed:
+    // everything below runs on the moved copy. The tasks run in the bundled project, where dbt finds the
+    // example's profiles.yml.
+    const first = join(airflow.home, "generated-elsewhere");
     const { stdout } = await run(
       process.execPath,
-      [join(REPO_ROOT, "packages/floe-core/bin/floe.js"), "generate", EXAMPLE.artifacts, "--orchestrator", "airflow", "--out", airflow.dags, "--dbt-project", EXAMPLE.dbtProject],
+      [join(REPO_ROOT, "packages/floe-core/bin/floe.js"), "generate", EXAMPLE.artifacts, "--orchestrator", "airflow", "--out", first, "--dbt-project", EXAMPLE.dbtProject, "--bundle-dbt-project"],
       { cwd: REPO_ROOT },
     );
     expect(stdout).toMatch(/^wrote \d+ files for airflow/);
+    cpSync(first, airflow.dags, { recursive: true });
+    rmSync(first, { recursive: true, force: true });
+  });
+
+  it("names no path of the machine or folder it was generated in", () => {
+    for (const file of readdirSync(airflow.dags).filter((f) => f.endsWith(".py"))) {
+      const code = readFileSync(join(airflow.dags, file), "utf8");
+      expect(code).not.toContain(airflow.home);
+      expect(code).not.toContain(EXAMPLE_DIR);
+      expect(code).toContain('(Path(__file__).parent / "dbt").resolve()');
+    }
   });
 
   it("imports with zero DagBag errors, and Airflow's task dependencies equal depends_on", async () => {

@@ -10,8 +10,9 @@ export const EXAMPLE = join(ROOT, "examples", "jaffle_shop");
 export const FLOE_BIN = join(ROOT, "packages", "floe-core", "bin", "floe.js");
 export const INSPECT_PY = join(dirname(fileURLToPath(import.meta.url)), "inspect_definitions.py");
 
-export function dagsterVenv(): string {
-  return execFileSync(join(ROOT, "scripts", "python-env.sh"), ["dagster"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+/** A cached venv of python/<tool>/requirements.txt: `dagster` (the full test set) or `dagster-minimal` (no openlineage-python). */
+export function dagsterVenv(tool: "dagster" | "dagster-minimal" = "dagster"): string {
+  return execFileSync(join(ROOT, "scripts", "python-env.sh"), [tool], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
 }
 
 export interface Workspace {
@@ -21,8 +22,8 @@ export interface Workspace {
 }
 
 /** A temp dir with its own DAGSTER_HOME and DuckDB file; the venv's bin first on PATH (as an activated venv). */
-export function makeWorkspace(prefix: string): Workspace {
-  const venv = dagsterVenv();
+export function makeWorkspace(prefix: string, tool: "dagster" | "dagster-minimal" = "dagster"): Workspace {
+  const venv = dagsterVenv(tool);
   const dir = mkdtempSync(join(tmpdir(), prefix));
   mkdirSync(join(dir, "dagster_home"));
   const env = {

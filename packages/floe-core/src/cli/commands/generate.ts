@@ -1,20 +1,34 @@
 import { parseArtifactsJson, rememberValidated } from "../../artifacts/parse-artifacts.js";
 import { FloeError, isFloeError } from "../../errors.js";
-import { writeOutputDirectory } from "../../output/write-output.js";
 import { checkOutputTarget } from "../../output/write-output-file.js";
+import { BUNDLED_DBT_PROJECT_DIR, checkDbtProjectDir, readDbtProjectBundle } from "../../output/bundle-dbt-project.js";
+import { dbtAdapterWarning } from "../../runtime/python-requirements.js";
+import { writeOutputDirectory, type OutputFile, type OutputLayoutKind } from "../../output/write-output.js";
 import { loadPlugin } from "../../plugin-registry.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
 import type { Command, CommandOption } from "../context.js";
 import { readInputFile } from "../read-input.js";
 import { stringify } from "yaml";
-import { resolve } from "node:path";
+import { relative, resolve, sep } from "node:path";
 
-const usage = "floe generate <artifacts.json> --orchestrator <name> --out <dir> [--dbt-project <dir>]";
+const usage =
+  "floe generate <artifacts.json> --orchestrator <name> --out <dir> --dbt-project <dir> [--bundle-dbt-project] [--out-layout plain|symlink]";
+
+/** The project as the generated code names it: `dbt` when bundled, else its path relative to the output. */
+function projectDirForOutput(outDir: string, projectDir: string, bundled: boolean): string {
+  if (bundled) return BUNDLED_DBT_PROJECT_DIR;
+  const rel = relative(outDir, projectDir);
+  if (rel === "") return ".";
+  // Another Windows drive has no relative path: relative() then returns the absolute one.
+  return rel.split(sep).join("/");
+}
 
 const options: Record<string, CommandOption> = {
   orchestrator: { type: "string", value: "<name>", description: "the plugin that writes the code (floe plugins lists them)", default: "required" },
   out: { type: "string", value: "<dir>", description: "the output directory, replaced atomically", default: "required" },
-  "dbt-project": { type: "string", value: "<dir>", description: "the dbt project the generated code runs", default: "decided at run time by the orchestrator's environment (FLOE_DBT_PROJECT_DIR for Dagster, DBT_PROJECT_DIR for Airflow)" },
+  "dbt-project": { type: "string", value: "<dir>", description: "the dbt project the generated code runs (recorded relative to the output; FLOE_DBT_PROJECT_DIR overrides it at run time)", default: "required" },
+  "bundle-dbt-project": { type: "boolean", description: "copy the dbt project into <out>/dbt (no target/, logs/, database files, .git)", default: "off" },
+  "out-layout": { type: "string", value: "plain|symlink", description: "plain: a directory swapped by rename; symlink: a link to a versioned sibling", default: "plain" },
 };
 
 export const generateCommand: Command = {
@@ -32,16 +46,32 @@ export const generateCommand: Command = {
     if (!out) throw new FloeError("FLOE_USAGE", "missing --out", { path: "--out", hint: `usage: ${usage}` });
     // Before anything is created next to it (a versions folder beside `/` or `/dev/null`).
     await checkOutputTarget(resolve(ctx.cwd, out), "directory");
+    const layout = stringOption(values, "out-layout") ?? "plain";
+    if (layout !== "plain" && layout !== "symlink") {
+      throw new FloeError("FLOE_USAGE", `unknown --out-layout "${layout}"`, { path: "--out-layout", hint: "use plain (a directory, the default) or symlink" });
+    }
+    const bundle = values["bundle-dbt-project"] === true;
     const dbtProject = stringOption(values, "dbt-project");
+    const outDir = resolve(ctx.cwd, out);
+    const projectDir = dbtProject ? resolve(ctx.cwd, dbtProject) : null;
     // Validated here, before any plugin loads; the plugin's own parseArtifacts then accepts it as is.
     const { artifacts, warnings } = rememberValidated(parseArtifactsJson(await readInputFile(ctx.cwd, file, "<artifacts.json>")));
     for (const warning of warnings) ctx.stderr(`warning: ${warning}\n`);
     const plugin = await loadPlugin(orchestrator, {
       cwd: ctx.cwd,
-      options: dbtProject ? { dbtProjectDir: resolve(ctx.cwd, dbtProject) } : {},
+      options: projectDir ? { dbtProjectDir: projectDirForOutput(outDir, projectDir, bundle) } : {},
     });
     const definitions = plugin.createDefinitions(artifacts);
-    const files = definitions.render();
+    // Checked after the artifacts, so a bad input is reported the same with or without a project. The
+    // artifacts name the models but hold no SQL, so generated code always needs the project itself.
+    if (!projectDir) {
+      throw new FloeError("FLOE_USAGE", "missing --dbt-project: the generated code runs the product's dbt project", {
+        path: "--dbt-project",
+        hint: "pass --dbt-project <dir> (recorded relative to --out), and --bundle-dbt-project to copy it into the output",
+      });
+    }
+    await checkDbtProjectDir(projectDir, dbtProject!);
+    const files: OutputFile[] = definitions.render();
     if (!files.some((f) => f.path === "values.yaml")) {
       try {
         files.push({ path: "values.yaml", content: stringify(plugin.getHelmValues({ artifacts }), { sortMapEntries: false }) });
@@ -51,7 +81,17 @@ export const generateCommand: Command = {
         ctx.stderr(`warning: no values.yaml: ${error.message}\n`);
       }
     }
-    await writeOutputDirectory(resolve(ctx.cwd, out), files);
+    if (bundle) {
+      if (files.some((f) => f.path === BUNDLED_DBT_PROJECT_DIR || f.path.startsWith(`${BUNDLED_DBT_PROJECT_DIR}/`))) {
+        throw new FloeError("FLOE_INTERNAL", `the ${orchestrator} plugin writes into ${BUNDLED_DBT_PROJECT_DIR}/, where the bundled dbt project goes`);
+      }
+      const bundled = await readDbtProjectBundle(projectDir);
+      for (const path of bundled.skipped) ctx.stderr(`warning: --bundle-dbt-project: skipped ${path} (not a regular file)\n`);
+      files.push(...bundled.files);
+    }
+    const adapterWarning = dbtAdapterWarning(artifacts);
+    if (adapterWarning) ctx.stderr(`warning: ${adapterWarning}\n`);
+    await writeOutputDirectory(outDir, files, { layout });
     ctx.stdout(`wrote ${files.length} files for ${orchestrator} to ${out}\n`);
     return 0;
   },
