@@ -6,14 +6,14 @@
 // leading '-', the package's name) are refused by both plugins; every other name, however hostile,
 // goes through the full render.
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isBadInput, isFloeError, isPlainDbtModelName, pyIdentifier, pyString, safeName, shellQuote } from "floe-core";
 import { AirflowPlugin } from "floe-orchestrator-airflow";
 import { DagsterPlugin } from "floe-orchestrator-dagster";
-import { baseArtifacts, tempDir } from "./support.js";
+import { ROOT, baseArtifacts, tempDir } from "./support.js";
 
 const SEED = Number(process.env.FLOE_HARDENING_SEED ?? Date.now() % 2 ** 31);
 // fast-check prints the seed of a failing fc.assert; fc.sample-based checks print it in their message.
@@ -130,8 +130,10 @@ describe("code-generation injection (both plugins)", () => {
         for (const p of paths) expect(p.split("/")).not.toContain("..");
       }
       // Airflow: every templated field is switched off and the bash command is a constant without user data.
+      // (The operator is floe-runtime's DbtModelOperator, whose template_fields are empty; checked below.)
       for (const f of airflow.filter((x) => x.path.endsWith(".py"))) {
-        expect(f.content, `seed ${SEED} sample ${i} ${f.path}`).toMatch(/template_fields = \(\)/);
+        expect(f.content, `seed ${SEED} sample ${i} ${f.path}`).toContain("from floe_runtime.airflow import DbtModelOperator");
+        expect(f.content, `seed ${SEED} sample ${i} ${f.path}`).not.toMatch(/BashOperator|^class /m);
         const cmd = /^DBT_COMMAND = (.*)$/m.exec(f.content)?.[1] ?? "";
         commands.add(cmd);
         expect(f.content).not.toMatch(/bash_command=(?!DBT_COMMAND)/);
@@ -140,6 +142,8 @@ describe("code-generation injection (both plugins)", () => {
     // The templated-by-Bash command line is one constant whatever the user data: names reach dbt only
     // as environment values.
     expect([...commands], `seed ${SEED}`).toHaveLength(1);
+    const operator = readFileSync(join(ROOT, "python/floe-runtime/src/floe_runtime/airflow.py"), "utf8");
+    expect(operator).toMatch(/^class DbtModelOperator\(BashOperator\):[\s\S]*?^    template_fields = \(\)\n    template_ext = \(\)$/m);
     const failures = runPython(cases);
     expect(failures, `seed ${SEED}: ${JSON.stringify(failures.slice(0, 3))}`).toEqual([]);
     expect(cases.length).toBeGreaterThanOrEqual(300);

@@ -36,3 +36,4 @@ export * from "./lineage/model-lineage.js";
 export * from "./dbt/dbt-selector.js";
 export * from "./lineage/lineage-endpoint.js";
 export * from "./runtime/python-requirements.js";
+export { FLOE_RUNTIME_VERSION, floeRuntimeRequirement } from "./runtime-version.js";

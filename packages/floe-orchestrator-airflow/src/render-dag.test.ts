@@ -6,6 +6,7 @@ import { AirflowPlugin } from "./airflow-plugin.js";
 import { dbtShellCommand } from "./render-dag.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../test/fixtures/${name}`, import.meta.url));
+const RUNTIME_OPERATOR = fileURLToPath(new URL("../../../python/floe-runtime/src/floe_runtime/airflow.py", import.meta.url));
 const artifacts = () => JSON.parse(readFileSync(fixture("artifacts.json"), "utf8")) as CompiledArtifactsInput;
 
 describe("renderAirflowFiles", () => {
@@ -21,10 +22,12 @@ describe("renderAirflowFiles", () => {
       const file = { ...raw, content: normalise(raw.content) };
       expect(file.content).not.toBe(raw.content);
       const path = `${dir}/${file.path}`;
-      if (process.env.UPDATE_GOLDEN === "1" || !existsSync(path)) {
+      if (process.env.UPDATE_GOLDEN === "1") {
         mkdirSync(dir, { recursive: true });
         writeFileSync(path, file.content);
       }
+      // A missing golden file is a failure, never written silently: UPDATE_GOLDEN=1 creates it.
+      expect(existsSync(path), `${path} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
       expect(file.content).toBe(readFileSync(path, "utf8"));
     }
   });
@@ -46,7 +49,11 @@ describe("renderAirflowFiles", () => {
     const text = file!.content;
     expect(text).toContain(`DBT_COMMAND = ${JSON.stringify(dbtShellCommand("build"))}`);
     expect(dbtShellCommand("build")).toBe('exec "$FLOE_DBT_EXECUTABLE" build --select "$FLOE_DBT_MODEL" --indirect-selection buildable');
-    expect(text).toContain("template_fields = ()");
+    // The operator is floe-runtime's, which templates nothing; the file carries no copy of it.
+    expect(text).toContain("from floe_runtime.airflow import DbtModelOperator, set_upstream_tasks");
+    expect(text).not.toMatch(/^(class|def) /m);
+    expect(text).not.toContain("BashOperator");
+    expect(readFileSync(RUNTIME_OPERATOR, "utf8")).toMatch(/^class DbtModelOperator\(BashOperator\):[\s\S]*?^    template_fields = \(\)$/m);
     // The name appears only as an escaped Python literal (a TASKS value), never raw.
     expect(text).not.toContain("$(touch${IFS}CANARY)'\"");
     expect(text).toContain('"{{7}}$(touch${IFS}CANARY)\'\\""');

@@ -19,90 +19,11 @@ export function renderAirflowFiles(model: AirflowDefinitionsModel, lineage?: Air
   return lineage ? [...dags, renderLineageEnvFile(lineage, model.generator)] : dags;
 }
 
-/**
- * `airflow dags test` creates its run already RUNNING and never calls the listeners' on_dag_run_running,
- * so the OpenLineage provider sends no START for the DAG run there (the scheduler does, in a deployment).
- * The first task of such a run in the process sends it through the provider's own adapter, which names the
- * run exactly as the provider's COMPLETE/FAIL will. Runs are recognised by the user `dags test` records.
- */
-const DAG_TEST_RUN_STARTED = [
-  "# Run ids of `airflow dags test` runs whose OpenLineage START this process has sent.",
-  "_DAG_TEST_RUNS_STARTED = set()",
-  "",
-  "",
-  "def dag_test_run_started(context):",
-  '    """Sends the DAG run\'s OpenLineage START under `airflow dags test`, once per run in this process.',
-  "",
-  "    `dags test` creates its run already RUNNING without notifying listeners, so the provider never",
-  "    sends that START; in a deployment the scheduler does and this returns at once. Lineage never",
-  "    fails a task: errors are logged.",
-  '    """',
-  '    dag_run = context["dag_run"]',
-  '    if getattr(dag_run, "triggering_user_name", None) != "dag_test" or dag_run.run_id in _DAG_TEST_RUNS_STARTED:',
-  "        return",
-  "    _DAG_TEST_RUNS_STARTED.add(dag_run.run_id)",
-  "    try:",
-  "        from airflow.providers.openlineage import conf",
-  "        from airflow.providers.openlineage.plugins.adapter import OpenLineageAdapter",
-  "    except ImportError:",
-  "        return",
-  "    try:",
-  "        if conf.is_disabled():",
-  "            return",
-  '        dag = context["dag"]',
-  "        OpenLineageAdapter().dag_started(",
-  "            dag_id=dag_run.dag_id,",
-  "            run_id=dag_run.run_id,",
-  "            logical_date=dag_run.logical_date or dag_run.run_after,",
-  "            start_date=dag_run.start_date or dag_run.run_after,",
-  "            nominal_start_time=dag_run.data_interval_start.isoformat() if dag_run.data_interval_start else None,",
-  "            nominal_end_time=dag_run.data_interval_end.isoformat() if dag_run.data_interval_end else None,",
-  '            owners=[owner.strip() for owner in dag.owner.split(",")],',
-  "            tags=sorted(dag.tags),",
-  "            run_facets={},",
-  "            clear_number=dag_run.clear_number or 0,",
-  "            job_description=dag.description,",
-  "            is_asset_triggered=False,",
-  "        )",
-  "    except Exception:",
-  '        logging.getLogger(__name__).warning("floe: could not send the DAG run\'s OpenLineage START", exc_info=True)',
-];
-
-/** The datasets of the DAG's models, and the methods through which the OpenLineage provider reads them. */
-function lineageBlocks(lineage: AirflowLineage | undefined, dag: AirflowDagSpec): { constant: string[]; methods: string[]; functions: string[] } {
-  if (!lineage) return { constant: [], methods: [], functions: [] };
+/** The datasets of the DAG's models: floe-runtime's DbtModelOperator hands them to the OpenLineage provider. */
+function lineageConstant(lineage: AirflowLineage | undefined, dag: AirflowDagSpec): string[] {
+  if (!lineage) return [];
   const entries = dag.tasks.map((t) => `    ${pyString(t.model)}: ${pyLiteral(lineage.models[t.model] ?? [[], []])},`);
-  return {
-    constant: ["# dbt model -> (inputs, outputs) as (namespace, name): the OpenLineage datasets of its task's events.", "LINEAGE = {", ...entries, "}", ""],
-    methods: [
-      "",
-      "    def _floe_lineage(self):",
-      "        # apache-airflow-providers-openlineage calls the three methods below; imported here so the",
-      "        # DAG also parses where the provider is not installed.",
-      "        from airflow.providers.openlineage.extractors import OperatorLineage",
-      "        from openlineage.client.event_v2 import Dataset",
-      "",
-      '        inputs, outputs = LINEAGE.get(self.env.get("FLOE_DBT_MODEL"), ((), ()))',
-      "        return OperatorLineage(",
-      "            inputs=[Dataset(namespace=namespace, name=name) for namespace, name in inputs],",
-      "            outputs=[Dataset(namespace=namespace, name=name) for namespace, name in outputs],",
-      "        )",
-      "",
-      "    def get_openlineage_facets_on_start(self):",
-      "        return self._floe_lineage()",
-      "",
-      "    def get_openlineage_facets_on_complete(self, task_instance):",
-      "        return self._floe_lineage()",
-      "",
-      "    def get_openlineage_facets_on_failure(self, task_instance):",
-      "        return self._floe_lineage()",
-      "",
-      "    def pre_execute(self, context):",
-      "        dag_test_run_started(context)",
-      "        super().pre_execute(context)",
-    ],
-    functions: DAG_TEST_RUN_STARTED,
-  };
+  return ["# dbt model -> (inputs, outputs) as (namespace, name): the OpenLineage datasets of its task's events.", "LINEAGE = {", ...entries, "}", ""];
 }
 
 function dbtEnvironment(model: AirflowDefinitionsModel): Record<string, string> {
@@ -149,7 +70,6 @@ function renderSchedule(dag: AirflowDagSpec): { expression: string; imports: str
 
 function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, lineage?: AirflowLineage): string {
   const { source, generator, defaults } = model;
-  const lineageCode = lineageBlocks(lineage, dag);
   const schedule = renderSchedule(dag);
   const project = projectDirLines(model);
   const sdkImports = ["DAG", ...schedule.imports].sort();
@@ -161,13 +81,12 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     `# compiled at ${pyString(source.compiledAt)} by floe ${pyString(source.floeVersion)}; job ${pyString(dag.job)}.`,
     '"""Airflow DAG generated by floe: one dbt task per model of the job named above."""',
     "",
-    ...(lineageCode.functions.length ? ["import logging"] : []),
     ...project.imports.filter((line) => line.startsWith("import ")),
     "from datetime import timedelta",
     ...project.imports.filter((line) => line.startsWith("from ")),
     "",
     `from airflow.sdk import ${sdkImports.join(", ")}`,
-    "from airflow.providers.standard.operators.bash import BashOperator",
+    "from floe_runtime.airflow import DbtModelOperator, set_upstream_tasks",
     "",
     `DBT_COMMAND = ${pyString(dbtShellCommand(model.dbt.command))}`,
     ...project.lines,
@@ -188,26 +107,9 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     ...taskLines,
     "}",
     "",
-    ...lineageCode.constant,
+    ...lineageConstant(lineage, dag),
     `DOC_MD = ${pyString(dag.docMd)}`,
     "",
-    "",
-    "class DbtModelOperator(BashOperator):",
-    '    """A BashOperator with nothing templated.',
-    "",
-    "    BashOperator renders bash_command, env and cwd with Jinja, which would turn a model named like",
-    "    a template into code. Here the command is a constant and the model name reaches dbt only as the",
-    "    FLOE_DBT_MODEL environment variable, quoted as one argument.",
-    '    """',
-    "",
-    "    template_fields = ()",
-    "    template_ext = ()",
-    "    template_fields_renderers = {}",
-    "",
-    ...lineageCode.methods.slice(1),
-    ...(lineageCode.methods.length ? [""] : []),
-    "",
-    ...(lineageCode.functions.length ? [...lineageCode.functions, "", ""] : []),
     "with DAG(",
     `    dag_id=${pyString(dag.dagId)},`,
     `    description=${pyString(dag.description)},`,
@@ -218,6 +120,7 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     `    is_paused_upon_creation=${dag.schedule !== null && !dag.schedule.enabled ? "True" : "False"},`,
     `    tags=${pyLiteral(dag.tags)},`,
     ") as dag:",
+    "    # DbtModelOperator templates nothing: the model name reaches dbt only as FLOE_DBT_MODEL.",
     "    tasks = {",
     "        task_id: DbtModelOperator(",
     "            task_id=task_id,",
@@ -226,16 +129,13 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     "            append_env=True,",
     ...(model.dbt.projectDir !== null ? ['            cwd=DBT_ENV["DBT_PROJECT_DIR"],'] : []),
     "            skip_on_exit_code=None,",
+    ...(lineage ? ["            lineage=LINEAGE[model],"] : []),
     "            **TASK_ARGS,",
     "        )",
     "        for task_id, (model, _) in TASKS.items()",
     "    }",
-    "    # Edges recorded on both ends directly: set_upstream hashes the whole DAG on every call,",
-    "    # which makes large DAGs parse in quadratic time. All tasks belong to this one DAG.",
-    "    for task_id, (_, upstream) in TASKS.items():",
-    "        for upstream_id in upstream:",
-    "            tasks[task_id].upstream_task_ids.add(upstream_id)",
-    "            tasks[upstream_id].downstream_task_ids.add(task_id)",
+    "    # The edges `upstream >> task` sets, in time linear in the DAG's size (`>>` is quadratic in it).",
+    "    set_upstream_tasks(tasks, {task_id: upstream for task_id, (_, upstream) in TASKS.items()})",
     "",
   ];
   return lines.join("\n");

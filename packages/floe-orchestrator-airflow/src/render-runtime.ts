@@ -3,7 +3,7 @@
  * and the dbt adapter the artifacts name) and the Dockerfile of the Airflow image that charts/floe-airflow's
  * `image` values refer to, with these DAGs and the dbt project baked in. Pure and deterministic.
  */
-import { renderRequirements, type CompiledArtifacts, type GeneratedFile } from "floe-core";
+import { floeRuntimeRequirement, renderRequirements, type CompiledArtifacts, type GeneratedFile } from "floe-core";
 import type { AirflowDefinitionsModel } from "./dag-model.js";
 
 /** python/airflow/requirements.txt: the versions the e2e tests run (a unit test keeps the two equal). */
@@ -14,6 +14,7 @@ export const TESTED_PINS = [
   "astronomer-cosmos==1.15.1",
   "dbt-core==1.11.16",
   "dbt-duckdb==1.11.1",
+  "apache-airflow-providers-postgres==7.1.1",
 ] as const;
 
 // charts/floe-airflow: image.repository/tag, dags.path, and the official image's airflow user.
@@ -32,6 +33,7 @@ export function renderRuntimeFiles(model: AirflowDefinitionsModel, artifacts: Co
         testedPins: TESTED_PINS,
         packages: ["apache-airflow", "apache-airflow-providers-standard", "apache-airflow-providers-openlineage", "dbt-core"],
         optional: { "apache-airflow-providers-openlineage": "OpenLineage events; without it the DAGs run and send none" },
+        runtime: floeRuntimeRequirement("airflow"),
         artifacts,
       }),
     },

@@ -21,8 +21,11 @@ describe("floe_lineage.py", () => {
     ]);
     expect(model.uniqueIds["model.jaffle_shop.orders"]).toBe("orders");
     const py = renderLineagePy(model, { plugin: "dagster", version: "0.0.0" });
-    expect(py).toContain('URL = "http://lineage:5000"');
-    expect(py).toContain('os.environ.get("OPENLINEAGE_API_KEY")');
+    expect(py).toContain('url="http://lineage:5000",');
+    expect(py).toContain('transport="http",');
+    // Configuration only: the runtime is the floe-runtime package, not a copy in the file.
+    expect(py).toContain("from floe_runtime.dagster import DagsterLineage");
+    expect(py).not.toMatch(/^(def|class) /m);
   });
 
   it("turns off with observability.lineage false and never holds a key from the environment", () => {
@@ -30,7 +33,7 @@ describe("floe_lineage.py", () => {
     try {
       const artifacts = { ...base, observability: { ...base.observability, lineage: false } };
       const py = renderLineagePy(buildLineageModel(artifacts, plugin), { plugin: "dagster", version: "0.0.0" });
-      expect(py).toContain("ENABLED = False");
+      expect(py).toContain("enabled=False,");
       expect(py).not.toContain("must-not-appear");
     } finally {
       delete process.env.OPENLINEAGE_API_KEY;

@@ -3,7 +3,7 @@
  * with, and the dbt adapter the artifacts name) and the Dockerfile of the user-code image that
  * charts/floe-dagster's `userCode.image` refers to. Pure and deterministic.
  */
-import { renderRequirements, type CompiledArtifacts, type GeneratedFile } from "floe-core";
+import { floeRuntimeRequirement, renderRequirements, type CompiledArtifacts, type GeneratedFile } from "floe-core";
 import type { DagsterDefinitionsModel } from "./definitions-model.js";
 
 /** python/dagster/requirements.txt: the versions the e2e tests run (a unit test keeps the two equal). */
@@ -14,6 +14,7 @@ export const TESTED_PINS = [
   "dbt-core==1.11.16",
   "dbt-duckdb==1.11.1",
   "openlineage-python==1.54.0",
+  "dagster-postgres==0.29.27",
 ] as const;
 
 /** Where the image keeps a dbt project that is not bundled into the output. */
@@ -33,6 +34,7 @@ export function renderRuntimeFiles(model: DagsterDefinitionsModel, artifacts: Co
         testedPins: TESTED_PINS,
         packages: ["dagster", "dagster-dbt", "dbt-core", "openlineage-python"],
         optional: { "openlineage-python": "OpenLineage events; without it the runs succeed and log one warning" },
+        runtime: floeRuntimeRequirement("dagster"),
         artifacts,
       }),
     },

@@ -61,6 +61,8 @@ export interface RequirementsInput {
   packages: ReadonlyArray<string>;
   /** Packages that may be left out: the code degrades to a warning without them. */
   optional?: Readonly<Record<string, string>>;
+  /** The floe-runtime requirement line the generated code imports (floeRuntimeRequirement). */
+  runtime: string;
   artifacts: CompiledArtifacts;
 }
 
@@ -87,6 +89,11 @@ export function renderRequirements(input: RequirementsInput): string {
     if (why) lines.push(`# optional: ${why}`);
     lines.push(rangeOf(name));
   }
+  lines.push(
+    "# floe-runtime: the Python package the generated files import (python/floe-runtime in floe's repository,",
+    "# released with the plugins). Until it is on your package index, install it from there: pip install <repo>/python/floe-runtime",
+    input.runtime,
+  );
   const adapter = dbtAdapterOf(input.artifacts);
   if (adapter.package === null) {
     lines.push(

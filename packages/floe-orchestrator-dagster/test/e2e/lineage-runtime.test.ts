@@ -152,7 +152,7 @@ describe("runtime lineage from a Dagster materialization of the example", () => 
       "spec = importlib.util.spec_from_file_location('floe_lineage', sys.argv[1])",
       "lineage = importlib.util.module_from_spec(spec)",
       "spec.loader.exec_module(lineage)",
-      "run = lineage.RunLineage()",
+      "run = lineage.LINEAGE.run()",
       "run.start_run()",
       "run.observe({'info': {'name': 'LogStartLine'}, 'data': {'node_info': {'unique_id': 'model.jaffle_shop.orders', 'node_status': 'started'}}})",
       "run.fail_run('boom')",
