@@ -35,6 +35,7 @@ export const generateCommand: Command = {
       options: dbtProject ? { dbtProjectDir: resolve(ctx.cwd, dbtProject) } : {},
     });
     const definitions = plugin.createDefinitions(artifacts);
+    for (const warning of definitions.warnings ?? []) ctx.stderr(`floe: warning: ${warning}\n`);
     const files = definitions.render();
     if (!files.some((f) => f.path === "values.yaml")) {
       try {
