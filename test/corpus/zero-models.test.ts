@@ -1,15 +1,75 @@
-// Artifacts without models: both plugins refuse them the same way (one floe-core check), instead of
-// Dagster refusing and Airflow writing a DAG with no tasks.
-import { writeFileSync } from "node:fs";
+// Artifacts without models (no `transforms`, as floe's Python compiler writes for a product without dbt
+// models, e.g. upstream floe's 0.1.0 golden): both orchestrators generate a loadable output that runs
+// nothing, with one warning line on stderr; a schedule for that empty product is refused.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { baseArtifacts, floe, tempDir, treeSnapshot } from "../hardening/support.js";
+import { ROOT, baseArtifacts, floe, tempDir, treeSnapshot } from "../hardening/support.js";
+
+const UPSTREAM_0_1 = join(ROOT, "packages", "floe-core", "test", "fixtures", "artifacts", "v0.1.0.json");
+
+function venv(tool: string): string {
+  return execFileSync(join(ROOT, "scripts", "python-env.sh"), [tool], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+}
+
+function generate(orchestrator: string, dir: string, file = UPSTREAM_0_1): string {
+  const out = join(dir, orchestrator);
+  const result = floe(["generate", file, "--orchestrator", orchestrator, "--out", out, "--dbt-project", dir]);
+  expect(result.status, result.stderr).toBe(0);
+  const lines = result.stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^floe: warning: the artifacts of product "[^"]+" have no models: the generated .* runs nothing$/);
+  return out;
+}
 
 describe("floe generate of artifacts without models", () => {
+  it("dagster: exit 0, one warning, and `dagster definitions validate` passes with no assets, jobs or schedules", () => {
+    const dir = tempDir("zero-models-dagster");
+    // Like every generated code location, it points at the product's dbt project (here one without models).
+    writeFileSync(join(dir, "dbt_project.yml"), 'name: empty\nversion: "1.0.0"\nprofile: empty\n');
+    writeFileSync(join(dir, "profiles.yml"), "empty:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: empty.duckdb\n");
+    const out = generate("dagster", dir);
+    const bin = join(venv("dagster"), "bin");
+    const home = join(dir, "dagster-home");
+    mkdirSync(home, { recursive: true });
+    // As for every generated code location: the dbt project directory exists and dbt is on PATH.
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}`, DAGSTER_HOME: home, DAGSTER_DISABLE_TELEMETRY: "1", DBT_SEND_ANONYMOUS_USAGE_STATS: "false" };
+    const validate = spawnSync(join(bin, "dagster"), ["definitions", "validate", "-f", join(out, "definitions.py")], { cwd: out, env, encoding: "utf8", timeout: 600_000 });
+    expect(validate.status, `${validate.stdout}\n${validate.stderr}`.slice(-4000)).toBe(0);
+    const script = `import json, sys, importlib.util
+spec = importlib.util.spec_from_file_location("floe_defs", sys.argv[1]); mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+defs = mod.defs
+repo = defs.get_repository_def()
+json.dump({"assets": len(list(repo.asset_graph.get_all_asset_keys())), "jobs": [j for j in repo.job_names if not j.startswith("__")], "schedules": len(repo.schedule_defs)}, open(sys.argv[2], "w"))`;
+    const report = join(dir, "defs.json");
+    const load = spawnSync(join(bin, "python"), ["-c", script, join(out, "definitions.py"), report], { cwd: out, env, encoding: "utf8", timeout: 600_000 });
+    expect(load.status, load.stderr.slice(-3000)).toBe(0);
+    expect(JSON.parse(readFileSync(report, "utf8"))).toEqual({ assets: 0, jobs: [], schedules: 0 });
+  });
+
+  it("airflow: exit 0, one warning, and the product DAG loads in a DagBag with zero tasks and zero import errors", () => {
+    const dir = tempDir("zero-models-airflow");
+    const out = generate("airflow", dir);
+    const home = join(dir, "airflow-home");
+    mkdirSync(home, { recursive: true });
+    const env = { ...process.env, AIRFLOW_HOME: home, AIRFLOW__CORE__LOAD_EXAMPLES: "False", AIRFLOW__CORE__UNIT_TEST_MODE: "False", DO_NOT_TRACK: "1" };
+    const script = `import json, sys
+from airflow.dag_processing.dagbag import DagBag
+bag = DagBag(dag_folder=sys.argv[1])
+json.dump({"errors": {k: str(v) for k, v in bag.import_errors.items()}, "tasks": {d: len(dag.tasks) for d, dag in bag.dags.items()}}, open(sys.argv[2], "w"))`;
+    const report = join(dir, "dagbag.json");
+    const load = spawnSync(join(venv("airflow"), "bin", "python"), ["-c", script, out, report], { env, encoding: "utf8", timeout: 600_000 });
+    expect(load.status, load.stderr.slice(-3000)).toBe(0);
+    const { errors, tasks } = JSON.parse(readFileSync(report, "utf8")) as { errors: Record<string, string>; tasks: Record<string, number> };
+    expect(errors).toEqual({});
+    expect(Object.values(tasks)).toEqual([0]);
+  });
+
   for (const orchestrator of ["dagster", "airflow"]) {
-    it(`${orchestrator}: exit 2, one line at transforms.models, nothing written`, () => {
-      const dir = tempDir(`zero-models-${orchestrator}`);
-      const { transforms: _, ...artifacts } = baseArtifacts([]);
+    it(`${orchestrator}: a schedule for a product without models is refused at orchestration.schedules[0], nothing written`, () => {
+      const dir = tempDir(`zero-models-schedule-${orchestrator}`);
+      const { transforms: _, ...artifacts } = baseArtifacts([], { orchestration: { schedules: [{ job: "p", cron: "0 6 * * *", timezone: "UTC" }] } });
       const file = join(dir, "artifacts.json");
       writeFileSync(file, JSON.stringify(artifacts));
       const out = join(dir, "out");
@@ -17,7 +77,7 @@ describe("floe generate of artifacts without models", () => {
       expect(result.status, result.stderr).toBe(2);
       const lines = result.stderr.trim().split("\n");
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^floe: FLOE_ARTIFACTS_INVALID at transforms\.models: .*no models.*\(hint: .*at least one dbt model/);
+      expect(lines[0]).toMatch(/^floe: FLOE_ARTIFACTS_INVALID at orchestration\.schedules\[0\]: .*no models.*\(hint: /);
       expect(treeSnapshot(out)).toEqual({});
     });
   }

@@ -18,6 +18,8 @@ export interface OrchestratorDefinitions<TModel = unknown> {
   readonly orchestrator: string;
   /** The inspectable model (Dagster: assets, jobs, schedules…; Airflow: DAGs, tasks, edges). */
   readonly model: TModel;
+  /** What the user should know about this output, one line each (e.g. artifacts without models); none when absent. */
+  readonly warnings?: readonly string[];
   /** Renders the model to files, relative to the output directory. Pure and deterministic. */
   render(): GeneratedFile[];
 }

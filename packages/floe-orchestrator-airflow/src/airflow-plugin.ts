@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import {
+  noModelsWarnings,
   FLOE_CORE_VERSION,
   FloeError,
   OrchestratorPlugin,
@@ -56,7 +57,12 @@ export class AirflowPlugin extends OrchestratorPlugin {
     const { artifacts: parsed } = parseArtifacts(artifacts);
     const model = buildAirflowModel(parsed, this.options, this.#schedules, { package: PACKAGE.name, version: PACKAGE.version, coreVersion: FLOE_CORE_VERSION });
     const lineage = buildAirflowLineage(parsed);
-    return { orchestrator: this.name, model, render: () => [...renderAirflowFiles(model, lineage), ...renderRuntimeFiles(model, parsed)] };
+    return {
+      orchestrator: this.name,
+      model,
+      warnings: noModelsWarnings(parsed, "Airflow DAG"),
+      render: () => [...renderAirflowFiles(model, lineage), ...renderRuntimeFiles(model, parsed)],
+    };
   }
 
   createAssetsFromTransforms(transforms: ReadonlyArray<TransformConfigInput>): AirflowTaskSpec[] {

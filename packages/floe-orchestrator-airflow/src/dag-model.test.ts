@@ -21,9 +21,23 @@ function expectFloeError(fn: () => unknown, code: string, path: string): void {
 }
 
 describe("AirflowPlugin.createDefinitions", () => {
-  it("refuses artifacts without models instead of writing a DAG with no tasks", () => {
+  it("models artifacts without models as the product DAG with no tasks, with one warning", () => {
     const { transforms: _, orchestration: __, ...withoutTransforms } = artifacts();
-    expectFloeError(() => new AirflowPlugin().createDefinitions(withoutTransforms), "FLOE_ARTIFACTS_INVALID", "transforms.models");
+    const definitions = new AirflowPlugin().createDefinitions(withoutTransforms);
+    expect(definitions.model.dags.map((d) => d.tasks.length)).toEqual([0]);
+    expect(definitions.warnings).toEqual([expect.stringMatching(/have no models: the generated Airflow DAG runs nothing$/)]);
+    expect(new AirflowPlugin().createDefinitions(artifacts()).warnings).toEqual([]);
+  });
+
+  it("refuses a schedule of artifacts without models at orchestration.schedules[0]", () => {
+    const { transforms: _, ...withoutTransforms } = artifacts();
+    const product = withoutTransforms.metadata.product_name;
+    const input = { ...withoutTransforms, orchestration: { schedules: [{ job: product, cron: "0 6 * * *", timezone: "UTC" }] } };
+    expectFloeError(() => new AirflowPlugin().createDefinitions(input), "FLOE_ARTIFACTS_INVALID", "orchestration.schedules[0]");
+    const plugin = new AirflowPlugin();
+    plugin.scheduleJob(product, "0 6 * * *", "UTC");
+    const { orchestration: _o, ...unscheduled } = withoutTransforms;
+    expectFloeError(() => plugin.createDefinitions(unscheduled), "FLOE_CONFIG_INVALID", "scheduleJob.jobName");
   });
 
   it("models one DAG for the product and one per named job, with schedules and defaults", () => {

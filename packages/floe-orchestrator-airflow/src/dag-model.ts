@@ -95,6 +95,12 @@ export function buildAirflowModel(
     }
     jobNames.add(job.name);
   });
+  if (transforms.length === 0 && overrides.size > 0) {
+    throw new FloeError("FLOE_CONFIG_INVALID", "a schedule for a product with no models would run nothing", {
+      path: "scheduleJob.jobName",
+      hint: "compile the product with at least one dbt model",
+    });
+  }
   for (const name of overrides.keys()) {
     if (!jobNames.has(name)) {
       throw new FloeError("FLOE_CONFIG_INVALID", `scheduleJob named job "${name}", which the artifacts do not define`, {

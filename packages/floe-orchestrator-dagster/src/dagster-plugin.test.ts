@@ -23,11 +23,24 @@ describe("DagsterPlugin.createDefinitions", () => {
     expect(model.resources.dbt.projectDir).toBe("/p");
   });
 
-  it("refuses artifacts without models at transforms.models, as the Airflow plugin does", () => {
+  it("models artifacts without models as a code location with no assets, jobs or schedules, with one warning", () => {
     const { transforms: _, orchestration: __, ...withoutTransforms } = example;
-    expect(() => new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(withoutTransforms)).toThrow(
-      expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "transforms.models", hint: expect.stringContaining("at least one dbt model") }),
+    const definitions = new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(withoutTransforms);
+    expect(definitions.model).toMatchObject({ assets: [], jobs: [], schedules: [], assetMode: "per-transform" });
+    expect(definitions.warnings).toEqual([expect.stringMatching(/have no models: the generated Dagster code location runs nothing$/)]);
+    expect(new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(example).warnings).toEqual([]);
+  });
+
+  it("refuses a schedule of artifacts without models, from the artifacts or from scheduleJob", () => {
+    const { transforms: _, orchestration: __, ...withoutTransforms } = example;
+    const product = withoutTransforms.metadata.product_name;
+    const scheduled = { ...withoutTransforms, orchestration: { schedules: [{ job: product, cron: "0 6 * * *", timezone: "UTC" }] } };
+    expect(() => new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(scheduled)).toThrow(
+      expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "orchestration.schedules[0]" }),
     );
+    const plugin = new DagsterPlugin({ dbtProjectDir: "/p" });
+    plugin.scheduleJob(product, "0 6 * * *", "UTC");
+    expect(() => plugin.createDefinitions(withoutTransforms)).toThrow(expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "scheduleJob[0]" }));
   });
 
   it("refuses invalid options naming the field under `options`", () => {

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import {
+  noModelsWarnings,
   redactUrl,
   FloeError,
   OrchestratorPlugin,
@@ -67,7 +68,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
 `;
     const lineage = buildLineageModel(artifacts, { name: PACKAGE_NAME, version: this.version });
     const render = () => [...renderCodeLocation(model, artifactsJson), renderLineageFile(lineage, model.generatedBy), ...renderRuntimeFiles(model, artifacts)];
-    return { orchestrator: this.name, model, render };
+    return { orchestrator: this.name, model, warnings: noModelsWarnings(artifacts, "Dagster code location"), render };
   }
 
   /** Asset specs for transforms; `group` is the product's group when called through createDefinitions. */

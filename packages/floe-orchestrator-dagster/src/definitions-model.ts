@@ -63,13 +63,14 @@ export function buildDefinitionsModel(
   const product = artifacts.metadata.product_name;
   const group = dagsterName(product);
   const models = artifacts.transforms?.models ?? [];
-  // Refuses artifacts without models, the same way for both plugins.
+  // Artifacts without models give no assets and no jobs (a job of nothing would not load); schedules refused.
   const transforms = transformsFromArtifacts(artifacts).map((t, i) => ({ ...t, unique_id: models[i]?.unique_id ?? null }));
   const assets = buildAssetSpecs(transforms, group);
-  const assetMode = transforms.every((t) => t.unique_id) ? "dbt-manifest" : "per-transform";
+  // No models: per-transform mode, so no @dbt_assets selection can fall back to the whole project.
+  const assetMode = transforms.length > 0 && transforms.every((t) => t.unique_id) ? "dbt-manifest" : "per-transform";
   const keyOf = new Map(assets.map((a) => [a.model, a.key]));
 
-  const jobs: DagsterJob[] = resolveJobs(artifacts).map((job) => ({
+  const jobs: DagsterJob[] = (assets.length === 0 ? [] : resolveJobs(artifacts)).map((job) => ({
     name: dagsterName(job.name),
     description: job.description,
     selection: job.models.map((m) => keyOf.get(m) as string[]),
@@ -98,6 +99,12 @@ export function buildDefinitionsModel(
   });
   options.extraSchedules.forEach((s, i) => {
     const job = jobByFloeName.get(s.jobName);
+    if (assets.length === 0) {
+      throw new FloeError("FLOE_ARTIFACTS_INVALID", "a schedule for a product with no models would run nothing", {
+        path: `scheduleJob[${i}]`,
+        hint: "compile the product with at least one dbt model",
+      });
+    }
     if (!job) {
       throw new FloeError("FLOE_ARTIFACTS_INVALID", `scheduleJob named job "${s.jobName}", which these artifacts do not define`, {
         path: `scheduleJob[${i}].jobName`,

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { isFloeError, type FloeError } from "../errors.js";
 import { formatPath, parseArtifacts, parseArtifactsJson, rememberValidated } from "./parse-artifacts.js";
 import { checkArtifactsVersion } from "./version.js";
-import { resolveJobs, transformsFromArtifacts } from "./transforms.js";
+import { noModelsWarnings, resolveJobs, transformsFromArtifacts } from "./transforms.js";
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../../test/fixtures/artifacts/${name}`, import.meta.url)), "utf8");
 const v06 = () => JSON.parse(fixture("v0.6.0.json")) as Record<string, any>;
@@ -90,10 +90,14 @@ describe("transformsFromArtifacts and resolveJobs", () => {
   it("maps models to TransformConfig with extension fields defaulted", () => {
     const [first] = transformsFromArtifacts(parseArtifactsJson(fixture("v0.6.0.json")).artifacts);
     expect(first).toEqual({ name: "stg_orders", path: "", schema_name: null, materialization: null, tags: ["staging"], depends_on: [], meta: {}, compute: "duckdb", description: null, unique_id: null });
-    // 0.1.0 documents have no transforms: nothing any orchestrator could run.
-    expect(() => transformsFromArtifacts(parseArtifactsJson(fixture("v0.1.0.json")).artifacts)).toThrow(
-      expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "transforms.models" }),
-    );
+    // 0.1.0 documents have no transforms: no models, and one warning for the plugins to report.
+    const empty = parseArtifactsJson(fixture("v0.1.0.json")).artifacts;
+    expect(transformsFromArtifacts(empty)).toEqual([]);
+    expect(noModelsWarnings(empty, "Airflow DAG")).toEqual(['the artifacts of product "customer-360" have no models: the generated Airflow DAG runs nothing']);
+    expect(noModelsWarnings(parseArtifactsJson(fixture("v0.6.0.json")).artifacts, "Airflow DAG")).toEqual([]);
+    // A schedule of such a product would run nothing: refused.
+    const scheduled = { ...empty, orchestration: { jobs: [], schedules: [{ job: "customer-360", cron: "0 6 * * *", timezone: "UTC", enabled: true }] } };
+    expect(() => transformsFromArtifacts(scheduled)).toThrow(expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "orchestration.schedules[0]" }));
   });
 
   it("resolves the default job plus named jobs by tag and by name", () => {

@@ -4,17 +4,18 @@ import { FloeError } from "../errors.js";
 import { checkDbtModelNames } from "../dbt/dbt-selector.js";
 
 /**
- * The artifacts' models as the plugin-facing TransformConfig list (input order kept). Refuses
- * (FLOE_ARTIFACTS_INVALID) artifacts without models, which neither orchestrator can run (floe's
- * Python compiler omits `transforms` in documents of a product without dbt models), and a model name
- * that dbt's `--select` would not match on its own.
+ * The artifacts' models as the plugin-facing TransformConfig list (input order kept); empty for
+ * artifacts without models (floe's Python compiler omits `transforms` for a product without dbt
+ * models), which both plugins generate as an output that runs nothing (see `noModelsWarning`).
+ * Refuses (FLOE_ARTIFACTS_INVALID) a schedule of such a product, which would run nothing on a
+ * timetable, and a model name that dbt's `--select` would not match on its own.
  */
 export function transformsFromArtifacts(artifacts: CompiledArtifacts): TransformConfig[] {
   const models = artifacts.transforms?.models ?? [];
-  if (models.length === 0) {
-    throw new FloeError("FLOE_ARTIFACTS_INVALID", `the artifacts have no models to orchestrate (${artifacts.transforms ? "transforms.models is empty" : "no transforms"})`, {
-      path: "transforms.models",
-      hint: "compile the product with at least one dbt model, e.g. `floe artifacts from-dbt target/manifest.json`",
+  if (models.length === 0 && (artifacts.orchestration?.schedules ?? []).length > 0) {
+    throw new FloeError("FLOE_ARTIFACTS_INVALID", "a schedule for a product with no models would run nothing", {
+      path: "orchestration.schedules[0]",
+      hint: "remove orchestration.schedules, or compile the product with at least one dbt model",
     });
   }
   checkDbtModelNames(models, "transforms.models");
@@ -67,4 +68,13 @@ export function resolveJobs(artifacts: CompiledArtifacts): ResolvedJob[] {
     jobs.push({ name: job.name, description: job.description ?? null, models: selected, isDefault: false });
   });
   return jobs;
+}
+
+/**
+ * The one warning both plugins report (OrchestratorDefinitions.warnings, and `floe generate` on
+ * stderr) for artifacts without models; none when they hold models. `output` names what is generated.
+ */
+export function noModelsWarnings(artifacts: CompiledArtifacts, output: string): string[] {
+  if ((artifacts.transforms?.models ?? []).length > 0) return [];
+  return [`the artifacts of product ${JSON.stringify(artifacts.metadata.product_name)} have no models: the generated ${output} runs nothing`];
 }

@@ -71,6 +71,7 @@ export const generateCommand: Command = {
       });
     }
     await checkDbtProjectDir(projectDir, dbtProject!);
+    for (const warning of definitions.warnings ?? []) ctx.stderr(`floe: warning: ${warning}\n`);
     const files: OutputFile[] = definitions.render();
     if (!files.some((f) => f.path === "values.yaml")) {
       try {
