@@ -3,7 +3,7 @@
  * artifacts it came from. Pure and deterministic. Every user string reaches Python through floe-core's
  * emitter (pyString/pyLiteral), every Python name through pyIdentifier.
  */
-import { DBT_SELECTOR_SPECIAL_SOURCE, pyIdentifier, pyLiteral, pyString, validateSchedule, type GeneratedFile } from "floe-core";
+import { DBT_SELECTOR_SPECIAL_SOURCE, dbtNodeArgs, pyIdentifier, pyLiteral, pyString, validateSchedule, type GeneratedFile } from "floe-core";
 import type { DagsterAssetSpec } from "./asset-specs.js";
 import type { DagsterDefinitionsModel, DagsterJob, DagsterSchedule } from "./definitions-model.js";
 
@@ -179,15 +179,19 @@ function renderManifestAssets(model: DagsterDefinitionsModel): string[] {
 }
 
 function renderPerTransformAssets(model: DagsterDefinitionsModel): string[] {
+  // floe-core's dbtNodeArgs, as the Airflow plugin runs them: `build --select <model>` with buildable
+  // indirect selection, so a test waits until every model it reads is built.
+  const node = Symbol("model");
+  const args = dbtNodeArgs("build", node).map((arg) => (arg === node ? "model" : pyString(arg as string)));
   return [
     [
       "def dbt_build_asset(spec: AssetSpec, model: str):",
-      '    """An asset that runs `dbt build --select <model>`: the model, then its tests."""',
+      '    """An asset that runs `dbt build --select <model>`: the model, then the tests whose models are all built."""',
       "",
       "    @multi_asset(specs=[spec], name=spec.key.to_python_identifier())",
       "    def _build(context: AssetExecutionContext, dbt: DbtCliResource):",
       "        # floe_lineage emits OpenLineage START/COMPLETE/FAIL for this model, parented to the Dagster run.",
-      '        floe_lineage.build_model(context, dbt.cli(["build", "--select", model]))',
+      `        floe_lineage.build_model(context, dbt.cli([${args.join(", ")}]))`,
       "        return MaterializeResult(asset_key=spec.key)",
       "",
       "    return _build",
