@@ -53,7 +53,9 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
     ...(model.executor === "in_process" ? ["in_process_executor"] : []),
     ...(manifestMode ? [] : ["multi_asset"]),
   ];
-  const dbtImports = manifestMode ? ["DagsterDbtTranslator", "DbtCliResource", "DbtProject", "dbt_assets"] : ["DbtCliResource"];
+  const dbtImports = manifestMode
+    ? ["DagsterDbtTranslator", "DagsterDbtTranslatorSettings", "DbtCliResource", "DbtProject", "dbt_assets"]
+    : ["DbtCliResource"];
   const projectDefault = model.resources.dbt.projectDir === null ? 'Path(__file__).parent / "dbt"' : pyString(model.resources.dbt.projectDir);
 
   const blocks: string[] = [];
@@ -112,7 +114,7 @@ function renderManifestAssets(model: DagsterDefinitionsModel): string[] {
       "dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROFILES_DIR)",
       "dbt_project.prepare_if_dev()",
       "",
-      "# The product's dbt models and seeds: dbt unique_id -> Dagster asset key.",
+      "# The product's dbt models, seeds and snapshots: dbt unique_id -> Dagster asset key.",
       `ASSET_KEYS = {\n${keys}\n}`,
       "",
       "# Parsed once: the selection below and @dbt_assets read the same object.",
@@ -153,7 +155,10 @@ function renderManifestAssets(model: DagsterDefinitionsModel): string[] {
     ].join("\n"),
     [
       "class FloeDbtTranslator(DagsterDbtTranslator):",
-      '    """Keys each model by its name and groups it under the product, as floe\'s asset specs say."""',
+      '    """Keys each model, seed and snapshot by its name and groups it under the product, as floe\'s asset specs say.',
+      "",
+      "    A source keeps dagster-dbt's key ([source name, table]).",
+      '    """',
       "",
       "    def get_asset_key(self, dbt_resource_props):",
       '        key = ASSET_KEYS.get(dbt_resource_props["unique_id"])',
@@ -163,13 +168,19 @@ function renderManifestAssets(model: DagsterDefinitionsModel): string[] {
       "        return GROUP",
     ].join("\n"),
     [
+      "# A dependency on a source carries no table metadata (enable_source_metadata=False): Dagster would",
+      "# otherwise tie the source to any asset writing the same table (a seed of that name), an edge dbt",
+      "# does not know, and a run would fail whenever dbt builds the two in its own order.",
+      "TRANSLATOR = FloeDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_metadata=False))",
+      "",
+      "",
       "# dbt tests on these models become asset checks (dagster-dbt's default).",
       "@dbt_assets(",
       "    manifest=MANIFEST,",
       "    project=dbt_project,",
       "    select=SELECT,",
       "    exclude=EXCLUDE,",
-      "    dagster_dbt_translator=FloeDbtTranslator(),",
+      "    dagster_dbt_translator=TRANSLATOR,",
       ")",
       "def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):",
       "    # floe_lineage emits OpenLineage START/COMPLETE/FAIL for the run and each model around dbt's events.",
