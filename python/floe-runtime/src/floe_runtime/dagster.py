@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from floe_runtime.dbt_process import stop_dbt
 from floe_runtime.lineage import LineageConfig, RunLineage, run_id_for
 
 
@@ -35,6 +36,7 @@ class DagsterLineage:
                     project=invocation.project,
                 )
         except BaseException as exc:
+            stop_dbt(invocation)
             lineage.fail_run(str(exc))
             raise
         lineage.complete_run()
@@ -48,5 +50,6 @@ class DagsterLineage:
             for event in invocation.stream_raw_events():
                 lineage.observe(event.raw_event)
         except BaseException as exc:
+            stop_dbt(invocation)
             lineage.fail_open_models(str(exc))
             raise
