@@ -11,6 +11,8 @@ export const TransformConfigSchema = z.object({
   meta: z.record(z.string(), z.unknown()).default({}),
   compute: z.string().nullish(),
   description: z.string().nullish(),
+  /** dbt unique_id (`model.<pkg>.<name>`, `snapshot.<pkg>.<name>`, `model.<pkg>.<name>.v2`) when the artifacts carry it. */
+  unique_id: z.string().nullish(),
 });
 export type TransformConfig = z.infer<typeof TransformConfigSchema>;
 export type TransformConfigInput = z.input<typeof TransformConfigSchema>;

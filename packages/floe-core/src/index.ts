@@ -33,3 +33,4 @@ export * from "./lineage/http-transport.js";
 export * from "./lineage/spool.js";
 export * from "./lineage/model-lineage.js";
 export * from "./dbt/dbt-selector.js";
+export * from "./lineage/lineage-endpoint.js";

@@ -21,6 +21,11 @@ function expectFloeError(fn: () => unknown, code: string, path: string): void {
 }
 
 describe("AirflowPlugin.createDefinitions", () => {
+  it("refuses artifacts without models instead of writing a DAG with no tasks", () => {
+    const { transforms: _, orchestration: __, ...withoutTransforms } = artifacts();
+    expectFloeError(() => new AirflowPlugin().createDefinitions(withoutTransforms), "FLOE_ARTIFACTS_INVALID", "transforms.models");
+  });
+
   it("models one DAG for the product and one per named job, with schedules and defaults", () => {
     const plugin = new AirflowPlugin({ retries: 5, owner: "data-team", executionTimeoutSeconds: 900, tags: ["shop"] });
     const { orchestrator, model } = plugin.createDefinitions(artifacts());

@@ -23,6 +23,13 @@ describe("DagsterPlugin.createDefinitions", () => {
     expect(model.resources.dbt.projectDir).toBe("/p");
   });
 
+  it("refuses artifacts without models at transforms.models, as the Airflow plugin does", () => {
+    const { transforms: _, orchestration: __, ...withoutTransforms } = example;
+    expect(() => new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(withoutTransforms)).toThrow(
+      expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "transforms.models", hint: expect.stringContaining("at least one dbt model") }),
+    );
+  });
+
   it("refuses invalid options naming the field under `options`", () => {
     expect(() => new DagsterPlugin({ url: "not a url" })).toThrow(expect.objectContaining({ code: "FLOE_CONFIG_INVALID", path: "options.url" }));
     expect(() => new DagsterPlugin({ lineage: { transport: "kafka" } })).toThrow(expect.objectContaining({ path: "options.lineage.transport" }));

@@ -63,12 +63,7 @@ export function buildDefinitionsModel(
   const product = artifacts.metadata.product_name;
   const group = dagsterName(product);
   const models = artifacts.transforms?.models ?? [];
-  if (models.length === 0) {
-    throw new FloeError("FLOE_ARTIFACTS_INVALID", "the artifacts have no transforms to turn into assets", {
-      path: "transforms.models",
-      hint: "compile the product with at least one dbt model",
-    });
-  }
+  // Refuses artifacts without models, the same way for both plugins.
   const transforms = transformsFromArtifacts(artifacts).map((t, i) => ({ ...t, unique_id: models[i]?.unique_id ?? null }));
   const assets = buildAssetSpecs(transforms, group);
   const assetMode = transforms.every((t) => t.unique_id) ? "dbt-manifest" : "per-transform";

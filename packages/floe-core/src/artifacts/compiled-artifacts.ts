@@ -30,6 +30,19 @@ export const ResolvedPluginsSchema = z
 
 export const QualityCheckSchema = looseRecord;
 
+/** A dbt source a model reads (floe extension): the upstream end of the graph and a lineage input. */
+export const SourceRefSchema = z
+  .object({
+    unique_id: nonEmpty.describe("dbt unique_id, e.g. source.jaffle.raw.orders"),
+    source_name: nonEmpty.describe("the source's name in sources.yml (`raw` in source('raw', 'orders'))"),
+    name: nonEmpty.describe("the table's name in the source (`orders`)"),
+    database: z.string().nullish().describe("database (catalog, project) of the relation"),
+    schema: z.string().nullish().describe("schema (dataset) of the relation"),
+    identifier: z.string().nullish().describe("the relation's name in the warehouse, when it differs from `name`"),
+  })
+  .loose()
+  .describe("extension: a dbt source read by the model");
+
 export const ResolvedModelSchema = z
   .object({
     name: nonEmpty,
@@ -41,10 +54,15 @@ export const ResolvedModelSchema = z
     // Extensions written by `floe artifacts from-dbt` (optional; floe's Python compiler omits them).
     path: z.string().nullish().describe("extension: the model's file path inside the dbt project"),
     schema_name: z.string().nullish().describe("extension: the schema the model builds into"),
-    materialization: z.string().nullish().describe("extension: dbt materialization (table, view, incremental…)"),
+    materialization: z.string().nullish().describe("extension: dbt materialization (table, view, incremental…; `seed` for a seed, `snapshot` for a snapshot)"),
     meta: looseRecord.nullish().describe("extension: dbt `meta` of the model"),
     description: z.string().nullish().describe("extension: the model's description"),
-    unique_id: z.string().nullish().describe("extension: dbt unique_id, e.g. model.jaffle.orders"),
+    unique_id: z
+      .string()
+      .nullish()
+      .describe("extension: dbt unique_id, e.g. model.jaffle.orders, snapshot.jaffle.orders_snapshot, model.jaffle.dim_customers.v2"),
+    alias: z.string().nullish().describe("extension: the relation dbt builds, when it differs from `name` (dbt alias; `dim_customers_v2` for version 2)"),
+    sources: z.array(SourceRefSchema).nullish().describe("extension: the dbt sources the model reads (directly or through ephemeral models); lineage inputs"),
   })
   .loose();
 
@@ -142,6 +160,7 @@ export const CompiledArtifactsSchema = z
 
 export type PluginRef = z.infer<typeof PluginRefSchema>;
 export type ResolvedModel = z.infer<typeof ResolvedModelSchema>;
+export type SourceRef = z.infer<typeof SourceRefSchema>;
 export type ResolvedTransforms = z.infer<typeof ResolvedTransformsSchema>;
 export type Job = z.infer<typeof JobSchema>;
 export type Schedule = z.infer<typeof ScheduleSchema>;

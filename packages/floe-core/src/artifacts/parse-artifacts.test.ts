@@ -89,8 +89,11 @@ describe("parseArtifactsJson", () => {
 describe("transformsFromArtifacts and resolveJobs", () => {
   it("maps models to TransformConfig with extension fields defaulted", () => {
     const [first] = transformsFromArtifacts(parseArtifactsJson(fixture("v0.6.0.json")).artifacts);
-    expect(first).toEqual({ name: "stg_orders", path: "", schema_name: null, materialization: null, tags: ["staging"], depends_on: [], meta: {}, compute: "duckdb", description: null });
-    expect(transformsFromArtifacts(parseArtifactsJson(fixture("v0.1.0.json")).artifacts)).toEqual([]);
+    expect(first).toEqual({ name: "stg_orders", path: "", schema_name: null, materialization: null, tags: ["staging"], depends_on: [], meta: {}, compute: "duckdb", description: null, unique_id: null });
+    // 0.1.0 documents have no transforms: nothing any orchestrator could run.
+    expect(() => transformsFromArtifacts(parseArtifactsJson(fixture("v0.1.0.json")).artifacts)).toThrow(
+      expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "transforms.models" }),
+    );
   });
 
   it("resolves the default job plus named jobs by tag and by name", () => {

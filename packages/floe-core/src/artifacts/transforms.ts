@@ -5,10 +5,18 @@ import { checkDbtModelNames } from "../dbt/dbt-selector.js";
 
 /**
  * The artifacts' models as the plugin-facing TransformConfig list (input order kept). Refuses
- * (FLOE_ARTIFACTS_INVALID) a model name that dbt's `--select` would not match on its own.
+ * (FLOE_ARTIFACTS_INVALID) artifacts without models, which neither orchestrator can run (floe's
+ * Python compiler omits `transforms` in documents of a product without dbt models), and a model name
+ * that dbt's `--select` would not match on its own.
  */
 export function transformsFromArtifacts(artifacts: CompiledArtifacts): TransformConfig[] {
   const models = artifacts.transforms?.models ?? [];
+  if (models.length === 0) {
+    throw new FloeError("FLOE_ARTIFACTS_INVALID", `the artifacts have no models to orchestrate (${artifacts.transforms ? "transforms.models is empty" : "no transforms"})`, {
+      path: "transforms.models",
+      hint: "compile the product with at least one dbt model, e.g. `floe artifacts from-dbt target/manifest.json`",
+    });
+  }
   checkDbtModelNames(models, "transforms.models");
   return models.map((model) => ({
     name: model.name,
@@ -20,6 +28,7 @@ export function transformsFromArtifacts(artifacts: CompiledArtifacts): Transform
     meta: model.meta ?? {},
     compute: model.compute,
     description: model.description ?? null,
+    unique_id: model.unique_id ?? null,
   }));
 }
 

@@ -1,13 +1,16 @@
 /**
  * A dbt manifest → CompiledArtifacts. Pure: the same manifest content and options give the same
  * document, byte for byte (no clock, no random ids), so a committed copy can be checked for staleness.
+ * Every resource of the manifest is either a transform (models, seeds, snapshots), run with one
+ * (data and unit tests: `dbt build` runs them with the models they test), read as an edge or a lineage
+ * input (ephemeral models, sources), or listed in the report as not orchestrated.
  */
 import { createHash } from "node:crypto";
 import { FloeError } from "../errors.js";
 import { topologicalOrder } from "../graph.js";
-import type { CompiledArtifactsInput, ResolvedModel } from "../artifacts/compiled-artifacts.js";
+import type { CompiledArtifactsInput, ResolvedModel, SourceRef } from "../artifacts/compiled-artifacts.js";
 import { parseArtifacts, type ParsedArtifacts } from "../artifacts/parse-artifacts.js";
-import type { DbtManifest, DbtNode } from "./dbt-manifest.js";
+import { resourcePath, type DbtManifest, type DbtNode, type DbtSource } from "./dbt-manifest.js";
 
 /** The CompiledArtifacts version from-dbt writes. */
 export const FROM_DBT_ARTIFACTS_VERSION = "0.10.0";
@@ -22,9 +25,28 @@ export interface FromManifestOptions {
   floeVersion: string;
   /** floe's `orchestration` extension (named jobs and schedules), copied as is and validated. */
   orchestration?: unknown;
+  /** Refuse (FLOE_MANIFEST_NOT_ORCHESTRATED) a manifest holding anything that is not orchestrated. */
+  strict?: boolean;
 }
 
+/** Resources of one kind that no task or asset builds, and why. */
+export interface NotOrchestrated {
+  kind: string;
+  reason: string;
+  resources: Array<{ unique_id: string; name: string; path: string }>;
+}
+
+export interface FromManifestReport {
+  /** Data tests and unit tests: `dbt build` runs them with the models they test. */
+  tests: { data: number; unit: number };
+  notOrchestrated: NotOrchestrated[];
+}
+
+export type FromManifestResult = ParsedArtifacts & { report: FromManifestReport };
+
 const PRODUCT_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
+// C0 and C1 controls (NUL, newline, escape…): dbt accepts some in names; no orchestrator should see them.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 
 export function checkProductName(product: string, path = "--product"): void {
   if (!PRODUCT_NAME.test(product)) {
@@ -35,59 +57,85 @@ export function checkProductName(product: string, path = "--product"): void {
   }
 }
 
-/** Nodes that become transforms: enabled models that are not ephemeral, and seeds (data the project owns). */
-function isTransformNode(node: DbtNode): boolean {
-  if (node.config.enabled === false) return false;
-  if (node.resource_type === "seed") return true;
-  return node.resource_type === "model" && node.config.materialized !== "ephemeral";
+const isEnabled = (node: DbtNode): boolean => node.config.enabled !== false;
+const isEphemeral = (node: DbtNode): boolean => node.resource_type === "model" && node.config.materialized === "ephemeral";
+/** Nodes that become transforms: enabled seeds, snapshots, and models that are not ephemeral. */
+const isTransformNode = (node: DbtNode): boolean => isEnabled(node) && !isEphemeral(node);
+
+/**
+ * The transform's name: the node's name, or for a versioned model `<name>.v<version>` (its unique_id
+ * without `model.<package>.`), which is how dbt's `--select` picks exactly that version.
+ */
+export function transformName(node: Pick<DbtNode, "name" | "version">): string {
+  return node.version === null || node.version === undefined ? node.name : `${node.name}.v${String(node.version)}`;
 }
 
-function isEphemeralModel(node: DbtNode): boolean {
-  return node.resource_type === "model" && node.config.materialized === "ephemeral" && node.config.enabled !== false;
-}
-
-export function artifactsFromManifest(manifest: DbtManifest, options: FromManifestOptions): ParsedArtifacts {
+export function artifactsFromManifest(manifest: DbtManifest, options: FromManifestOptions): FromManifestResult {
   checkProductName(options.product);
   const nodes = manifest.nodes;
-  const selected = Object.values(nodes)
+  const selected = [...nodes.values()]
     .filter(isTransformNode)
     .sort((a, b) => rank(a) - rank(b) || compare(a.original_file_path, b.original_file_path) || compare(a.unique_id, b.unique_id));
 
   const nameOf = new Map<string, string>();
   const owner = new Map<string, string>();
   for (const node of selected) {
-    const other = owner.get(node.name);
+    const name = transformName(node);
+    if (CONTROL.test(name)) {
+      throw new FloeError("FLOE_MANIFEST_INVALID", `${node.resource_type} name ${JSON.stringify(name)} contains a control character`, {
+        path: `nodes[${JSON.stringify(node.unique_id)}].name`,
+        hint: "rename it: control characters (NUL, newline, escape…) have no place in a table or task name",
+      });
+    }
+    const other = owner.get(name);
     if (other !== undefined) {
-      throw new FloeError("FLOE_MANIFEST_INVALID", `${node.unique_id} and ${other} share the name "${node.name}"`, {
-        path: `nodes["${node.unique_id}"].name`,
+      throw new FloeError("FLOE_MANIFEST_INVALID", `${node.unique_id} and ${other} share the name "${name}"`, {
+        path: `nodes[${JSON.stringify(node.unique_id)}].name`,
         hint: "floe names transforms by model name; give models unique names across packages",
       });
     }
-    owner.set(node.name, node.unique_id);
-    nameOf.set(node.unique_id, node.name);
+    owner.set(name, node.unique_id);
+    nameOf.set(node.unique_id, name);
   }
 
-  const unordered: ResolvedModel[] = selected.map((node) => ({
-    name: node.name,
-    compute: manifest.metadata.adapter_type ?? "dbt",
-    tags: [...node.tags],
-    depends_on: upstreamTransforms(node, nodes, nameOf),
-    path: node.original_file_path,
-    schema_name: node.schema ?? null,
-    materialization: node.config.materialized ?? (node.resource_type === "seed" ? "seed" : null),
-    meta: node.meta,
-    description: node.description,
-    unique_id: node.unique_id,
-  }));
+  const compute = manifest.metadata.adapter_type ?? "dbt";
+  const unordered: ResolvedModel[] = selected.map((node) => {
+    const name = nameOf.get(node.unique_id) as string;
+    const upstream = upstreamOf(node, nodes, manifest.sources, nameOf);
+    const model: ResolvedModel = {
+      name,
+      compute,
+      tags: [...node.tags],
+      depends_on: upstream.transforms,
+      path: node.original_file_path,
+      schema_name: node.schema ?? null,
+      materialization: node.resource_type === "model" ? (node.config.materialized ?? null) : node.resource_type,
+      meta: node.meta,
+      description: node.description,
+      unique_id: node.unique_id,
+    };
+    if (node.alias && node.alias !== name) model.alias = node.alias;
+    if (upstream.sources.length > 0) model.sources = upstream.sources;
+    return model;
+  });
 
   // Upstream first (seeds, staging, marts), path order breaking ties: how a reader walks the project.
   const byName = new Map(unordered.map((m) => [m.name, m]));
   const models = topologicalOrder(unordered, "transforms.models").map((name) => byName.get(name) as ResolvedModel);
 
+  const report = reportOf(manifest);
+  if (options.strict) refuseNotOrchestrated(report);
+  if (models.length === 0) {
+    throw new FloeError("FLOE_MANIFEST_INVALID", "the manifest has no enabled models, seeds or snapshots", {
+      path: "nodes",
+      hint: "run `dbt parse` in a project with at least one enabled model",
+    });
+  }
+
   const sourceHash = createHash("sha256")
     .update(JSON.stringify({ models, checksums: selected.map((n) => [n.unique_id, n.checksum?.checksum ?? null]) }))
     .digest("hex");
-  const compiledAt = options.compiledAt ?? stringField(manifest.metadata, "generated_at") ?? "1970-01-01T00:00:00Z";
+  const compiledAt = options.compiledAt ?? nonEmpty(manifest.metadata.generated_at) ?? "1970-01-01T00:00:00Z";
   const document: CompiledArtifactsInput = {
     version: FROM_DBT_ARTIFACTS_VERSION,
     metadata: {
@@ -100,36 +148,139 @@ export function artifactsFromManifest(manifest: DbtManifest, options: FromManife
     identity: { product_id: options.product, domain: "default", repository: "" },
     mode: "simple",
     observability: { lineage: true, lineage_namespace: options.product },
-    transforms: { models, default_compute: manifest.metadata.adapter_type ?? "dbt" },
+    transforms: { models, default_compute: compute },
   };
   if (options.orchestration !== undefined) (document as Record<string, unknown>).orchestration = options.orchestration;
-  if (models.length === 0) {
-    throw new FloeError("FLOE_MANIFEST_INVALID", "the manifest has no enabled models or seeds", {
-      path: "nodes",
-      hint: "run `dbt parse` in a project with at least one enabled model",
-    });
-  }
-  return parseArtifacts(document);
+  return { ...parseArtifacts(document), report };
 }
 
-/** Model-to-model (and seed) edges, with ephemeral models folded into their dependants. */
-function upstreamTransforms(node: DbtNode, nodes: DbtManifest["nodes"], nameOf: Map<string, string>): string[] {
-  const out: string[] = [];
+/**
+ * Transform edges (with ephemeral models folded into their dependants, as dbt inlines them) and the
+ * sources the node reads, directly or through ephemeral models. Disabled parents are not edges.
+ */
+function upstreamOf(
+  node: DbtNode,
+  nodes: DbtManifest["nodes"],
+  sources: DbtManifest["sources"],
+  nameOf: Map<string, string>,
+): { transforms: string[]; sources: SourceRef[] } {
+  const transforms: string[] = [];
+  const read: SourceRef[] = [];
   const seen = new Set<string>();
   const queue = [...node.depends_on.nodes];
-  while (queue.length > 0) {
-    const id = queue.shift() as string;
+  for (let i = 0; i < queue.length; i++) {
+    const id = queue[i] as string;
     if (seen.has(id)) continue;
     seen.add(id);
     const name = nameOf.get(id);
     if (name !== undefined) {
-      if (!out.includes(name)) out.push(name);
+      if (!transforms.includes(name)) transforms.push(name);
       continue;
     }
-    const parent = nodes[id];
-    if (parent && isEphemeralModel(parent)) queue.push(...parent.depends_on.nodes);
+    const source = sources.get(id);
+    if (source !== undefined) {
+      read.push(sourceRef(source));
+      continue;
+    }
+    const parent = nodes.get(id);
+    if (parent && isEnabled(parent) && isEphemeral(parent)) queue.push(...parent.depends_on.nodes);
   }
-  return out;
+  return { transforms, sources: read };
+}
+
+function sourceRef(source: DbtSource): SourceRef {
+  const ref: SourceRef = { unique_id: source.unique_id, source_name: source.source_name, name: source.name };
+  if (source.database) ref.database = source.database;
+  if (source.schema) ref.schema = source.schema;
+  if (source.identifier && source.identifier !== source.name) ref.identifier = source.identifier;
+  return ref;
+}
+
+const NAMES_SHOWN = 5;
+
+/** Kind → why it is not orchestrated, in the order the report lists them. */
+const NOT_ORCHESTRATED: ReadonlyArray<readonly [string, string]> = [
+  ["ephemeral model", "dbt inlines them into the models that select from them; their edges are kept"],
+  ["disabled", "disabled in the dbt project (`enabled: false`), so dbt does not build them either"],
+  ["analysis", "analyses are only compiled by dbt, never run"],
+  ["operation", "project hooks (on-run-start/end) run with every dbt invocation, not as tasks of their own"],
+  ["exposure", "exposures describe downstream uses; there is nothing to build"],
+  ["metric", "semantic-layer definitions are served by MetricFlow, not built"],
+  ["semantic_model", "semantic-layer definitions are served by MetricFlow, not built"],
+  ["saved_query", "semantic-layer definitions are served by MetricFlow, not built"],
+  ["function", "user-defined functions are not orchestrated by floe; create them with `dbt build --select resource_type:function`"],
+];
+
+/** What `dbt build` runs with the models (tests) and what nothing builds, by kind. */
+export function reportOf(manifest: DbtManifest): FromManifestReport {
+  const tests = { data: 0, unit: 0 };
+  const byKind = new Map<string, NotOrchestrated["resources"]>();
+  const add = (kind: string, resource: NotOrchestrated["resources"][number]): void => {
+    const list = byKind.get(kind);
+    if (list) list.push(resource);
+    else byKind.set(kind, [resource]);
+  };
+  for (const [id, node] of manifest.nodes) {
+    const kind = !isEnabled(node) ? "disabled" : isEphemeral(node) ? "ephemeral model" : null;
+    if (kind !== null) add(kind, { unique_id: node.unique_id, name: transformName(node), path: resourcePath("nodes", id) });
+  }
+  for (const other of manifest.others) {
+    const type = other.resource_type;
+    const isTest = type === "test" || type === "unit_test";
+    if (!other.disabled && type === "test") tests.data += 1;
+    else if (!other.disabled && type === "unit_test") tests.unit += 1;
+    else if (!(other.disabled && isTest)) {
+      const kind = other.disabled ? "disabled" : type === "sql_operation" || type === "rpc" ? "operation" : type;
+      add(kind, { unique_id: other.unique_id, name: other.name, path: resourcePath(other.map, other.unique_id) });
+    }
+  }
+  const known = new Map(NOT_ORCHESTRATED);
+  const kinds = [...NOT_ORCHESTRATED.map(([kind]) => kind), ...[...byKind.keys()].filter((k) => !known.has(k)).sort()];
+  const notOrchestrated = kinds.flatMap((kind) => {
+    const resources = byKind.get(kind);
+    if (!resources) return [];
+    resources.sort((a, b) => compare(a.unique_id, b.unique_id));
+    return [{ kind, reason: known.get(kind) ?? "a dbt resource type floe does not know", resources }];
+  });
+  return { tests, notOrchestrated };
+}
+
+/** The report as stderr lines: one for the tests, one per kind not orchestrated (names capped). */
+export function formatReport(report: FromManifestReport): string[] {
+  const lines: string[] = [];
+  const { data, unit } = report.tests;
+  if (data + unit > 0) {
+    lines.push(`floe: tests: ${plural(data, "data test")} and ${plural(unit, "unit test")} run with the models they test (dbt build)`);
+  }
+  for (const group of report.notOrchestrated) {
+    const names = group.resources.slice(0, NAMES_SHOWN).map((r) => printable(r.name));
+    const more = group.resources.length > NAMES_SHOWN ? `, … ${group.resources.length - NAMES_SHOWN} more` : "";
+    const kind = group.kind === "disabled" ? "disabled node" : group.kind.replace("_", " ");
+    lines.push(`floe: not orchestrated: ${plural(group.resources.length, kind)} (${names.join(", ")}${more}): ${group.reason}`);
+  }
+  return lines;
+}
+
+function refuseNotOrchestrated(report: FromManifestReport): void {
+  const first = report.notOrchestrated[0]?.resources[0];
+  if (first === undefined) return;
+  const counts = report.notOrchestrated.map((g) => plural(g.resources.length, g.kind === "disabled" ? "disabled node" : g.kind.replace("_", " "))).join(", ");
+  throw new FloeError("FLOE_MANIFEST_NOT_ORCHESTRATED", `--strict: the manifest holds resources floe would not orchestrate: ${counts}`, {
+    path: first.path,
+    hint: "run without --strict to write the artifacts anyway (stderr lists each kind and why), or remove them from the dbt project",
+  });
+}
+
+/** A name as one line of stderr: control characters escaped. */
+function printable(name: string): string {
+  return name.replace(new RegExp(CONTROL.source, "gu"), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+function plural(n: number, word: string): string {
+  if (n === 1) return `1 ${word}`;
+  if (word === "analysis") return `${n} analyses`;
+  const plural = word.endsWith("y") && !word.endsWith("ey") ? `${word.slice(0, -1)}ies` : word.endsWith("s") ? `${word}es` : `${word}s`;
+  return `${n} ${plural}`;
 }
 
 function rank(node: DbtNode): number {
@@ -140,7 +291,6 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function stringField(record: Record<string, unknown>, key: string): string | undefined {
-  const value = record[key];
+function nonEmpty(value: string | null | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }

@@ -102,3 +102,17 @@ describe("checkDbtModelName(s)", () => {
     expect(e.path).toBe("transforms[1].name");
   });
 });
+
+describe("versioned models", () => {
+  it("accepts <name>.v<version> only when the unique_id is that versioned model's", () => {
+    expect(dbtSelectorProblem("dim_customers.v2", "model.shop.dim_customers.v2")).toBeNull();
+    expect(dbtSelectorProblem("dim_customers.v_2b", "model.shop.dim_customers.v_2b")).toBeNull();
+    expect(dbtSelectorProblem("dim_customers.v2")).toContain('"."');
+    expect(dbtSelectorProblem("dim_customers.v2", "model.shop.dim_customers")).toContain('"."');
+    expect(dbtSelectorProblem("dim_customers.v2", "seed.shop.dim_customers.v2")).toContain('"."');
+    expect(dbtSelectorProblem("a.b.v2", "model.shop.a.b.v2")).toMatch(/"a\.b".*"\."/);
+    expect(dbtSelectorProblem("shop.v2", "model.shop.shop.v2")).toMatch(/whole package/);
+    expect(dbtSelectorProblem("x+.v2", "model.shop.x+.v2")).toContain('"+"');
+    expect(dbtSelectorProblem("dim.v2.1", "model.shop.dim.v2.1")).toContain('"."');
+  });
+});

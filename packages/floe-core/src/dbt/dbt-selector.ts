@@ -26,12 +26,30 @@ export function dbtPackageOf(uniqueId: string | null | undefined): string | null
 }
 
 /**
+ * For a versioned model's transform name `<name>.v<version>` whose unique_id is
+ * `model.<package>.<name>.v<version>`, the bare `<name>`; null otherwise. dbt 1.11 selects exactly that
+ * version with `--select <name>.v<version>` (the fqn's last two parts; `<name>` alone selects every version).
+ */
+export function versionedModelBase(name: string, uniqueId?: string | null): string | null {
+  const match = /^(.+)\.v([0-9A-Za-z_]+)$/u.exec(name);
+  const pkg = dbtPackageOf(uniqueId);
+  if (!match || pkg === null || uniqueId !== `model.${pkg}.${name}`) return null;
+  return match[1] as string;
+}
+
+/**
  * Why dbt's `--select` would not match exactly this one model by `name`, or null when it would.
  * `uniqueId` (`model.<package>.<name>`) tells the package: a bare selector equal to a package name
- * selects the whole package.
+ * selects the whole package. A versioned model's `<name>.v<version>` is accepted when the unique_id
+ * says it is one (see `versionedModelBase`) and `<name>` is plain.
  */
 export function dbtSelectorProblem(name: string, uniqueId?: string | null): string | null {
   if (name.length === 0) return "it is empty";
+  const base = versionedModelBase(name, uniqueId);
+  if (base !== null) {
+    const problem = dbtSelectorProblem(base, `model.${dbtPackageOf(uniqueId) as string}.${base}`);
+    return problem === null ? null : `its model name ${JSON.stringify(base)} (version ${name.slice(base.length + 2)}) has a problem: ${problem}`;
+  }
   const match = SPECIAL.exec(name);
   if (match) {
     const found = match[0];
@@ -96,6 +114,6 @@ export function checkDbtModelName(name: string, options: { path: string; uniqueI
   if (problem === null) return;
   throw new FloeError("FLOE_ARTIFACTS_INVALID", `model name ${JSON.stringify(name)} cannot be selected on its own by dbt: ${problem}`, {
     path: options.path,
-    hint: "rename the model: dbt selects models by name, and only a plain name (letters, digits, _, - not first) selects exactly one",
+    hint: "rename the model: dbt selects models by name, and only a plain name (letters, digits, _, - not first; `<name>.v<version>` for a versioned model) selects exactly one",
   });
 }

@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { gzip as gzipCallback } from "node:zlib";
 import type { Agent } from "undici";
 import { FloeError } from "../errors.js";
+import { lineageBaseUrl } from "./lineage-endpoint.js";
 
 const gzip = promisify(gzipCallback);
 
@@ -39,10 +40,14 @@ export type SendResult =
   | { ok: true; status: number; attempts: number }
   | { ok: false; attempts: number; retryable: boolean; reason: string };
 
-/** Joins the base URL and endpoint path with exactly one `/`, keeping the base's own path and query-free. */
+/**
+ * Joins the base URL and endpoint path with exactly one `/`, keeping the base's own path and query-free.
+ * A `url` that already ends in `/api/v1/lineage` (the full endpoint, as floe's Python compiler writes it)
+ * counts as its base URL, so it is not doubled.
+ */
 export function lineageEndpointUrl(url: string, endpoint: string = DEFAULT_LINEAGE_ENDPOINT): URL {
   if (/^https?:\/\//i.test(endpoint)) return parseHttpUrl(endpoint, "endpoint");
-  const base = parseHttpUrl(url, "url");
+  const base = parseHttpUrl(lineageBaseUrl(url), "url");
   const basePath = base.pathname.replace(/\/+$/, "");
   const joined = new URL(base.href);
   joined.pathname = `${basePath}/${endpoint.replace(/^\/+/, "")}`;

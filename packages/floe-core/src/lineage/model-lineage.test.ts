@@ -24,6 +24,37 @@ describe("modelLineage", () => {
     expect(pairs[first]![1]).toEqual(lineage[first]!.outputs.map((d) => [d.namespace, d.name]));
   });
 
+  it("adds the dbt sources of the `sources` extension as inputs and names the output by its alias", () => {
+    const models = [
+      { name: "raw_people", compute: "duckdb", materialization: "seed", depends_on: [] },
+      {
+        name: "dim_people.v2",
+        alias: "dim_people_v2",
+        compute: "duckdb",
+        schema_name: "marts",
+        depends_on: ["raw_people"],
+        sources: [
+          { unique_id: "source.p.crm.people", source_name: "crm", name: "people", database: "dev", schema: "crm", identifier: "people_raw" },
+          { unique_id: "source.p.crm.events", source_name: "crm", name: "events" },
+        ],
+      },
+    ];
+    const duck = { ...artifacts, plugins: undefined, dbt_profiles: { p: { target: "dev", outputs: { dev: { type: "duckdb", path: "/w/shop.duckdb", schema: "main" } } } }, transforms: { default_compute: "duckdb", models } };
+    const lineage = modelLineage(duck as unknown as typeof artifacts)["dim_people.v2"]!;
+    expect(lineage.outputs).toEqual([{ namespace: "duckdb:///w/shop.duckdb", name: "shop.marts.dim_people_v2" }]);
+    expect(lineage.inputs).toEqual([
+      { namespace: "duckdb:///w/shop.duckdb", name: "shop.main.raw_people" },
+      // DuckDB: the run-time file is the database, not the one the manifest was parsed against.
+      { namespace: "duckdb:///w/shop.duckdb", name: "shop.crm.people_raw" },
+      { namespace: "duckdb:///w/shop.duckdb", name: "shop.main.events" },
+    ]);
+    const pg = { ...duck, dbt_profiles: { p: { target: "dev", outputs: { dev: { type: "postgres", host: "db", dbname: "analytics", schema: "public" } } } } };
+    expect(modelLineage(pg as unknown as typeof artifacts)["dim_people.v2"]!.inputs.slice(1)).toEqual([
+      { namespace: "postgres://db:5432", name: "dev.crm.people_raw" },
+      { namespace: "postgres://db:5432", name: "analytics.public.events" },
+    ]);
+  });
+
   it("gives empty dataset lists when the artifacts name no warehouse", () => {
     const bare = { ...artifacts, dbt_profiles: null, plugins: undefined };
     const lineage = modelLineage(bare as typeof artifacts);

@@ -26,12 +26,12 @@ const NAMESPACE = exampleArtifacts.observability?.lineage_namespace ?? "default"
 const JOB = exampleArtifacts.metadata.product_name;
 
 /** Generates the example's code location with the backend as lineage endpoint and materializes every asset. */
-async function materialize(ws: Workspace, backend: LineageBackend, name: string, breakModel?: string, source = join(EXAMPLE, "compiled_artifacts.json")): Promise<{ result: RunResult; out: string }> {
+async function materialize(ws: Workspace, backend: LineageBackend, name: string, breakModel?: string, source = join(EXAMPLE, "compiled_artifacts.json"), endpoint = backend.url): Promise<{ result: RunResult; out: string }> {
   const project = join(ws.dir, `${name}-project`);
   copyExample(project);
   if (breakModel) writeFileSync(join(project, "models", "marts", `${breakModel}.sql`), "select no_such_column from no_such_table\n");
   const artifacts = JSON.parse(readFileSync(source, "utf8")) as Record<string, unknown> & { observability: Record<string, unknown> };
-  artifacts.observability = { ...artifacts.observability, lineage_endpoint: backend.url };
+  artifacts.observability = { ...artifacts.observability, lineage_endpoint: endpoint };
   // The example's profiles.yml, so floe can name the DuckDB tables (the example's artifacts carry no profile).
   artifacts.dbt_profiles = EXAMPLE_PROFILES;
   const artifactsFile = join(ws.dir, `${name}-artifacts.json`);
@@ -83,7 +83,9 @@ describe("runtime lineage from a Dagster materialization of the example", () => 
     const second = await materialize(ws, backend, "failing", "orders");
     failing = { result: second.result, events: backend.events.splice(0) as Event[] };
     ws.env.FLOE_DUCKDB_PATH = join(ws.dir, "per-transform.duckdb");
-    const third = await materialize(ws, backend, "per-transform", undefined, join(import.meta.dirname, "..", "fixtures", "floe-0.10.0-artifacts.json"));
+    // floe's Python compiler writes the full endpoint, suffix included.
+    const fixture = join(import.meta.dirname, "..", "fixtures", "floe-0.10.0-artifacts.json");
+    const third = await materialize(ws, backend, "per-transform", undefined, fixture, `${backend.url}/api/v1/lineage`);
     perTransform = { result: third.result, events: backend.events.splice(0) as Event[] };
   });
 
@@ -107,6 +109,11 @@ describe("runtime lineage from a Dagster materialization of the example", () => 
     expect(orders[0]!.run.facets?.parent).toMatchObject({ run: { runId }, job: { name: JOB } });
     expect(orders[0]!.outputs.map(({ namespace, name }) => ({ namespace, name }))).toEqual([{ namespace: "duckdb://jaffle_shop.duckdb", name: "jaffle_shop.main.orders" }]);
     expect(orders[0]!.inputs.map((d) => d.name.split(".").pop()).sort()).toEqual(["stg_orders", "stg_payments"]);
+  });
+
+  it("posts to /api/v1/lineage whether lineage_endpoint carries that suffix or not", () => {
+    expect(perTransform.events.length).toBeGreaterThan(0);
+    expect(new Set(backend.requests.map((r) => r.url))).toEqual(new Set(["/api/v1/lineage"]));
   });
 
   it("every received event validates against the OpenLineage spec", () => {

@@ -48,6 +48,6 @@ describe("floe artifacts from-dbt", () => {
     writeFileSync(join(dir, "bad.json"), JSON.stringify({ ...manifest, nodes: { x: { name: "x" } } }));
     const result = await run(["artifacts", "from-dbt", "bad.json", "--product", "p"], dir);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^floe: FLOE_MANIFEST_INVALID at nodes\.x\.unique_id: /);
+    expect(result.stderr).toMatch(/^floe: FLOE_MANIFEST_INVALID at nodes\["x"\]\.unique_id: /);
   });
 });

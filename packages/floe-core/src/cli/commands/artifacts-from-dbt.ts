@@ -1,5 +1,5 @@
 import { parse as parseYaml } from "yaml";
-import { artifactsFromManifest, checkProductName } from "../../dbt/artifacts-from-manifest.js";
+import { artifactsFromManifest, checkProductName, formatReport } from "../../dbt/artifacts-from-manifest.js";
 import { parseDbtManifestJson } from "../../dbt/dbt-manifest.js";
 import { FloeError } from "../../errors.js";
 import { writeOutputFile } from "../../output/write-output-file.js";
@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 
 const usage =
   "floe artifacts from-dbt <manifest.json> --product <name> [--out <file>] [--product-version <semver>]" +
-  " [--orchestration <jobs.yml>] [--compiled-at <ISO-8601>]";
+  " [--orchestration <jobs.yml>] [--compiled-at <ISO-8601>] [--strict]";
 
 export const artifactsFromDbtCommand: Command = {
   path: ["artifacts", "from-dbt"],
@@ -26,6 +26,7 @@ export const artifactsFromDbtCommand: Command = {
         "product-version": { type: "string" },
         orchestration: { type: "string" },
         "compiled-at": { type: "string" },
+        strict: { type: "boolean" },
       },
       usage,
     );
@@ -51,13 +52,16 @@ export const artifactsFromDbtCommand: Command = {
     const orchestrationFile = stringOption(values, "orchestration");
     const orchestration = orchestrationFile === undefined ? undefined : parseOrchestrationFile(await readInputFile(ctx.cwd, orchestrationFile, "--orchestration"), orchestrationFile);
     const manifest = parseDbtManifestJson(await readInputFile(ctx.cwd, file, "<manifest.json>"));
-    const { artifacts } = artifactsFromManifest(manifest, {
+    const { artifacts, report } = artifactsFromManifest(manifest, {
       product,
       productVersion,
       compiledAt,
       floeVersion: FLOE_CORE_VERSION,
       orchestration,
+      strict: values.strict === true,
     });
+    // What is run with the models (tests) and what nothing builds, before anything is written.
+    for (const line of formatReport(report)) ctx.stderr(`${line}\n`);
     // The validated document, defaults applied, so readers see every field floe will use.
     const text = `${JSON.stringify(artifacts, null, 2)}\n`;
     const out = stringOption(values, "out");
