@@ -128,7 +128,7 @@ async function runWay(
   return { run: last, step, ok: last.code === 0, relations, seconds: (Date.now() - started) / 1000 };
 }
 
-async function readRelations(venvs: Venvs, database: string, excluded: Record<string, string[]>, cwd: string): Promise<Relations> {
+export async function readRelations(venvs: Venvs, database: string, excluded: Record<string, string[]>, cwd: string): Promise<Relations> {
   const result = await run(join(venvs.dagster, "bin", "python"), [RELATIONS_PY, database, JSON.stringify(excluded)], { env: process.env, cwd });
   if (result.code !== 0) {
     // No file (the run failed before dbt wrote anything) reads as no relations.
@@ -254,7 +254,7 @@ export async function migrateAirflow(venvs: Venvs, home: string): Promise<void> 
   if (result.code !== 0) throw new Error(`airflow db migrate failed:\n${result.stderr.slice(-3000)}`);
 }
 
-async function taskStates(venvs: Venvs, home: string, dagId: string): Promise<Record<string, string>> {
+export async function taskStates(venvs: Venvs, home: string, dagId: string): Promise<Record<string, string>> {
   const script = [
     "import json, sqlite3, sys",
     "con = sqlite3.connect(sys.argv[1])",
