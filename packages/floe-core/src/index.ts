@@ -34,3 +34,4 @@ export * from "./lineage/spool.js";
 export * from "./lineage/model-lineage.js";
 export * from "./dbt/dbt-selector.js";
 export * from "./lineage/lineage-endpoint.js";
+export * from "./dbt/dbt-command.js";

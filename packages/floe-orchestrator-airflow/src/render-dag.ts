@@ -1,17 +1,17 @@
 /** Renders the Airflow model to DAG modules. Pure and deterministic: same model, same bytes. */
-import { pyLiteral, pyString, type GeneratedFile } from "floe-core";
+import { dbtNodeArgs, pyLiteral, pyString, shellQuote, type DbtNodeCommand, type GeneratedFile } from "floe-core";
 import type { AirflowDagSpec, AirflowDefinitionsModel } from "./dag-model.js";
 import { renderLineageEnvFile, type AirflowLineage } from "./render-lineage.js";
 
 /**
  * The one shell line every task runs. It contains no user text: the model name and the dbt settings
  * arrive as environment variables, and "$VAR" inside double quotes is one argument, never code.
+ * The arguments are floe-core's `dbtNodeArgs`, as the Dagster plugin runs them.
  */
-export function dbtShellCommand(command: "build" | "run"): string {
-  // `buildable`: a test runs with a model only once all the models it reads are built, i.e. are
-  // this model or upstream of it; dbt's default would also run tests reading models not built yet.
-  const tests = command === "build" ? " --indirect-selection buildable" : "";
-  return `exec "$FLOE_DBT_EXECUTABLE" ${command} --select "$FLOE_DBT_MODEL"${tests}`;
+export function dbtShellCommand(command: DbtNodeCommand): string {
+  const model = Symbol("model");
+  const args = dbtNodeArgs(command, model).map((arg) => (arg === model ? '"$FLOE_DBT_MODEL"' : shellQuote(arg as string)));
+  return `exec "$FLOE_DBT_EXECUTABLE" ${args.join(" ")}`;
 }
 
 export function renderAirflowFiles(model: AirflowDefinitionsModel, lineage?: AirflowLineage): GeneratedFile[] {

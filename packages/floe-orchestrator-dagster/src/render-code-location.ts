@@ -3,7 +3,7 @@
  * artifacts it came from. Pure and deterministic. Every user string reaches Python through floe-core's
  * emitter (pyString/pyLiteral), every Python name through pyIdentifier.
  */
-import { DBT_SELECTOR_SPECIAL_SOURCE, pyIdentifier, pyLiteral, pyString, validateSchedule, type GeneratedFile } from "floe-core";
+import { DBT_SELECTOR_SPECIAL_SOURCE, dbtNodeArgs, pyIdentifier, pyLiteral, pyString, validateSchedule, type GeneratedFile } from "floe-core";
 import type { DagsterAssetSpec } from "./asset-specs.js";
 import type { DagsterDefinitionsModel, DagsterJob, DagsterSchedule } from "./definitions-model.js";
 
@@ -53,7 +53,9 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
     ...(model.executor === "in_process" ? ["in_process_executor"] : []),
     ...(manifestMode ? [] : ["multi_asset"]),
   ];
-  const dbtImports = manifestMode ? ["DagsterDbtTranslator", "DbtCliResource", "DbtProject", "dbt_assets"] : ["DbtCliResource"];
+  const dbtImports = manifestMode
+    ? ["DagsterDbtTranslator", "DagsterDbtTranslatorSettings", "DbtCliResource", "DbtProject", "dbt_assets"]
+    : ["DbtCliResource"];
   const projectDefault = model.resources.dbt.projectDir === null ? 'Path(__file__).parent / "dbt"' : pyString(model.resources.dbt.projectDir);
 
   const blocks: string[] = [];
@@ -112,7 +114,7 @@ function renderManifestAssets(model: DagsterDefinitionsModel): string[] {
       "dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROFILES_DIR)",
       "dbt_project.prepare_if_dev()",
       "",
-      "# The product's dbt models and seeds: dbt unique_id -> Dagster asset key.",
+      "# The product's dbt models, seeds and snapshots: dbt unique_id -> Dagster asset key.",
       `ASSET_KEYS = {\n${keys}\n}`,
       "",
       "# Parsed once: the selection below and @dbt_assets read the same object.",
@@ -153,7 +155,10 @@ function renderManifestAssets(model: DagsterDefinitionsModel): string[] {
     ].join("\n"),
     [
       "class FloeDbtTranslator(DagsterDbtTranslator):",
-      '    """Keys each model by its name and groups it under the product, as floe\'s asset specs say."""',
+      '    """Keys each model, seed and snapshot by its name and groups it under the product, as floe\'s asset specs say.',
+      "",
+      "    A source keeps dagster-dbt's key ([source name, table]).",
+      '    """',
       "",
       "    def get_asset_key(self, dbt_resource_props):",
       '        key = ASSET_KEYS.get(dbt_resource_props["unique_id"])',
@@ -163,13 +168,19 @@ function renderManifestAssets(model: DagsterDefinitionsModel): string[] {
       "        return GROUP",
     ].join("\n"),
     [
+      "# A dependency on a source carries no table metadata (enable_source_metadata=False): Dagster would",
+      "# otherwise tie the source to any asset writing the same table (a seed of that name), an edge dbt",
+      "# does not know, and a run would fail whenever dbt builds the two in its own order.",
+      "TRANSLATOR = FloeDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_metadata=False))",
+      "",
+      "",
       "# dbt tests on these models become asset checks (dagster-dbt's default).",
       "@dbt_assets(",
       "    manifest=MANIFEST,",
       "    project=dbt_project,",
       "    select=SELECT,",
       "    exclude=EXCLUDE,",
-      "    dagster_dbt_translator=FloeDbtTranslator(),",
+      "    dagster_dbt_translator=TRANSLATOR,",
       ")",
       "def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):",
       "    # floe_lineage emits OpenLineage START/COMPLETE/FAIL for the run and each model around dbt's events.",
@@ -179,15 +190,19 @@ function renderManifestAssets(model: DagsterDefinitionsModel): string[] {
 }
 
 function renderPerTransformAssets(model: DagsterDefinitionsModel): string[] {
+  // floe-core's dbtNodeArgs, as the Airflow plugin runs them: `build --select <model>` with buildable
+  // indirect selection, so a test waits until every model it reads is built.
+  const node = Symbol("model");
+  const args = dbtNodeArgs("build", node).map((arg) => (arg === node ? "model" : pyString(arg as string)));
   return [
     [
       "def dbt_build_asset(spec: AssetSpec, model: str):",
-      '    """An asset that runs `dbt build --select <model>`: the model, then its tests."""',
+      '    """An asset that runs `dbt build --select <model>`: the model, then the tests whose models are all built."""',
       "",
       "    @multi_asset(specs=[spec], name=spec.key.to_python_identifier())",
       "    def _build(context: AssetExecutionContext, dbt: DbtCliResource):",
       "        # floe_lineage emits OpenLineage START/COMPLETE/FAIL for this model, parented to the Dagster run.",
-      '        floe_lineage.build_model(context, dbt.cli(["build", "--select", model]))',
+      `        floe_lineage.build_model(context, dbt.cli([${args.join(", ")}]))`,
       "        return MaterializeResult(asset_key=spec.key)",
       "",
       "    return _build",

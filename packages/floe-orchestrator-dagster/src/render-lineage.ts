@@ -72,6 +72,8 @@ export function renderLineagePy(model: LineageModel, generatedBy: { plugin: stri
     "import logging",
     "import os",
     "import re",
+    "import signal",
+    "import subprocess",
     "import uuid",
     "from datetime import datetime, timezone",
     "",
@@ -232,6 +234,31 @@ class RunLineage:
             log.warning("floe: could not read a dbt event for lineage: %s", exc)
 
 
+def stop_dbt(invocation, grace_seconds=10):
+    """Ends the dbt process of a step that failed or was cancelled while dbt still ran.
+
+    Otherwise dbt keeps running after the step is over, writing to the warehouse and holding its
+    locks (DuckDB admits one writer process). SIGINT first, which dbt answers by cancelling its
+    queries and exiting; SIGKILL when it has not exited within grace_seconds.
+    """
+    process = getattr(invocation, "process", None)
+    if process is None or process.poll() is not None:
+        return
+    log.warning("floe: stopping dbt (pid %s): the step ended before dbt did", process.pid)
+    try:
+        process.send_signal(signal.SIGINT)
+        if process.stdout is not None and not process.stdout.closed:
+            # dbt logs while it stops: read what it writes, or a full pipe would block it.
+            process.communicate(timeout=grace_seconds)
+        else:
+            process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    except (OSError, ValueError):
+        pass
+
+
 def stream_dbt(context, invocation):
     """Yields the Dagster events of a dbt invocation, emitting lineage for the run and each model."""
     lineage = RunLineage(getattr(context, "job_name", None))
@@ -247,6 +274,7 @@ def stream_dbt(context, invocation):
                 project=invocation.project,
             )
     except BaseException as exc:
+        stop_dbt(invocation)
         lineage.fail_run(str(exc))
         raise
     lineage.complete_run()
@@ -261,6 +289,7 @@ def build_model(context, invocation):
         for event in invocation.stream_raw_events():
             lineage.observe(event.raw_event)
     except BaseException as exc:
+        stop_dbt(invocation)
         for model in list(lineage.open_models):
             lineage._finish_model(model, False, str(exc))
         raise

@@ -67,3 +67,18 @@ export function mustSucceed(result: RunResult, what: string): RunResult {
 }
 
 export { spawn };
+
+/** The repository's test dbt projects (test/fixtures/dbt/<name>), shared by both plugins' e2e tests. */
+export const DBT_FIXTURES = join(ROOT, "test", "fixtures", "dbt");
+const RELATIONS_PY = join(DBT_FIXTURES, "relations.py");
+
+export function copyDbtFixture(name: string, dest: string): void {
+  cpSync(join(DBT_FIXTURES, name), dest, { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
+}
+
+export type Relations = Record<string, { rows: number; hash: string }>;
+
+/** Every relation in a DuckDB file with its row count and content hash (test/fixtures/dbt/relations.py). */
+export function readRelations(ws: Workspace, database: string): Relations {
+  return JSON.parse(mustSucceed(python(ws, [RELATIONS_PY, database]), "read relations").stdout) as Relations;
+}
