@@ -69,7 +69,8 @@ export function run(command: string, args: string[], options: { env: NodeJS.Proc
     execFile(
       command,
       args,
-      { env: options.env, cwd: options.cwd, timeout: options.timeoutMs ?? 600_000, maxBuffer: 256 * 1024 * 1024, encoding: "utf8", killSignal: "SIGKILL" },
+      // Generous: on a loaded 2-core machine one Airflow run of a 13-model project took over 10 minutes.
+      { env: options.env, cwd: options.cwd, timeout: options.timeoutMs ?? 2_400_000, maxBuffer: 256 * 1024 * 1024, encoding: "utf8", killSignal: "SIGKILL" },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });

@@ -35,11 +35,14 @@ def main(database: str, excluded_json: str) -> None:
         missing = [c for c in left_out if c not in {n for n, _ in columns}]
         if missing:
             raise SystemExit(f"{key}: excluded columns {missing} do not exist")
-        exclude = f" exclude ({', '.join(quote(c) for c in left_out)})" if left_out else ""
-        rows, digest = con.execute(
-            f"select count(*), coalesce(sum(hash(r)::hugeint), 0)::varchar"
-            f" from (select *{exclude} from {quote(schema)}.{quote(name)}) r"
-        ).fetchone()
+        kept = [n for n, _ in columns if n not in left_out]
+        if kept:
+            rows, digest = con.execute(
+                f"select count(*), coalesce(sum(hash(r)::hugeint), 0)::varchar"
+                f" from (select {', '.join(quote(c) for c in kept)} from {quote(schema)}.{quote(name)}) r"
+            ).fetchone()
+        else:  # every column comes from the clock: only the row count is compared
+            rows, digest = con.execute(f"select count(*), '' from {quote(schema)}.{quote(name)}").fetchone()
         out[key] = {
             "type": kind,
             "columns": [f"{n} {t}" for n, t in columns],
