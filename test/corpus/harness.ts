@@ -1,0 +1,295 @@
+// Builds one corpus project three ways, each into its own DuckDB file, and reads the files back:
+//   A  `dbt build` directly;
+//   B  `dbt parse` → `floe artifacts from-dbt` → `floe generate --orchestrator dagster` → `dagster asset materialize --select '*'`;
+//   C  B's artifacts → `floe generate --orchestrator airflow` → `airflow dags test`.
+// Every run works on its own copy of the project (dbt writes target/ and logs/ into it) and its own
+// `warehouse.duckdb`, so the three databases have the same name and the runs can go side by side.
+import { execFile, execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const ROOT = join(import.meta.dirname, "..", "..");
+export const CORPUS = import.meta.dirname;
+const FLOE = join(ROOT, "packages", "floe-core", "bin", "floe.js");
+const RELATIONS_PY = join(CORPUS, "relations.py");
+
+export interface CorpusProject {
+  /** Folder under test/corpus/projects/. */
+  name: string;
+  /** Extra environment the project's own files read (e.g. the source database and schema). */
+  env?: Record<string, string>;
+  /** A script under test/corpus/sources/ that loads the sources dbt reads but does not build. */
+  sources?: string;
+  /**
+   * Columns left out of the content hash, per relation ("schema.table"). Only columns dbt fills
+   * from the run's clock, each with the reason next to it in the test.
+   */
+  clockColumns?: Record<string, string[]>;
+}
+
+export interface Relation {
+  type: string;
+  columns: string[];
+  rows: number;
+  hash: string;
+  excluded: string[];
+}
+
+export type Relations = Record<string, Relation>;
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface WayResult {
+  /** The last command's result (the first failing one, if any failed). */
+  run: RunResult;
+  /** Which command that was. */
+  step: string;
+  ok: boolean;
+  relations: Relations;
+  seconds: number;
+}
+
+export interface Venvs {
+  dagster: string;
+  airflow: string;
+}
+
+export function pythonVenvs(): Venvs {
+  const venv = (tool: string) =>
+    execFileSync(join(ROOT, "scripts", "python-env.sh"), [tool], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  return { dagster: venv("dagster"), airflow: venv("airflow") };
+}
+
+export function run(command: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd: string; timeoutMs?: number }): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      // Generous: on a loaded 2-core machine one Airflow run of a 13-model project took over 10 minutes.
+      { env: options.env, cwd: options.cwd, timeout: options.timeoutMs ?? 2_400_000, maxBuffer: 256 * 1024 * 1024, encoding: "utf8", killSignal: "SIGKILL" },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A clean copy of the project: no target/, logs/ or DuckDB files that a manual run may have left. */
+function copyProject(project: CorpusProject, dest: string): string {
+  const dir = join(dest, "project");
+  cpSync(join(CORPUS, "projects", project.name), dir, {
+    recursive: true,
+    filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$|[\\/]\.user\.yml$/.test(src),
+  });
+  return dir;
+}
+
+function baseEnv(venv: string, project: CorpusProject, workDir: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...project.env,
+    PATH: `${join(venv, "bin")}:${process.env.PATH ?? ""}`,
+    FLOE_DUCKDB_PATH: join(workDir, "warehouse.duckdb"),
+    DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
+    DO_NOT_TRACK: "1",
+  };
+}
+
+/** Runs the steps in order and stops at the first failure; then reads the DuckDB file back. */
+async function runWay(
+  venvs: Venvs,
+  project: CorpusProject,
+  workDir: string,
+  steps: Array<[string, (env: NodeJS.ProcessEnv, projectDir: string) => Promise<RunResult>]>,
+  venv: string,
+): Promise<WayResult> {
+  const started = Date.now();
+  mkdirSync(workDir, { recursive: true });
+  const projectDir = copyProject(project, workDir);
+  const env = baseEnv(venv, project, workDir);
+  const allSteps: typeof steps = [];
+  if (project.sources) {
+    const script = join(CORPUS, "sources", project.sources);
+    allSteps.push(["load sources", (e, p) => run(join(venvs.dagster, "bin", "python"), [script, p, e.FLOE_DUCKDB_PATH as string], { env: e, cwd: workDir })]);
+  }
+  allSteps.push(...steps);
+  let last: RunResult = { code: 0, stdout: "", stderr: "" };
+  let step = "";
+  for (const [name, fn] of allSteps) {
+    step = name;
+    last = await fn(env, projectDir);
+    if (last.code !== 0) break;
+  }
+  const relations = await readRelations(venvs, env.FLOE_DUCKDB_PATH as string, project.clockColumns ?? {}, workDir);
+  return { run: last, step, ok: last.code === 0, relations, seconds: (Date.now() - started) / 1000 };
+}
+
+export async function readRelations(venvs: Venvs, database: string, excluded: Record<string, string[]>, cwd: string): Promise<Relations> {
+  const result = await run(join(venvs.dagster, "bin", "python"), [RELATIONS_PY, database, JSON.stringify(excluded)], { env: process.env, cwd });
+  if (result.code !== 0) {
+    // No file (the run failed before dbt wrote anything) reads as no relations.
+    if (/No such file|does not exist|IO Error/i.test(result.stderr)) return {};
+    throw new Error(`relations.py ${database} failed:\n${result.stderr.slice(-3000)}`);
+  }
+  return JSON.parse(result.stdout) as Relations;
+}
+
+const dbtArgs = (projectDir: string) => ["--project-dir", projectDir, "--profiles-dir", projectDir];
+
+/** A: plain `dbt build`. */
+export function buildWithDbt(venvs: Venvs, project: CorpusProject, workDir: string): Promise<WayResult> {
+  return runWay(venvs, project, workDir, [["dbt build", (env, p) => run("dbt", ["build", ...dbtArgs(p)], { env, cwd: p })]], venvs.dagster);
+}
+
+/** `dbt parse` + `floe artifacts from-dbt` in a project copy; the artifacts both orchestrators get. */
+async function parseAndConvert(env: NodeJS.ProcessEnv, projectDir: string, product: string, artifacts: string): Promise<RunResult> {
+  const parse = await run("dbt", ["parse", ...dbtArgs(projectDir), "--quiet"], { env, cwd: projectDir });
+  if (parse.code !== 0) return parse;
+  return run(process.execPath, [FLOE, "artifacts", "from-dbt", join(projectDir, "target", "manifest.json"), "--product", product, "--out", artifacts], { env, cwd: ROOT });
+}
+
+export function productName(project: CorpusProject): string {
+  return `corpus_${project.name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+}
+
+/**
+ * B: floe → Dagster (manifest mode: the artifacts carry dbt unique_ids). Its `dbt parse` +
+ * `floe artifacts from-dbt` writes the artifacts C uses too; `artifacts` resolves when they are written.
+ */
+export function buildWithDagster(venvs: Venvs, project: CorpusProject, workDir: string): { result: Promise<WayResult>; artifacts: Promise<string | null> } {
+  const artifacts = join(workDir, "compiled_artifacts.json");
+  const out = join(workDir, "dagster");
+  let converted: (ok: boolean) => void = () => {};
+  const artifactsReady = new Promise<string | null>((resolve) => {
+    converted = (ok) => resolve(ok ? artifacts : null);
+  });
+  const result = runWay(
+    venvs,
+    project,
+    workDir,
+    [
+      [
+        "dbt parse + floe artifacts from-dbt",
+        async (env, p) => {
+          const r = await parseAndConvert(env, p, productName(project), artifacts);
+          converted(r.code === 0);
+          return r;
+        },
+      ],
+      ["floe generate --orchestrator dagster", (env, p) => run(process.execPath, [FLOE, "generate", artifacts, "--orchestrator", "dagster", "--out", out, "--dbt-project", p], { env, cwd: ROOT })],
+      [
+        "dagster asset materialize",
+        (env) => {
+          const home = join(workDir, "dagster_home");
+          mkdirSync(home, { recursive: true });
+          return run("dagster", ["asset", "materialize", "--select", "*", "-f", join(out, "definitions.py")], {
+            env: { ...env, DAGSTER_HOME: home, DAGSTER_DISABLE_TELEMETRY: "1" },
+            cwd: workDir,
+          });
+        },
+      ],
+    ],
+    venvs.dagster,
+  );
+  // A run that failed before converting (e.g. loading sources) leaves C nothing to generate from.
+  void result.then(() => converted(false));
+  return { result, artifacts: artifactsReady };
+}
+
+/** C: B's artifacts → Airflow, `airflow dags test` of the product's DAG in an AIRFLOW_HOME migrated once per test file. */
+export function buildWithAirflow(venvs: Venvs, project: CorpusProject, workDir: string, airflowHome: string, artifacts: Promise<string | null>): Promise<WayResult> {
+  const dags = join(workDir, "dags");
+  return runWay(
+    venvs,
+    project,
+    workDir,
+    [
+      [
+        "floe generate --orchestrator airflow",
+        async (env, p) => {
+          const file = await artifacts;
+          if (file === null) return { code: 1, stdout: "", stderr: "no artifacts: B's `dbt parse` + `floe artifacts from-dbt` failed" };
+          return run(process.execPath, [FLOE, "generate", file, "--orchestrator", "airflow", "--out", dags, "--dbt-project", p], { env, cwd: ROOT });
+        },
+      ],
+      [
+        "airflow dags test",
+        async (env) => {
+          const result = await run("airflow", ["dags", "test", productName(project)], {
+            env: { ...airflowEnv(airflowHome), ...env, AIRFLOW__CORE__DAGS_FOLDER: dags, DBT_TARGET_PATH: join(workDir, "dbt-target"), DBT_LOG_PATH: join(workDir, "dbt-logs") },
+            cwd: workDir,
+          });
+          // `dags test` can exit 0 with failed tasks: the run's task states decide.
+          const states = await taskStates(venvs, airflowHome, productName(project));
+          const bad = Object.entries(states).filter(([, state]) => state !== "success");
+          if (result.code === 0 && (bad.length > 0 || Object.keys(states).length === 0)) {
+            return { ...result, code: 1, stderr: `${result.stderr}\ntask states: ${JSON.stringify(states)}` };
+          }
+          return result;
+        },
+      ],
+    ],
+    venvs.airflow,
+  );
+}
+
+export function airflowEnv(home: string): NodeJS.ProcessEnv {
+  return {
+    AIRFLOW_HOME: home,
+    AIRFLOW__CORE__LOAD_EXAMPLES: "False",
+    AIRFLOW__CORE__UNIT_TEST_MODE: "False",
+  };
+}
+
+export async function migrateAirflow(venvs: Venvs, home: string): Promise<void> {
+  mkdirSync(join(home, "dags"), { recursive: true });
+  const result = await run(join(venvs.airflow, "bin", "airflow"), ["db", "migrate"], {
+    env: { ...process.env, ...airflowEnv(home), AIRFLOW__CORE__DAGS_FOLDER: join(home, "dags") },
+    cwd: home,
+  });
+  if (result.code !== 0) throw new Error(`airflow db migrate failed:\n${result.stderr.slice(-3000)}`);
+}
+
+export async function taskStates(venvs: Venvs, home: string, dagId: string): Promise<Record<string, string>> {
+  const script = [
+    "import json, sqlite3, sys",
+    "con = sqlite3.connect(sys.argv[1])",
+    "rows = con.execute('select task_id, state from task_instance where dag_id = ?', (sys.argv[2],)).fetchall()",
+    "print(json.dumps({t: s or 'none' for t, s in rows}))",
+  ].join("\n");
+  const result = await run(join(venvs.airflow, "bin", "python"), ["-c", script, join(home, "airflow.db"), dagId], { env: process.env, cwd: home });
+  if (result.code !== 0) return {};
+  return JSON.parse(result.stdout.trim().split("\n").pop()!) as Record<string, string>;
+}
+
+/** One line per relation that differs between two databases (missing, extra, type, columns, rows, hash). */
+export function differences(expected: Relations, actual: Relations): string[] {
+  const out: string[] = [];
+  for (const key of [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort()) {
+    const e = expected[key];
+    const a = actual[key];
+    if (!e) out.push(`${key}: not built by dbt build, but present (${a!.rows} rows)`);
+    else if (!a) out.push(`${key}: missing (dbt build made a ${e.type} of ${e.rows} rows)`);
+    else {
+      if (e.type !== a.type) out.push(`${key}: ${a.type}, dbt build made a ${e.type}`);
+      if (JSON.stringify(e.columns) !== JSON.stringify(a.columns)) out.push(`${key}: columns ${a.columns.join(", ")} vs ${e.columns.join(", ")}`);
+      if (e.rows !== a.rows) out.push(`${key}: ${a.rows} rows vs ${e.rows}`);
+      else if (e.hash !== a.hash) out.push(`${key}: same ${a.rows} rows, different content`);
+    }
+  }
+  return out;
+}
+
+/** The tail of a failed step's output, enough to see why. */
+export function failure(way: WayResult): string {
+  return `${way.step} exited ${way.run.code}:\n${way.run.stderr.slice(-2500)}\n${way.run.stdout.slice(-2500)}`;
+}
+
+export function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, "utf8")) as T;
+}
