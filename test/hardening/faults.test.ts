@@ -130,7 +130,7 @@ describe("input lengths are capped before expensive work and in messages", () =>
 });
 
 describe("--out targets that are not regular files", () => {
-  it("from-dbt refuses a FIFO, a directory and `/`; generate refuses `/` — nothing is created", async () => {
+  it("from-dbt refuses a FIFO, a device, a directory and `/`; generate refuses `/` — nothing is created", async () => {
     const dir = tempDir("out");
     writeFileSync(join(dir, "manifest.json"), MANIFEST("{}"));
     const fifo = join(dir, "pipe");
@@ -141,10 +141,15 @@ describe("--out targets that are not regular files", () => {
     oneLineError(await run([...base, fifo]), 2, /^floe: FLOE_USAGE at --out: .*pipe is a FIFO, not a regular file/);
     oneLineError(await run([...base, join(dir, "folder")]), 2, /^floe: FLOE_USAGE at --out: .*folder is a directory, not a regular file/);
     oneLineError(await run([...base, "/"]), 2, /^floe: FLOE_USAGE at --out: \/ is a file-system root, not a regular file/);
+    // A character device like /dev/null (1,3), made in the temp dir so a regression replaces only this copy.
+    const device = join(dir, "null");
+    execFileSync("mknod", [device, "c", "1", "3"]);
+    oneLineError(await run([...base, device]), 2, /^floe: FLOE_USAGE at --out: .*null is a device, not a regular file/);
+    expect(lstatSync(device).isCharacterDevice()).toBe(true);
     writeFileSync(join(dir, "a.json"), JSON.stringify(baseArtifacts([{ name: "a", compute: "duckdb", tags: [], depends_on: [] }])));
     oneLineError(await run(["generate", join(dir, "a.json"), "--orchestrator", "dagster", "--out", "/"]), 2, /^floe: FLOE_USAGE at --out: \/ is a file-system root, not a directory/);
     expect(lstatSync(fifo).isFIFO()).toBe(true);
-    expect(readdirSync(dir).sort()).toEqual(["a.json", "folder", "manifest.json", "pipe"]);
+    expect(readdirSync(dir).sort()).toEqual(["a.json", "folder", "manifest.json", "null", "pipe"]);
     expect(readdirSync(join(dir, "folder"))).toEqual([]);
     expect(readdirSync("/").sort()).toEqual(rootBefore);
   });
