@@ -28,6 +28,13 @@ for i, sample in enumerate(json.load(sys.stdin)):
 
     check("docstring", ast.get_docstring(tree, clean=False), sample["docstring"])
     default_dir = assigned["DBT_PROJECT_DIR"].args[0].values[1]
+    # A relative project dir is resolved against the generated file: (Path(__file__).parent / "<dir>").resolve()
+    if isinstance(default_dir, ast.Call) and isinstance(default_dir.func, ast.Attribute) and default_dir.func.attr == "resolve":
+        joined = default_dir.func.value
+        if not (isinstance(joined, ast.BinOp) and isinstance(joined.op, ast.Div) and ast.unparse(joined.left) == "Path(__file__).parent"):
+            problems.append(f"sample {i}: dbt project dir: unexpected expression {ast.unparse(default_dir)}")
+            continue
+        default_dir = joined.right
     check("dbt project dir", ast.literal_eval(default_dir), sample["dbtProjectDir"])
     if "ASSET_KEYS" in assigned:
         check("unique ids", list(ast.literal_eval(assigned["ASSET_KEYS"]).keys()), sample["uniqueIds"])
