@@ -139,7 +139,9 @@ describe("charts/floe-dagster booted as local processes", () => {
     // code location was generated for, parsed there (as an image build would: the manifest holds its paths).
     const project = join(dir, "image-dbt-project");
     copyProject(project);
-    mustFloe(["generate", join(dir, "artifacts.json"), "--orchestrator", "dagster", "--out", join(dir, "out"), "--dbt-project", "/opt/dagster/dbt/jaffle_shop"]);
+    // Generated against the project as it is here; in the image it sits elsewhere, which the site says with
+    // FLOE_DBT_PROJECT_DIR (the documented run-time override of the recorded relative path).
+    mustFloe(["generate", join(dir, "artifacts.json"), "--orchestrator", "dagster", "--out", join(dir, "out"), "--dbt-project", project]);
 
     // Values: what `floe helm-values` prints for this product, then the site's own (database, ports, env).
     const floeValues = mustFloe(["helm-values", "--orchestrator", "dagster", "--size", "small", "--artifacts", join(dir, "artifacts.json")]);
@@ -153,6 +155,7 @@ describe("charts/floe-dagster booted as local processes", () => {
       webserver: { port: webPort },
       userCode: { port: grpcPort, image: { repository: "example.com/jaffle-shop-user-code", tag: "1.0.0" } },
       env: [...(parse(floeValues).env ?? []), { name: "FLOE_DUCKDB_PATH", value: "/tmp/jaffle_shop.duckdb" },
+        { name: "FLOE_DBT_PROJECT_DIR", value: "/opt/dagster/dbt/jaffle_shop" },
         { name: "DBT_SEND_ANONYMOUS_USAGE_STATS", value: "false" },
       ],
     };
@@ -296,7 +299,8 @@ describe("charts/floe-airflow booted as local processes", () => {
     const project = join(dir, "image-dbt-project");
     copyProject(project);
     const artifacts = join(EXAMPLE, "compiled_artifacts.json");
-    mustFloe(["generate", artifacts, "--orchestrator", "airflow", "--out", join(dir, "out"), "--dbt-project", "/opt/airflow/dbt/jaffle_shop"]);
+    // As for Dagster: generated against the project here, placed in the image by FLOE_DBT_PROJECT_DIR.
+    mustFloe(["generate", artifacts, "--orchestrator", "airflow", "--out", join(dir, "out"), "--dbt-project", project]);
     const out = realpathSync(join(dir, "out"));
     const dagFiles = Object.fromEntries(readdirSync(out).filter((f) => f.endsWith(".py")).map((f) => [f, readFileSync(join(out, f), "utf8")]));
     // openlineage.env: "give them to the scheduler and the workers".
@@ -318,6 +322,7 @@ describe("charts/floe-airflow booted as local processes", () => {
         ...(parse(floeValues).env ?? []),
         ...lineageEnv,
         { name: "FLOE_DUCKDB_PATH", value: "/tmp/jaffle_shop.duckdb" },
+        { name: "FLOE_DBT_PROJECT_DIR", value: "/opt/airflow/dbt/jaffle_shop" },
         { name: "DBT_TARGET_PATH", value: "/tmp/dbt-target" },
         { name: "DBT_LOG_PATH", value: "/tmp/dbt-logs" },
         { name: "DBT_SEND_ANONYMOUS_USAGE_STATS", value: "false" },
