@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FloeError, formatErrorLine, isBadInput, isFloeError, notImplemented, oneLine } from "./errors.js";
+import { FloeError, cliFieldPath, formatErrorLine, isBadInput, isFloeError, notImplemented, oneLine } from "./errors.js";
 
 describe("FloeError", () => {
   it("carries code, path, hint and cause", () => {
@@ -30,6 +30,11 @@ describe("FloeError", () => {
 describe("formatErrorLine", () => {
   it("gives CODE at path: message (hint: …)", () => {
     expect(formatErrorLine(new FloeError("FLOE_USAGE", "missing", { path: "--out", hint: "pass it" }))).toBe("FLOE_USAGE at --out: missing (hint: pass it)");
+    // Library field paths become the CLI's flags; document paths stay.
+    expect(formatErrorLine(new FloeError("FLOE_USAGE", "bad", { path: "options.outLayout" }), cliFieldPath)).toBe("FLOE_USAGE at --out-layout: bad");
+    expect(cliFieldPath("options.count")).toBe("--count");
+    expect(cliFieldPath("orchestration.schedules[0].cron")).toBe("orchestration.schedules[0].cron");
+    expect(cliFieldPath("options.lineage.url")).toBe("options.lineage.url");
     expect(formatErrorLine(new FloeError("FLOE_INTERNAL", "boom"))).toBe("FLOE_INTERNAL: boom");
   });
 

@@ -82,10 +82,21 @@ export function isBadInput(error: FloeError): boolean {
 }
 
 /** One line, for a terminal: `CODE at path: message (hint: …)`. Newlines in user data are escaped. */
-export function formatErrorLine(error: FloeError): string {
-  const where = error.path ? ` at ${cut(error.path, 300)}` : "";
+export function formatErrorLine(error: FloeError, mapPath: (path: string) => string = (path) => path): string {
+  const where = error.path ? ` at ${cut(mapPath(error.path), 300)}` : "";
   const hint = error.hint ? ` (hint: ${cut(error.hint, 1000)})` : "";
   return oneLine(`${error.code}${where}: ${cut(error.message, 1000)}${hint}`);
+}
+
+/**
+ * The CLI's name for a library field path: `options.<name>` (the option a library function took)
+ * is the flag `--<name>` in kebab case (`options.outLayout` → `--out-layout`); other paths are
+ * document paths and stay as they are.
+ */
+export function cliFieldPath(path: string): string {
+  const match = /^options\.([A-Za-z][A-Za-z0-9]*)$/.exec(path);
+  if (!match) return path;
+  return `--${match[1]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** A last guard on message length: whatever a message quotes, the line stays readable. */

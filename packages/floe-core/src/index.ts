@@ -27,6 +27,8 @@ export * from "./redact.js";
 export * from "./schedule/cron-expression.js";
 export * from "./schedule/time-zone.js";
 export * from "./schedule/preview.js";
+export * from "./schedule/naive-cron.js";
+export * from "./schedule/py-datetime.js";
 export * from "./lineage/run-event.js";
 export * from "./lineage/uuid-v7.js";
 export * from "./lineage/dataset-naming.js";

@@ -1,4 +1,7 @@
+import { stringify } from "yaml";
+import { z } from "zod";
 import type { CompiledArtifacts, CompiledArtifactsInput } from "./artifacts/compiled-artifacts.js";
+import { zodToFloeError, type ValidatedArtifacts } from "./artifacts/parse-artifacts.js";
 import type {
   DatasetInput,
   GeneratedFile,
@@ -8,6 +11,126 @@ import type {
   ValidationResult,
   WorkloadSize,
 } from "./contracts.js";
+import type { FireTime, SchedulePreviewOptions } from "./schedule/preview.js";
+import type { ValidSchedule } from "./schedule/validate-schedule.js";
+
+// ---------------------------------------------------------------------------------------------
+// The contract (floe plugin API 1.1): one required operation, optional capabilities.
+// ---------------------------------------------------------------------------------------------
+
+/** What `generate` takes besides the artifacts; validated once, by parseGenerateOptions. */
+export const GenerateOptionsSchema = z
+  .object({
+    dbtProjectDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("the dbt project the generated code runs, as the generated files name it: relative to them (the CLI records --dbt-project so), or absolute"),
+  })
+  .strict();
+
+export type GenerateOptions = z.infer<typeof GenerateOptionsSchema>;
+
+/** Checks `generate` options; throws FLOE_CONFIG_INVALID at `options.<field>`. */
+export function parseGenerateOptions(options: unknown = {}): GenerateOptions {
+  const parsed = GenerateOptionsSchema.safeParse(options);
+  if (!parsed.success) throw zodToFloeError(parsed.error, "FLOE_CONFIG_INVALID", "generate options", ["options"], "see GenerateOptionsSchema");
+  return parsed.data;
+}
+
+/** What `generate` returns: every file of the output (`values.yaml` included) and what the user should know. */
+export interface GenerateResult {
+  /** Paths relative to the output directory; the CLI writes exactly these (plus a bundled dbt project). */
+  files: GeneratedFile[];
+  /** One line each (e.g. artifacts without models); empty when there is nothing to say. */
+  warnings: string[];
+}
+
+export interface HelmValuesOptions {
+  size?: WorkloadSize;
+  artifacts?: CompiledArtifacts;
+}
+
+/** Capability `connection`: checks the orchestrator's server. */
+export interface ConnectionCapability {
+  /**
+   * Resolves within 10 s whatever the server does (`deadlineMs` shortens that), and never rejects.
+   * `url` overrides the plugin's configured/env URL.
+   */
+  validate(options?: ConnectionCheckOptions): Promise<ValidationResult>;
+}
+
+export interface ConnectionCheckOptions extends ValidateConnectionOptions {
+  url?: string;
+}
+
+/** Capability `schedules`: the orchestrator's own cron rules and tick semantics (DST, gaps, repeats). */
+export interface ScheduleCapability {
+  /** floe-core's neutral check plus the orchestrator's own refusals (FLOE_SCHEDULE_INVALID at `cron`, FLOE_TIMEZONE_INVALID at `timezone`). */
+  validate(cron: string, timezone: string): ValidSchedule;
+  /** Fire times at or after `from`, as the orchestrator computes them. */
+  preview(options: SchedulePreviewOptions): FireTime[];
+}
+
+/**
+ * Capability `runs`: run control through the orchestrator's API (trigger, status, wait). The slot
+ * is reserved in API 1.1; its operations are specified with `floe run`.
+ */
+export interface RunsCapability {
+  readonly [operation: string]: unknown;
+}
+
+/** The names `floe plugins --json` reports under `capabilities`, in this order. */
+export const PLUGIN_CAPABILITIES = ["helmValues", "connection", "schedules", "runs"] as const;
+export type PluginCapability = (typeof PLUGIN_CAPABILITIES)[number];
+
+/**
+ * The contract every orchestrator plugin implements (floe plugin API 1.1). Only `generate` is
+ * required; the rest are optional capabilities that commands use when present. A plugin package
+ * declares its classes in package.json under `"floe.orchestrators"`; floe-core discovers and
+ * constructs them on demand (no constructor arguments from the CLI).
+ */
+export interface FloeOrchestratorPlugin {
+  /** The orchestrator's name as users type it (`--orchestrator dagster`). */
+  readonly name: string;
+  /** The plugin package's version. */
+  readonly version: string;
+  /** The floe plugin API version ("MAJOR.MINOR") the plugin was built against. */
+  readonly floeApiVersion: string;
+  /**
+   * Turns validated artifacts into every file of the output, deterministically (same input,
+   * byte-identical files). Schedules come from the artifacts only. Pure: no I/O, no plugin state.
+   */
+  generate(artifacts: ValidatedArtifacts, options?: GenerateOptions): GenerateResult;
+  /** Values for the plugin's Helm chart (`floe helm-values`). */
+  helmValues?(options?: HelmValuesOptions): Record<string, unknown>;
+  /** `floe validate-connection`. */
+  readonly connection?: ConnectionCapability;
+  /** `floe schedule preview --orchestrator <name>`. */
+  readonly schedules?: ScheduleCapability;
+  /** Run control (`floe run`). */
+  readonly runs?: RunsCapability;
+}
+
+/** Which optional capabilities a plugin object has. */
+export function pluginCapabilities(plugin: FloeOrchestratorPlugin): PluginCapability[] {
+  const has: Record<PluginCapability, boolean> = {
+    helmValues: typeof plugin.helmValues === "function",
+    connection: typeof plugin.connection?.validate === "function",
+    schedules: typeof plugin.schedules?.validate === "function" && typeof plugin.schedules.preview === "function",
+    runs: typeof plugin.runs === "object" && plugin.runs !== null,
+  };
+  return PLUGIN_CAPABILITIES.filter((c) => has[c]);
+}
+
+/** `values.yaml` as every plugin writes it from its chart values (the one YAML form floe uses). */
+export function helmValuesFile(values: Record<string, unknown>): GeneratedFile {
+  return { path: "values.yaml", content: stringify(values, { sortMapEntries: false }) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The seed's seven operations (API 1.0), kept for API users on the built-in plugins.
+// ---------------------------------------------------------------------------------------------
 
 /**
  * What `createDefinitions` returns: a typed, inspectable model of what the orchestrator will run,
@@ -44,10 +167,16 @@ export interface ValidateConnectionOptions {
 }
 
 /**
- * The contract every orchestrator plugin implements. A plugin package declares its classes in
- * package.json under `"floe.orchestrators"`; floe-core discovers and imports them on demand.
+ * The built-in plugins' base class: the contract (`generate` and the capabilities) plus the seed's
+ * seven operations for API users. A third-party plugin only needs FloeOrchestratorPlugin.
+ *
+ * - `createDefinitions` gives the inspectable model and `render()`; `generate` is the same render
+ *   plus `values.yaml`, which is what the CLI writes.
+ * - `scheduleJob` is the legacy stateful form: it validates now and adds (Dagster) or replaces
+ *   (Airflow) a job's schedule in later `createDefinitions` calls of this instance. `generate`
+ *   ignores it: put schedules in the artifacts' `orchestration.schedules`.
  */
-export abstract class OrchestratorPlugin {
+export abstract class OrchestratorPlugin implements FloeOrchestratorPlugin {
   /** The orchestrator's name as users type it (`--orchestrator dagster`). */
   abstract readonly name: string;
   /** The plugin package's version. */
@@ -55,7 +184,9 @@ export abstract class OrchestratorPlugin {
   /** The floe plugin API version ("MAJOR.MINOR") the plugin was built against. */
   abstract readonly floeApiVersion: string;
 
-  /** Turns compiled artifacts into the orchestrator's definitions (see OrchestratorDefinitions). */
+  abstract generate(artifacts: ValidatedArtifacts, options?: GenerateOptions): GenerateResult;
+
+  /** Turns compiled artifacts (validated unless they come from floe-core's parser) into the orchestrator's definitions (see OrchestratorDefinitions). */
   abstract createDefinitions(artifacts: CompiledArtifacts | CompiledArtifactsInput): OrchestratorDefinitions;
 
   /** One asset (Dagster) or task (Airflow) spec per transform, with dependencies from `depends_on`. */
@@ -82,11 +213,12 @@ export abstract class OrchestratorPlugin {
     options?: EmitLineageOptions,
   ): Promise<LineageEmitResult>;
 
-  /** Validates cron and IANA zone now; the schedule becomes part of the next `createDefinitions`. */
+  /** Legacy stateful form: validates cron and IANA zone now; the schedule becomes part of the next `createDefinitions` (never of `generate`). */
   abstract scheduleJob(jobName: string, cron: string, timezone: string): void;
 }
 
-const PLUGIN_MEMBERS = [
+/** The seed's seven operations: a plugin built for API 1.0 has these and no `generate`. */
+export const LEGACY_PLUGIN_MEMBERS = [
   "createDefinitions",
   "createAssetsFromTransforms",
   "getHelmValues",
@@ -96,25 +228,66 @@ const PLUGIN_MEMBERS = [
   "scheduleJob",
 ] as const;
 
-/** Structural check (not instanceof: plugins may be built against another copy of floe-core). */
-export function isOrchestratorPlugin(value: unknown): value is OrchestratorPlugin {
-  if (typeof value !== "object" || value === null) return false;
-  const candidate = value as Record<string, unknown>;
-  return (
-    typeof candidate.name === "string" &&
-    typeof candidate.version === "string" &&
-    typeof candidate.floeApiVersion === "string" &&
-    PLUGIN_MEMBERS.every((member) => typeof candidate[member] === "function")
-  );
+function hasIdentity(candidate: Record<string, unknown>): boolean {
+  return typeof candidate.name === "string" && typeof candidate.version === "string" && typeof candidate.floeApiVersion === "string";
 }
 
-/** The constructor shape a `floe.orchestrators` entry must export. */
-export type OrchestratorPluginClass = new (options?: Record<string, unknown>) => OrchestratorPlugin;
+/** Structural check of the contract (not instanceof: plugins may be built against another copy of floe-core). */
+export function isOrchestratorPlugin(value: unknown): value is FloeOrchestratorPlugin {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return hasIdentity(candidate) && typeof candidate.generate === "function";
+}
+
+/** A plugin built for API 1.0: the seven operations, no `generate` (the registry adapts it). */
+export function isLegacyOrchestratorPlugin(value: unknown): value is OrchestratorPlugin {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return hasIdentity(candidate) && LEGACY_PLUGIN_MEMBERS.every((member) => typeof candidate[member] === "function");
+}
+
+/** The constructor shape a `floe.orchestrators` entry must export (constructed without arguments by the CLI). */
+export type OrchestratorPluginClass = new (options?: Record<string, unknown>) => FloeOrchestratorPlugin;
 
 export function isOrchestratorPluginClass(value: unknown): value is OrchestratorPluginClass {
   if (typeof value !== "function" || !value.prototype) return false;
   const proto = value.prototype as Record<string, unknown>;
-  return PLUGIN_MEMBERS.every((member) => typeof proto[member] === "function");
+  return typeof proto.generate === "function" || LEGACY_PLUGIN_MEMBERS.every((member) => typeof proto[member] === "function");
+}
+
+/**
+ * A plugin built for API 1.0 seen through the contract: `generate` renders `createDefinitions` of an
+ * instance constructed with `{ dbtProjectDir }` and adds `values.yaml` from `getHelmValues` (a chart
+ * not built yet, FLOE_NOT_IMPLEMENTED, becomes a warning), as floe-core 1.0's CLI did.
+ */
+export function adaptLegacyPlugin(instance: OrchestratorPlugin, construct: (options: Record<string, unknown>) => unknown): FloeOrchestratorPlugin {
+  const legacy = (options: Record<string, unknown>): OrchestratorPlugin => (Object.keys(options).length === 0 ? instance : (construct(options) as OrchestratorPlugin));
+  return {
+    name: instance.name,
+    version: instance.version,
+    floeApiVersion: instance.floeApiVersion,
+    generate(artifacts, options = {}) {
+      const checked = parseGenerateOptions(options);
+      const plugin = legacy(checked.dbtProjectDir ? { dbtProjectDir: checked.dbtProjectDir } : {});
+      const definitions = plugin.createDefinitions(artifacts);
+      const files = definitions.render();
+      const warnings = [...(definitions.warnings ?? [])];
+      if (!files.some((f) => f.path === "values.yaml")) {
+        try {
+          files.push(helmValuesFile(plugin.getHelmValues({ artifacts })));
+        } catch (error) {
+          const code = (error as { code?: unknown } | null)?.code;
+          if (code !== "FLOE_NOT_IMPLEMENTED") throw error;
+          warnings.push(`no values.yaml: ${(error as Error).message}`);
+        }
+      }
+      return { files, warnings };
+    },
+    helmValues: (options) => instance.getHelmValues(options),
+    connection: {
+      validate: ({ url, ...rest } = {}) => legacy(url === undefined ? {} : { url }).validateConnection(rest),
+    },
+  };
 }
 
 export type { GeneratedFile };

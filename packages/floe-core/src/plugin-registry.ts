@@ -13,7 +13,15 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "nod
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { FLOE_API_VERSION, isApiCompatible, parseApiVersion } from "./api-version.js";
 import { FloeError, isFloeError, type FloeErrorCode } from "./errors.js";
-import { isOrchestratorPlugin, isOrchestratorPluginClass, type OrchestratorPlugin } from "./orchestrator-plugin.js";
+import {
+  adaptLegacyPlugin,
+  isLegacyOrchestratorPlugin,
+  isOrchestratorPlugin,
+  isOrchestratorPluginClass,
+  pluginCapabilities,
+  type FloeOrchestratorPlugin,
+  type PluginCapability,
+} from "./orchestrator-plugin.js";
 
 /** The canonical field: a flat key, as in `"floe.orchestrators": { "dagster": "./dist/index.js#DagsterPlugin" }`. */
 export const ORCHESTRATORS_FIELD = "floe.orchestrators";
@@ -481,24 +489,36 @@ export function installHint(searched: string[]): string {
 }
 
 export interface LoadPluginOptions extends DiscoverOptions {
-  /** Passed to the plugin's constructor; each plugin validates it with its own schema. */
+  /**
+   * Passed to the plugin's constructor (API users); each plugin validates it with its own schema.
+   * The CLI passes none: what a command needs goes to the operation (`generate` options, `connection.validate({ url })`).
+   */
   options?: Record<string, unknown>;
 }
 
-/** Imports and constructs the plugin for `name`, after checking that it is listed and compatible. */
-export async function loadPlugin(name: string, options: LoadPluginOptions): Promise<OrchestratorPlugin> {
+/**
+ * Imports and constructs the plugin for `name`, after checking that it is listed and compatible.
+ * A plugin built for API 1.0 (the seven operations, no `generate`) comes back adapted to the
+ * contract. Errors name `options.orchestrator` (the CLI shows --orchestrator).
+ */
+export async function loadPlugin(name: string, options: LoadPluginOptions): Promise<FloeOrchestratorPlugin> {
   const { plugins, searched } = await discoverPlugins(options);
   const plugin = plugins.find((p) => p.name === name);
   if (!plugin) {
     const available = plugins.filter((p) => p.compatible).map((p) => p.name);
     throw new FloeError("FLOE_PLUGIN_NOT_FOUND", `no orchestrator plugin named "${name}" is installed`, {
-      path: "--orchestrator",
+      path: "options.orchestrator",
       hint: available.length ? `installed: ${available.join(", ")}` : installHint(searched),
     });
   }
+  return instantiatePlugin(plugin, options);
+}
+
+/** Imports and constructs a discovered plugin (checks as loadPlugin). */
+export async function instantiatePlugin(plugin: DiscoveredPlugin, options: Pick<LoadPluginOptions, "options"> = {}): Promise<FloeOrchestratorPlugin> {
   if (plugin.error || !plugin.entry) {
     const problem = plugin.error ?? { code: "FLOE_PLUGIN_INVALID" as const, message: "no entry" };
-    throw new FloeError(problem.code, `${plugin.package}: ${problem.message}`, { path: "--orchestrator", hint: problem.hint });
+    throw new FloeError(problem.code, `${plugin.package}: ${problem.message}`, { path: "options.orchestrator", hint: problem.hint });
   }
   let mod: Record<string, unknown>;
   try {
@@ -531,15 +551,33 @@ export async function loadPlugin(name: string, options: LoadPluginOptions): Prom
       cause: error,
     });
   }
-  if (!isOrchestratorPlugin(instance)) {
-    throw new FloeError("FLOE_PLUGIN_INVALID", `${plugin.package} export "${plugin.entry.exportName}" does not implement OrchestratorPlugin`, {
-      hint: "implement every member of OrchestratorPlugin",
+  const usable = isOrchestratorPlugin(instance)
+    ? instance
+    : isLegacyOrchestratorPlugin(instance)
+      ? adaptLegacyPlugin(instance, (extra) => new exported({ ...(options.options ?? {}), ...extra }))
+      : undefined;
+  if (!usable) {
+    throw new FloeError("FLOE_PLUGIN_INVALID", `${plugin.package} export "${plugin.entry.exportName}" does not implement the orchestrator plugin contract`, {
+      hint: "implement FloeOrchestratorPlugin: name, version, floeApiVersion and generate()",
     });
   }
-  if (!isApiCompatible(instance.floeApiVersion)) {
-    throw new FloeError("FLOE_PLUGIN_INCOMPATIBLE", `${plugin.package} implements floe API ${instance.floeApiVersion}; this floe-core provides ${FLOE_API_VERSION}`, {
+  if (!isApiCompatible(usable.floeApiVersion)) {
+    throw new FloeError("FLOE_PLUGIN_INCOMPATIBLE", `${plugin.package} implements floe API ${usable.floeApiVersion}; this floe-core provides ${FLOE_API_VERSION}`, {
       hint: "install a plugin version built for this floe-core",
     });
   }
-  return instance;
+  return usable;
+}
+
+/**
+ * The optional capabilities of a discovered plugin (`floe plugins --json`). Imports and constructs
+ * the plugin, so only for plugins discovery found compatible; a plugin that fails to load gives its error.
+ */
+export async function loadPluginCapabilities(plugin: DiscoveredPlugin): Promise<{ capabilities: PluginCapability[] } | { error: FloeError }> {
+  try {
+    return { capabilities: pluginCapabilities(await instantiatePlugin(plugin)) };
+  } catch (error) {
+    if (isFloeError(error)) return { error };
+    throw error;
+  }
 }

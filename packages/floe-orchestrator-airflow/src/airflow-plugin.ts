@@ -1,16 +1,25 @@
 import { createRequire } from "node:module";
+import type { z } from "zod";
 import {
   noModelsWarnings,
   FLOE_CORE_VERSION,
   FloeError,
   OrchestratorPlugin,
   emitLineage,
+  helmValuesFile,
+  isValidatedArtifacts,
   parseArtifacts,
+  parseGenerateOptions,
   resolveLineageSettings,
-  validateSchedule,
   zodToFloeError,
   type CompiledArtifacts,
   type CompiledArtifactsInput,
+  type ConnectionCapability,
+  type ConnectionCheckOptions,
+  type GenerateOptions,
+  type GenerateResult,
+  type ScheduleCapability,
+  type ValidatedArtifacts,
   type DatasetInput,
   type EmitLineageOptions,
   type LineageEmitResult,
@@ -29,39 +38,64 @@ import { renderRuntimeFiles } from "./render-runtime.js";
 import { renderAirflowFiles } from "./render-dag.js";
 import { buildAirflowLineage } from "./render-lineage.js";
 import { airflowResourceRequirements } from "./resource-presets.js";
+import { airflowSchedules } from "./schedules.js";
 import { createTaskSpecs, type AirflowTaskSpec } from "./task-specs.js";
 import { checkAirflowConnection, resolveConnectionSettings } from "./validate-connection.js";
 
 const require = createRequire(import.meta.url);
 const PACKAGE = require("../package.json") as { name: string; version: string };
 
+/**
+ * The Airflow orchestrator plugin. The contract: `generate` (every DAG file, the runtime files and
+ * `values.yaml`) and the capabilities `helmValues`, `connection`, `schedules`. The seed's seven
+ * operations stay for API users (`createDefinitions` for the inspectable model).
+ */
 export class AirflowPlugin extends OrchestratorPlugin {
   readonly name = "airflow";
   readonly version = PACKAGE.version;
   // The plugin API this package was built against (not the installed floe-core's, which may be newer).
-  readonly floeApiVersion = "1.0";
+  readonly floeApiVersion = "1.1";
   readonly options: AirflowPluginOptions;
   readonly #schedules = new Map<string, ScheduleOverride>();
 
+  /** Airflow's cron rules and CronTriggerTimetable semantics (`floe schedule preview --orchestrator airflow`). */
+  readonly schedules: ScheduleCapability = airflowSchedules;
+
+  /** Checks the Airflow API server (`floe validate-connection --orchestrator airflow`). */
+  readonly connection: ConnectionCapability = {
+    validate: (options: ConnectionCheckOptions = {}) => {
+      const url = options.url === undefined ? this.options.url : checkOption(AirflowPluginOptionsSchema.pick({ url: true }), { url: options.url }).url;
+      const settings = resolveConnectionSettings({ ...this.options, ...(url === undefined ? {} : { url }) });
+      return checkAirflowConnection(options.deadlineMs === undefined ? settings : { ...settings, budgetMs: options.deadlineMs });
+    },
+  };
+
   constructor(options: Record<string, unknown> = {}) {
     super();
-    const parsed = AirflowPluginOptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      throw zodToFloeError(parsed.error, "FLOE_CONFIG_INVALID", "plugin options", ["options"], "see AirflowPluginOptionsSchema for the accepted options");
-    }
-    this.options = parsed.data;
+    this.options = checkOption(AirflowPluginOptionsSchema, options);
   }
 
-  /** One DAG per job (the product's default job first), rendered to one module per DAG. */
-  createDefinitions(artifacts: CompiledArtifacts | CompiledArtifactsInput): OrchestratorDefinitions<AirflowDefinitionsModel> {
-    const { artifacts: parsed } = parseArtifacts(artifacts);
-    const model = buildAirflowModel(parsed, this.options, this.#schedules, { package: PACKAGE.name, version: PACKAGE.version, coreVersion: FLOE_CORE_VERSION });
-    const lineage = buildAirflowLineage(parsed);
+  /** Every file for validated artifacts, one DAG per job; schedules come from the artifacts only. */
+  generate(artifacts: ValidatedArtifacts, options: GenerateOptions = {}): GenerateResult {
+    const { dbtProjectDir } = parseGenerateOptions(options);
+    const definitions = this.#definitions(artifacts, dbtProjectDir === undefined ? this.options : { ...this.options, dbtProjectDir }, new Map());
+    return { files: [...definitions.render(), helmValuesFile(buildAirflowHelmValues({ artifacts }))], warnings: [...(definitions.warnings ?? [])] };
+  }
+
+  /** One DAG per job (the product's default job first); includes schedules set with the legacy `scheduleJob`. */
+  createDefinitions(input: CompiledArtifacts | CompiledArtifactsInput): OrchestratorDefinitions<AirflowDefinitionsModel> {
+    const artifacts = isValidatedArtifacts(input) ? input : parseArtifacts(input).artifacts;
+    return this.#definitions(artifacts, this.options, this.#schedules);
+  }
+
+  #definitions(artifacts: ValidatedArtifacts, options: AirflowPluginOptions, overrides: ReadonlyMap<string, ScheduleOverride>): OrchestratorDefinitions<AirflowDefinitionsModel> {
+    const model = buildAirflowModel(artifacts, options, overrides, { package: PACKAGE.name, version: PACKAGE.version, coreVersion: FLOE_CORE_VERSION });
+    const lineage = buildAirflowLineage(artifacts);
     return {
       orchestrator: this.name,
       model,
-      warnings: noModelsWarnings(parsed, "Airflow DAG"),
-      render: () => [...renderAirflowFiles(model, lineage), ...renderRuntimeFiles(model, parsed)],
+      warnings: noModelsWarnings(artifacts, "Airflow DAG"),
+      render: () => [...renderAirflowFiles(model, lineage), ...renderRuntimeFiles(model, artifacts)],
     };
   }
 
@@ -69,13 +103,17 @@ export class AirflowPlugin extends OrchestratorPlugin {
     return createTaskSpecs(transforms);
   }
 
-  getHelmValues(options: { size?: WorkloadSize; artifacts?: CompiledArtifacts } = {}): Record<string, unknown> {
+  /** Values for charts/floe-airflow (the `helmValues` capability). */
+  helmValues(options: { size?: WorkloadSize; artifacts?: CompiledArtifacts } = {}): Record<string, unknown> {
     return buildAirflowHelmValues(options);
   }
 
+  getHelmValues(options: { size?: WorkloadSize; artifacts?: CompiledArtifacts } = {}): Record<string, unknown> {
+    return this.helmValues(options);
+  }
+
   async validateConnection(options: ValidateConnectionOptions = {}): Promise<ValidationResult> {
-    const settings = resolveConnectionSettings(this.options);
-    return checkAirflowConnection(options.deadlineMs === undefined ? settings : { ...settings, budgetMs: options.deadlineMs });
+    return this.connection.validate(options);
   }
 
   getResourceRequirements(size: WorkloadSize): ResourceSpec {
@@ -92,12 +130,24 @@ export class AirflowPlugin extends OrchestratorPlugin {
     return emitLineage(resolveLineageSettings({ env: process.env }), eventType, job, inputs, outputs, options);
   }
 
-  /** Validates now; the job's DAG in the next createDefinitions uses this schedule instead of the artifacts' ones. */
+  /**
+   * Legacy stateful form: validates now; the job's DAG in this instance's later createDefinitions
+   * calls uses this schedule instead of the artifacts' ones (generate ignores it).
+   */
   scheduleJob(jobName: string, cron: string, timezone: string): void {
     if (jobName.length === 0) {
       throw new FloeError("FLOE_CONFIG_INVALID", "the job name is empty", { path: "jobName", hint: "name the product or one of its jobs" });
     }
-    const valid = validateSchedule(cron, timezone, "airflow");
+    const valid = this.schedules.validate(cron, timezone);
     this.#schedules.set(jobName, { cron: valid.cron, timezone: valid.timezone });
   }
+}
+
+/** Options checked against the plugin's schema: FLOE_CONFIG_INVALID at `options.<field>`. */
+function checkOption<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw zodToFloeError(parsed.error, "FLOE_CONFIG_INVALID", "plugin options", ["options"], "see AirflowPluginOptionsSchema for the accepted options");
+  }
+  return parsed.data;
 }

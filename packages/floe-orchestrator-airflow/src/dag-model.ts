@@ -4,11 +4,11 @@ import {
   resolveJobs,
   safeName,
   transformsFromArtifacts,
-  validateSchedule,
-  type CompiledArtifacts,
+  validatedSchedules,
+  type ValidatedArtifacts,
 } from "floe-core";
 import type { AirflowPluginOptions } from "./options.js";
-import { AIRFLOW_ID_RULES, createTaskSpecs, type AirflowTaskSpec } from "./task-specs.js";
+import { AIRFLOW_ID_RULES, checkTransforms, taskSpecsFor, type AirflowTaskSpec } from "./task-specs.js";
 
 export interface AirflowSchedule {
   /** One or more cron expressions (several become a MultipleCronTriggerTimetable). */
@@ -78,7 +78,7 @@ export function dagFileName(job: string): string {
 }
 
 export function buildAirflowModel(
-  artifacts: CompiledArtifacts,
+  artifacts: ValidatedArtifacts,
   options: AirflowPluginOptions,
   overrides: ReadonlyMap<string, ScheduleOverride>,
   generator: { package: string; version: string; coreVersion: string },
@@ -119,8 +119,10 @@ export function buildAirflowModel(
     artifactsVersion: artifacts.version,
     sourceHash: meta.source_hash,
   };
+  // Parsed and checked once; each DAG only selects its tasks.
+  const checked = checkTransforms(transforms, "transforms.models");
   const dags: AirflowDagSpec[] = jobs.map((job) => {
-    const tasks = createTaskSpecs(transforms, { selection: new Set(job.models), where: "transforms.models" });
+    const tasks = taskSpecsFor(checked, new Set(job.models));
     const description = job.description ?? `${job.name} (floe job)`;
     return {
       dagId: safeName(job.name, AIRFLOW_ID_RULES),
@@ -158,11 +160,13 @@ export function buildAirflowModel(
 }
 
 function collectSchedules(
-  artifacts: CompiledArtifacts,
+  artifacts: ValidatedArtifacts,
   jobNames: ReadonlySet<string>,
   overrides: ReadonlyMap<string, ScheduleOverride>,
 ): Map<string, AirflowSchedule> {
   const result = new Map<string, AirflowSchedule>();
+  // Parsed once by floe-core's parser; Airflow adds no refusal of its own.
+  const parsed = validatedSchedules(artifacts);
   (artifacts.orchestration?.schedules ?? []).forEach((schedule, i) => {
     const where = `orchestration.schedules[${i}]`;
     if (!jobNames.has(schedule.job)) {
@@ -172,13 +176,7 @@ function collectSchedules(
       });
     }
     if (overrides.has(schedule.job)) return;
-    let valid;
-    try {
-      valid = validateSchedule(schedule.cron, schedule.timezone, "airflow");
-    } catch (error) {
-      const e = error as FloeError;
-      throw new FloeError(e.code, e.message, { path: `${where}.${e.path ?? "cron"}`, hint: e.hint, cause: error });
-    }
+    const valid = parsed[i]!;
     const existing = result.get(schedule.job);
     if (!existing) {
       result.set(schedule.job, { crons: [valid.cron], timezone: valid.timezone, enabled: schedule.enabled });

@@ -1,4 +1,4 @@
-import { TransformConfigSchema, checkDbtModelNames, checkTransformGraph, safeName, type SafeNameRules, type TransformConfigInput } from "floe-core";
+import { TransformConfigSchema, checkDbtModelNames, checkTransformGraph, safeName, type SafeNameRules, type TransformConfig, type TransformConfigInput } from "floe-core";
 
 /** Airflow's rule for task and DAG ids (`KEY_REGEX`, at most 250 characters), kept to ASCII. */
 export const AIRFLOW_ID_RULES: SafeNameRules = { allowed: /[A-Za-z0-9_.-]/, maxLength: 250 };
@@ -21,23 +21,31 @@ export function airflowTaskId(model: string): string {
   return safeName(model, AIRFLOW_ID_RULES);
 }
 
+/** Transforms parsed and checked once, ready to become the tasks of any number of DAGs. */
+export interface CheckedTransforms {
+  readonly transforms: ReadonlyArray<TransformConfig>;
+}
+
 /**
- * One task spec per transform (input order kept). The names are checked first (each must be a name
- * dbt's `--select` matches on its own), then the graph (duplicates, dangling references, cycles); with `selection`, only those models become tasks and edges to models outside
- * the selection are dropped.
+ * Parses and checks transforms once: the names first (each must be a name dbt's `--select` matches
+ * on its own), then the graph (duplicates, dangling references, cycles).
  */
-export function createTaskSpecs(
-  transforms: ReadonlyArray<TransformConfigInput>,
-  options: { selection?: ReadonlySet<string>; where?: string } = {},
-): AirflowTaskSpec[] {
+export function checkTransforms(transforms: ReadonlyArray<TransformConfigInput>, where = "transforms"): CheckedTransforms {
   const parsed = transforms.map((t) => TransformConfigSchema.parse(t));
-  const where = options.where ?? "transforms";
   checkDbtModelNames(
     parsed.map((t, i) => ({ name: t.name, path: t.path, unique_id: (transforms[i] as { unique_id?: string | null }).unique_id })),
     where,
   );
   checkTransformGraph(parsed, where);
-  const selected = options.selection ? parsed.filter((t) => options.selection!.has(t.name)) : parsed;
+  return { transforms: parsed };
+}
+
+/**
+ * The task specs of checked transforms (input order kept); with `selection`, only those models
+ * become tasks and edges to models outside the selection are dropped. No parsing: call per DAG.
+ */
+export function taskSpecsFor(checked: CheckedTransforms, selection?: ReadonlySet<string>): AirflowTaskSpec[] {
+  const selected = selection ? checked.transforms.filter((t) => selection.has(t.name)) : checked.transforms;
   const inDag = new Set(selected.map((t) => t.name));
   return selected.map((t) => ({
     taskId: airflowTaskId(t.name),
@@ -47,4 +55,12 @@ export function createTaskSpecs(
     description: t.description ?? null,
     materialization: t.materialization ?? null,
   }));
+}
+
+/** One task spec per transform (input order kept): checkTransforms, then taskSpecsFor. */
+export function createTaskSpecs(
+  transforms: ReadonlyArray<TransformConfigInput>,
+  options: { selection?: ReadonlySet<string>; where?: string } = {},
+): AirflowTaskSpec[] {
+  return taskSpecsFor(checkTransforms(transforms, options.where ?? "transforms"), options.selection);
 }

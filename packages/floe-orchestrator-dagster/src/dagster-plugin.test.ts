@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { parseArtifacts } from "floe-core";
+import { stringify } from "yaml";
 import { DagsterPlugin } from "./dagster-plugin.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,7 +21,7 @@ describe("DagsterPlugin.createDefinitions", () => {
       expect.objectContaining({ name: "jaffle_shop", isDefault: true }),
       expect.objectContaining({ name: "daily_marts", selection: [["customers"], ["orders"]] }),
     ]);
-    expect(model.schedules).toEqual([{ name: "daily_marts_morning", job: "daily_marts", cron: "0 6 * * *", timezone: "Europe/London", running: true }]);
+    expect(model.schedules).toEqual([{ name: "daily_marts_morning", job: "daily_marts", cron: "0 6 * * *", expanded: "0 6 * * *", timezone: "Europe/London", running: true }]);
     expect(model.resources.dbt.projectDir).toBe("/p");
   });
 
@@ -81,7 +83,7 @@ describe("DagsterPlugin.scheduleJob", () => {
     const plugin = new DagsterPlugin();
     plugin.scheduleJob("jaffle_shop", "@hourly", "America/New_York");
     const definitions = plugin.createDefinitions(example);
-    expect(definitions.model.schedules).toContainEqual({ name: "jaffle_shop_schedule", job: "jaffle_shop", cron: "@hourly", timezone: "America/New_York", running: true });
+    expect(definitions.model.schedules).toContainEqual({ name: "jaffle_shop_schedule", job: "jaffle_shop", cron: "@hourly", expanded: "0 * * * *", timezone: "America/New_York", running: true });
     const py = definitions.render().find((f) => f.path === "definitions.py")!.content;
     expect(py).toContain('cron_schedule="0 * * * *",\n    execution_timezone="America/New_York"');
   });
@@ -90,6 +92,32 @@ describe("DagsterPlugin.scheduleJob", () => {
     const plugin = new DagsterPlugin();
     plugin.scheduleJob("nightly", "0 1 * * *", "UTC");
     expect(() => plugin.createDefinitions(example)).toThrow(expect.objectContaining({ path: "scheduleJob[0].jobName" }));
+  });
+});
+
+describe("DagsterPlugin.generate (the contract)", () => {
+  it("returns every file, values.yaml included, from the artifacts alone (scheduleJob state is ignored)", () => {
+    const plugin = new DagsterPlugin();
+    plugin.scheduleJob("jaffle_shop", "@hourly", "UTC");
+    const { artifacts } = parseArtifacts(example);
+    const { files, warnings } = plugin.generate(artifacts, { dbtProjectDir: "../p" });
+    expect(warnings).toEqual([]);
+    expect(files.at(-1)).toEqual({ path: "values.yaml", content: stringify(plugin.helmValues({ artifacts }), { sortMapEntries: false }) });
+    const rendered = new DagsterPlugin({ dbtProjectDir: "../p" }).createDefinitions(example).render();
+    expect(files.slice(0, -1)).toEqual(rendered);
+    expect(files.find((f) => f.path === "definitions.py")!.content).not.toContain("0 * * * *");
+  });
+
+  it("validates its options once, naming the field, and refuses what Dagster refuses in the artifacts' schedules", () => {
+    const { artifacts } = parseArtifacts(example);
+    expect(() => new DagsterPlugin().generate(artifacts, { dbtProjectDir: "" })).toThrow(expect.objectContaining({ code: "FLOE_CONFIG_INVALID", path: "options.dbtProjectDir" }));
+    expect(() => new DagsterPlugin().generate(artifacts, { out: "x" } as never)).toThrow(expect.objectContaining({ code: "FLOE_CONFIG_INVALID", path: "options" }));
+    const feb = structuredClone(example);
+    feb.orchestration.schedules[0].cron = "0 0 31 2 1";
+    const parsed = parseArtifacts(feb).artifacts;
+    expect(() => new DagsterPlugin().generate(parsed)).toThrow(
+      expect.objectContaining({ code: "FLOE_SCHEDULE_INVALID", path: "orchestration.schedules[0].cron", hint: expect.stringMatching(/Dagster refuses/) }),
+    );
   });
 });
 

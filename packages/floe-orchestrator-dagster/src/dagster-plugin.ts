@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import type { z } from "zod";
 import {
   noModelsWarnings,
   redactUrl,
@@ -8,12 +9,22 @@ import {
   checkDbtModelNames,
   emitLineage,
   formatPath,
+  helmValuesFile,
+  isValidatedArtifacts,
   parseArtifacts,
+  parseGenerateOptions,
+  resolveJobs,
   resolveLineageSettings,
-  validateSchedule,
+  validatedSchedules,
   zodToFloeError,
   type CompiledArtifacts,
   type CompiledArtifactsInput,
+  type ConnectionCapability,
+  type ConnectionCheckOptions,
+  type GenerateOptions,
+  type GenerateResult,
+  type ScheduleCapability,
+  type ValidatedArtifacts,
   type DatasetInput,
   type EmitLineageOptions,
   type LineageEmitResult,
@@ -34,39 +45,77 @@ import { renderCodeLocation } from "./render-code-location.js";
 import { buildLineageModel, renderLineageFile } from "./render-lineage.js";
 import { renderRuntimeFiles } from "./render-runtime.js";
 import { dagsterResourceRequirements } from "./resource-presets.js";
+import { checkParsedDagsterSchedule, dagsterSchedules } from "./schedules.js";
 
 const require = createRequire(import.meta.url);
 const PACKAGE_JSON = require("../package.json") as { name: string; version: string };
 const PACKAGE_VERSION: string = PACKAGE_JSON.version;
 const PACKAGE_NAME: string = PACKAGE_JSON.name;
 
+/**
+ * The Dagster orchestrator plugin. The contract: `generate` (every file of the code location,
+ * `values.yaml` included) and the capabilities `helmValues`, `connection`, `schedules`. The seed's
+ * seven operations stay for API users (`createDefinitions` for the inspectable model).
+ */
 export class DagsterPlugin extends OrchestratorPlugin {
   readonly name = "dagster";
   readonly version = PACKAGE_VERSION;
   // The plugin API this package was built against (not the installed floe-core's, which may be newer).
-  readonly floeApiVersion = "1.0";
+  readonly floeApiVersion = "1.1";
   readonly options: DagsterPluginOptions;
   readonly #schedules: ExtraSchedule[] = [];
 
+  /** Dagster's cron rules and tick semantics (`floe schedule preview --orchestrator dagster`). */
+  readonly schedules: ScheduleCapability = dagsterSchedules;
+
+  /** Checks the Dagster webserver (`floe validate-connection --orchestrator dagster`). */
+  readonly connection: ConnectionCapability = {
+    validate: (options: ConnectionCheckOptions = {}) => {
+      const url = options.url === undefined ? this.options.url : checkOption(DagsterPluginOptionsSchema.pick({ url: true }), { url: options.url }).url;
+      return checkDagsterConnection(resolveDagsterUrl(url, process.env), Math.min(options.deadlineMs ?? DEADLINE_MS, DEADLINE_MS));
+    },
+  };
+
   constructor(options: Record<string, unknown> = {}) {
     super();
-    const parsed = DagsterPluginOptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      throw zodToFloeError(parsed.error, "FLOE_CONFIG_INVALID", "plugin options", ["options"], "see DagsterPluginOptionsSchema for the accepted options");
-    }
-    this.options = parsed.data;
+    this.options = checkOption(DagsterPluginOptionsSchema, options);
   }
 
+  /** Every file of the code location for validated artifacts; schedules come from the artifacts only. */
+  generate(artifacts: ValidatedArtifacts, options: GenerateOptions = {}): GenerateResult {
+    const { dbtProjectDir } = parseGenerateOptions(options);
+    const definitions = this.#definitions(artifacts, dbtProjectDir ?? this.options.dbtProjectDir, []);
+    return { files: [...definitions.render(), helmValuesFile(buildDagsterHelmValues({ artifacts }))], warnings: [...(definitions.warnings ?? [])] };
+  }
+
+  /** The inspectable model and its render; includes schedules added with the legacy `scheduleJob`. */
   createDefinitions(input: CompiledArtifacts | CompiledArtifactsInput): OrchestratorDefinitions<DagsterDefinitionsModel> {
-    const { artifacts } = parseArtifacts(input);
+    const artifacts = isValidatedArtifacts(input) ? input : parseArtifacts(input).artifacts;
+    return this.#definitions(artifacts, this.options.dbtProjectDir, [...this.#schedules]);
+  }
+
+  #definitions(artifacts: ValidatedArtifacts, dbtProjectDir: string | undefined, extraSchedules: ExtraSchedule[]): OrchestratorDefinitions<DagsterDefinitionsModel> {
+    // Parsed once by floe-core; here only Dagster's own refusals, naming the schedule's field.
+    const schedules = validatedSchedules(artifacts);
+    schedules.forEach((schedule, i) => {
+      try {
+        checkParsedDagsterSchedule(schedule);
+      } catch (error) {
+        const e = error as FloeError;
+        throw new FloeError(e.code, e.message, { path: `orchestration.schedules[${i}].${e.path ?? "cron"}`, hint: e.hint, cause: error });
+      }
+    });
+    const jobs = resolveJobs(artifacts);
     const model = buildDefinitionsModel(artifacts, {
-      dbtProjectDir: this.options.dbtProjectDir,
+      ...(dbtProjectDir === undefined ? {} : { dbtProjectDir }),
       plugin: { name: this.name, version: this.version },
-      extraSchedules: [...this.#schedules],
+      jobs,
+      schedules,
+      extraSchedules,
     });
     const artifactsJson = `${JSON.stringify(provenanceArtifacts(artifacts), null, 2)}
 `;
-    const lineage = buildLineageModel(artifacts, { name: PACKAGE_NAME, version: this.version });
+    const lineage = buildLineageModel(artifacts, { name: PACKAGE_NAME, version: this.version }, jobs);
     const render = () => [...renderCodeLocation(model, artifactsJson), renderLineageFile(lineage, model.generatedBy), ...renderRuntimeFiles(model, artifacts)];
     return { orchestrator: this.name, model, warnings: noModelsWarnings(artifacts, "Dagster code location"), render };
   }
@@ -88,12 +137,17 @@ export class DagsterPlugin extends OrchestratorPlugin {
     return buildAssetSpecs(parsed, group);
   }
 
-  getHelmValues(options: { size?: WorkloadSize; artifacts?: CompiledArtifacts } = {}): Record<string, unknown> {
+  /** Values for charts/floe-dagster (the `helmValues` capability). */
+  helmValues(options: { size?: WorkloadSize; artifacts?: CompiledArtifacts } = {}): Record<string, unknown> {
     return buildDagsterHelmValues(options);
   }
 
+  getHelmValues(options: { size?: WorkloadSize; artifacts?: CompiledArtifacts } = {}): Record<string, unknown> {
+    return this.helmValues(options);
+  }
+
   async validateConnection(options: ValidateConnectionOptions = {}): Promise<ValidationResult> {
-    return checkDagsterConnection(resolveDagsterUrl(this.options.url, process.env), Math.min(options.deadlineMs ?? DEADLINE_MS, DEADLINE_MS));
+    return this.connection.validate(options);
   }
 
   getResourceRequirements(size: WorkloadSize): ResourceSpec {
@@ -111,14 +165,26 @@ export class DagsterPlugin extends OrchestratorPlugin {
     return emitLineage(settings, eventType, job, inputs, outputs, options);
   }
 
-  /** Validates now (FLOE_SCHEDULE_INVALID / FLOE_TIMEZONE_INVALID naming the field); the next createDefinitions includes it. */
+  /**
+   * Legacy stateful form: validates now (FLOE_SCHEDULE_INVALID / FLOE_TIMEZONE_INVALID naming the
+   * field) and adds the schedule to this instance's later createDefinitions calls (not to generate).
+   */
   scheduleJob(jobName: string, cron: string, timezone: string): void {
     if (typeof jobName !== "string" || jobName.trim() === "") {
       throw new FloeError("FLOE_SCHEDULE_INVALID", "the job name is empty", { path: "jobName", hint: "name the product or one of its named jobs" });
     }
-    const valid = validateSchedule(cron, timezone, "dagster");
-    this.#schedules.push({ jobName, cron: valid.cron, timezone: valid.timezone });
+    const valid = this.schedules.validate(cron, timezone);
+    this.#schedules.push({ jobName, cron: valid.cron, expanded: valid.expanded, timezone: valid.timezone });
   }
+}
+
+/** Options checked against the plugin's schema: FLOE_CONFIG_INVALID at `options.<field>`. */
+function checkOption<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw zodToFloeError(parsed.error, "FLOE_CONFIG_INVALID", "plugin options", ["options"], "see DagsterPluginOptionsSchema for the accepted options");
+  }
+  return parsed.data;
 }
 
 /**

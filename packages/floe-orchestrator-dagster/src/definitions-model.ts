@@ -1,5 +1,5 @@
 /** The typed model of a generated Dagster code location: what `createDefinitions` returns and `renderCodeLocation` writes. */
-import { FloeError, resolveJobs, transformsFromArtifacts, type CompiledArtifacts } from "floe-core";
+import { FloeError, transformsFromArtifacts, type CompiledArtifacts, type ResolvedJob, type ValidSchedule } from "floe-core";
 import { buildAssetSpecs, type DagsterAssetSpec } from "./asset-specs.js";
 import { dagsterName } from "./dagster-names.js";
 
@@ -17,6 +17,8 @@ export interface DagsterSchedule {
   /** Dagster job name the schedule runs. */
   job: string;
   cron: string;
+  /** The 5-field form Dagster is given (`cron_schedule`). */
+  expanded: string;
   timezone: string;
   running: boolean;
 }
@@ -48,9 +50,11 @@ export interface DagsterDefinitionsModel {
   generatedBy: { plugin: string; version: string };
 }
 
+/** A schedule added through the legacy `scheduleJob`, already validated. */
 export interface ExtraSchedule {
   jobName: string;
   cron: string;
+  expanded: string;
   timezone: string;
 }
 
@@ -58,7 +62,15 @@ export const DBT_PROJECT_ENV = "FLOE_DBT_PROJECT_DIR";
 
 export function buildDefinitionsModel(
   artifacts: CompiledArtifacts,
-  options: { dbtProjectDir?: string; plugin: { name: string; version: string }; extraSchedules: ReadonlyArray<ExtraSchedule> },
+  options: {
+    dbtProjectDir?: string;
+    plugin: { name: string; version: string };
+    /** resolveJobs(artifacts), computed once by the caller. */
+    jobs: ReadonlyArray<ResolvedJob>;
+    /** The artifacts' schedules as parsed and checked (validatedSchedules + Dagster's rules), in order. */
+    schedules: ReadonlyArray<ValidSchedule>;
+    extraSchedules: ReadonlyArray<ExtraSchedule>;
+  },
 ): DagsterDefinitionsModel {
   const product = artifacts.metadata.product_name;
   const group = dagsterName(product);
@@ -70,13 +82,13 @@ export function buildDefinitionsModel(
   const assetMode = transforms.length > 0 && transforms.every((t) => t.unique_id) ? "dbt-manifest" : "per-transform";
   const keyOf = new Map(assets.map((a) => [a.model, a.key]));
 
-  const jobs: DagsterJob[] = (assets.length === 0 ? [] : resolveJobs(artifacts)).map((job) => ({
+  const jobs: DagsterJob[] = (assets.length === 0 ? [] : options.jobs).map((job) => ({
     name: dagsterName(job.name),
     description: job.description,
     selection: job.models.map((m) => keyOf.get(m) as string[]),
     isDefault: job.isDefault,
   }));
-  const jobByFloeName = new Map(resolveJobs(artifacts).map((job, i) => [job.name, jobs[i] as DagsterJob]));
+  const jobByFloeName = new Map(options.jobs.map((job, i) => [job.name, jobs[i] as DagsterJob]));
 
   const schedules: DagsterSchedule[] = [];
   const seen = new Set<string>();
@@ -93,7 +105,7 @@ export function buildDefinitionsModel(
   (artifacts.orchestration?.schedules ?? []).forEach((s, i) => {
     const job = jobByFloeName.get(s.job) as DagsterJob;
     add(
-      { name: dagsterName(s.name ?? `${s.job}_schedule`), job: job.name, cron: s.cron, timezone: s.timezone, running: s.enabled },
+      { name: dagsterName(s.name ?? `${s.job}_schedule`), job: job.name, cron: s.cron, expanded: options.schedules[i]!.expanded, timezone: s.timezone, running: s.enabled },
       `orchestration.schedules[${i}].name`,
     );
   });
@@ -113,7 +125,7 @@ export function buildDefinitionsModel(
     }
     let name = dagsterName(`${s.jobName}_schedule`);
     for (let n = 2; seen.has(name); n++) name = dagsterName(`${s.jobName}_schedule_${n}`);
-    add({ name, job: job.name, cron: s.cron, timezone: s.timezone, running: true }, `scheduleJob[${i}]`);
+    add({ name, job: job.name, cron: s.cron, expanded: s.expanded, timezone: s.timezone, running: true }, `scheduleJob[${i}]`);
   });
 
   return {

@@ -3,7 +3,7 @@
  * artifacts it came from. Pure and deterministic. Every user string reaches Python through floe-core's
  * emitter (pyString/pyLiteral), every Python name through pyIdentifier.
  */
-import { DBT_SELECTOR_SPECIAL_SOURCE, dbtNodeArgs, pyIdentifier, pyLiteral, pyString, validateSchedule, type GeneratedFile } from "floe-core";
+import { DBT_SELECTOR_SPECIAL_SOURCE, dbtNodeArgs, pyIdentifier, pyLiteral, pyString, type GeneratedFile } from "floe-core";
 import type { DagsterAssetSpec } from "./asset-specs.js";
 import type { DagsterDefinitionsModel, DagsterJob, DagsterSchedule } from "./definitions-model.js";
 
@@ -263,12 +263,12 @@ function renderJob(job: DagsterJob): string {
 
 function renderSchedule(schedule: DagsterSchedule, jobs: ReadonlyArray<DagsterJob>): string {
   const job = jobs.find((j) => j.name === schedule.job) as DagsterJob;
-  const { expanded } = validateSchedule(schedule.cron, schedule.timezone, "dagster");
+  // Validated once, when the model was built (floe-core's parser, then Dagster's own rules).
   return [
     `${scheduleVariable(schedule)} = ScheduleDefinition(`,
     `    name=${pyString(schedule.name)},`,
     `    job=${jobVariable(job)},`,
-    `    cron_schedule=${pyString(expanded)},`,
+    `    cron_schedule=${pyString(schedule.expanded)},`,
     `    execution_timezone=${pyString(schedule.timezone)},`,
     `    default_status=DefaultScheduleStatus.${schedule.running ? "RUNNING" : "STOPPED"},`,
     ")",

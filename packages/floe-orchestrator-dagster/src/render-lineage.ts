@@ -14,8 +14,8 @@ import {
   shareableLineageEndpoint,
   pyLiteral,
   pyString,
-  resolveJobs,
   type CompiledArtifacts,
+  type ResolvedJob,
   type GeneratedFile,
 } from "floe-core";
 
@@ -39,11 +39,11 @@ export interface LineageModel {
   uniqueIds: Record<string, string>;
 }
 
-export function buildLineageModel(artifacts: CompiledArtifacts, plugin: { name: string; version: string }): LineageModel {
+/** `jobs` is resolveJobs(artifacts), computed once by the caller. */
+export function buildLineageModel(artifacts: CompiledArtifacts, plugin: { name: string; version: string }, jobs: ReadonlyArray<ResolvedJob>): LineageModel {
   const observability = artifacts.observability;
   const uniqueIds: Record<string, string> = {};
   for (const m of artifacts.transforms?.models ?? []) if (m.unique_id) uniqueIds[m.unique_id] = m.name;
-  const jobs = resolveJobs(artifacts);
   const url = shareableLineageEndpoint(observability?.lineage_endpoint);
   return {
     enabled: observability?.lineage !== false,

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { isFloeError, type FloeError } from "../errors.js";
-import { formatPath, parseArtifacts, parseArtifactsJson, rememberValidated } from "./parse-artifacts.js";
+import { formatPath, isValidatedArtifacts, parseArtifacts, parseArtifactsJson, validatedSchedules } from "./parse-artifacts.js";
 import { checkArtifactsVersion } from "./version.js";
 import { noModelsWarnings, resolveJobs, transformsFromArtifacts } from "./transforms.js";
 
@@ -63,21 +63,23 @@ describe("parseArtifactsJson", () => {
     expect(error.path).toBe("transforms.models[0].depends_on");
   });
 
-  it("validates a document again unless the CLI remembered that exact object", () => {
+  it("brands what it produced as ValidatedArtifacts, and validates every document it is given", () => {
     const parsed = parseArtifacts(v06());
-    // API callers: a parsed document changed afterwards is validated again.
+    expect(isValidatedArtifacts(parsed.artifacts)).toBe(true);
+    expect(isValidatedArtifacts(structuredClone(parsed.artifacts))).toBe(false);
+    expect(isValidatedArtifacts(v06())).toBe(false);
+    // A parsed document changed afterwards is validated again when handed back to the parser.
     (parsed.artifacts.transforms!.models[0] as { depends_on: string[] }).depends_on = ["nope"];
     expect(failure(() => parseArtifacts(parsed.artifacts)).code).toBe("FLOE_GRAPH_INVALID");
-    // The CLI hands the plugin the object it validated: accepted as is, warnings kept.
-    const newer = v06();
-    newer.version = "0.99.0";
-    const remembered = rememberValidated(parseArtifacts(newer));
-    const again = parseArtifacts(remembered.artifacts);
-    expect(again.artifacts).toBe(remembered.artifacts);
-    expect(again.warnings).toEqual(remembered.warnings);
-    expect(again.warnings).toHaveLength(1);
-    // A copy is not the remembered object.
-    expect(parseArtifacts(structuredClone(remembered.artifacts)).artifacts).not.toBe(remembered.artifacts);
+  });
+
+  it("parses each schedule once and hands plugins the parsed form", () => {
+    const doc = v06() as Record<string, unknown>;
+    doc.orchestration = { jobs: [], schedules: [{ job: (doc.metadata as { product_name: string }).product_name, cron: " @daily ", timezone: "Europe/Berlin" }] };
+    const { artifacts } = parseArtifacts(doc);
+    const [schedule] = validatedSchedules(artifacts);
+    expect(schedule).toMatchObject({ cron: "@daily", expanded: "0 0 * * *", timezone: "Europe/Berlin" });
+    expect(schedule!.expression.hour.values).toEqual([0]);
   });
 
   it("formats paths the way a reader points at a field", () => {

@@ -1,13 +1,13 @@
 import type { z } from "zod";
 import { FloeError } from "../errors.js";
 import { checkTransformGraph } from "../graph.js";
-import { validateSchedule } from "../schedule/validate-schedule.js";
+import { validateSchedule, type ValidSchedule } from "../schedule/validate-schedule.js";
 import { CompiledArtifactsSchema, type CompiledArtifacts } from "./compiled-artifacts.js";
 import { checkArtifactsVersion } from "./version.js";
 import { checkDepth, parseJsonText } from "../json-text.js";
 
 export interface ParsedArtifacts {
-  artifacts: CompiledArtifacts;
+  artifacts: ValidatedArtifacts;
   warnings: string[];
 }
 
@@ -50,24 +50,37 @@ export function parseArtifactsJson(text: string): ParsedArtifacts {
   return parseArtifacts(parseJsonText(text, { code: "FLOE_ARTIFACTS_NOT_JSON", depthCode: "FLOE_ARTIFACTS_INVALID", hint: "CompiledArtifacts are a JSON document" }));
 }
 
-/**
- * Documents the CLI validated and hands on unchanged: `floe generate` parses the file once, then the
- * plugin's createDefinitions calls parseArtifacts on the same object (at 10,000 models a second
- * validation is ~10 % of the command). Opt-in and by identity (weakly held), so API callers, who may
- * change a document between calls, always get it validated.
- */
-const validated = new WeakMap<object, string[]>();
+declare const validatedBrand: unique symbol;
 
-/** Lets parseArtifacts accept this exact parsed document again without validating it twice (CLI use). */
-export function rememberValidated(parsed: ParsedArtifacts): ParsedArtifacts {
-  validated.set(parsed.artifacts, [...parsed.warnings]);
-  return parsed;
+/**
+ * CompiledArtifacts that floe-core's parser (parseArtifacts / parseArtifactsJson) produced: the only
+ * way to make one, so a plugin's `generate` never validates again. Treat it as immutable: a document
+ * changed after parsing must be parsed again.
+ */
+export type ValidatedArtifacts = CompiledArtifacts & { readonly [validatedBrand]: true };
+
+/** Every document the parser produced (weakly held), with its schedules as parsed, so a value can be recognised at run time. */
+const produced = new WeakMap<object, readonly ValidSchedule[]>();
+
+/** True for a document floe-core's parser produced (plugins built against another copy see false). */
+export function isValidatedArtifacts(value: unknown): value is ValidatedArtifacts {
+  return typeof value === "object" && value !== null && produced.has(value);
+}
+
+/**
+ * `orchestration.schedules` of validated artifacts, in order, as the parser read them (cron trimmed,
+ * macros kept, the 5-field form and the parsed expression), so no plugin parses a cron again.
+ */
+export function validatedSchedules(artifacts: ValidatedArtifacts): readonly ValidSchedule[] {
+  const schedules = produced.get(artifacts);
+  if (!schedules) {
+    throw new FloeError("FLOE_INTERNAL", "these artifacts did not come from floe-core's parser", { hint: "pass the artifacts parseArtifacts returned" });
+  }
+  return schedules;
 }
 
 /** Validates an already-parsed document: version, shape, then the transform graph. */
 export function parseArtifacts(data: unknown): ParsedArtifacts {
-  const known = typeof data === "object" && data !== null ? validated.get(data) : undefined;
-  if (known) return { artifacts: data as CompiledArtifacts, warnings: [...known] };
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new FloeError("FLOE_ARTIFACTS_INVALID", "expected a JSON object", {
       path: "(document)",
@@ -87,13 +100,15 @@ export function parseArtifacts(data: unknown): ParsedArtifacts {
   if (!result.success) throw zodToFloeError(result.error, "FLOE_ARTIFACTS_INVALID", "CompiledArtifacts");
   const artifacts = result.data;
   if (artifacts.transforms) checkTransformGraph(artifacts.transforms.models, "transforms.models");
-  checkOrchestration(artifacts);
-  return { artifacts, warnings: warning ? [warning] : [] };
+  const schedules = checkOrchestration(artifacts);
+  produced.set(artifacts, schedules);
+  return { artifacts: artifacts as ValidatedArtifacts, warnings: warning ? [warning] : [] };
 }
 
-function checkOrchestration(artifacts: CompiledArtifacts): void {
+function checkOrchestration(artifacts: CompiledArtifacts): ValidSchedule[] {
+  const schedules: ValidSchedule[] = [];
   const orchestration = artifacts.orchestration;
-  if (!orchestration) return;
+  if (!orchestration) return schedules;
   const models = new Set((artifacts.transforms?.models ?? []).map((m) => m.name));
   const jobs = new Set<string>();
   orchestration.jobs.forEach((job, i) => {
@@ -120,10 +135,11 @@ function checkOrchestration(artifacts: CompiledArtifacts): void {
         hint: "name a job from orchestration.jobs, or the product name for the whole product",
       });
     }
-    // Cron and zone are checked here too, so `artifacts validate` refuses what every plugin refuses
-    // and the error names the schedule's own field.
+    // Cron and zone are parsed here, once (orchestrator-neutral rules), so `artifacts validate` refuses
+    // what every plugin refuses and the error names the schedule's own field; plugins get the parsed
+    // form through validatedSchedules() and add only their own rules.
     try {
-      validateSchedule(schedule.cron, schedule.timezone);
+      schedules.push(validateSchedule(schedule.cron, schedule.timezone));
     } catch (error) {
       if (!(error instanceof FloeError)) throw error;
       throw new FloeError(error.code, error.message, {
@@ -133,4 +149,5 @@ function checkOrchestration(artifacts: CompiledArtifacts): void {
       });
     }
   });
+  return schedules;
 }

@@ -1,13 +1,13 @@
 /** The `floe` command line: dispatch, help, and the exit-code convention (0 ok, 1 failed, 2 bad input). */
-import { createRequire } from "node:module";
-import { formatErrorLine, isBadInput, isFloeError, oneLine } from "../errors.js";
+import { cliFieldPath, formatErrorLine, isBadInput, isFloeError, oneLine } from "../errors.js";
 import { closestWord, MAX_SUGGEST_INPUT } from "./closest-word.js";
 import { COMMANDS } from "./commands/index.js";
 import { quoteInput } from "../redact.js";
 import type { CliContext, Command } from "./context.js";
 
-const require = createRequire(import.meta.url);
-export const FLOE_CORE_VERSION: string = (require("../../package.json") as { version: string }).version;
+import { FLOE_CORE_VERSION } from "./version.js";
+
+export { FLOE_CORE_VERSION };
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.path.join(" ").length));
@@ -110,7 +110,8 @@ export async function runCli(ctx: CliContext): Promise<number> {
     return await found.command.run(found.rest, { ...ctx, argv });
   } catch (error) {
     if (isFloeError(error)) {
-      ctx.stderr(`floe: ${formatErrorLine(error)}\n`);
+      // Library errors name fields (`options.out`); the CLI names the flag the user typed (`--out`).
+      ctx.stderr(`floe: ${formatErrorLine(error, cliFieldPath)}\n`);
       if (ctx.debug && error.stack) ctx.stderr(`${error.stack}\n`);
       return isBadInput(error) ? 2 : 1;
     }

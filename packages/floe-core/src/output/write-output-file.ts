@@ -14,7 +14,7 @@ export async function checkOutputTarget(target: string, kind: "file" | "director
   const wanted = kind === "file" ? "a regular file" : "a directory";
   const refuse = (what: string): FloeError =>
     new FloeError("FLOE_USAGE", `${shortInput(target)} is ${what}, not ${wanted}`, {
-      path: "--out",
+      path: "options.out",
       hint: kind === "file" ? "give the path of a new or existing regular file, e.g. --out compiled_artifacts.json" : "give the path of a new or existing directory, e.g. --out out/dagster",
     });
   if (basename(target) === "" || parse(target).root === target) throw refuse("a file-system root");
@@ -48,7 +48,7 @@ export async function writeOutputFile(target: string, content: string): Promise<
   } catch (error) {
     await rm(temp, { force: true });
     throw new FloeError("FLOE_OUTPUT_FAILED", `cannot write ${shortInput(target)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      path: "--out",
+      path: "options.out",
       hint: "check that the directory is writable and --out is not a directory",
       cause: error,
     });

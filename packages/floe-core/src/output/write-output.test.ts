@@ -54,7 +54,7 @@ describe("writeOutputDirectory, plain layout (the default)", () => {
     writeFileSync(join(out, "notes.txt"), "mine");
     writeFileSync(join(out, "docs", "plan.md"), "mine too");
     await expect(writeOutputDirectory(out, [{ path: "a.py", content: "x" }])).rejects.toSatisfy(
-      (e: unknown) => isFloeError(e, "FLOE_OUTPUT_NOT_OWNED") && e.path === "--out" && /docs\/plan\.md/.test(e.message),
+      (e: unknown) => isFloeError(e, "FLOE_OUTPUT_NOT_OWNED") && e.path === "options.out" && /docs\/plan\.md/.test(e.message),
     );
     expect(tree(out)).toEqual({ "notes.txt": "mine", "docs/plan.md": "mine too" });
     expect(readdirSync(dir)).toEqual(["out"]);

@@ -128,7 +128,7 @@ async function refuseForeign(dir: string, shownAs: string): Promise<void> {
   const foreign = await findForeignFile(dir);
   if (foreign === null) return;
   throw new FloeError("FLOE_OUTPUT_NOT_OWNED", `${shownAs} holds ${foreign}, which floe did not write; floe replaces only directories it wrote`, {
-    path: "--out",
+    path: "options.out",
     hint: `choose a new or empty --out directory, or move ${foreign} out of ${shownAs}`,
   });
 }
@@ -212,19 +212,19 @@ export async function writeOutputDirectory(outDir: string, files: ReadonlyArray<
   try {
     await recoverOutputDirectory(outDir);
   } catch (error) {
-    throw outputFailed(`cannot restore ${outDir} from ${layout.versionsDir}`, error, "--out");
+    throw outputFailed(`cannot restore ${outDir} from ${layout.versionsDir}`, error, "options.out");
   }
   const existing = await lstatOrNull(layout.target);
   if (existing && !existing.isSymbolicLink() && !existing.isDirectory()) {
     throw new FloeError("FLOE_OUTPUT_FAILED", `${outDir} exists and is not a directory`, {
-      path: "--out",
+      path: "options.out",
       hint: "choose another output path or remove that file",
     });
   }
   const previousLink = existing?.isSymbolicLink() ? await readlink(layout.target) : null;
   if (previousLink !== null && !previousLink.startsWith(`${basename(layout.versionsDir)}/`)) {
     throw new FloeError("FLOE_OUTPUT_NOT_OWNED", `${outDir} is a symlink to ${previousLink}, which floe did not make`, {
-      path: "--out",
+      path: "options.out",
       hint: "choose a new or empty --out directory",
     });
   }
@@ -251,7 +251,7 @@ export async function writeOutputDirectory(outDir: string, files: ReadonlyArray<
   } catch (error) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);
     await rmdir(layout.versionsDir).catch(() => undefined);
-    throw isFloeError(error) ? error : outputFailed(`cannot write the output into ${staging}`, error, "--out");
+    throw isFloeError(error) ? error : outputFailed(`cannot write the output into ${staging}`, error, "options.out");
   }
 
   if (kind === "plain") await swapPlain(layout, outDir, id, existing !== null);
@@ -267,7 +267,7 @@ async function swapPlain(layout: OutputLayout, outDir: string, id: string, hasEx
   } catch (error) {
     await recoverOutputDirectory(outDir).catch(() => undefined);
     await rm(version, { recursive: true, force: true }).catch(() => undefined);
-    throw outputFailed(`cannot switch ${outDir} to the new output`, error, "--out");
+    throw outputFailed(`cannot switch ${outDir} to the new output`, error, "options.out");
   }
   // The old version (a directory, or the symlink of the other layout) and dead writers' leftovers go;
   // versions of the symlink layout stay for their grace period, then the hidden sibling goes too.
@@ -288,7 +288,7 @@ async function swapSymlink(layout: OutputLayout, outDir: string, id: string, isR
   } catch (error) {
     await recoverOutputDirectory(outDir).catch(() => undefined);
     await rm(version, { recursive: true, force: true }).catch(() => undefined);
-    throw outputFailed(`cannot switch ${outDir} to the new output`, error, "--out");
+    throw outputFailed(`cannot switch ${outDir} to the new output`, error, "options.out");
   }
   // Keep the new version and the one readers may still be in; drop everything older.
   const keep = new Set<string>([id]);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { isFloeError } from "../errors.js";
-import { parseCron } from "./cron-expression.js";
+import { cronError, parseCron, type ParseCronOptions } from "./cron-expression.js";
 
-function refusal(cron: string, orchestrator?: "dagster" | "airflow"): { path?: string; message: string; hint?: string } {
+function refusal(cron: string, options?: ParseCronOptions): { path?: string; message: string; hint?: string } {
   try {
-    parseCron(cron, orchestrator);
+    parseCron(cron, options);
   } catch (error) {
     if (isFloeError(error, "FLOE_SCHEDULE_INVALID")) return { path: error.path, message: error.message, hint: error.hint };
     throw error;
@@ -59,12 +59,22 @@ describe("parseCron", () => {
     }
   });
 
-  it("refuses days that never occur, as Dagster does", () => {
-    expect(refusal("0 0 30 2 *", "dagster").hint).toMatch(/Dagster refuses/);
+  it("refuses days that never occur, whatever the orchestrator", () => {
+    expect(refusal("0 0 30 2 *").hint).toMatch(/would never fire/);
     expect(refusal("0 0 31 2,4 *").message).toMatch(/never occurs/);
     expect(parseCron("0 0 29 2 *").dayOfMonth.values).toEqual([29]);
-    // Dagster refuses 31 February even with a weekday; Airflow fires on the weekday.
-    expect(refusal("0 0 31 2 1", "dagster").message).toMatch(/never occurs/);
-    expect(parseCron("0 0 31 2 1", "airflow").dayOfWeek.values).toEqual([1]);
+    // With a weekday, 31 February is a weekday schedule (Airflow fires on it); Dagster's plugin refuses it itself.
+    expect(parseCron("0 0 31 2 1").dayOfWeek.values).toEqual([1]);
+  });
+
+  it("runs an orchestrator's own rules (refine) on the parsed fields, before the neutral checks", () => {
+    const seen: string[][] = [];
+    const refine = (e: { dayOfMonth: { values: number[] } }, fields: readonly string[]) => {
+      seen.push([...fields]);
+      if (e.dayOfMonth.values.length === 1 && e.dayOfMonth.values[0] === 30) throw cronError("no 30th here", "pick another day");
+    };
+    expect(refusal("0 0 30 2 *", { refine })).toMatchObject({ path: "cron", message: "no 30th here", hint: "pick another day" });
+    expect(parseCron("@daily", { refine }).source).toBe("@daily");
+    expect(seen).toEqual([["0", "0", "30", "2", "*"], ["0", "0", "*", "*", "*"]]);
   });
 });

@@ -1,14 +1,12 @@
 /**
  * Parses a 5-field cron expression into the sets of values each field allows, the way croniter
  * (which both Dagster and Airflow use) reads it: a field that covers its whole range is a wildcard,
- * and day-of-month and day-of-week are OR-ed only when both are restricted.
+ * and day-of-month and day-of-week are OR-ed only when both are restricted. Orchestrator-neutral: an
+ * orchestrator's own refusals live in its plugin (`plugin.schedules`), passed in as `refine`.
  */
 import { CronExpressionParser } from "cron-parser";
 import { FloeError } from "../errors.js";
 import { shortInput } from "../redact.js";
-
-export type Orchestrator = "dagster" | "airflow";
-export const ORCHESTRATORS: readonly Orchestrator[] = ["dagster", "airflow"];
 
 export const CRON_MACROS: Readonly<Record<string, string>> = {
   "@hourly": "0 * * * *",
@@ -53,7 +51,8 @@ export interface CronExpression {
   dayOfWeek: CronField;
 }
 
-function cronError(message: string, hint: string): FloeError {
+/** A refusal of a cron expression: FLOE_SCHEDULE_INVALID at path `cron` (plugins use it for their own rules). */
+export function cronError(message: string, hint: string): FloeError {
   return new FloeError("FLOE_SCHEDULE_INVALID", shortInput(message, 240), { path: "cron", hint });
 }
 
@@ -133,8 +132,16 @@ function parseField(text: string, index: number): CronField {
   return { values: sorted, isWildcard: sorted.length === size, isSingleNumber: /^\d+$/.test(text) };
 }
 
+export interface ParseCronOptions {
+  /**
+   * An orchestrator's own rules, run on the parsed fields before the neutral "never fires" checks;
+   * throws (cronError) to refuse. `fields` are the five fields as written.
+   */
+  refine?: (expression: CronExpression, fields: readonly string[]) => void;
+}
+
 /** Parses and validates; throws FLOE_SCHEDULE_INVALID at path `cron` naming the bad field and token. */
-export function parseCron(cron: string, orchestrator?: Orchestrator): CronExpression {
+export function parseCron(cron: string, options: ParseCronOptions = {}): CronExpression {
   if (typeof cron !== "string" || cron.trim() === "") {
     throw cronError("cron is empty", 'write five fields, e.g. "0 6 * * *", or a macro such as @daily');
   }
@@ -147,7 +154,7 @@ export function parseCron(cron: string, orchestrator?: Orchestrator): CronExpres
         : `use one of ${Object.keys(CRON_MACROS).join(", ")}`;
       throw cronError(`cron macro "${trimmed}" is not supported`, hint);
     }
-    return { ...parseCron(macro, orchestrator), source: trimmed.toLowerCase() };
+    return { ...parseCron(macro, options), source: trimmed.toLowerCase() };
   }
   const fields = trimmed.split(/\s+/);
   if (fields.length !== 5) {
@@ -161,10 +168,7 @@ export function parseCron(cron: string, orchestrator?: Orchestrator): CronExpres
   }
   const [minute, hour, dayOfMonth, month, dayOfWeek] = fields.map((f, i) => parseField(f, i)) as [CronField, CronField, CronField, CronField, CronField];
   const expression: CronExpression = { source: trimmed, expanded: fields.join(" "), minute, hour, dayOfMonth, month, dayOfWeek };
-  if (month.values.length === 1 && month.values[0] === 2 && dayOfMonth.values.length === 1 && dayOfMonth.values[0]! >= 30 && orchestrator !== "airflow") {
-    // dagster/_utils/schedules.py is_valid_cron_string refuses 30/31 February whatever the weekday field says.
-    throw cronError(`day-of-month field "${fields[2]}" never occurs in month field "${fields[3]}"`, "Dagster refuses schedules on 30 or 31 February; pick a day that exists");
-  }
+  options.refine?.(expression, fields);
   if (dayOfWeek.isWildcard) {
     // Only day-of-month decides: a date that never exists would never fire.
     const longest = Math.max(...month.values.map((m) => (m === 2 ? 29 : [4, 6, 9, 11].includes(m) ? 30 : 31)));

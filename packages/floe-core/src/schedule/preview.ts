@@ -1,23 +1,22 @@
-/** Next fire times of a cron schedule in a zone, as a given orchestrator computes them. */
-import { DateTime } from "luxon";
+/**
+ * Fire times of a cron schedule, orchestrator-neutral: an orchestrator plugin computes its ticks
+ * (`plugin.schedules.preview`, its own DST rules) and this turns them into FireTime rows.
+ */
+import { DateTime, type IANAZone } from "luxon";
 import { FloeError } from "../errors.js";
-import { airflowTicks } from "./airflow-ticks.js";
-import { ORCHESTRATORS, parseCron, type Orchestrator } from "./cron-expression.js";
-import { dagsterTicks } from "./dagster-ticks.js";
 import { pyTimestamp, type PyDateTime } from "./py-datetime.js";
-import { validateTimeZone } from "./time-zone.js";
 
 export const MAX_PREVIEW_COUNT = 1000;
 
-export interface PreviewOptions {
+/** What `plugin.schedules.preview` takes. */
+export interface SchedulePreviewOptions {
   cron: string;
   timezone: string;
   /** First instant considered (inclusive). Defaults to now. */
   from?: Date;
+  /** How many fire times, 1 to MAX_PREVIEW_COUNT. Defaults to 10. */
   count?: number;
-  /** Whose semantics to follow. Defaults to dagster. */
-  orchestrator?: Orchestrator;
-  /** Dagster consults the current date for zones with non-whole-hour offsets; tests pin it. */
+  /** For orchestrators whose rules consult the current date (Dagster, non-whole-hour offsets); tests pin it. */
   now?: Date;
 }
 
@@ -29,24 +28,17 @@ export interface FireTime {
   epochMs: number;
 }
 
-export function parseOrchestrator(value: string | undefined): Orchestrator {
-  if (value === undefined) return "dagster";
-  if ((ORCHESTRATORS as readonly string[]).includes(value)) return value as Orchestrator;
-  throw new FloeError("FLOE_USAGE", `unknown orchestrator "${value}"`, { path: "--orchestrator", hint: `use one of ${ORCHESTRATORS.join(", ")}` });
+/** The preview count, checked (FLOE_USAGE at `options.count`); 10 when absent. */
+export function previewCount(count: number | undefined): number {
+  const n = count ?? 10;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PREVIEW_COUNT) {
+    throw new FloeError("FLOE_USAGE", `count ${String(n)} is not a whole number from 1 to ${MAX_PREVIEW_COUNT}`, { path: "options.count", hint: "e.g. --count 10" });
+  }
+  return n;
 }
 
-/** Fire times at or after `from`, in order, following the orchestrator's DST rules. */
-export function previewSchedule(options: PreviewOptions): FireTime[] {
-  const orchestrator = options.orchestrator ?? "dagster";
-  const expr = parseCron(options.cron, orchestrator);
-  const zone = validateTimeZone(options.timezone);
-  const count = options.count ?? 10;
-  if (!Number.isInteger(count) || count < 1 || count > MAX_PREVIEW_COUNT) {
-    throw new FloeError("FLOE_USAGE", `count ${String(count)} is not a whole number from 1 to ${MAX_PREVIEW_COUNT}`, { path: "--count", hint: "e.g. --count 10" });
-  }
-  const from = (options.from ?? new Date()).getTime();
-  const ticks: Iterator<PyDateTime> =
-    orchestrator === "dagster" ? dagsterTicks(expr.source, expr, from, zone, { nowMs: options.now?.getTime() }) : airflowTicks(expr, from, zone);
+/** The first `count` ticks as FireTime rows, in the zone and in UTC. */
+export function collectFireTimes(ticks: Iterator<PyDateTime>, zone: IANAZone, count: number): FireTime[] {
   const out: FireTime[] = [];
   while (out.length < count) {
     const epochMs = pyTimestamp(ticks.next().value as PyDateTime);

@@ -1,5 +1,5 @@
-import { parseArtifactsJson, rememberValidated } from "../../artifacts/parse-artifacts.js";
-import { FloeError, isFloeError } from "../../errors.js";
+import { parseArtifactsJson } from "../../artifacts/parse-artifacts.js";
+import { FloeError } from "../../errors.js";
 import { checkOutputTarget } from "../../output/write-output-file.js";
 import { BUNDLED_DBT_PROJECT_DIR, checkDbtProjectDir, readDbtProjectBundle } from "../../output/bundle-dbt-project.js";
 import { dbtAdapterWarning } from "../../runtime/python-requirements.js";
@@ -8,7 +8,6 @@ import { loadPlugin } from "../../plugin-registry.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
 import type { Command, CommandOption } from "../context.js";
 import { readInputFile } from "../read-input.js";
-import { stringify } from "yaml";
 import { relative, resolve, sep } from "node:path";
 
 const usage =
@@ -54,14 +53,12 @@ export const generateCommand: Command = {
     const dbtProject = stringOption(values, "dbt-project");
     const outDir = resolve(ctx.cwd, out);
     const projectDir = dbtProject ? resolve(ctx.cwd, dbtProject) : null;
-    // Validated here, before any plugin loads; the plugin's own parseArtifacts then accepts it as is.
-    const { artifacts, warnings } = rememberValidated(parseArtifactsJson(await readInputFile(ctx.cwd, file, "<artifacts.json>")));
+    // Validated once, here, before any plugin loads: the plugin gets ValidatedArtifacts.
+    const { artifacts, warnings } = parseArtifactsJson(await readInputFile(ctx.cwd, file, "<artifacts.json>"));
     for (const warning of warnings) ctx.stderr(`warning: ${warning}\n`);
-    const plugin = await loadPlugin(orchestrator, {
-      cwd: ctx.cwd,
-      options: projectDir ? { dbtProjectDir: projectDirForOutput(outDir, projectDir, bundle) } : {},
-    });
-    const definitions = plugin.createDefinitions(artifacts);
+    const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd });
+    // Every file the plugin writes, values.yaml included: what the API returns is what the CLI writes.
+    const generated = plugin.generate(artifacts, projectDir ? { dbtProjectDir: projectDirForOutput(outDir, projectDir, bundle) } : {});
     // Checked after the artifacts, so a bad input is reported the same with or without a project. The
     // artifacts name the models but hold no SQL, so generated code always needs the project itself.
     if (!projectDir) {
@@ -71,17 +68,8 @@ export const generateCommand: Command = {
       });
     }
     await checkDbtProjectDir(projectDir, dbtProject!);
-    for (const warning of definitions.warnings ?? []) ctx.stderr(`floe: warning: ${warning}\n`);
-    const files: OutputFile[] = definitions.render();
-    if (!files.some((f) => f.path === "values.yaml")) {
-      try {
-        files.push({ path: "values.yaml", content: stringify(plugin.getHelmValues({ artifacts }), { sortMapEntries: false }) });
-      } catch (error) {
-        // A plugin whose chart values are not built yet still generates its code; say what is missing.
-        if (!isFloeError(error, "FLOE_NOT_IMPLEMENTED")) throw error;
-        ctx.stderr(`warning: no values.yaml: ${error.message}\n`);
-      }
-    }
+    for (const warning of generated.warnings) ctx.stderr(`floe: warning: ${warning}\n`);
+    const files: OutputFile[] = [...generated.files];
     if (bundle) {
       if (files.some((f) => f.path === BUNDLED_DBT_PROJECT_DIR || f.path.startsWith(`${BUNDLED_DBT_PROJECT_DIR}/`))) {
         throw new FloeError("FLOE_INTERNAL", `the ${orchestrator} plugin writes into ${BUNDLED_DBT_PROJECT_DIR}/, where the bundled dbt project goes`);

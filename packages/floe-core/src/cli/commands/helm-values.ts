@@ -35,7 +35,10 @@ export const helmValuesCommand: Command = {
       artifacts = parsed.artifacts;
     }
     const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd });
-    const chartValues = plugin.getHelmValues({ size, ...(artifacts ? { artifacts } : {}) });
+    if (!plugin.helmValues) {
+      throw new FloeError("FLOE_USAGE", `the ${orchestrator} plugin has no Helm chart values`, { path: "--orchestrator", hint: "floe plugins --json lists each plugin's capabilities" });
+    }
+    const chartValues = plugin.helmValues({ size, ...(artifacts ? { artifacts } : {}) });
     ctx.stdout(stringify(chartValues, { sortMapEntries: false }));
     return 0;
   },

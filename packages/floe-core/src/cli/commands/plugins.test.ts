@@ -18,7 +18,8 @@ describe("floe plugins", () => {
     const rows = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
     expect(rows.map((r) => r.name).sort()).toEqual(["airflow", "dagster"]);
     for (const row of rows) {
-      expect(row).toMatchObject({ compatible: true, floeApiVersion: "1.0", package: `floe-orchestrator-${String(row.name)}` });
+      // Capabilities come from the loaded plugin: both built-in plugins have every one but run control.
+      expect(row).toMatchObject({ compatible: true, floeApiVersion: "1.1", package: `floe-orchestrator-${String(row.name)}`, capabilities: ["helmValues", "connection", "schedules"] });
       expect(row).not.toHaveProperty("error");
     }
   });
@@ -27,8 +28,8 @@ describe("floe plugins", () => {
     const result = floe(["plugins"], repoRoot);
     expect(result.status).toBe(0);
     expect(result.stdout.trim().split("\n").sort()).toEqual([
-      expect.stringMatching(/^airflow\tfloe-orchestrator-airflow@\S+\tAPI 1\.0\tcompatible$/),
-      expect.stringMatching(/^dagster\tfloe-orchestrator-dagster@\S+\tAPI 1\.0\tcompatible$/),
+      expect.stringMatching(/^airflow\tfloe-orchestrator-airflow@\S+\tAPI 1\.1\tcompatible$/),
+      expect.stringMatching(/^dagster\tfloe-orchestrator-dagster@\S+\tAPI 1\.1\tcompatible$/),
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { discoverPlugins, installHint } from "../../plugin-registry.js";
+import { discoverPlugins, installHint, loadPluginCapabilities } from "../../plugin-registry.js";
 import { parseCommandArgs, refuseExtraPositionals } from "../args.js";
 import type { Command, CommandOption } from "../context.js";
 import { oneLine } from "../../errors.js";
@@ -18,7 +18,7 @@ export const pluginsCommand: Command = {
     const { values, positionals } = parseCommandArgs(args, options, usage);
     refuseExtraPositionals(positionals, 0, usage);
     const { plugins, problems, searched } = await discoverPlugins({ cwd: ctx.cwd });
-    const rows = [
+    const rows: Array<{ name: string | null; package: string; version: string | null; floeApiVersion: string | null; compatible: boolean; capabilities?: string[] | null; error?: string }> = [
       ...plugins.map((p) => ({
         name: p.name,
         package: p.package,
@@ -30,6 +30,21 @@ export const pluginsCommand: Command = {
       ...problems.map((p) => ({ name: null, package: p.package, version: null, floeApiVersion: null, compatible: false, error: `${p.error.code}: ${p.error.message}` })),
     ];
     if (values.json) {
+      // Capabilities need the plugin itself: each compatible one is loaded (the text listing loads nothing).
+      for (const [i, plugin] of plugins.entries()) {
+        const row = rows[i]!;
+        if (!plugin.compatible) {
+          row.capabilities = null;
+          continue;
+        }
+        const loaded = await loadPluginCapabilities(plugin);
+        if ("capabilities" in loaded) {
+          row.capabilities = loaded.capabilities;
+        } else {
+          Object.assign(row, { compatible: false, capabilities: null, error: `${loaded.error.code}: ${loaded.error.message}` });
+        }
+      }
+      for (const row of rows.slice(plugins.length)) row.capabilities = null;
       ctx.stdout(`${JSON.stringify(rows, null, 2)}\n`);
       return 0;
     }

@@ -1,7 +1,8 @@
 import { FloeError } from "../../errors.js";
 import { parseIsoInstant } from "../../iso-instant.js";
 import { quoteInput } from "../../redact.js";
-import { MAX_PREVIEW_COUNT, parseOrchestrator, previewSchedule } from "../../schedule/preview.js";
+import { loadPlugin } from "../../plugin-registry.js";
+import { MAX_PREVIEW_COUNT } from "../../schedule/preview.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
 import type { Command, CommandOption } from "../context.js";
 
@@ -12,7 +13,7 @@ const options: Record<string, CommandOption> = {
   timezone: { type: "string", value: "<IANA>", description: "the zone the schedule runs in, e.g. Europe/Berlin", default: "required" },
   from: { type: "string", value: "<ISO-8601>", description: "list fire times at or after this instant (with an offset)", default: "now" },
   count: { type: "string", value: "N", description: `how many fire times, 1 to ${MAX_PREVIEW_COUNT}`, default: "10" },
-  orchestrator: { type: "string", value: "dagster|airflow", description: "whose cron and DST rules to follow", default: "dagster" },
+  orchestrator: { type: "string", value: "dagster|airflow", description: "whose cron and DST rules to follow: the installed plugin of that name computes them", default: "dagster" },
   json: { type: "boolean", description: "print JSON instead of text", default: "off" },
 };
 
@@ -49,10 +50,15 @@ export const schedulePreviewCommand: Command = {
     refuseExtraPositionals(positionals, 1, usage);
     const timezone = stringOption(values, "timezone");
     if (timezone === undefined) throw new FloeError("FLOE_USAGE", "missing --timezone", { path: "timezone", hint: `usage: ${usage}` });
-    const orchestrator = parseOrchestrator(stringOption(values, "orchestrator"));
+    const orchestrator = stringOption(values, "orchestrator") ?? "dagster";
     const from = parseFrom(stringOption(values, "from"));
     const count = parseCount(stringOption(values, "count"));
-    const times = previewSchedule({ cron, timezone, orchestrator, ...(from ? { from } : {}), ...(count ? { count } : {}) });
+    // The orchestrator's schedule semantics live in its plugin, loaded like for every other command.
+    const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd });
+    if (!plugin.schedules) {
+      throw new FloeError("FLOE_USAGE", `the ${orchestrator} plugin does not preview schedules`, { path: "--orchestrator", hint: "floe plugins --json lists each plugin's capabilities" });
+    }
+    const times = plugin.schedules.preview({ cron, timezone, ...(from ? { from } : {}), ...(count ? { count } : {}) });
     if (values.json) {
       ctx.stdout(`${JSON.stringify(times.map((t) => t.local), null, 2)}\n`);
       return 0;

@@ -47,12 +47,16 @@ export const validateConnectionCommand: Command = {
     const orchestrator = stringOption(values, "orchestrator");
     if (!orchestrator) throw new FloeError("FLOE_USAGE", "missing --orchestrator", { path: "--orchestrator", hint: `usage: ${usage}` });
     const url = stringOption(values, "url");
-    const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd, options: url === undefined ? {} : { url: checkUrl(url) } });
+    const checkedUrl = url === undefined ? undefined : checkUrl(url);
+    const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd });
+    if (!plugin.connection) {
+      throw new FloeError("FLOE_USAGE", `the ${orchestrator} plugin cannot check a connection`, { path: "--orchestrator", hint: "floe plugins --json lists each plugin's capabilities" });
+    }
     // The 10 s promise holds for the whole command: the check gets what is left after this process
     // started and loaded the plugin (a second or more on a loaded machine), less a margin to exit.
     const spentMs = Math.max(0, Date.now() - (ctx.startedAtMs ?? started));
     const deadlineMs = Math.max(1_000, Math.floor(COMMAND_BUDGET_MS - spentMs));
-    const result = await plugin.validateConnection({ deadlineMs });
+    const result = await plugin.connection.validate({ deadlineMs, ...(checkedUrl === undefined ? {} : { url: checkedUrl }) });
     if (values.json) {
       ctx.stdout(`${JSON.stringify(result, null, 2)}\n`);
     } else {

@@ -2,12 +2,13 @@
  * Airflow 3's CronTriggerTimetable, ported from airflow/timetables/_cron.py (`CronMixin._get_next`,
  * `_get_prev`, `_align_to_next`) and airflow/timetables/trigger.py (`next_dagrun_info` with catchup),
  * with pendulum's `Timezone.convert` for naive times (pendulum/tz/timezone.py). Yields run times at or
- * after `start`. See docs/schedules.md.
+ * after `start`. See docs/schedules.md. Behind AirflowPlugin.schedules (moved from floe-core).
  */
-import type { IANAZone } from "luxon";
-import type { CronExpression } from "./cron-expression.js";
-import { nextNaive, prevNaive } from "./naive-cron.js";
-import { pyFromTimestamp, pyTimestamp, pyUtcOffset, type PyDateTime } from "./py-datetime.js";
+import { nextNaive, prevNaive, type CronExpression } from "floe-core";
+import { pyFromTimestamp, pyTimestamp, pyUtcOffset, type PyDateTime } from "floe-core";
+
+/** The zone type of floe-core's Python-datetime model (luxon's IANAZone). */
+type IANAZone = PyDateTime["zone"];
 
 /** airflow's `make_aware(naive, tz)`: fold=1, then pendulum's convert shifts a skipped time forward by the gap. */
 function makeAware(wall: number, zone: IANAZone): number {

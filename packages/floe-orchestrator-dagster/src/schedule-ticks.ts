@@ -1,10 +1,8 @@
 /**
  * Dagster's schedule ticks, ported from dagster/_utils/schedules.py (`cron_string_iterator` and the
- * helpers it calls; dagster 1.13). Yields fire times at or after `start`. See docs/schedules.md.
+ * helpers it calls; dagster 1.13). Yields fire times at or after `start`. See docs/schedules.md. Behind DagsterPlugin.schedules (moved from floe-core).
  */
-import type { IANAZone } from "luxon";
-import type { CronExpression } from "./cron-expression.js";
-import { nextNaive, prevNaive } from "./naive-cron.js";
+import { nextNaive, prevNaive, type CronExpression } from "floe-core";
 import {
   pyAddAbsolute,
   pyAddWall,
@@ -17,7 +15,10 @@ import {
   TIME,
   wallFields,
   type PyDateTime,
-} from "./py-datetime.js";
+} from "floe-core";
+
+/** The zone type of floe-core's Python-datetime model (luxon's IANAZone). */
+type IANAZone = PyDateTime["zone"];
 
 const DAYLIGHT_SAVINGS_HOURS = new Set([1, 2, 3]);
 const MAX_DAY_OF_MONTH_WITH_GUARANTEED_MONTHLY_INTERVAL = 28;
