@@ -5,7 +5,7 @@ const { schedules } = new AirflowPlugin();
 const local = (cron: string, timezone: string, from: string, count: number): string[] =>
   schedules.preview({ cron, timezone, from: new Date(from), count }).map((t) => t.local);
 
-// Expected values were produced by apache-airflow 3.3.2 (see test/e2e/schedule-oracle.test.ts at the
+// Expected values were produced by apache-airflow 3.3.2 (see test/schedules/schedule-oracle.test.ts at the
 // repository root, which recomputes them with the real tools on every run).
 describe("AirflowPlugin.schedules.preview", () => {
   it("spring-forward gap: Airflow shifts by the gap", () => {

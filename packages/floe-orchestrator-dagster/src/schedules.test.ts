@@ -5,7 +5,7 @@ const { schedules } = new DagsterPlugin();
 const local = (cron: string, timezone: string, from: string, count: number): string[] =>
   schedules.preview({ cron, timezone, from: new Date(from), count }).map((t) => t.local);
 
-// Expected values were produced by dagster 1.13.27 (see test/e2e/schedule-oracle.test.ts at the
+// Expected values were produced by dagster 1.13.27 (see test/schedules/schedule-oracle.test.ts at the
 // repository root, which recomputes them with the real tools on every run).
 describe("DagsterPlugin.schedules.preview", () => {
   it("spring-forward gap: Dagster fires at the end of the gap", () => {
