@@ -3,9 +3,10 @@
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
+import { shellQuote } from "floe-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const exec = promisify(execFile);
@@ -19,8 +20,11 @@ interface PluginRow {
   version: string | null;
   floeApiVersion: string | null;
   compatible: boolean;
+  capabilities?: string[] | null;
   error?: string;
 }
+
+const BUILT_IN_CAPABILITIES = ["helmValues", "connection", "schedules"];
 
 /**
  * The environment of a user's shell: no pnpm/npm script variables inherited from `pnpm test`, and
@@ -133,8 +137,9 @@ describe("installed with npm into an empty project", () => {
         name: "dagster",
         package: "floe-orchestrator-dagster",
         version: await packageVersion("floe-orchestrator-dagster"),
-        floeApiVersion: "1.0",
+        floeApiVersion: "1.1",
         compatible: true,
+        capabilities: BUILT_IN_CAPABILITIES,
       },
     ]);
     // The peer dependency is satisfied by the project's floe-core: one copy, no nested install.
@@ -178,12 +183,13 @@ describe("installed with npm into an empty project", () => {
     expect(future).toMatchObject({ package: "floe-orchestrator-future", version: "3.0.0", floeApiVersion: "2.0" });
     expect(future.error).toMatch(/^FLOE_PLUGIN_INCOMPATIBLE: /);
     expect(future.error).toContain("2.0");
-    expect(future.error).toContain("1.0");
+    expect(future.error).toContain("1.1");
+    expect(future.capabilities).toBeNull();
     // The human listing says the same on one line per plugin, and listing imported nothing (the
     // fixture's module throws when imported).
     const { stdout } = await exec("npx", ["--no", "--", "floe", "plugins"], { cwd: project, env: userEnv });
     expect(stdout.trim().split("\n")).toHaveLength(3);
-    expect(stdout).toMatch(/^future\tfloe-orchestrator-future@3\.0\.0\tAPI 2\.0\tnot usable: FLOE_PLUGIN_INCOMPATIBLE: .*2\.0.*1\.0/m);
+    expect(stdout).toMatch(/^future\tfloe-orchestrator-future@3\.0\.0\tAPI 2\.0\tnot usable: FLOE_PLUGIN_INCOMPATIBLE: .*2\.0.*1\.1/m);
   });
 });
 
@@ -198,7 +204,7 @@ describe("consumers of the installed tarballs", () => {
   it("require('floe-core') works from CommonJS (Node 20.19+ loads the ES module)", async () => {
     await writeFile(join(project, "consumer.cjs"), 'const core = require("floe-core");\nconsole.log(typeof core.discoverPlugins, typeof core.pyString, core.FLOE_API_VERSION);\n');
     const { stdout } = await exec(process.execPath, ["consumer.cjs"], { cwd: project, env: userEnv });
-    expect(stdout.trim()).toBe("function function 1.0");
+    expect(stdout.trim()).toBe("function function 1.1");
   });
 
   it("a strict TypeScript consumer compiles against the published .d.ts without skipLibCheck (no TS7016)", async () => {
@@ -224,6 +230,67 @@ describe("consumers of the installed tarballs", () => {
     expect((run as { code?: number }).code ?? 0).toBe(0);
     // Consumers do not get ajv: nothing they install depends on it.
     await expect(stat(join(project, "node_modules/ajv"))).rejects.toThrow();
+  });
+});
+
+describe("a third-party plugin written from the README's template", () => {
+  it("compiles strictly against the packed floe-core, installs from its npm pack tarball and generates through floe", async () => {
+    // The README's package.json and src/index.ts blocks, as written there (floe-core's range set to the packed version).
+    const readme = await readFile(join(repo, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Writing and publishing a third-party orchestrator plugin"));
+    const manifest = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(section)![1]!) as Record<string, any>;
+    const source = /```ts\n(\/\/ src\/index\.ts of floe-orchestrator-crontab[\s\S]*?)\n```/.exec(section)![1]!;
+    const core = await packageVersion("floe-core");
+    manifest.peerDependencies = { "floe-core": `^${core}` };
+    manifest.devDependencies = { "floe-core": `^${core}` };
+    // Inside the project, so `floe-core` (and @types/node, from the consumer test) resolve from its node_modules.
+    const pluginDir = join(project, "plugin-src");
+    await mkdir(join(pluginDir, "src"), { recursive: true });
+    await writeFile(join(pluginDir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFile(join(pluginDir, "src/index.ts"), `${source}\n`);
+    await writeFile(
+      join(pluginDir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { strict: true, skipLibCheck: false, declaration: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", types: ["node"], rootDir: "src", outDir: "dist" },
+        include: ["src"],
+      }),
+    );
+    const tsc = join(repo, "node_modules/typescript/bin/tsc");
+    const compiled = await exec(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: pluginDir, env: userEnv }).catch((e: { stdout: string; code: number }) => e);
+    expect((compiled as { stdout: string }).stdout).toBe("");
+    expect((compiled as { code?: number }).code ?? 0).toBe(0);
+
+    const packed = join(work, "template-tarball");
+    await mkdir(packed);
+    await npm(["pack", "--pack-destination", packed], pluginDir);
+    const [tarball] = await readdir(packed);
+    expect(tarball).toBe("floe-orchestrator-crontab-0.1.0.tgz");
+    await npm(["install", join(packed, tarball!)], project);
+
+    const row = (await floePlugins()).find((r) => r.name === "crontab");
+    expect(row).toEqual({ name: "crontab", package: "floe-orchestrator-crontab", version: "0.1.0", floeApiVersion: "1.1", compatible: true, capabilities: [] });
+
+    const example = join(repo, "examples/jaffle_shop");
+    const floe = (args: string[]) => exec("npx", ["--no", "--", "floe", ...args], { cwd: project, env: userEnv }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+    const generated = await floe(["generate", join(example, "compiled_artifacts.json"), "--orchestrator", "crontab", "--out", "out/crontab", "--dbt-project", example]);
+    expect(generated).toMatchObject({ stdout: "wrote 1 files for crontab to out/crontab\n", stderr: "" });
+    // Exactly what generate returned (no values.yaml added by the CLI), the schedule from the artifacts.
+    const written = (await readdir(join(project, "out/crontab"))).filter((f) => f !== ".floe-output.json");
+    expect(written).toEqual(["crontab"]);
+    const crontab = await readFile(join(project, "out/crontab/crontab"), "utf8");
+    const projectDir = relative(join(project, "out/crontab"), example);
+    expect(crontab).toBe(
+      "# jaffle_shop: generated by floe-orchestrator-crontab; do not edit\n" +
+        "CRON_TZ=Europe/London\n" +
+        `0 6 * * * dbt build --project-dir ${shellQuote(projectDir)} --select customers orders\n`,
+    );
+
+    // Commands needing a capability the plugin lacks say so, naming the flag.
+    for (const args of [["schedule", "preview", "@daily", "--timezone", "UTC", "--orchestrator", "crontab"], ["helm-values", "--orchestrator", "crontab"], ["validate-connection", "--orchestrator", "crontab"]]) {
+      const refused = (await floe(args)) as { code?: number; stderr: string; stdout: string };
+      expect(refused.code, args.join(" ")).toBe(2);
+      expect(refused.stderr).toMatch(/^floe: FLOE_USAGE at --orchestrator: the crontab plugin [^\n]*\n$/);
+    }
   });
 });
 

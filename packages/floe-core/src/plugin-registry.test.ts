@@ -2,7 +2,10 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { parseArtifacts } from "./artifacts/parse-artifacts.js";
 import { isFloeError } from "./errors.js";
+import { pluginCapabilities } from "./orchestrator-plugin.js";
 import { MAX_PACKAGE_JSON_BYTES, discoverPlugins, findProjectDir, loadPlugin, parseEntry } from "./plugin-registry.js";
 
 let dir: string;
@@ -12,6 +15,8 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A hand-made node_modules: packages no package manager would install (broken on purpose). */
+const minimalArtifacts = (): unknown => JSON.parse(readFileSync(new URL("../../../examples/jaffle_shop/compiled_artifacts.json", import.meta.url), "utf8"));
+
 function project(deps: string[]): void {
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "p", dependencies: Object.fromEntries(deps.map((d) => [d, "*"])) }));
 }
@@ -267,5 +272,34 @@ describe("loadPlugin checks what it imported", () => {
     expect(await codeOf("liar")).toBe("FLOE_PLUGIN_INCOMPATIBLE");
     expect(await codeOf("notclass")).toBe("FLOE_PLUGIN_INVALID");
     expect(await codeOf("ctorthrows")).toBe("FLOE_PLUGIN_LOAD_FAILED");
+  });
+
+  it("loads a plugin of the 1.1 contract as is, and adapts one built for 1.0 (the seven operations, no generate)", async () => {
+    project(["modern", "legacy", "half"]);
+    const modern =
+      'export class P {\n  name = "modern"; version = "2.0.0"; floeApiVersion = "1.1";\n' +
+      '  generate(a, o = {}) { return { files: [{ path: "out.txt", content: `${a.metadata.product_name} ${o.dbtProjectDir}` }], warnings: [] }; }\n' +
+      '  schedules = { validate() {}, preview() { return []; } };\n}\n';
+    // A 1.0 plugin: dbtProjectDir and url reach it through its constructor, as floe-core 1.0's CLI passed them.
+    const legacy = `export class P {\n  static floeApiVersion = "1.0";\n  constructor(o = {}) { this.name = "legacy"; this.version = "1.0.0"; this.floeApiVersion = "1.0"; this.o = o; }\n${members}\n` +
+      '  createDefinitions(a) { return { warnings: ["w"], render: () => [{ path: "m.txt", content: `${a.metadata.product_name} ${this.o.dbtProjectDir}` }] }; }\n' +
+      '  getHelmValues() { return { a: 1 }; }\n  async validateConnection(opts) { return { success: true, message: `${this.o.url} ${opts.deadlineMs}`, errors: [], warnings: [] }; }\n}\n';
+    for (const [name, code] of [["modern", modern], ["legacy", legacy], ["half", 'export class P { name = "half"; version = "1"; floeApiVersion = "1.1"; createDefinitions() {} }\n']] as const) {
+      pkg(name, { ...plugin(name, "./index.js#P", name === "legacy" ? "1.0" : "1.1"), type: "module" }, { "index.js": code });
+    }
+    const { artifacts } = parseArtifacts(minimalArtifacts());
+    const m = await loadPlugin("modern", { cwd: dir, besideFloeCore: false });
+    expect(pluginCapabilities(m)).toEqual(["schedules"]);
+    expect(m.generate(artifacts, { dbtProjectDir: "../p" }).files).toEqual([{ path: "out.txt", content: `${artifacts.metadata.product_name} ../p` }]);
+
+    const l = await loadPlugin("legacy", { cwd: dir, besideFloeCore: false });
+    expect(pluginCapabilities(l)).toEqual(["helmValues", "connection"]);
+    expect(l.generate(artifacts, { dbtProjectDir: "../p" })).toEqual({
+      files: [{ path: "m.txt", content: `${artifacts.metadata.product_name} ../p` }, { path: "values.yaml", content: "a: 1\n" }],
+      warnings: ["w"],
+    });
+    expect((await l.connection!.validate({ url: "http://127.0.0.1:9", deadlineMs: 500 })).message).toBe("http://127.0.0.1:9 500");
+
+    await expect(loadPlugin("half", { cwd: dir, besideFloeCore: false })).rejects.toMatchObject({ code: "FLOE_PLUGIN_INVALID" });
   });
 });
