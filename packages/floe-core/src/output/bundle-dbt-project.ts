@@ -28,7 +28,7 @@ export async function checkDbtProjectDir(dir: string, shownAs: string): Promise<
   const found = await stat(join(dir, "dbt_project.yml")).catch(() => null);
   if (found?.isFile()) return;
   throw new FloeError("FLOE_FILE_NOT_FOUND", `${shownAs} is not a dbt project: it has no dbt_project.yml`, {
-    path: "--dbt-project",
+    path: "options.dbtProject",
     hint: "pass the directory that holds dbt_project.yml",
   });
 }
