@@ -65,6 +65,8 @@ describe("hostile packages in node_modules", () => {
     expect(text).toContain('"good"');
     const rows = listing as Array<{ name: string | null; compatible: boolean }>;
     expect(rows.filter((r) => r.compatible).map((r) => r.name).sort()).toEqual(expect.arrayContaining(["good", "nestedgood"]));
+    // --json loads the compatible ones for their capabilities: this "good" entry is no plugin class.
+    expect((listing as Array<Record<string, unknown>>).find((r) => r.name === "good")).toMatchObject({ compatible: true, capabilities: null, loadError: expect.stringMatching(/^FLOE_PLUGIN_INVALID: /) });
     expect(existsSync(canary)).toBe(false);
   });
 });

@@ -18,7 +18,7 @@ export const pluginsCommand: Command = {
     const { values, positionals } = parseCommandArgs(args, options, usage);
     refuseExtraPositionals(positionals, 0, usage);
     const { plugins, problems, searched } = await discoverPlugins({ cwd: ctx.cwd });
-    const rows: Array<{ name: string | null; package: string; version: string | null; floeApiVersion: string | null; compatible: boolean; capabilities?: string[] | null; error?: string }> = [
+    const rows: Array<{ name: string | null; package: string; version: string | null; floeApiVersion: string | null; compatible: boolean; capabilities?: string[] | null; loadError?: string; error?: string }> = [
       ...plugins.map((p) => ({
         name: p.name,
         package: p.package,
@@ -30,7 +30,9 @@ export const pluginsCommand: Command = {
       ...problems.map((p) => ({ name: null, package: p.package, version: null, floeApiVersion: null, compatible: false, error: `${p.error.code}: ${p.error.message}` })),
     ];
     if (values.json) {
-      // Capabilities need the plugin itself: each compatible one is loaded (the text listing loads nothing).
+      // Capabilities need the plugin itself: each compatible one is loaded (the text listing loads
+      // nothing). `compatible` stays what package.json says; a plugin that then fails to load has
+      // `capabilities: null` and says why in `loadError`.
       for (const [i, plugin] of plugins.entries()) {
         const row = rows[i]!;
         if (!plugin.compatible) {
@@ -38,11 +40,8 @@ export const pluginsCommand: Command = {
           continue;
         }
         const loaded = await loadPluginCapabilities(plugin);
-        if ("capabilities" in loaded) {
-          row.capabilities = loaded.capabilities;
-        } else {
-          Object.assign(row, { compatible: false, capabilities: null, error: `${loaded.error.code}: ${loaded.error.message}` });
-        }
+        if ("capabilities" in loaded) row.capabilities = loaded.capabilities;
+        else Object.assign(row, { capabilities: null, loadError: `${loaded.error.code}: ${loaded.error.message}` });
       }
       for (const row of rows.slice(plugins.length)) row.capabilities = null;
       ctx.stdout(`${JSON.stringify(rows, null, 2)}\n`);
