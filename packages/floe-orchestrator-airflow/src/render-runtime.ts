@@ -81,7 +81,8 @@ export function renderDockerfile(model: AirflowDefinitionsModel): string {
     'RUN pip install --no-cache-dir "apache-airflow==3.3.2" -r requirements.txt',
     `WORKDIR ${AIRFLOW_HOME}`,
     "",
-    "# Owned by the image's user: dbt writes target/ and logs/ into the project when a task runs.",
+    "# Owned by the image's user. dbt writes target/ and logs/ into the project unless DBT_TARGET_PATH and",
+    "# DBT_LOG_PATH point elsewhere: charts/floe-airflow (read-only root filesystem) sets them to an emptyDir.",
     `COPY --chown=${IMAGE_USER} . ${DAGS_DIR}/`,
   ];
   if (!inside) {

@@ -77,7 +77,8 @@ export function renderDockerfile(model: DagsterDefinitionsModel): string {
     "# dagster-postgres and dagster-k8s: the chart's instance (PostgreSQL storage, K8sRunLauncher) loads them.",
     'RUN pip install --no-cache-dir -r requirements.txt "dagster-postgres>=0.29,<0.30" "dagster-k8s>=0.29,<0.30"',
     "",
-    "# Owned by the chart's user: dbt writes target/ and logs/ into the project when it runs.",
+    "# Owned by the chart's user. dbt writes target/ and logs/ into the project unless DBT_TARGET_PATH and",
+    "# DBT_LOG_PATH point elsewhere: charts/floe-dagster (read-only root filesystem) sets them to an emptyDir.",
     `COPY --chown=${CHART_USER} . ./`,
   ];
   if (!inside) {
