@@ -52,7 +52,10 @@ describe.each(["dagster", "airflow"])("%s output", (orchestrator) => {
     const out = join(dir, "deploy", orchestrator);
     const result = floe(["generate", ARTIFACTS, "--orchestrator", orchestrator, "--out", out, "--dbt-project", project]);
     expect(result.status, result.stderr).toBe(0);
-    const code = readdirSync(out).map((f) => readFileSync(join(out, f), "utf8")).join("\n");
+    const code = readdirSync(out, { withFileTypes: true })
+      .filter((f) => f.isFile())
+      .map((f) => readFileSync(join(out, f.name), "utf8"))
+      .join("\n");
     expect(code).not.toContain(dir);
     expect(code).toContain('(Path(__file__).parent / "../../project").resolve()');
     const dockerfile = readFileSync(join(out, "Dockerfile"), "utf8");

@@ -16,8 +16,9 @@
  *   runs next to the user-code server, with its image and env, as the run pod would) and Airflow's
  *   KubernetesExecutor becomes the LocalExecutor (tasks run next to the scheduler, with the same env
  *   the pod template gives task pods);
- * - the processes run as root (or as root of a user namespace) rather than the chart's UIDs, and the
- *   root filesystem is writable except for readOnly mounts.
+ * - the processes run as root (or as root of a user namespace) rather than the chart's UIDs; of the
+ *   read-only root filesystem (readOnlyRootFilesystem) the image contents (generated code, dbt project)
+ *   are read-only, so dbt writing into the project fails the run; the rest of the host stays writable.
  * Why no real cluster: Debian 12's packages hold kubectl (kubernetes-client), containerd and podman, but
  * no kubelet, kube-apiserver, k3s, kind or minikube (those are prebuilt downloads), and the charts' images
  * live on Docker Hub, which this setup cannot reach.
@@ -182,6 +183,7 @@ describe("charts/floe-dagster booted as local processes", () => {
       venv: dagsterVenv,
       imageEnv: { HOME: "/tmp" },
       imageFiles,
+      readOnlyImage: component !== "image-build",
       hosts: serviceHosts(objects),
       overrideFiles,
     });
@@ -323,8 +325,6 @@ describe("charts/floe-airflow booted as local processes", () => {
         ...lineageEnv,
         { name: "FLOE_DUCKDB_PATH", value: "/tmp/jaffle_shop.duckdb" },
         { name: "FLOE_DBT_PROJECT_DIR", value: "/opt/airflow/dbt/jaffle_shop" },
-        { name: "DBT_TARGET_PATH", value: "/tmp/dbt-target" },
-        { name: "DBT_LOG_PATH", value: "/tmp/dbt-logs" },
         { name: "DBT_SEND_ANONYMOUS_USAGE_STATS", value: "false" },
       ],
     };
@@ -355,6 +355,7 @@ describe("charts/floe-airflow booted as local processes", () => {
       // apache/airflow sets AIRFLOW_HOME=/opt/airflow and HOME=/home/airflow (read-only here: /tmp instead).
       imageEnv: { AIRFLOW_HOME: "/opt/airflow", HOME: "/tmp" },
       imageFiles: { "/opt/airflow/dbt/jaffle_shop": project },
+      readOnlyImage: true,
       hosts: serviceHosts(objects),
       overrideEnv,
     });

@@ -108,6 +108,7 @@ describe("packed tarballs", () => {
     // No source maps: they would point at src/, which is not shipped. The licence travels with the code.
     expect(listed.filter((f) => f.endsWith(".map"))).toEqual([]);
     expect(listed).toContain("package/LICENSE");
+    if (name === "floe-core") expect(listed).toEqual(expect.arrayContaining(["package/dist/floe-runtime/src/floe_runtime/__init__.py", "package/dist/floe-runtime/LICENSE"]));
     // What the README points readers at travels with it: the changelog and every docs/ page it names.
     expect(listed).toContain("package/CHANGELOG.md");
     const readme = await packedFile(tarballs[name], "README.md");
@@ -157,6 +158,14 @@ describe("installed with npm into an empty project", () => {
       { cwd: project, env: userEnv },
     );
     expect(imported.trim()).toBe("function function floe-core");
+    // floe-runtime's sources travel in the tarball (dist/floe-runtime), from which floe-core builds the wheel
+    // `floe generate` ships with each output: found here without any clone around.
+    const { stdout: wheel } = await exec(
+      process.execPath,
+      ["--input-type=module", "-e", "const core = await import('floe-core'); const b = await core.floeRuntimeWheelBytes(); console.log(core.FLOE_RUNTIME_WHEEL_PATH, b.length > 10000)"],
+      { cwd: project, env: userEnv },
+    );
+    expect(wheel.trim()).toBe("wheels/floe_runtime-0.1.0-py3-none-any.whl true");
   });
 
   it("adding the Airflow tarball: both plugins listed", async () => {

@@ -105,6 +105,7 @@ seccompProfile:
       name: {{ include "floe-airflow.secretName" (list . .Values.celery.brokerUrl.existingSecret "broker") }}
       key: {{ .Values.celery.brokerUrl.key }}
 {{- end }}
+{{- include "floe-airflow.dbtEnv" . }}
 {{- range .Values.env }}
 - name: {{ .name }}
 {{- if .secretKeyRef }}
@@ -118,10 +119,25 @@ seccompProfile:
 {{- end }}
 {{- end -}}
 
-{{/* The root filesystem is read-only: logs and scratch space are emptyDirs; airflow.cfg and DAGs are mounted. */}}
+{{/*
+dbt writes target/ and logs/ into the project unless told otherwise, and the image's project (or the
+DAGs' ConfigMap) is read-only: both go to the dbt-work emptyDir. Before the chart's `env`, which can override them.
+*/}}
+{{- define "floe-airflow.dbtWorkDir" -}}/opt/floe/dbt-work{{- end -}}
+
+{{- define "floe-airflow.dbtEnv" }}
+- name: DBT_TARGET_PATH
+  value: {{ printf "%s/target" (include "floe-airflow.dbtWorkDir" .) | quote }}
+- name: DBT_LOG_PATH
+  value: {{ printf "%s/logs" (include "floe-airflow.dbtWorkDir" .) | quote }}
+{{- end -}}
+
+{{/* The root filesystem is read-only: logs, dbt's output and scratch space are emptyDirs; airflow.cfg and DAGs are mounted. */}}
 {{- define "floe-airflow.volumeMounts" -}}
 - name: tmp
   mountPath: /tmp
+- name: dbt-work
+  mountPath: {{ include "floe-airflow.dbtWorkDir" . }}
 - name: logs
   mountPath: /opt/airflow/logs
 - name: config
@@ -142,6 +158,8 @@ seccompProfile:
 
 {{- define "floe-airflow.volumes" -}}
 - name: tmp
+  emptyDir: {}
+- name: dbt-work
   emptyDir: {}
 - name: logs
   emptyDir: {}

@@ -115,10 +115,26 @@ seccompProfile:
 {{- end }}
 {{- end -}}
 
+{{/*
+dbt writes target/ (manifest, run results, partial parse) and logs/ into the project unless told
+otherwise, and the image's project is on the read-only root filesystem: both go to the dbt-work emptyDir.
+dagster-dbt runs each invocation in its own folder under DBT_TARGET_PATH (and sets DBT_LOG_PATH to it).
+*/}}
+{{- define "floe-dagster.dbtWorkDir" -}}/opt/floe/dbt-work{{- end -}}
+
+{{- define "floe-dagster.dbtEnv" -}}
+- name: DBT_TARGET_PATH
+  value: {{ printf "%s/target" (include "floe-dagster.dbtWorkDir" .) | quote }}
+- name: DBT_LOG_PATH
+  value: {{ printf "%s/logs" (include "floe-dagster.dbtWorkDir" .) | quote }}
+{{- end -}}
+
 {{/* Writable scratch space: the root filesystem is read-only. */}}
 {{- define "floe-dagster.volumeMounts" -}}
 - name: tmp
   mountPath: /tmp
+- name: dbt-work
+  mountPath: {{ include "floe-dagster.dbtWorkDir" . }}
 - name: dagster-home
   mountPath: /opt/dagster/dagster_home
 - name: instance
@@ -129,6 +145,8 @@ seccompProfile:
 
 {{- define "floe-dagster.volumes" -}}
 - name: tmp
+  emptyDir: {}
+- name: dbt-work
   emptyDir: {}
 - name: dagster-home
   emptyDir: {}

@@ -38,5 +38,7 @@ export * from "./lineage/model-lineage.js";
 export * from "./dbt/dbt-selector.js";
 export * from "./lineage/lineage-endpoint.js";
 export * from "./runtime/python-requirements.js";
-export { FLOE_RUNTIME_VERSION, floeRuntimeRequirement } from "./runtime-version.js";
+export { FLOE_RUNTIME_VERSION, FLOE_RUNTIME_WHEEL_PATH, floeRuntimeRequirement } from "./runtime-version.js";
+export { FLOE_RUNTIME_METADATA, floeRuntimeWheelBytes, floeRuntimeWheelFile } from "./runtime/floe-runtime-wheel.js";
+export { buildPureWheel, pureWheelFileName, type WheelFile, type WheelSpec } from "./runtime/wheel.js";
 export * from "./dbt/dbt-command.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { FLOE_RUNTIME_VERSION, floeRuntimeRequirement } from "./runtime-version.js";
+import { FLOE_RUNTIME_VERSION, FLOE_RUNTIME_WHEEL_PATH, floeRuntimeRequirement } from "./runtime-version.js";
 
 const RUNTIME = new URL("../../../python/floe-runtime/", import.meta.url);
 
@@ -12,9 +12,10 @@ describe("FLOE_RUNTIME_VERSION", () => {
     expect(/^__version__ = "([^"]+)"$/m.exec(init)?.[1]).toBe(FLOE_RUNTIME_VERSION);
   });
 
-  it("pins it exactly, with a plugin's extra when asked", () => {
-    expect(floeRuntimeRequirement()).toBe(`floe-runtime==${FLOE_RUNTIME_VERSION}`);
-    expect(floeRuntimeRequirement("dagster")).toBe(`floe-runtime[dagster]==${FLOE_RUNTIME_VERSION}`);
+  it("names the wheel shipped in the output by its relative path (never an index name), with a plugin's extra when asked", () => {
+    expect(FLOE_RUNTIME_WHEEL_PATH).toBe(`wheels/floe_runtime-${FLOE_RUNTIME_VERSION}-py3-none-any.whl`);
+    expect(floeRuntimeRequirement()).toBe(`./wheels/floe_runtime-${FLOE_RUNTIME_VERSION}-py3-none-any.whl`);
+    expect(floeRuntimeRequirement("dagster")).toBe(`./wheels/floe_runtime-${FLOE_RUNTIME_VERSION}-py3-none-any.whl[dagster]`);
     const pyproject = readFileSync(new URL("pyproject.toml", RUNTIME), "utf8");
     for (const extra of ["dagster", "airflow"]) expect(pyproject).toMatch(new RegExp(`^${extra} = \\[`, "m"));
   });

@@ -13,7 +13,7 @@ describe("renderAirflowFiles", () => {
   it("matches the golden DAG modules (UPDATE_GOLDEN=1 rewrites them)", () => {
     const plugin = new AirflowPlugin({ dbtProjectDir: "/srv/dbt/shop", dbtProfilesDir: "/srv/dbt/profiles", dbtTarget: "prod" });
     const files = plugin.createDefinitions(artifacts()).render();
-    expect(files.map((f) => f.path)).toEqual(["shop_analytics_hv41vkvasj2.py", "daily_marts.py", "openlineage.env", "requirements.txt", "Dockerfile"]);
+    expect(files.map((f) => f.path)).toEqual(["shop_analytics_hv41vkvasj2.py", "daily_marts.py", "openlineage.env", "requirements.txt", "Dockerfile", ".airflowignore"]);
     const dir = fixture("golden");
     // Versions move with releases; the golden files hold placeholders for them.
     const normalise = (text: string) =>

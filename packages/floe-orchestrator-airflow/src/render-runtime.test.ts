@@ -24,7 +24,7 @@ describe("the DAGs' declared runtime", () => {
       "apache-airflow-providers-standard>=1.21,<1.22",
       "apache-airflow-providers-openlineage>=2.20,<2.21",
       "dbt-core>=1.11,<1.12",
-      "floe-runtime[airflow]==0.1.0",
+      "./wheels/floe_runtime-0.1.0-py3-none-any.whl[airflow]",
       "dbt-duckdb>=1.11,<1.12",
     ]);
     const values = readFileSync(join(ROOT, "charts", "floe-airflow", "values.yaml"), "utf8");

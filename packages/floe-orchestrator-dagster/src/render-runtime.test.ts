@@ -24,7 +24,7 @@ describe("the code location's declared runtime", () => {
       "dagster-dbt>=0.29,<0.30",
       "dbt-core>=1.11,<1.12",
       "openlineage-python>=1.54,<1.55",
-      "floe-runtime[dagster]==0.1.0",
+      "./wheels/floe_runtime-0.1.0-py3-none-any.whl[dagster]",
       "dbt-duckdb>=1.11,<1.12",
     ]);
   });

@@ -3,7 +3,7 @@
  * with, and the dbt adapter the artifacts name) and the Dockerfile of the user-code image that
  * charts/floe-dagster's `userCode.image` refers to. Pure and deterministic.
  */
-import { floeRuntimeRequirement, renderRequirements, type CompiledArtifacts, type GeneratedFile } from "floe-core";
+import { FLOE_RUNTIME_WHEEL_PATH, floeRuntimeRequirement, renderRequirements, type CompiledArtifacts, type GeneratedFile } from "floe-core";
 import type { DagsterDefinitionsModel } from "./definitions-model.js";
 
 /** python/dagster/requirements.txt: the versions the e2e tests run (a unit test keeps the two equal). */
@@ -71,11 +71,14 @@ export function renderDockerfile(model: DagsterDefinitionsModel): string {
     "    DBT_SEND_ANONYMOUS_USAGE_STATS=false",
     `WORKDIR ${IMAGE_APP_DIR}`,
     "",
+    "# requirements.txt names floe-runtime's wheel by its path under this directory (pip resolves it here).",
     "COPY requirements.txt ./",
+    `COPY ${FLOE_RUNTIME_WHEEL_PATH} ./${FLOE_RUNTIME_WHEEL_PATH}`,
     "# dagster-postgres and dagster-k8s: the chart's instance (PostgreSQL storage, K8sRunLauncher) loads them.",
     'RUN pip install --no-cache-dir -r requirements.txt "dagster-postgres>=0.29,<0.30" "dagster-k8s>=0.29,<0.30"',
     "",
-    "# Owned by the chart's user: dbt writes target/ and logs/ into the project when it runs.",
+    "# Owned by the chart's user. dbt writes target/ and logs/ into the project unless DBT_TARGET_PATH and",
+    "# DBT_LOG_PATH point elsewhere: charts/floe-dagster (read-only root filesystem) sets them to an emptyDir.",
     `COPY --chown=${CHART_USER} . ./`,
   ];
   if (!inside) {

@@ -90,8 +90,9 @@ export function renderRequirements(input: RequirementsInput): string {
     lines.push(rangeOf(name));
   }
   lines.push(
-    "# floe-runtime: the Python package the generated files import (python/floe-runtime in floe's repository,",
-    "# released with the plugins). Until it is on your package index, install it from there: pip install <repo>/python/floe-runtime",
+    "# floe-runtime: the Python package the generated files import, shipped in this output (wheels/) and named",
+    "# by its path, never looked up on a package index. pip resolves the path against its working directory:",
+    "# run pip here (the Dockerfile's WORKDIR).",
     input.runtime,
   );
   const adapter = dbtAdapterOf(input.artifacts);

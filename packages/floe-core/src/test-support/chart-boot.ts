@@ -216,8 +216,14 @@ export interface BootOptions {
    */
   venv: string;
   imageEnv: Record<string, string>;
-  /** MAPPING (the image): image contents, in-image path -> host directory (bind-mounted read-write). */
+  /** MAPPING (the image): image contents, in-image path -> host directory (bind-mounted). */
   imageFiles: Record<string, string>;
+  /**
+   * The charts run containers with readOnlyRootFilesystem: the image contents are then bind-mounted
+   * read-only, so a write into them (dbt's target/ in the project) fails as it would in the cluster.
+   * Off only for what stands for the image build (`dbt parse` writing the manifest into the image).
+   */
+  readOnlyImage?: boolean;
   /** MAPPING (cluster DNS): host names that resolve to 127.0.0.1 in the pod (the rendered Services' names). */
   hosts: string[];
   /** MAPPING (no cluster): environment added after the container's own; each entry is listed in the test. */
@@ -302,6 +308,7 @@ function mountScript(c: RenderedContainer, options: BootOptions): string {
     lines.push(`mount --bind ${shellQuote(b.source)} ${shellQuote(b.target)}`);
   }
   for (const m of c.mounts) if (m.readOnly) lines.push(`mount -o remount,bind,ro ${shellQuote(m.path)}`);
+  if (options.readOnlyImage) for (const path of Object.keys(options.imageFiles)) lines.push(`mount -o remount,bind,ro ${shellQuote(path)}`);
   if (c.workingDir) lines.push(`cd ${shellQuote(c.workingDir)}`);
   lines.push('exec "$@"');
   return lines.join("\n");

@@ -74,6 +74,13 @@ describe("charts/floe-airflow", () => {
     expect(role.rules.map((r: any) => r.resources.join(","))).toEqual(["pods", "pods/log", "events"]);
     const podTemplate = parse(findObject(objects, "ConfigMap", "-pod-template").data["pod_template.yaml"]) as K8sObject;
     expect(podTemplate.spec.containers[0].name).toBe("base");
+    // The root filesystem is read-only: dbt's target/ and logs/ go to an emptyDir, in task pods and every component.
+    for (const spec of [podTemplate.spec, ...Object.values(COMPONENTS).map((suffix) => findObject(objects, "Deployment", suffix).spec.template.spec)]) {
+      expect(spec.containers[0].env).toContainEqual({ name: "DBT_TARGET_PATH", value: "/opt/floe/dbt-work/target" });
+      expect(spec.containers[0].env).toContainEqual({ name: "DBT_LOG_PATH", value: "/opt/floe/dbt-work/logs" });
+      expect(spec.containers[0].volumeMounts).toContainEqual({ name: "dbt-work", mountPath: "/opt/floe/dbt-work" });
+      expect(spec.volumes).toContainEqual({ name: "dbt-work", emptyDir: {} });
+    }
   });
 
   for (const size of ["small", "medium", "large", "artifacts"]) {

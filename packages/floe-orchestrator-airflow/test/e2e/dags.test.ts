@@ -1,8 +1,9 @@
 /**
- * The generated DAGs in a real Airflow 3, generated with the dbt project bundled and then copied to
- * another folder: they import with zero DagBag errors, Airflow reports the transforms' edges,
- * `airflow dags test` runs every task to success with the real dbt (DuckDB) there, and
- * hostile model names stay names all the way to dbt's argv.
+ * The generated DAGs in a real Airflow 3, generated next to their dbt project (recorded relative to
+ * the DAGs, not bundled) and then moved together (`cp -r` of their parent folder): they import with
+ * zero DagBag errors (so does the same output with the project bundled), Airflow reports the
+ * transforms' edges, `airflow dags test` runs every task to success with the real dbt (DuckDB) in the
+ * moved project, and hostile model names stay names all the way to dbt's argv.
  */
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -31,37 +32,58 @@ afterAll(() => airflow?.cleanup());
 describe("generated DAGs of the example in Airflow 3", () => {
   const artifacts = readArtifacts(EXAMPLE.artifacts);
   let duckdb: string;
+  let dags: string;
+  let bundled: string;
 
   beforeAll(async () => {
     duckdb = join(airflow.home, "warehouse.duckdb");
-    // Through the CLI, as users run it (needs `pnpm build`; the root `pnpm test` builds first), with the
-    // dbt project bundled; then copied (`cp -r`) into this Airflow's dags folder and the original removed:
-    // everything below runs on the moved copy. The tasks run in the bundled project, where dbt finds the
-    // example's profiles.yml.
-    const first = join(airflow.home, "generated-elsewhere");
+    // Through the CLI, as users run it (needs `pnpm build`; the root `pnpm test` builds first): the DAGs
+    // in <parent>/dags, the dbt project beside them in <parent>/project (recorded as ../project). Then the
+    // parent folder is copied (`cp -r`) elsewhere and the original removed: everything below runs on the
+    // moved copy, whose tasks run dbt in the moved project (where dbt finds the example's profiles.yml).
+    const parent = join(airflow.home, "generated-elsewhere");
+    cpSync(EXAMPLE.dbtProject, join(parent, "project"), { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
+    const floeCli = join(REPO_ROOT, "packages/floe-core/bin/floe.js");
     const { stdout } = await run(
       process.execPath,
-      [join(REPO_ROOT, "packages/floe-core/bin/floe.js"), "generate", EXAMPLE.artifacts, "--orchestrator", "airflow", "--out", first, "--dbt-project", EXAMPLE.dbtProject, "--bundle-dbt-project"],
+      [floeCli, "generate", EXAMPLE.artifacts, "--orchestrator", "airflow", "--out", join(parent, "dags"), "--dbt-project", join(parent, "project")],
       { cwd: REPO_ROOT },
     );
     expect(stdout).toMatch(/^wrote \d+ files for airflow/);
-    cpSync(first, airflow.dags, { recursive: true });
-    rmSync(first, { recursive: true, force: true });
+    const moved = join(airflow.home, "moved");
+    cpSync(parent, moved, { recursive: true });
+    rmSync(parent, { recursive: true, force: true });
+    dags = join(moved, "dags");
+    // The same output with the project bundled into it (<out>/dbt): loaded too (DagBag), not run again.
+    bundled = join(airflow.home, "bundled");
+    await run(process.execPath, [floeCli, "generate", EXAMPLE.artifacts, "--orchestrator", "airflow", "--out", bundled, "--dbt-project", EXAMPLE.dbtProject, "--bundle-dbt-project"], {
+      cwd: REPO_ROOT,
+    });
   });
 
   it("names no path of the machine or folder it was generated in", () => {
-    for (const file of readdirSync(airflow.dags).filter((f) => f.endsWith(".py"))) {
-      const code = readFileSync(join(airflow.dags, file), "utf8");
-      expect(code).not.toContain(airflow.home);
-      expect(code).not.toContain(EXAMPLE_DIR);
-      expect(code).toContain('(Path(__file__).parent / "dbt").resolve()');
+    for (const [folder, projectDir] of [[dags, "../project"], [bundled, "dbt"]] as const) {
+      const files = readdirSync(folder).filter((f) => f.endsWith(".py"));
+      expect(files.length).toBeGreaterThan(0);
+      for (const file of files) {
+        const code = readFileSync(join(folder, file), "utf8");
+        expect(code).not.toContain(airflow.home);
+        expect(code).not.toContain(EXAMPLE_DIR);
+        expect(code).toContain(`(Path(__file__).parent / "${projectDir}").resolve()`);
+      }
     }
   });
 
   it("imports with zero DagBag errors, and Airflow's task dependencies equal depends_on", async () => {
-    const report = await loadDagBag(airflow, airflow.dags);
+    // The output carries floe-runtime's wheel (a zip, which Airflow would parse as packaged DAGs without
+    // the generated .airflowignore): no import error from it either.
+    expect(existsSync(join(dags, "wheels"))).toBe(true);
+    const report = await loadDagBag(airflow, dags);
     expect(report.import_errors).toEqual({});
     expect(report.ast_errors).toEqual({});
+    const bundledReport = await loadDagBag(airflow, bundled);
+    expect(bundledReport.import_errors).toEqual({});
+    expect(Object.keys(bundledReport.dags).sort()).toEqual(Object.keys(report.dags).sort());
     const product = artifacts.metadata.product_name;
     const dag = report.dags[product];
     expect(dag, `DAG ${product} loaded`).toBeDefined();
@@ -89,12 +111,22 @@ describe("generated DAGs of the example in Airflow 3", () => {
   it("`airflow dags test` runs every task to success with the real dbt, and DuckDB holds every model", async () => {
     const dagId = artifacts.metadata.product_name;
     await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", dagId], {
-      // dbt's target/ and logs/ go to the temp dir, not into the checked-in project.
-      env: { ...airflow.env, FLOE_DUCKDB_PATH: duckdb, DBT_TARGET_PATH: join(airflow.home, "dbt-target"), DBT_LOG_PATH: join(airflow.home, "dbt-logs") },
+      // The moved DAGs folder; dbt's target/ and logs/ where the charts put them (DBT_TARGET_PATH/DBT_LOG_PATH).
+      env: {
+        ...airflow.env,
+        AIRFLOW__CORE__DAGS_FOLDER: dags,
+        FLOE_DUCKDB_PATH: duckdb,
+        DBT_TARGET_PATH: join(airflow.home, "dbt-target"),
+        DBT_LOG_PATH: join(airflow.home, "dbt-logs"),
+      },
       timeoutMs: 600_000,
     });
     const states = await taskStates(airflow, dagId);
     expect(states).toEqual(Object.fromEntries(artifacts.transforms.models.map((m) => [airflowTaskId(m.name), "success"])));
+    // dbt ran in the moved project and wrote nothing there: its output went where DBT_TARGET_PATH/DBT_LOG_PATH say.
+    expect(existsSync(join(dags, "..", "project", "target"))).toBe(false);
+    expect(existsSync(join(dags, "..", "project", "logs"))).toBe(false);
+    expect(existsSync(join(airflow.home, "dbt-target", "run_results.json"))).toBe(true);
     const { stdout } = await run(
       airflow.python,
       ["-c", "import duckdb, json, sys; c = duckdb.connect(sys.argv[1], read_only=True); print(json.dumps(sorted(f'{s}.{n}' for s, n in c.execute('select table_schema, table_name from information_schema.tables').fetchall())))", duckdb],

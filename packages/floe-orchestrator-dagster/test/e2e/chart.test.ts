@@ -91,6 +91,18 @@ describe("charts/floe-dagster", () => {
     expect(run.container_config.security_context).toMatchObject({ run_as_non_root: true, allow_privilege_escalation: false, capabilities: { drop: ["ALL"] } });
     expect(run.container_config.resources.limits).toEqual({ cpu: "2", memory: "4Gi" });
     expect(run.container_config.env).toContainEqual({ name: "OPENLINEAGE_URL", value: "http://127.0.0.1:5000" });
+    // The root filesystem is read-only: dbt's target/ and logs/ go to an emptyDir, in run pods and the gRPC server.
+    const dbtEnv = [
+      { name: "DBT_TARGET_PATH", value: "/opt/floe/dbt-work/target" },
+      { name: "DBT_LOG_PATH", value: "/opt/floe/dbt-work/logs" },
+    ];
+    for (const entry of dbtEnv) expect(run.container_config.env).toContainEqual(entry);
+    expect(run.container_config.volume_mounts).toContainEqual({ name: "dbt-work", mount_path: "/opt/floe/dbt-work" });
+    expect(run.pod_spec_config.volumes).toContainEqual({ name: "dbt-work", empty_dir: {} });
+    const userCode = findObject(objects, "Deployment", "-user-code").spec.template.spec;
+    for (const entry of dbtEnv) expect(userCode.containers[0].env).toContainEqual(entry);
+    expect(userCode.containers[0].volumeMounts).toContainEqual({ name: "dbt-work", mountPath: "/opt/floe/dbt-work" });
+    expect(userCode.volumes).toContainEqual({ name: "dbt-work", emptyDir: {} });
     // The pod the run launcher builds from this config is as restricted as the chart's own.
     const runPod: K8sObject = {
       apiVersion: "v1",

@@ -3,6 +3,8 @@ import { FloeError } from "../../errors.js";
 import { checkOutputTarget } from "../../output/write-output-file.js";
 import { BUNDLED_DBT_PROJECT_DIR, checkDbtProjectDir, readDbtProjectBundle } from "../../output/bundle-dbt-project.js";
 import { dbtAdapterWarning } from "../../runtime/python-requirements.js";
+import { floeRuntimeWheelFile } from "../../runtime/floe-runtime-wheel.js";
+import { FLOE_RUNTIME_WHEEL_PATH } from "../../runtime-version.js";
 import { writeOutputDirectory, type OutputFile, type OutputLayoutKind } from "../../output/write-output.js";
 import { loadPlugin } from "../../plugin-registry.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
@@ -77,6 +79,12 @@ export const generateCommand: Command = {
       const bundled = await readDbtProjectBundle(projectDir);
       for (const path of bundled.skipped) ctx.stderr(`warning: --bundle-dbt-project: skipped ${path} (not a regular file)\n`);
       files.push(...bundled.files);
+    }
+    // floe-runtime is on no package index: the output carries its wheel, which the generated
+    // requirements.txt and Dockerfile name by path (only when a generated file names it).
+    if (files.some((f) => typeof f.content === "string" && f.content.includes(FLOE_RUNTIME_WHEEL_PATH))) {
+      if (files.some((f) => f.path === FLOE_RUNTIME_WHEEL_PATH)) throw new FloeError("FLOE_INTERNAL", `the ${orchestrator} plugin writes ${FLOE_RUNTIME_WHEEL_PATH}, which floe writes`);
+      files.push(await floeRuntimeWheelFile());
     }
     const adapterWarning = dbtAdapterWarning(artifacts);
     if (adapterWarning) ctx.stderr(`warning: ${adapterWarning}\n`);
