@@ -1,11 +1,42 @@
 import { defineConfig } from "vitest/config";
+import { LongestFirstSequencer } from "./scripts/vitest-longest-first.ts";
 
-// Repository-level tests: release tooling and packaging, run against the built packages.
+// One `vitest run` at the root runs every suite: the three packages (each with its own vitest.config.ts: sources
+// through the floe-core alias) and the repository-level tests (release tooling, packaging, corpus, charts boot,
+// hardening). Their files share one pool of workers, so a file that mostly waits (a server starting, a cron tick,
+// a DAG run) overlaps with one that computes. The heaviest files start first (test/ci-budget.json, written by
+// scripts/ci-timings.mjs). VITEST_MAX_WORKERS=n overrides the worker count; `--project <name>` runs one suite.
+// FLOE_TIMINGS_DIR=<dir>: a JSON report (<dir>/vitest.json) and CPU seconds per file (<dir>/cpu.jsonl) for
+// `node scripts/ci-timings.mjs <dir>/vitest.json <dir>/cpu.jsonl` (.ci/run prints that table at the end).
+const timings = process.env.FLOE_TIMINGS_DIR;
+const cpuProbe = "scripts/vitest-cpu-probe.ts";
+const pkg = (name: string) => ({
+  extends: `packages/${name}/vitest.config.ts`,
+  root: `packages/${name}`,
+  test: { name, setupFiles: [`../../${cpuProbe}`] },
+});
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 600_000,
-    hookTimeout: 1_800_000,
-    pool: "forks",
+    projects: [
+      pkg("floe-core"),
+      pkg("floe-orchestrator-airflow"),
+      pkg("floe-orchestrator-dagster"),
+      {
+        test: {
+          name: "root",
+          include: ["test/**/*.test.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 1_800_000,
+          pool: "forks",
+          setupFiles: [cpuProbe],
+        },
+      },
+    ],
+    // Most real-orchestrator files wait more than they compute (bench/RESULTS.md, "CI time"): on 2 cores, 4 files
+    // at a time keep both busy. vitest's default would be cores - 1, here one file at a time.
+    maxWorkers: 4,
+    ...(timings ? { reporters: ["default", ["json", { outputFile: `${timings}/vitest.json` }]] } : {}),
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });
