@@ -10,10 +10,20 @@ import { LongestFirstSequencer } from "./scripts/vitest-longest-first.ts";
 // `node scripts/ci-timings.mjs <dir>/vitest.json <dir>/cpu.jsonl` (.ci/run prints that table at the end).
 const timings = process.env.FLOE_TIMINGS_DIR;
 const cpuProbe = "scripts/vitest-cpu-probe.ts";
+// A package's project: its own config for resolve (the floe-core alias), the test options stated here so the
+// root run does not depend on how the package splits its own runs.
 const pkg = (name: string, exclude: string[] = []) => ({
   extends: `packages/${name}/vitest.config.ts`,
   root: `packages/${name}`,
-  test: { name, setupFiles: [`../../${cpuProbe}`], exclude: [...configDefaults.exclude, ...exclude] },
+  test: {
+    name,
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    exclude: [...configDefaults.exclude, ...exclude],
+    testTimeout: 600_000,
+    hookTimeout: 1_800_000,
+    pool: "forks" as const,
+    setupFiles: [`../../${cpuProbe}`],
+  },
 });
 
 // Files whose assertions hold only if a loopback server answers within a few hundred milliseconds (the lineage
