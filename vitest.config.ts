@@ -1,5 +1,5 @@
 import { configDefaults, defineConfig } from "vitest/config";
-import { LongestFirstSequencer } from "./scripts/vitest-longest-first.ts";
+import { LongestFirstSequencer } from "./scripts/vitest-longest-first.js";
 
 // One `vitest run` at the root runs every suite: the three packages (each with its own vitest.config.ts: sources
 // through the floe-core alias) and the repository-level tests (release tooling, packaging, corpus, charts boot,
