@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 import { LongestFirstSequencer } from "./scripts/vitest-longest-first.js";
 
@@ -61,9 +62,10 @@ export default defineConfig({
         },
       },
     ],
-    // Most real-orchestrator files wait more than they compute (bench/RESULTS.md, "CI time"): on 2 cores, 4 files
-    // at a time keep both busy. vitest's default would be cores - 1, here one file at a time.
-    maxWorkers: 4,
+    // Most real-orchestrator files wait more than they compute (bench/RESULTS.md, "CI time"): two files per core
+    // (4 on the 2-core CI machine) keep the cores busy. vitest's default would be cores - 1: on 2 cores, one file
+    // at a time. Capped at 8: each real-orchestrator file starts several Python processes.
+    maxWorkers: Math.min(8, 2 * availableParallelism()),
     ...(timings ? { reporters: ["default", ["json", { outputFile: `${timings}/vitest.json` }]] } : {}),
     sequence: { sequencer: LongestFirstSequencer },
   },
