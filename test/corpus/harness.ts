@@ -5,8 +5,10 @@
 // Every run works on its own copy of the project (dbt writes target/ and logs/ into it) and its own
 // `warehouse.duckdb`, so the three databases have the same name and the runs can go side by side.
 import { execFile, execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, relative } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const CORPUS = import.meta.dirname;
@@ -51,6 +53,8 @@ export interface WayResult {
   ok: boolean;
   relations: Relations;
   seconds: number;
+  /** Read from the reference cache (cachedReference): `seconds` is the time of the run that filled it. */
+  cached?: boolean;
 }
 
 export interface Venvs {
@@ -143,7 +147,72 @@ const dbtArgs = (projectDir: string) => ["--project-dir", projectDir, "--profile
 
 /** A: plain `dbt build`. */
 export function buildWithDbt(venvs: Venvs, project: CorpusProject, workDir: string): Promise<WayResult> {
-  return runWay(venvs, project, workDir, [["dbt build", (env, p) => run("dbt", ["build", ...dbtArgs(p)], { env, cwd: p })]], venvs.dagster);
+  return cachedReference(venvs, ["dbt build", project], () =>
+    runWay(venvs, project, workDir, [["dbt build", (env, p) => run("dbt", ["build", ...dbtArgs(p)], { env, cwd: p })]], venvs.dagster),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The reference results (what a plain `dbt build` of a project leaves in DuckDB) depend only on the
+// project's files, the scripts that load and read the database, and the dbt/DuckDB installation; the
+// floe ways are compared against them. A passing reference is kept outside the clone, in the same cache
+// as the venvs ($FLOE_CACHE_DIR, else $XDG_CACHE_HOME/floe, else ~/.cache/floe), under a hash of all of
+// those inputs and of the day (UTC: a project that reads the clock gets a fresh reference every day);
+// any change to any input is a new key, so a stale entry is never read. A failed reference is never
+// kept. FLOE_CORPUS_REFERENCE_CACHE=0 always rebuilds.
+
+function cacheRoot(): string {
+  return process.env.FLOE_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "floe");
+}
+
+/** Every file under dir (sorted, relative paths and contents), as copyProject copies them. */
+function hashTree(hash: ReturnType<typeof createHash>, dir: string, base = dir): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const path = join(dir, entry.name);
+    if (/^(target|logs)$|\.duckdb(\.wal)?$|^\.user\.yml$/.test(entry.name)) continue;
+    if (entry.isDirectory()) hashTree(hash, path, base);
+    else if (entry.isFile()) hash.update(`${relative(base, path)}\0`).update(readFileSync(path)).update("\0");
+  }
+}
+
+/** The cache key of a reference: the what (command, project options), the files it reads, the tools, the day. */
+export function referenceKey(venvs: Venvs, what: unknown[]): string {
+  const hash = createHash("sha256");
+  hash.update(JSON.stringify(what));
+  hash.update(new Date().toISOString().slice(0, 10));
+  for (const item of what) {
+    const project = item as Partial<CorpusProject>;
+    if (typeof project?.name === "string") {
+      hashTree(hash, join(CORPUS, "projects", project.name));
+      if (project.sources) hash.update(readFileSync(join(CORPUS, "sources", project.sources)));
+    }
+  }
+  hash.update(readFileSync(RELATIONS_PY));
+  hash.update(readFileSync(import.meta.filename));
+  // The venv's directory name hashes its Python version and requirements; the freeze, what pip installed.
+  hash.update(venvs.dagster);
+  hash.update(readFileSync(join(venvs.dagster, ".floe-freeze.txt")));
+  return hash.digest("hex").slice(0, 32);
+}
+
+/** `compute()`'s result, from the cache when an equal-input run passed before; kept only when it passed. */
+export async function cachedReference<T extends { ok: boolean }>(venvs: Venvs, what: unknown[], compute: () => Promise<T>): Promise<T> {
+  if (process.env.FLOE_CORPUS_REFERENCE_CACHE === "0") return compute();
+  const dir = join(cacheRoot(), "corpus-reference");
+  const file = join(dir, `${referenceKey(venvs, what)}.json`);
+  try {
+    return { ...(JSON.parse(readFileSync(file, "utf8")) as T), cached: true };
+  } catch {
+    // not cached yet (or unreadable): compute it
+  }
+  const result = await compute();
+  if (result.ok) {
+    mkdirSync(dir, { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify(result));
+    renameSync(partial, file);
+  }
+  return result;
 }
 
 /** `dbt parse` + `floe artifacts from-dbt` in a project copy; the artifacts both orchestrators get. */

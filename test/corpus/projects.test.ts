@@ -80,7 +80,7 @@ afterAll(() => {
     const equal = differences(o.dbt.relations, o.dagster.relations).length === 0 && differences(o.dbt.relations, o.airflow.relations).length === 0;
     const status = [o.dbt, o.dagster, o.airflow].map((w) => (w.ok ? "ok" : `FAILED(${w.step})`)).join(" / ");
     lines.push(
-      `${name} | ${relations} | ${rows} | ${status} | ${equal && o.dbt.ok && o.dagster.ok && o.airflow.ok ? "yes" : "no"} | ${o.seconds.toFixed(0)} (${[o.dbt, o.dagster, o.airflow].map((w) => w.seconds.toFixed(0)).join(", ")})`,
+      `${name} | ${relations} | ${rows} | ${status} | ${equal && o.dbt.ok && o.dagster.ok && o.airflow.ok ? "yes" : "no"} | ${o.seconds.toFixed(0)} (${[o.dbt, o.dagster, o.airflow].map((w) => (w.cached ? "cached" : w.seconds.toFixed(0))).join(", ")})`,
     );
   }
   console.log(lines.join("\n"));

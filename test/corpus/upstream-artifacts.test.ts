@@ -13,7 +13,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CORPUS, ROOT, airflowEnv, differences, migrateAirflow, pythonVenvs, readRelations, run, taskStates, type Relations, type RunResult, type Venvs } from "./harness.js";
+import { CORPUS, ROOT, airflowEnv, buildWithDbt, differences, failure, migrateAirflow, pythonVenvs, readRelations, run, taskStates, type Relations, type RunResult, type Venvs } from "./harness.js";
 
 const GOLDEN_DIR = join(CORPUS, "upstream-floe");
 const GOLDENS = readdirSync(GOLDEN_DIR).filter((f) => f.endsWith(".json")).sort();
@@ -47,16 +47,15 @@ beforeAll(async () => {
   venvs = pythonVenvs();
   work = mkdtempSync(join(tmpdir(), "floe-upstream-golden-"));
   await migrateAirflow(venvs, join(work, "airflow_home"));
-  // The reference: a plain `dbt build` of the whole project. The base: everything but the golden's models.
-  for (const [name, args] of [
-    ["full", ["build"]],
-    ["base", ["build", "--exclude", ...GOLDEN_MODELS]],
-  ] as const) {
-    const dir = join(work, name);
-    const project = copyProject(join(dir, "project"));
-    await mustRun(`dbt ${args.join(" ")}`, run("dbt", [...args, "--project-dir", project, "--profiles-dir", project], { env: dbtEnv(join(dir, "warehouse.duckdb")), cwd: project }));
-  }
-  full = await readRelations(venvs, join(work, "full", "warehouse.duckdb"), {}, work);
+  // The reference: a plain `dbt build` of the whole project (the corpus's, cached with it: harness.ts).
+  const reference = await buildWithDbt(venvs, { name: "jaffle_shop_duckdb" }, join(work, "full"));
+  if (!reference.ok) throw new Error(failure(reference));
+  full = reference.relations;
+  // The base: everything but the golden's models.
+  const base = join(work, "base");
+  const project = copyProject(join(base, "project"));
+  const args = ["build", "--exclude", ...GOLDEN_MODELS];
+  await mustRun(`dbt ${args.join(" ")}`, run("dbt", [...args, "--project-dir", project, "--profiles-dir", project], { env: dbtEnv(join(base, "warehouse.duckdb")), cwd: project }));
 });
 
 afterAll(() => {
