@@ -20,7 +20,7 @@ import {
   venvPython,
   writeHelmValuesFiles,
   type K8sObject,
-} from "../../../floe-core/src/test-support/chart-checks.js";
+} from "floe-test-utils/chart-checks";
 
 const CHART = join(REPO_ROOT, "charts/floe-airflow");
 const COMPONENTS = { apiServer: "-api-server", scheduler: "-scheduler", dagProcessor: "-dag-processor", triggerer: "-triggerer" } as const;

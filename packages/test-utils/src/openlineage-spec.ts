@@ -7,7 +7,7 @@ import addFormatsModule from "ajv-formats";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "..");
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
 /** The vendored spec (see its NOTICE.md); FLOE_OPENLINEAGE_SPEC_DIR points at another copy, e.g. a newer spec. */
 export function openLineageSpecDir(): string {

@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { parseAllDocuments } from "yaml";
 
 const run = promisify(execFile);
-export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 let helmPath: string | undefined;
 /** The pinned Helm binary (scripts/ensure-helm.sh builds it once and caches it). */
