@@ -87,7 +87,7 @@ describe("charts/floe-airflow", () => {
       const podTemplate = parse(findObject(objects, "ConfigMap", "-pod-template").data["pod_template.yaml"]) as K8sObject;
       expect(podTemplate.spec.containers[0].resources).toEqual(values.workers.resources);
       if (size === "artifacts") {
-        expect(podTemplate.metadata.labels["floe.dev/product"]).toBe("shop-analytics");
+        expect((podTemplate.metadata.labels as Record<string, string>)["floe.dev/product"]).toBe("shop-analytics");
         expect(podTemplate.spec.containers[0].env).toContainEqual({ name: "OPENLINEAGE_URL", value: "http://127.0.0.1:5000" });
       }
     });
