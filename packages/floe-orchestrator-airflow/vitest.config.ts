@@ -1,7 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-// Tests run against the workspace's TypeScript sources, not built output.
+// Tests run against the workspace's TypeScript sources, not built output. Two projects, so a hanging unit test
+// fails in seconds while end-to-end tests (real orchestrators, dbt, Helm) keep their long budget.
 export default defineConfig({
   resolve: {
     alias: {
@@ -9,9 +10,27 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    testTimeout: 600_000,
-    hookTimeout: 1_800_000,
     pool: "forks",
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["src/**/*.test.ts", "test/*.test.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/*.test.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 1_800_000,
+        },
+      },
+    ],
   },
 });

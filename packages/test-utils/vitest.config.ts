@@ -10,7 +10,7 @@ export default defineConfig({
   },
   test: {
     include: ["src/**/*.test.ts"],
-    testTimeout: 10_000,
+    testTimeout: 30_000,
     pool: "forks",
   },
 });
