@@ -47,7 +47,7 @@ describe("renderAirflowFiles", () => {
     expect(text).toContain("from floe_runtime.airflow import DbtModelOperator, set_upstream_tasks");
     expect(text).not.toMatch(/^(class|def) /m);
     expect(text).not.toContain("BashOperator");
-    expect(readFileSync(RUNTIME_OPERATOR, "utf8")).toMatch(/^class DbtModelOperator\(BashOperator\):[\s\S]*?^    template_fields = \(\)$/m);
+    expect(readFileSync(RUNTIME_OPERATOR, "utf8")).toMatch(/^class DbtModelOperator\(BashOperator\):[\s\S]*?^ {4}template_fields = \(\)$/m);
     // The name appears only as an escaped Python literal (a TASKS value), never raw.
     expect(text).not.toContain("$(touch${IFS}CANARY)'\"");
     expect(text).toContain('"{{7}}$(touch${IFS}CANARY)\'\\""');

@@ -178,7 +178,7 @@ export function renderedPods(objects: K8sObject[], secrets: Secrets): RenderedPo
     }
     pods.push({
       workload,
-      component: (object.spec?.template?.metadata?.labels ?? {})["app.kubernetes.io/component"] ?? object.metadata.name,
+      component: object.spec?.template?.metadata?.labels?.["app.kubernetes.io/component"] ?? object.metadata.name,
       initContainers: (spec.initContainers ?? []).map((c: any) => container(c, volumes, secrets, workload)),
       containers: (spec.containers ?? []).map((c: any) => container(c, volumes, secrets, workload)),
     });

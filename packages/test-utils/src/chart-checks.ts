@@ -72,7 +72,7 @@ export async function renderNotes(chartDir: string, set: string[] = []): Promise
     );
     const objects = await renderChart(copy, { set });
     const notes = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "notes");
-    return (notes?.data as { notes: string }).notes;
+    return (notes!.data as { notes: string }).notes;
   } finally {
     await rm(copy, { recursive: true, force: true });
   }

@@ -95,8 +95,12 @@ export function loadSpecValidator(): SpecValidator {
       };
       validateFacets("run.facets", ev.run?.facets, errors, custom);
       validateFacets("job.facets", ev.job?.facets, errors, custom);
-      ev.inputs?.forEach((d, i) => validateFacets(`inputs[${i}].facets`, d.facets, errors, custom));
-      ev.outputs?.forEach((d, i) => validateFacets(`outputs[${i}].facets`, d.facets, errors, custom));
+      ev.inputs?.forEach((d, i) => {
+        validateFacets(`inputs[${i}].facets`, d.facets, errors, custom);
+      });
+      ev.outputs?.forEach((d, i) => {
+        validateFacets(`outputs[${i}].facets`, d.facets, errors, custom);
+      });
       return errors;
     },
   };
