@@ -5,9 +5,12 @@ import { defineConfig } from "vitest/config";
 // fails in seconds while end-to-end tests (real orchestrators, dbt, Helm) keep their long budget.
 export default defineConfig({
   resolve: {
-    alias: {
-      "floe-core": fileURLToPath(new URL("../floe-core/src/index.ts", import.meta.url)),
-    },
+    // floe-core and its subpath exports (package.json "exports"), from source.
+    alias: [
+      { find: /^floe-core$/, replacement: fileURLToPath(new URL("../floe-core/src/index.ts", import.meta.url)) },
+      { find: /^floe-core\/codegen$/, replacement: fileURLToPath(new URL("../floe-core/src/emit/index.ts", import.meta.url)) },
+      { find: /^floe-core\/(lineage|schedule)$/, replacement: fileURLToPath(new URL("../floe-core/src/$1/index.ts", import.meta.url)) },
+    ],
   },
   test: {
     pool: "forks",

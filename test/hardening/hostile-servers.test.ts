@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpTransport } from "floe-core";
+import { HttpTransport } from "floe-core/lineage";
 import { AirflowPlugin } from "floe-orchestrator-airflow";
 import { DagsterPlugin } from "floe-orchestrator-dagster";
 import { tempDir } from "./support.js";

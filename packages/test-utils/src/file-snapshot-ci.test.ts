@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), "floe-file-snapshot-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function vitest(...args: string[]) {
-  const env = { ...process.env, CI: "true" };
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: "true" };
   delete env.VITEST;
   delete env.VITEST_MODE;
   delete env.VITEST_POOL_ID;
