@@ -11,21 +11,42 @@ import { LongestFirstSequencer } from "./scripts/vitest-longest-first.js";
 // `node scripts/ci-timings.mjs <dir>/vitest.json <dir>/cpu.jsonl` (.ci/run prints that table at the end).
 const timings = process.env.FLOE_TIMINGS_DIR;
 const cpuProbe = "scripts/vitest-cpu-probe.ts";
-// A package's project: its own config for resolve (the floe-core alias), the test options stated here so the
-// root run does not depend on how the package splits its own runs.
-const pkg = (name: string, exclude: string[] = []) => ({
-  extends: `packages/${name}/vitest.config.ts`,
-  root: `packages/${name}`,
-  test: {
-    name,
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    exclude: [...configDefaults.exclude, ...exclude],
-    testTimeout: 600_000,
-    hookTimeout: 1_800_000,
-    pool: "forks" as const,
-    setupFiles: [`../../${cpuProbe}`],
-  },
-});
+// A package's projects: its own config for resolve (the floe-core alias and subpaths), the test options stated here
+// so the root run does not depend on how the package splits its own runs. Two per package, as in the packages'
+// own configs: unit (src/**, test/*.test.ts) with a short timeout, so a hanging unit test fails fast, and e2e
+// (test/**/ below the top level: real orchestrators, dbt, Helm) with the long one. The unit timeout here is 120 s,
+// not the packages' 30 s: in this run up to four files share two cores with real-orchestrator files.
+const pkg = (name: string, exclude: string[] = []) => {
+  const common = {
+    extends: `packages/${name}/vitest.config.ts`,
+    root: `packages/${name}`,
+  };
+  const test = { pool: "forks" as const, setupFiles: [`../../${cpuProbe}`] };
+  return [
+    {
+      ...common,
+      test: {
+        ...test,
+        name: `${name} (unit)`,
+        include: ["src/**/*.test.ts", "test/*.test.ts"],
+        exclude: [...configDefaults.exclude, ...exclude],
+        testTimeout: 120_000,
+        hookTimeout: 120_000,
+      },
+    },
+    {
+      ...common,
+      test: {
+        ...test,
+        name: `${name} (e2e)`,
+        include: ["test/**/*.test.ts"],
+        exclude: [...configDefaults.exclude, "test/*.test.ts", ...exclude],
+        testTimeout: 600_000,
+        hookTimeout: 1_800_000,
+      },
+    },
+  ];
+};
 
 // Files whose assertions hold only if a loopback server answers within a few hundred milliseconds (the lineage
 // CLI's --timeout-ms 400 against a backend in the test's own process): they run after every other file, alone,
@@ -35,9 +56,14 @@ const ALONE = { "floe-core": ["test/e2e/lineage-cli.test.ts"] };
 export default defineConfig({
   test: {
     projects: [
-      pkg("floe-core", ALONE["floe-core"]),
-      pkg("floe-orchestrator-airflow"),
-      pkg("floe-orchestrator-dagster"),
+      ...pkg("floe-core", ALONE["floe-core"]),
+      ...pkg("floe-orchestrator-airflow"),
+      ...pkg("floe-orchestrator-dagster"),
+      {
+        extends: "packages/test-utils/vitest.config.ts",
+        root: "packages/test-utils",
+        test: { name: "test-utils", include: ["src/**/*.test.ts"], testTimeout: 120_000, pool: "forks", setupFiles: [`../../${cpuProbe}`] },
+      },
       {
         test: {
           name: "root",

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureManifest, WORK_DIR } from "./lib/synthetic-manifest.mjs";
-import { bytesUnder, FLOE, load, machine, mb, measure, ROOT, saveReport, secs, table } from "./lib/measure.mjs";
+import { bytesUnder, FLOE, load, machine, mb, measure, saveReport, secs, table } from "./lib/measure.mjs";
 
 const { values } = parseArgs({
   options: {

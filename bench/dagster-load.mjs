@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureManifest, PROJECT, WORK_DIR } from "./lib/synthetic-manifest.mjs";
-import { FLOE, load, machine, measure, saveReport, secs, table, venvPath } from "./lib/measure.mjs";
+import { FLOE, machine, measure, saveReport, secs, table, venvPath } from "./lib/measure.mjs";
 
 const { values } = parseArgs({ options: { sizes: { type: "string", default: "1000,2500" }, repeat: { type: "string", default: "1" } } });
 const sizes = values.sizes.split(",").map(Number);

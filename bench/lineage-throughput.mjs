@@ -72,7 +72,7 @@ fs.rmSync(spoolDir, { recursive: true, force: true });
 console.log(`floe lineage throughput: ${total} events, concurrency ${concurrency}, gzip ${gzip}, node ${process.version}, ${os.cpus().length} CPUs`);
 console.log(`  ${(total / seconds).toFixed(0)} events/s  (${seconds.toFixed(2)} s; delivered ${statuses.delivered}, spooled ${statuses.spooled}, backend received ${received})`);
 console.log("  memory across the run (events done: RSS MiB / heap used MiB):");
-console.log("   " + samples.map((s) => `${s.done}: ${mb(s.rss)}/${mb(s.heap)}`).join("\n   "));
+console.log(`   ${samples.map((s) => `${s.done}: ${mb(s.rss)}/${mb(s.heap)}`).join("\n   ")}`);
 const tail = samples.slice(Math.floor(samples.length / 2));
 const heaps = tail.map((s) => s.heap);
 console.log(`  heap used over the second half: min ${mb(Math.min(...heaps))} MiB, max ${mb(Math.max(...heaps))} MiB`);

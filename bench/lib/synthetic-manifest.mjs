@@ -89,7 +89,7 @@ export function planManifest(models, seed = 42) {
     const out = new Set();
     for (let k = 0; k < count * 3 && out.size < count; k++) {
       let idx;
-      if (rnd() < 0.15) idx = Math.floor(Math.pow(rnd(), 4) * Math.min(pool.length, 50)); // hubs
+      if (rnd() < 0.15) idx = Math.floor(rnd() ** 4 * Math.min(pool.length, 50)); // hubs
       else idx = Math.min(pool.length - 1, Math.max(0, Math.floor(fraction * pool.length) + int(-60, 60)));
       out.add(pool[idx]);
     }
@@ -176,7 +176,7 @@ function sentence(rnd, words) {
   const out = [];
   for (let i = 0; i < words; i++) out.push(WORDS[Math.floor(rnd() * WORDS.length)]);
   const text = out.join(" ");
-  return text.charAt(0).toUpperCase() + text.slice(1) + ".";
+  return `${text.charAt(0).toUpperCase() + text.slice(1)}.`;
 }
 
 function columnsFor(rnd, count, pk) {

@@ -31,7 +31,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, renderChart, type K8sObject } from "../../packages/floe-core/src/test-support/chart-checks.js";
+import { REPO_ROOT, renderChart, type K8sObject } from "floe-test-utils/chart-checks";
 import {
   fatal,
   freePort,
@@ -48,7 +48,7 @@ import {
   type Postgres,
   type RenderedPod,
   type Secrets,
-} from "../../packages/floe-core/src/test-support/chart-boot.js";
+} from "floe-test-utils/chart-boot";
 
 const FLOE = join(REPO_ROOT, "packages/floe-core/bin/floe.js");
 const EXAMPLE = join(REPO_ROOT, "examples/jaffle_shop");

@@ -4,7 +4,7 @@
 // with the default plain layout (a real directory swapped by two renames) a kill between those renames
 // leaves it missing with the old version aside, and recoverOutputDirectory (which every write runs
 // first) must put that back byte-identical; the test counts those cases.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";

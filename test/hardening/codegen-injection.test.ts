@@ -143,7 +143,7 @@ describe("code-generation injection (both plugins)", () => {
     // as environment values.
     expect([...commands], `seed ${SEED}`).toHaveLength(1);
     const operator = readFileSync(join(ROOT, "python/floe-runtime/src/floe_runtime/airflow.py"), "utf8");
-    expect(operator).toMatch(/^class DbtModelOperator\(BashOperator\):[\s\S]*?^    template_fields = \(\)\n    template_ext = \(\)$/m);
+    expect(operator).toMatch(/^class DbtModelOperator\(BashOperator\):[\s\S]*?^ {4}template_fields = \(\)\n {4}template_ext = \(\)$/m);
     const failures = runPython(cases);
     expect(failures, `seed ${SEED}: ${JSON.stringify(failures.slice(0, 3))}`).toEqual([]);
     expect(cases.length).toBeGreaterThanOrEqual(300);
@@ -152,7 +152,7 @@ describe("code-generation injection (both plugins)", () => {
   it("distinct model names give distinct Airflow task ids and Dagster Python names, even past 250 characters", () => {
     // Names that only differ after the 250th character, or only in characters sanitising replaces.
     const long = "m".repeat(260);
-    const names = [long + "a", long + "b", "a☃b", "a_b", "a-b", "a#b", "a%b", "A_B", "x".repeat(250), "x".repeat(251), "é", "e"];
+    const names = [`${long}a`, `${long}b`, "a☃b", "a_b", "a-b", "a#b", "a%b", "A_B", "x".repeat(250), "x".repeat(251), "é", "e"];
     const a = artifactsOf({ product: "p", names, tags: [], metaValue: "v", descriptions: [], job: "j", cron: "0 6 * * *", dir: "/srv/x" }) as never;
     const airflow = new AirflowPlugin().createDefinitions(a).render();
     const dag = airflow.find((f) => f.path.startsWith("j"))?.content ?? airflow.map((f) => f.content).join("\n");
@@ -222,6 +222,8 @@ describe("code-generation injection (both plugins)", () => {
     expect(r.status, r.stderr).toBe(0);
     const out = r.stdout.split("\0").slice(0, -1);
     expect(out.length).toBe(values.length);
-    out.forEach((o, i) => expect(o, `seed ${SEED} value ${JSON.stringify(values[i])}`).toBe(values[i]));
+    out.forEach((o, i) => {
+      expect(o, `seed ${SEED} value ${JSON.stringify(values[i])}`).toBe(values[i]);
+    });
   });
 });

@@ -84,7 +84,7 @@ describe("model names in dbt's --select (real dbt)", () => {
         expect(result.status, `${orchestrator} ${name}: ${result.stdout}${result.stderr}`).toBe(2);
         const lines = result.stderr.trim().split("\n");
         expect(lines).toHaveLength(1);
-        expect(lines[0]).toMatch(new RegExp(`^floe: FLOE_ARTIFACTS_INVALID at transforms\\.models\\[${index}\\]\\.name: model name ${escape(JSON.stringify(name))}`));
+        expect(lines[0]).toMatch(new RegExp(`^floe: FLOE_ARTIFACTS_INVALID at transforms\\.models\\[${index}\\]\\.name: model name ${escapeRegExp(JSON.stringify(name))}`));
         expect(existsSync(out)).toBe(false);
       }
     }
@@ -116,6 +116,6 @@ describe("model names in dbt's --select (real dbt)", () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -33,7 +33,7 @@ function run(args: string[], options: { env?: NodeJS.ProcessEnv; stdout?: "pipe"
       // `| head -1`: the reader goes away after the first line.
       if (options.closeStdoutAfterFirstLine && stdout.includes("\n")) child.stdout?.destroy();
     });
-    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    child.stderr?.on("data", (d: Buffer) => (stderr += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
     child.on("close", (code) => {
       clearTimeout(timer);

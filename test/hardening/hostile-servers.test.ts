@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpTransport } from "floe-core";
+import { HttpTransport } from "floe-core/lineage";
 import { AirflowPlugin } from "floe-orchestrator-airflow";
 import { DagsterPlugin } from "floe-orchestrator-dagster";
 import { tempDir } from "./support.js";
@@ -42,7 +42,7 @@ beforeAll(async () => {
     `http://127.0.0.1:${await listen(
       track(
         createNetServer((c) => {
-          const text = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n" + "{".repeat(1000);
+          const text = `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n${"{".repeat(1000)}`;
           let i = 0;
           const t = setInterval(() => (c.destroyed || i >= text.length ? clearInterval(t) : c.write(text[i++] as string)), 1000);
           c.on("close", () => clearInterval(t));

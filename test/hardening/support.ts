@@ -47,7 +47,7 @@ export function treeSnapshot(dir: string): Record<string, string> {
       const st = statSync(p, { throwIfNoEntry: false });
       if (!st) continue;
       if (st.isDirectory()) {
-        out[relative(dir, p) + "/"] = "dir";
+        out[`${relative(dir, p)}/`] = "dir";
         walk(p);
       } else out[relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
     }

@@ -71,7 +71,9 @@ function tooDeep(data: unknown, code: FloeErrorCode, max: number): FloeError {
         hint: `no floe input needs more than ${max} levels; flatten the value`,
       });
     }
-    if (Array.isArray(value)) value.forEach((item, i) => stack.push({ value: item, depth: depth + 1, path: `${path}[${i}]` }));
+    if (Array.isArray(value)) value.forEach((item, i) => {
+      stack.push({ value: item, depth: depth + 1, path: `${path}[${i}]` });
+    });
     else for (const [key, item] of Object.entries(value)) stack.push({ value: item, depth: depth + 1, path: path === "" ? key : `${path}.${key}` });
   }
   throw new Error("tooDeep called for a document within the depth limit");
@@ -175,7 +177,7 @@ export function jsonErrorOffset(text: string): number {
     // After a value.
     for (;;) {
       ws();
-      if (stack.length === 0) return i < n ? i : n;
+      if (stack.length === 0) return Math.min(i, n);
       const closer = stack[stack.length - 1];
       if (text[i] === closer) {
         stack.pop();

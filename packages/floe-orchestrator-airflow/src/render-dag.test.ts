@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { CompiledArtifactsInput } from "floe-core";
@@ -10,7 +10,7 @@ const RUNTIME_OPERATOR = fileURLToPath(new URL("../../../python/floe-runtime/src
 const artifacts = () => JSON.parse(readFileSync(fixture("artifacts.json"), "utf8")) as CompiledArtifactsInput;
 
 describe("renderAirflowFiles", () => {
-  it("matches the golden DAG modules (UPDATE_GOLDEN=1 rewrites them)", () => {
+  it("matches the golden DAG modules (file snapshots: `vitest run -u` rewrites them)", async () => {
     const plugin = new AirflowPlugin({ dbtProjectDir: "/srv/dbt/shop", dbtProfilesDir: "/srv/dbt/profiles", dbtTarget: "prod" });
     const files = plugin.createDefinitions(artifacts()).render();
     expect(files.map((f) => f.path)).toEqual(["shop_analytics_hv41vkvasj2.py", "daily_marts.py", "openlineage.env", "requirements.txt", "Dockerfile", ".airflowignore"]);
@@ -21,14 +21,8 @@ describe("renderAirflowFiles", () => {
     for (const raw of files) {
       const file = { ...raw, content: normalise(raw.content) };
       expect(file.content).not.toBe(raw.content);
-      const path = `${dir}/${file.path}`;
-      if (process.env.UPDATE_GOLDEN === "1") {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(path, file.content);
-      }
-      // A missing golden file is a failure, never written silently: UPDATE_GOLDEN=1 creates it.
-      expect(existsSync(path), `${path} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
-      expect(file.content).toBe(readFileSync(path, "utf8"));
+      // A missing file fails under CI (vitest writes new snapshots only outside CI); `-u` rewrites them.
+      await expect(file.content, file.path).toMatchFileSnapshot(`${dir}/${file.path}`);
     }
   });
 
@@ -53,7 +47,7 @@ describe("renderAirflowFiles", () => {
     expect(text).toContain("from floe_runtime.airflow import DbtModelOperator, set_upstream_tasks");
     expect(text).not.toMatch(/^(class|def) /m);
     expect(text).not.toContain("BashOperator");
-    expect(readFileSync(RUNTIME_OPERATOR, "utf8")).toMatch(/^class DbtModelOperator\(BashOperator\):[\s\S]*?^    template_fields = \(\)$/m);
+    expect(readFileSync(RUNTIME_OPERATOR, "utf8")).toMatch(/^class DbtModelOperator\(BashOperator\):[\s\S]*?^ {4}template_fields = \(\)$/m);
     // The name appears only as an escaped Python literal (a TASKS value), never raw.
     expect(text).not.toContain("$(touch${IFS}CANARY)'\"");
     expect(text).toContain('"{{7}}$(touch${IFS}CANARY)\'\\""');

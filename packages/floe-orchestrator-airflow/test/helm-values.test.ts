@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartValuesValidator, describeHelmValuesContract } from "../../floe-core/src/test-support/helm-values-contract.js";
+import { chartValuesValidator, describeHelmValuesContract } from "floe-test-utils/helm-values-contract";
 import { AirflowPlugin } from "../src/airflow-plugin.js";
 import { buildAirflowHelmValues } from "../src/helm-values.js";
 import { airflowResourceRequirements } from "../src/resource-presets.js";

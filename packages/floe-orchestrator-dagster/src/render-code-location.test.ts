@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -25,20 +25,16 @@ function render(file: string) {
   return plugin.createDefinitions(JSON.parse(readFileSync(file, "utf8"))).render();
 }
 
-describe("renderCodeLocation (golden files; UPDATE_GOLDEN=1 rewrites them)", () => {
+describe("renderCodeLocation (golden files as vitest file snapshots: `vitest run -u` rewrites them)", () => {
   for (const [name, file] of Object.entries(cases)) {
-    it(`renders ${name} byte-identically`, () => {
+    it(`renders ${name} byte-identically`, async () => {
       const first = render(file);
       expect(render(file)).toEqual(first);
       for (const generated of first) {
         const content = normalise(generated.content);
         expect(content, `${name}/${generated.path} names a version`).not.toBe(generated.content);
-        const golden = join(goldenDir, name, generated.path);
-        if (process.env.UPDATE_GOLDEN === "1") {
-          mkdirSync(dirname(golden), { recursive: true });
-          writeFileSync(golden, content);
-        }
-        expect(content, `${name}/${generated.path}`).toBe(readFileSync(golden, "utf8"));
+        // A missing file fails under CI (vitest writes new snapshots only outside CI).
+        await expect(content, `${name}/${generated.path}`).toMatchFileSnapshot(join(goldenDir, name, generated.path));
       }
       expect(first.map((f) => f.path)).toEqual(["definitions.py", "workspace.yaml", "compiled_artifacts.json", "floe_lineage.py", "requirements.txt", "Dockerfile"]);
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CONTRACT_ARTIFACTS, chartValuesValidator, describeHelmValuesContract } from "../../floe-core/src/test-support/helm-values-contract.js";
+import { CONTRACT_ARTIFACTS, chartValuesValidator, describeHelmValuesContract } from "floe-test-utils/helm-values-contract";
 import { DagsterPlugin } from "../src/dagster-plugin.js";
 import { buildDagsterHelmValues } from "../src/helm-values.js";
 import { dagsterResourceRequirements } from "../src/resource-presets.js";

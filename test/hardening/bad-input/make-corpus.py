@@ -2,7 +2,9 @@
 """Writes corpus.json: bad inputs for every floe CLI command. Each case: argv (with $TMP for the case's
 temp dir), files to create in $TMP, and `field`, a string the one-line error must contain (the field or
 flag at fault). Regenerate with: python3 test/hardening/bad-input/make-corpus.py"""
-import copy, json, os
+import copy
+import json
+import os
 
 here = os.path.dirname(os.path.abspath(__file__))
 BASE = {

@@ -6,7 +6,11 @@ import { runCli } from "./run-cli.js";
 async function floe(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const code = await runCli({ argv, cwd: process.cwd(), env: {}, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), debug: false });
+  const code = await runCli({ argv, cwd: process.cwd(), env: {}, stdout: (t) => {
+      stdout += t;
+    }, stderr: (t) => {
+      stderr += t;
+    }, debug: false });
   return { code, stdout, stderr };
 }
 

@@ -42,7 +42,7 @@ print(json.dumps(failures[:5]))
 `;
 
 function python(cases: object[]): unknown[] {
-  const input = cases.map((c) => JSON.stringify(c)).join("\n") + "\n";
+  const input = `${cases.map((c) => JSON.stringify(c)).join("\n")}\n`;
   return JSON.parse(execFileSync("python3", ["-c", CHECKER], { input, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })) as unknown[];
 }
 

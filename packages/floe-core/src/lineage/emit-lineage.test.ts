@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseArtifactsJson } from "../artifacts/parse-artifacts.js";
 import { createLineageClient, emitLineage, resolveLineageSettings } from "./emit-lineage.js";
-import { startLineageBackend, type LineageBackend } from "./test-support/lineage-backend.js";
-import { loadSpecValidator } from "./test-support/openlineage-spec.js";
+import { startLineageBackend, type LineageBackend } from "floe-test-utils/lineage-backend";
+import { loadSpecValidator } from "floe-test-utils/openlineage-spec";
 
 const fixture = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../test/fixtures/artifacts/v0.10.0.json");
 const { artifacts } = parseArtifactsJson(fs.readFileSync(fixture, "utf8"));

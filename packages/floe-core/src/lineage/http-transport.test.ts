@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { backoffDelay, HttpTransport, lineageEndpointUrl, parseRetryAfter } from "./http-transport.js";
-import { startLineageBackend, type LineageBackend } from "./test-support/lineage-backend.js";
+import { startLineageBackend, type LineageBackend } from "floe-test-utils/lineage-backend";
 
 describe("lineageEndpointUrl", () => {
   it("joins /api/v1/lineage whether or not the URL ends in /", () => {

@@ -12,7 +12,7 @@ import {
   RUN_EVENT_SCHEMA_URL,
   RunEventSchema,
 } from "./run-event.js";
-import { loadSpecValidator, openLineageSpecDir } from "./test-support/openlineage-spec.js";
+import { loadSpecValidator, openLineageSpecDir } from "floe-test-utils/openlineage-spec";
 import { uuidV7 } from "./uuid-v7.js";
 
 const spec = loadSpecValidator();

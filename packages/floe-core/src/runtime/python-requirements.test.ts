@@ -46,6 +46,7 @@ describe("renderRequirements", () => {
     testedPins: ["dagster==1.13.27", "dbt-core==1.11.16", "dbt-duckdb==1.11.1", "openlineage-python==1.54.0"],
     packages: ["dagster", "dbt-core", "openlineage-python"],
     optional: { "openlineage-python": "without it lineage is off, with a warning" },
+    runtime: "floe-runtime==1.2.3",
   };
 
   it("declares the tested ranges and the tested adapter", () => {
@@ -53,6 +54,7 @@ describe("renderRequirements", () => {
       "dagster>=1.13,<1.14",
       "dbt-core>=1.11,<1.12",
       "openlineage-python>=1.54,<1.55",
+      "floe-runtime==1.2.3",
       "dbt-duckdb>=1.11,<1.12",
     ]);
   });

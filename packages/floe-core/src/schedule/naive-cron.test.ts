@@ -18,7 +18,10 @@ describe("naive cron matching", () => {
     const e = parseCron("0 0 13 * 5");
     const seen: string[] = [];
     let t = at("2025-06-01T00:00:00");
-    for (let i = 0; i < 4; i++) seen.push(iso((t = nextNaive(e, t))));
+    for (let i = 0; i < 4; i++) {
+      t = nextNaive(e, t);
+      seen.push(iso(t));
+    }
     expect(seen).toEqual(["2025-06-06T00:00", "2025-06-13T00:00", "2025-06-20T00:00", "2025-06-27T00:00"]);
   });
 

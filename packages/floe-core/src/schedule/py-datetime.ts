@@ -4,7 +4,7 @@
  * milliseconds (read as if it were UTC); `fold` picks the first (0) or second (1) reading of a
  * repeated wall time and, in a gap, the offset before (0) or after (1) the transition.
  */
-import { IANAZone } from "luxon";
+import type { IANAZone } from "luxon";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

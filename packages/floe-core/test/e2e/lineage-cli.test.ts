@@ -8,8 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startLineageBackend, type LineageBackend } from "../../src/lineage/test-support/lineage-backend.js";
-import { loadSpecValidator } from "../../src/lineage/test-support/openlineage-spec.js";
+import { freePort, startLineageBackend, type LineageBackend } from "floe-test-utils/lineage-backend";
+import { loadSpecValidator } from "floe-test-utils/openlineage-spec";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/floe.js");
 const SECRET = "sk-floe-test-5ecret-value-7f3a";

@@ -31,7 +31,7 @@ beforeAll(() => {
   const deps: Record<string, string> = {};
   for (const fixture of FIXTURES) {
     const out = execFileSync("npm", ["pack", "--json", "--pack-destination", tarballs], { cwd: join(fixtures, fixture), env: cleanEnv() });
-    const [{ name, filename }] = JSON.parse(out.toString()) as Array<{ name: string; filename: string }>;
+    const [{ name, filename }] = JSON.parse(out.toString()) as [{ name: string; filename: string }];
     deps[name] = `file:${join(tarballs, filename)}`;
   }
   for (const manager of ["npm", "pnpm"] as const) {

@@ -20,7 +20,7 @@ import {
   venvPython,
   writeHelmValuesFiles,
   type K8sObject,
-} from "../../../floe-core/src/test-support/chart-checks.js";
+} from "floe-test-utils/chart-checks";
 
 const CHART = join(REPO_ROOT, "charts/floe-airflow");
 const COMPONENTS = { apiServer: "-api-server", scheduler: "-scheduler", dagProcessor: "-dag-processor", triggerer: "-triggerer" } as const;
@@ -94,7 +94,7 @@ describe("charts/floe-airflow", () => {
       const podTemplate = parse(findObject(objects, "ConfigMap", "-pod-template").data["pod_template.yaml"]) as K8sObject;
       expect(podTemplate.spec.containers[0].resources).toEqual(values.workers.resources);
       if (size === "artifacts") {
-        expect(podTemplate.metadata.labels["floe.dev/product"]).toBe("shop-analytics");
+        expect((podTemplate.metadata.labels as Record<string, string>)["floe.dev/product"]).toBe("shop-analytics");
         expect(podTemplate.spec.containers[0].env).toContainEqual({ name: "OPENLINEAGE_URL", value: "http://127.0.0.1:5000" });
       }
     });

@@ -13,8 +13,8 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeOutputDirectory, type CompiledArtifactsInput } from "floe-core";
-import { startLineageBackend, type LineageBackend } from "../../../floe-core/src/lineage/test-support/lineage-backend.js";
-import { loadSpecValidator } from "../../../floe-core/src/lineage/test-support/openlineage-spec.js";
+import { startLineageBackend, type LineageBackend } from "floe-test-utils/lineage-backend";
+import { loadSpecValidator } from "floe-test-utils/openlineage-spec";
 import { AirflowPlugin } from "../../src/index.js";
 import { REPO_ROOT, createAirflowHome, run, type AirflowHome } from "./airflow-env.js";
 

@@ -18,7 +18,7 @@ import {
   venvPython,
   writeHelmValuesFiles,
   type K8sObject,
-} from "../../../floe-core/src/test-support/chart-checks.js";
+} from "floe-test-utils/chart-checks";
 
 const CHART = join(REPO_ROOT, "charts/floe-dagster");
 let dir: string;

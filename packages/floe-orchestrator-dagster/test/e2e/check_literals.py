@@ -22,7 +22,7 @@ for i, sample in enumerate(json.load(sys.stdin)):
             for keyword in node.keywords:
                 keywords.setdefault(keyword.arg, []).append(keyword.value)
 
-    def check(what, got, want):
+    def check(what, got, want, i=i):
         if got != want:
             problems.append(f"sample {i}: {what}: {got!r} != {want!r}")
 

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { isPlainDbtModelName, writeOutputDirectory, type CompiledArtifactsInput } from "floe-core";
+import { CompiledArtifactsSchema, isPlainDbtModelName, transformsFromArtifacts, writeOutputDirectory, type CompiledArtifactsInput } from "floe-core";
 import { DagsterPlugin } from "../../src/dagster-plugin.js";
 import { INSPECT_PY, copyExample, makeWorkspace, mustSucceed, python, type Workspace } from "./tools.js";
 
@@ -95,7 +95,7 @@ describe("hostile names", () => {
       const plugin = new DagsterPlugin();
       const { model } = plugin.createDefinitions(artifacts);
       const specs = plugin.createAssetsFromTransforms(
-        artifacts.transforms!.models.map((m) => ({ ...m, tags: m.tags ?? [], depends_on: m.depends_on ?? [] })),
+        transformsFromArtifacts(CompiledArtifactsSchema.parse(artifacts)),
         model.group,
       );
       const expected = Object.fromEntries(

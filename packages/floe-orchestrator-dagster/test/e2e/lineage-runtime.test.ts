@@ -6,8 +6,8 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseArtifactsJson } from "floe-core";
-import { freePort, startLineageBackend, type LineageBackend } from "../../../floe-core/src/lineage/test-support/lineage-backend.js";
-import { loadSpecValidator } from "../../../floe-core/src/lineage/test-support/openlineage-spec.js";
+import { freePort, startLineageBackend, type LineageBackend } from "floe-test-utils/lineage-backend";
+import { loadSpecValidator } from "floe-test-utils/openlineage-spec";
 import { EXAMPLE, FLOE_BIN, ROOT, copyExample, makeWorkspace, mustSucceed, python, run, spawn, type RunResult, type Workspace } from "./tools.js";
 
 interface Event {

@@ -9,7 +9,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, openSync, readFileSync, wr
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { shellQuote } from "../emit/shell-quote.js";
+import { shellQuote } from "floe-core";
 // Repository-level tests have no yaml dependency of their own.
 export { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { REPO_ROOT, podSpecOf, type K8sObject } from "./chart-checks.js";
@@ -178,7 +178,7 @@ export function renderedPods(objects: K8sObject[], secrets: Secrets): RenderedPo
     }
     pods.push({
       workload,
-      component: (object.spec?.template?.metadata?.labels ?? {})["app.kubernetes.io/component"] ?? object.metadata.name,
+      component: object.spec?.template?.metadata?.labels?.["app.kubernetes.io/component"] ?? object.metadata.name,
       initContainers: (spec.initContainers ?? []).map((c: any) => container(c, volumes, secrets, workload)),
       containers: (spec.containers ?? []).map((c: any) => container(c, volumes, secrets, workload)),
     });

@@ -7,10 +7,7 @@ import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { parseArtifactsJson } from "../artifacts/parse-artifacts.js";
-import type { CompiledArtifacts } from "../artifacts/compiled-artifacts.js";
-import type { WorkloadSize } from "../contracts.js";
-import { isFloeError } from "../errors.js";
+import { type CompiledArtifacts, isFloeError, parseArtifactsJson, type WorkloadSize } from "floe-core";
 
 export interface HelmValuesContract {
   /** The chart's directory, ending in `/`. */
@@ -27,7 +24,7 @@ const SIZES: WorkloadSize[] = ["small", "medium", "large"];
 
 /** The artifacts fixture every plugin's values are derived from (product "shop-analytics", lineage on). */
 export const CONTRACT_ARTIFACTS: CompiledArtifacts = parseArtifactsJson(
-  readFileSync(new URL("../../test/fixtures/artifacts/v0.10.0.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../../floe-core/test/fixtures/artifacts/v0.10.0.json", import.meta.url), "utf8"),
 ).artifacts;
 
 /** An ajv validator for the chart's values.schema.json. */

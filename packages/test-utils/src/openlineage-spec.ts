@@ -7,7 +7,7 @@ import addFormatsModule from "ajv-formats";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "..");
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
 /** The vendored spec (see its NOTICE.md); FLOE_OPENLINEAGE_SPEC_DIR points at another copy, e.g. a newer spec. */
 export function openLineageSpecDir(): string {
@@ -95,8 +95,12 @@ export function loadSpecValidator(): SpecValidator {
       };
       validateFacets("run.facets", ev.run?.facets, errors, custom);
       validateFacets("job.facets", ev.job?.facets, errors, custom);
-      ev.inputs?.forEach((d, i) => validateFacets(`inputs[${i}].facets`, d.facets, errors, custom));
-      ev.outputs?.forEach((d, i) => validateFacets(`outputs[${i}].facets`, d.facets, errors, custom));
+      ev.inputs?.forEach((d, i) => {
+        validateFacets(`inputs[${i}].facets`, d.facets, errors, custom);
+      });
+      ev.outputs?.forEach((d, i) => {
+        validateFacets(`outputs[${i}].facets`, d.facets, errors, custom);
+      });
       return errors;
     },
   };

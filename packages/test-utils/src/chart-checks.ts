@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { parseAllDocuments } from "yaml";
 
 const run = promisify(execFile);
-export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 let helmPath: string | undefined;
 /** The pinned Helm binary (scripts/ensure-helm.sh builds it once and caches it). */
@@ -72,7 +72,7 @@ export async function renderNotes(chartDir: string, set: string[] = []): Promise
     );
     const objects = await renderChart(copy, { set });
     const notes = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "notes");
-    return (notes?.data as { notes: string }).notes;
+    return (notes!.data as { notes: string }).notes;
   } finally {
     await rm(copy, { recursive: true, force: true });
   }
