@@ -2,10 +2,12 @@
 import {
   FloeError,
   resolveJobs,
+  resolvePartitioning,
   safeName,
   transformsFromArtifacts,
   validateSchedule,
   type CompiledArtifacts,
+  type ResolvedPartitioning,
 } from "floe-core";
 import type { AirflowPluginOptions } from "./options.js";
 import { AIRFLOW_ID_RULES, createTaskSpecs, type AirflowTaskSpec } from "./task-specs.js";
@@ -62,6 +64,12 @@ export interface AirflowDefinitionsModel {
   defaults: AirflowTaskDefaults;
   dbt: AirflowDbtInvocation;
   dags: AirflowDagSpec[];
+  /**
+   * orchestration.partitioning: every DAG gets a data-interval timetable (one run per window, the
+   * window passed to dbt as vars); the product's DAG runs each window as it closes, the others only
+   * when triggered or backfilled (paused on creation).
+   */
+  partitioning: ResolvedPartitioning | null;
 }
 
 /** A schedule set through `scheduleJob`, already validated. */
@@ -109,6 +117,13 @@ export function buildAirflowModel(
       });
     }
   }
+  const partitioning = transforms.length === 0 ? null : resolvePartitioning(artifacts);
+  if (partitioning && overrides.size > 0) {
+    throw new FloeError("FLOE_CONFIG_INVALID", "a cron schedule for a partitioned product: each job already runs once per partition", {
+      path: "scheduleJob.jobName",
+      hint: "drop scheduleJob, or the product's orchestration.partitioning",
+    });
+  }
   const schedules = collectSchedules(artifacts, jobNames, overrides);
   const meta = artifacts.metadata;
   const source = {
@@ -154,6 +169,7 @@ export function buildAirflowModel(
       target: options.dbtTarget ?? null,
     },
     dags,
+    partitioning,
   };
 }
 

@@ -1,5 +1,5 @@
 /** The typed model of a generated Dagster code location: what `createDefinitions` returns and `renderCodeLocation` writes. */
-import { FloeError, resolveJobs, transformsFromArtifacts, type CompiledArtifacts } from "floe-core";
+import { FloeError, resolveJobs, resolvePartitioning, transformsFromArtifacts, type CompiledArtifacts, type ResolvedPartitioning } from "floe-core";
 import { buildAssetSpecs, type DagsterAssetSpec } from "./asset-specs.js";
 import { dagsterName } from "./dagster-names.js";
 
@@ -40,12 +40,38 @@ export interface DagsterDefinitionsModel {
   jobs: DagsterJob[];
   schedules: DagsterSchedule[];
   /**
+   * Time partitions on every asset (orchestration.partitioning): each run gets its partition's window
+   * as dbt vars; the default job runs each window when it closes, the other jobs by backfill only.
+   */
+  partitions: DagsterPartitions | null;
+  /**
    * "in_process" when per-transform steps write one DuckDB file (DuckDB allows a single writer
    * process: parallel steps would fail on its lock); Dagster's default multiprocess executor otherwise.
    */
   executor: "multiprocess" | "in_process";
   resources: { dbt: { projectDir: string | null; envOverride: string } };
   generatedBy: { plugin: string; version: string };
+}
+
+export interface DagsterPartitions {
+  granularity: ResolvedPartitioning["granularity"];
+  /** start_date as Daily/HourlyPartitionsDefinition take it: YYYY-MM-DD or YYYY-MM-DD-HH:MM. */
+  startDate: string;
+  timezone: string;
+  vars: { start: string; end: string };
+}
+
+/** Dagster's form of the product's partitioning, or null. */
+export function buildPartitions(artifacts: CompiledArtifacts): DagsterPartitions | null {
+  const p = resolvePartitioning(artifacts);
+  if (!p) return null;
+  const hour = String(p.start.hour).padStart(2, "0");
+  return {
+    granularity: p.granularity,
+    startDate: p.granularity === "daily" ? p.start.date : `${p.start.date}-${hour}:00`,
+    timezone: p.timezone,
+    vars: p.vars,
+  };
 }
 
 export interface ExtraSchedule {
@@ -99,6 +125,12 @@ export function buildDefinitionsModel(
   });
   options.extraSchedules.forEach((s, i) => {
     const job = jobByFloeName.get(s.jobName);
+    if (artifacts.orchestration?.partitioning) {
+      throw new FloeError("FLOE_ARTIFACTS_INVALID", "a cron schedule for a partitioned product: each job already runs once per partition", {
+        path: `scheduleJob[${i}]`,
+        hint: "drop scheduleJob, or the product's orchestration.partitioning",
+      });
+    }
     if (assets.length === 0) {
       throw new FloeError("FLOE_ARTIFACTS_INVALID", "a schedule for a product with no models would run nothing", {
         path: `scheduleJob[${i}]`,
@@ -127,6 +159,7 @@ export function buildDefinitionsModel(
     assetChecks: { source: "dbt-tests", enabled: assetMode === "dbt-manifest" },
     jobs,
     schedules,
+    partitions: assets.length === 0 ? null : buildPartitions(artifacts),
     executor: assetMode === "per-transform" && usesDuckdb(artifacts) ? "in_process" : "multiprocess",
     resources: { dbt: { projectDir: options.dbtProjectDir ?? null, envOverride: DBT_PROJECT_ENV } },
     generatedBy: { plugin: `floe-orchestrator-${options.plugin.name}`, version: options.plugin.version },

@@ -98,11 +98,34 @@ export const ScheduleSchema = z
   })
   .strict();
 
-/** floe's own additions to CompiledArtifacts: named jobs and schedules. */
+/** A dbt variable name: what `var('<name>')` reads in the models. */
+const dbtVarName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a dbt variable name (letters, digits, underscores; not starting with a digit)");
+
+/** Time partitioning of the product's models: one run per window, the window passed to dbt as vars. */
+export const PartitioningSchema = z
+  .object({
+    granularity: z.enum(["daily", "hourly"]).describe("one partition per day or per hour"),
+    start: nonEmpty.describe("first partition: YYYY-MM-DD (daily or hourly), or YYYY-MM-DDTHH:00 (hourly), in `timezone`"),
+    timezone: nonEmpty.default("UTC").describe("IANA time zone the windows are cut in, e.g. Europe/London"),
+    vars: z
+      .object({
+        start: dbtVarName.describe("dbt var receiving the window's start (ISO 8601 with offset, inclusive)"),
+        end: dbtVarName.describe("dbt var receiving the window's end (ISO 8601 with offset, exclusive)"),
+      })
+      .strict()
+      .describe("the dbt vars the models read"),
+  })
+  .strict()
+  .describe("extension: time partitioning for every job of the product (Dagster partitions, Airflow data intervals)");
+
+/** floe's own additions to CompiledArtifacts: named jobs, schedules, partitioning. */
 export const OrchestrationExtensionSchema = z
   .object({
     jobs: z.array(JobSchema).default([]),
     schedules: z.array(ScheduleSchema).default([]),
+    partitioning: PartitioningSchema.nullish(),
   })
   .strict()
   .describe("extension: named jobs and schedules (floe-orchestrators; ignored by floe's Python tools)");
@@ -170,6 +193,7 @@ export type SourceRef = z.infer<typeof SourceRefSchema>;
 export type ResolvedTransforms = z.infer<typeof ResolvedTransformsSchema>;
 export type Job = z.infer<typeof JobSchema>;
 export type Schedule = z.infer<typeof ScheduleSchema>;
+export type Partitioning = z.infer<typeof PartitioningSchema>;
 export type ScheduleInput = z.input<typeof ScheduleSchema>;
 export type CompiledArtifacts = z.infer<typeof CompiledArtifactsSchema>;
 /** What callers may pass in: defaults not yet applied. */
