@@ -48,7 +48,18 @@ export interface AirflowDagSpec {
   tags: string[];
   schedule: AirflowSchedule | null;
   tasks: AirflowTaskSpec[];
+  /** `dbt source freshness` tasks for the sources with dbt `freshness` that the DAG's models read. */
+  freshness: AirflowFreshnessTask[];
   docMd: string;
+}
+
+/** A task checking one dbt source's freshness, upstream of the model tasks reading the source. */
+export interface AirflowFreshnessTask {
+  taskId: string;
+  /** dbt selector: `source:<source_name>.<table>`. */
+  selector: string;
+  /** Task ids of the models reading the source. */
+  downstream: string[];
 }
 
 export interface AirflowDefinitionsModel {
@@ -146,6 +157,7 @@ export function buildAirflowModel(
       tags: [...new Set(["floe", ...options.tags])],
       schedule: schedules.get(job.name) ?? null,
       tasks,
+      freshness: freshnessTasks(artifacts, tasks),
       docMd: renderDocMd(job.name, description, tasks.length, source),
     };
   });
@@ -210,6 +222,28 @@ function collectSchedules(
   });
   for (const [job, o] of overrides) result.set(job, { crons: [o.cron], timezone: o.timezone, enabled: true });
   return result;
+}
+
+/** One freshness task per source with dbt `freshness` that a task of the DAG reads; dbt's own thresholds decide. */
+export function freshnessTasks(artifacts: CompiledArtifacts, tasks: ReadonlyArray<AirflowTaskSpec>): AirflowFreshnessTask[] {
+  const byModel = new Map((artifacts.transforms?.models ?? []).map((m) => [m.name, m]));
+  const taskIds = new Set(tasks.map((t) => t.taskId));
+  const checks = new Map<string, AirflowFreshnessTask>();
+  for (const task of tasks) {
+    for (const source of byModel.get(task.model)?.sources ?? []) {
+      if (!source.freshness) continue;
+      let check = checks.get(source.unique_id);
+      if (!check) {
+        let taskId = safeName(`freshness__${source.source_name}__${source.name}`, AIRFLOW_ID_RULES);
+        for (let n = 2; taskIds.has(taskId); n++) taskId = safeName(`freshness__${source.source_name}__${source.name}_${n}`, AIRFLOW_ID_RULES);
+        taskIds.add(taskId);
+        check = { taskId, selector: `source:${source.source_name}.${source.name}`, downstream: [] };
+        checks.set(source.unique_id, check);
+      }
+      if (!check.downstream.includes(task.taskId)) check.downstream.push(task.taskId);
+    }
+  }
+  return [...checks.values()];
 }
 
 function checkDistinct(values: string[], what: string): void {

@@ -104,6 +104,48 @@ function partitionLines(p: ResolvedPartitioning): string[] {
   ];
 }
 
+// --- Source freshness (sources with dbt `freshness`) ------------------------------------------------
+
+/** `dbt source freshness` for one source, named only through FLOE_DBT_SOURCE: exit 1 past error_after, 0 with a warning past warn_after. */
+export const FRESHNESS_COMMAND = 'exec "$FLOE_DBT_EXECUTABLE" source freshness --select "$FLOE_DBT_SOURCE"';
+
+function freshnessConstant(dag: AirflowDagSpec): string[] {
+  if (dag.freshness.length === 0) return [];
+  return [
+    "# freshness task id -> (dbt source selector, model task ids that wait for it)",
+    "FRESHNESS = {",
+    ...dag.freshness.map((f) => `    ${pyString(f.taskId)}: (${pyString(f.selector)}, ${pyLiteral(f.downstream)}),`),
+    "}",
+    "",
+  ];
+}
+
+function freshnessTaskLines(model: AirflowDefinitionsModel, dag: AirflowDagSpec): string[] {
+  if (dag.freshness.length === 0) return [];
+  return [
+    "    # dbt source freshness before the models reading each source: past error_after the task fails and",
+    "    # those models do not run; past warn_after dbt logs a warning and they run. Never retried: waiting does not make data fresh.",
+    "    freshness = {",
+    "        task_id: DbtModelOperator(",
+    "            task_id=task_id,",
+    `            bash_command=${pyString(FRESHNESS_COMMAND)},`,
+    '            env={**DBT_ENV, "FLOE_DBT_SOURCE": selector},',
+    "            append_env=True,",
+    ...(model.dbt.projectDir !== null ? ['            cwd=DBT_ENV["DBT_PROJECT_DIR"],'] : []),
+    "            skip_on_exit_code=None,",
+    '            **{**TASK_ARGS, "retries": 0},',
+    "        )",
+    "        for task_id, (selector, _) in FRESHNESS.items()",
+    "    }",
+    "    tasks.update(freshness)",
+    "    upstream_freshness = {}",
+    "    for task_id, (_, downstream) in FRESHNESS.items():",
+    "        for model_task in downstream:",
+    "            upstream_freshness.setdefault(model_task, []).append(task_id)",
+    "    set_upstream_tasks(tasks, upstream_freshness)",
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------------
 
 function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, lineage?: AirflowLineage): string {
@@ -154,6 +196,7 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     "}",
     "",
     ...lineageConstant(lineage, dag),
+    ...freshnessConstant(dag),
     `DOC_MD = ${pyString(dag.docMd)}`,
     "",
     ...(partitioning ? partitionLines(partitioning) : []),
@@ -185,6 +228,7 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     "    }",
     "    # The edges `upstream >> task` sets, in time linear in the DAG's size (`>>` is quadratic in it).",
     "    set_upstream_tasks(tasks, {task_id: upstream for task_id, (_, upstream) in TASKS.items()})",
+    ...freshnessTaskLines(model, dag),
     "",
   ];
   return lines.join("\n");

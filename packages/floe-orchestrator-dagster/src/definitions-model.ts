@@ -45,6 +45,12 @@ export interface DagsterDefinitionsModel {
    */
   partitions: DagsterPartitions | null;
   /**
+   * The dbt sources the product's models read (manifest mode): external assets, keyed by dagster-dbt's
+   * translator at load time; `freshness` marks those with dbt freshness, each checked by an asset check
+   * running `dbt source freshness`.
+   */
+  sources: Array<{ uniqueId: string; freshness: boolean }>;
+  /**
    * "in_process" when per-transform steps write one DuckDB file (DuckDB allows a single writer
    * process: parallel steps would fail on its lock); Dagster's default multiprocess executor otherwise.
    */
@@ -72,6 +78,15 @@ export function buildPartitions(artifacts: CompiledArtifacts): DagsterPartitions
     timezone: p.timezone,
     vars: p.vars,
   };
+}
+
+/** Every source the models read, once, in first-seen order. */
+export function collectSources(artifacts: CompiledArtifacts): Array<{ uniqueId: string; freshness: boolean }> {
+  const seen = new Map<string, boolean>();
+  for (const model of artifacts.transforms?.models ?? []) {
+    for (const source of model.sources ?? []) seen.set(source.unique_id, (seen.get(source.unique_id) ?? false) || Boolean(source.freshness));
+  }
+  return [...seen].map(([uniqueId, freshness]) => ({ uniqueId, freshness }));
 }
 
 export interface ExtraSchedule {
@@ -160,6 +175,7 @@ export function buildDefinitionsModel(
     jobs,
     schedules,
     partitions: assets.length === 0 ? null : buildPartitions(artifacts),
+    sources: assetMode === "dbt-manifest" ? collectSources(artifacts) : [],
     executor: assetMode === "per-transform" && usesDuckdb(artifacts) ? "in_process" : "multiprocess",
     resources: { dbt: { projectDir: options.dbtProjectDir ?? null, envOverride: DBT_PROJECT_ENV } },
     generatedBy: { plugin: `floe-orchestrator-${options.plugin.name}`, version: options.plugin.version },

@@ -50,7 +50,8 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
   const dagsterImports = [
     "AssetExecutionContext",
     ...(partitions ? partitionImports(partitions) : []),
-    ...(manifestMode ? ["AssetKey"] : ["AssetKey", "AssetSpec"]),
+    ...(manifestMode ? (model.sources.length ? ["AssetKey", "AssetSpec"] : ["AssetKey"]) : ["AssetKey", "AssetSpec"]),
+    ...(manifestMode && model.sources.some((s) => s.freshness) ? ["AssetCheckResult", "AssetCheckSeverity", "asset_check"] : []),
     "AssetSelection",
     ...(model.schedules.length || partitions ? ["DefaultScheduleStatus"] : []),
     "Definitions",
@@ -106,6 +107,8 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
   if (partitions) blocks.push(renderPartitions(partitions));
   if (manifestMode) blocks.push(...renderManifestAssets(model));
   else blocks.push(...renderPerTransformAssets(model));
+  const sourceBlock = manifestMode ? renderSources(model) : null;
+  if (sourceBlock) blocks.push(sourceBlock);
   blocks.push(model.jobs.map((job) => renderJob(job, partitions !== null)).join("\n\n"));
   if (model.schedules.length) blocks.push(model.schedules.map((s) => renderSchedule(s, model.jobs)).join("\n\n"));
   if (partitions) blocks.push(model.jobs.map(renderPartitionSchedule).join("\n\n"));
@@ -115,8 +118,10 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
   blocks.push(
     [
       "defs = Definitions(",
-      `    assets=${manifestMode ? "[dbt_models]" : "ASSETS"},`,
-      `    jobs=[${model.jobs.map(jobVariable).join(", ")}],`,
+      ...(sourceBlock ? [] : [`    assets=${manifestMode ? "[dbt_models]" : "ASSETS"},`]),
+      ...(sourceBlock ? ["    assets=[dbt_models, *SOURCE_SPECS],"] : []),
+      ...(sourceBlock && model.sources.some((s) => s.freshness) ? ["    asset_checks=FRESHNESS_CHECKS,"] : []),
+      `    jobs=[${[...model.jobs.map(jobVariable), ...(sourceBlock && model.sources.some((s) => s.freshness) ? ["source_freshness_job"] : [])].join(", ")}],`,
       ...(model.schedules.length || partitions
         ? [`    schedules=[${[...model.schedules.map(scheduleVariable), ...(partitions ? model.jobs.map(partitionScheduleVariable) : [])].join(", ")}],`]
         : []),
@@ -257,6 +262,75 @@ function jobVariable(job: DagsterJob): string {
 
 function scheduleVariable(schedule: DagsterSchedule): string {
   return pyIdentifier(`${schedule.name}_schedule`);
+}
+
+// --- Sources and freshness ------------------------------------------------------------------------
+
+/** External assets for the dbt sources, and a freshness asset check for each source with dbt `freshness`. */
+function renderSources(model: DagsterDefinitionsModel): string | null {
+  if (model.sources.length === 0) return null;
+  const checked = model.sources.filter((s) => s.freshness);
+  const lines = [
+    "# The dbt sources the models read: external assets (loaded outside this code location), keyed as",
+    "# dagster-dbt keys the models' dependencies on them.",
+    `SOURCES = [
+${model.sources.map((s) => `    ${pyString(s.uniqueId)},`).join("\n")}
+]`,
+    `FRESHNESS_SOURCES = [
+${checked.map((s) => `    ${pyString(s.uniqueId)},`).join("\n")}
+]`,
+    "",
+    "",
+    "def source_spec(unique_id):",
+    '    props = MANIFEST["sources"][unique_id]',
+    "    return AssetSpec(",
+    "        key=TRANSLATOR.get_asset_key(props),",
+    '        group_name=f"{GROUP}_sources",',
+    "        description=props.get(\"description\") or f\"dbt source {props['source_name']}.{props['name']}\",",
+    '        metadata={"floe/unique_id": unique_id},',
+    "    )",
+    "",
+    "",
+    "def source_freshness_check(unique_id):",
+    "    \"\"\"An asset check running `dbt source freshness` for one source: dbt's verdict, warn_after a warning, error_after an error.\"\"\"",
+    '    props = MANIFEST["sources"][unique_id]',
+    "",
+    "    @asset_check(",
+    "        asset=TRANSLATOR.get_asset_key(props),",
+    '        name="dbt_source_freshness",',
+    "        description=\"dbt source freshness (the source's warn_after/error_after)\",",
+    "    )",
+    "    def _check(dbt: DbtCliResource):",
+    "        selector = f\"source:{props['source_name']}.{props['name']}\"",
+    '        invocation = dbt.cli(["source", "freshness", "--select", selector], raise_on_error=False)',
+    "        invocation.wait()",
+    '        results_file = invocation.target_path / "sources.json"',
+    '        results = orjson.loads(results_file.read_bytes())["results"] if results_file.exists() else []',
+    '        result = next((r for r in results if r.get("unique_id") == unique_id), {})',
+    '        status = result.get("status", "runtime error")',
+    "        return AssetCheckResult(",
+    '            passed=status == "pass",',
+    '            severity=AssetCheckSeverity.WARN if status == "warn" else AssetCheckSeverity.ERROR,',
+    "            metadata={",
+    '                "dbt_status": status,',
+    '                "max_loaded_at": str(result.get("max_loaded_at")),',
+    '                "age_seconds": float(result.get("max_loaded_at_time_ago_in_s") or 0),',
+    "            },",
+    "        )",
+    "",
+    "    return _check",
+    "",
+    "",
+    "SOURCE_SPECS = [source_spec(unique_id) for unique_id in SOURCES if unique_id in MANIFEST[\"sources\"]]",
+    "FRESHNESS_CHECKS = [source_freshness_check(unique_id) for unique_id in FRESHNESS_SOURCES if unique_id in MANIFEST[\"sources\"]]",
+  ];
+  if (checked.length > 0) {
+    lines.push(
+      "# Checks every source's freshness on demand (the checks also show on each source in the UI).",
+      `source_freshness_job = define_asset_job(name=${pyString(`${model.group}_source_freshness`)}, selection=AssetSelection.checks(*FRESHNESS_CHECKS))`,
+    );
+  }
+  return lines.join("\n");
 }
 
 // --- Partitions (orchestration.partitioning) -------------------------------------------------------

@@ -30,6 +30,19 @@ export const ResolvedPluginsSchema = z
 
 export const QualityCheckSchema = looseRecord;
 
+const FreshnessThresholdSchema = z
+  .object({ count: z.number().int().positive(), period: z.enum(["minute", "hour", "day"]) })
+  .strict();
+
+/** dbt's source freshness thresholds (sources.yml `freshness`), checked by `dbt source freshness`. */
+export const SourceFreshnessSchema = z
+  .object({
+    warn_after: FreshnessThresholdSchema.nullish().describe("older than this: a warning (the run goes on)"),
+    error_after: FreshnessThresholdSchema.nullish().describe("older than this: an error (the models reading the source do not run)"),
+    filter: z.string().nullish().describe("dbt's freshness filter (a SQL where clause)"),
+  })
+  .strict();
+
 /** A dbt source a model reads (floe extension): the upstream end of the graph and a lineage input. */
 export const SourceRefSchema = z
   .object({
@@ -39,6 +52,8 @@ export const SourceRefSchema = z
     database: z.string().nullish().describe("database (catalog, project) of the relation"),
     schema: z.string().nullish().describe("schema (dataset) of the relation"),
     identifier: z.string().nullish().describe("the relation's name in the warehouse, when it differs from `name`"),
+    loaded_at_field: z.string().nullish().describe("the column dbt's freshness check reads (dbt `loaded_at_field`)"),
+    freshness: SourceFreshnessSchema.nullish().describe("dbt freshness thresholds; the plugins run `dbt source freshness` as a check before the models reading it"),
   })
   .loose()
   .describe("extension: a dbt source read by the model");
@@ -190,6 +205,7 @@ export const CompiledArtifactsSchema = z
 export type PluginRef = z.infer<typeof PluginRefSchema>;
 export type ResolvedModel = z.infer<typeof ResolvedModelSchema>;
 export type SourceRef = z.infer<typeof SourceRefSchema>;
+export type SourceFreshness = z.infer<typeof SourceFreshnessSchema>;
 export type ResolvedTransforms = z.infer<typeof ResolvedTransformsSchema>;
 export type Job = z.infer<typeof JobSchema>;
 export type Schedule = z.infer<typeof ScheduleSchema>;
