@@ -8,6 +8,7 @@ import {
   validateSchedule,
   type CompiledArtifacts,
   type ResolvedPartitioning,
+  type SourceRef,
 } from "floe-core";
 import type { AirflowPluginOptions } from "./options.js";
 import { AIRFLOW_ID_RULES, createTaskSpecs, type AirflowTaskSpec } from "./task-specs.js";
@@ -50,6 +51,8 @@ export interface AirflowDagSpec {
   tasks: AirflowTaskSpec[];
   /** `dbt source freshness` tasks for the sources with dbt `freshness` that the DAG's models read. */
   freshness: AirflowFreshnessTask[];
+  /** Task id -> the dbt sources its model reads, as Airflow Assets (the task's `inlets`). */
+  sourceInlets: Record<string, Array<{ name: string; uri: string }>>;
   docMd: string;
 }
 
@@ -158,6 +161,7 @@ export function buildAirflowModel(
       schedule: schedules.get(job.name) ?? null,
       tasks,
       freshness: freshnessTasks(artifacts, tasks),
+      sourceInlets: sourceInlets(artifacts, tasks),
       docMd: renderDocMd(job.name, description, tasks.length, source),
     };
   });
@@ -244,6 +248,27 @@ export function freshnessTasks(artifacts: CompiledArtifacts, tasks: ReadonlyArra
     }
   }
   return [...checks.values()];
+}
+
+/**
+ * The Asset of a dbt source: named by its dbt unique_id, its URI the relation it reads
+ * (`dbt-source://<database>/<schema>/<table>`, each part percent-encoded), so products reading one
+ * table name one Asset.
+ */
+export function sourceAsset(source: SourceRef): { name: string; uri: string } {
+  const part = (value: string) => encodeURIComponent(value);
+  const uri = `dbt-source://${part(source.database || "default")}/${part(source.schema || source.source_name)}/${part(source.identifier || source.name)}`;
+  return { name: source.unique_id, uri };
+}
+
+function sourceInlets(artifacts: CompiledArtifacts, tasks: ReadonlyArray<AirflowTaskSpec>): Record<string, Array<{ name: string; uri: string }>> {
+  const byModel = new Map((artifacts.transforms?.models ?? []).map((m) => [m.name, m]));
+  const inlets: Record<string, Array<{ name: string; uri: string }>> = {};
+  for (const task of tasks) {
+    const sources = byModel.get(task.model)?.sources ?? [];
+    if (sources.length > 0) inlets[task.taskId] = sources.map(sourceAsset);
+  }
+  return inlets;
 }
 
 function checkDistinct(values: string[], what: string): void {

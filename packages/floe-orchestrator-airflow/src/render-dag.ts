@@ -120,6 +120,18 @@ function freshnessConstant(dag: AirflowDagSpec): string[] {
   ];
 }
 
+function inletsConstant(dag: AirflowDagSpec): string[] {
+  const entries = Object.entries(dag.sourceInlets);
+  if (entries.length === 0) return [];
+  return [
+    "# task id -> the dbt sources its model reads, as (Asset name, Asset URI): the task's inlets.",
+    "SOURCE_INLETS = {",
+    ...entries.map(([taskId, assets]) => `    ${pyString(taskId)}: ${pyLiteral(assets.map((a) => [a.name, a.uri]))},`),
+    "}",
+    "",
+  ];
+}
+
 function freshnessTaskLines(model: AirflowDefinitionsModel, dag: AirflowDagSpec): string[] {
   if (dag.freshness.length === 0) return [];
   return [
@@ -154,7 +166,7 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
   const partitioned = partitioning ? renderPartitionedSchedule(partitioning) : null;
   const schedule = partitioned ?? renderSchedule(dag);
   const project = projectDirLines(model);
-  const sdkImports = ["DAG", ...schedule.imports].sort();
+  const sdkImports = ["DAG", ...schedule.imports, ...(Object.keys(dag.sourceInlets).length > 0 ? ["Asset"] : [])].sort();
   if (partitioning) {
     project.imports = [...new Set(["import json", ...project.imports])].sort();
   }
@@ -197,6 +209,7 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     "",
     ...lineageConstant(lineage, dag),
     ...freshnessConstant(dag),
+    ...inletsConstant(dag),
     `DOC_MD = ${pyString(dag.docMd)}`,
     "",
     ...(partitioning ? partitionLines(partitioning) : []),
@@ -221,6 +234,9 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     ...(model.dbt.projectDir !== null ? ['            cwd=DBT_ENV["DBT_PROJECT_DIR"],'] : []),
     "            skip_on_exit_code=None,",
     ...(partitioning ? ["            pre_execute=partition_vars_env,"] : []),
+    ...(Object.keys(dag.sourceInlets).length > 0
+      ? ['            inlets=[Asset(name=name, uri=uri, group="dbt_source") for name, uri in SOURCE_INLETS.get(task_id, [])],']
+      : []),
     ...(lineage ? ["            lineage=LINEAGE[model],"] : []),
     "            **TASK_ARGS,",
     "        )",

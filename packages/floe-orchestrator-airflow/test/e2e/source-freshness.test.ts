@@ -39,6 +39,19 @@ describe("dbt source freshness as tasks", () => {
     expect(tasks.fresh_totals!.upstream).toEqual(["freshness__raw__fresh_orders"]);
     expect(tasks.stale_totals!.upstream).toEqual(["freshness__raw__stale_orders"]);
     expect(tasks.freshness__raw__stale_orders!.retries).toBe(0);
+    // Each model task declares the source it reads as an Airflow Asset (its inlets).
+    const inletsScript = [
+      "import json, sys",
+      "from airflow.dag_processing.dagbag import DagBag",
+      "dag = DagBag(sys.argv[1]).dags[sys.argv[2]]",
+      "print(json.dumps({t.task_id: [[a.name, a.uri, a.group] for a in t.inlets] for t in dag.tasks if t.inlets}))",
+    ].join("\n");
+    const inlets = JSON.parse((await run(airflow.python, ["-c", inletsScript, airflow.dags, PROJECT], { env })).stdout.trim().split("\n").pop()!);
+    expect(inlets).toEqual({
+      fresh_totals: [["source.fresh_sources.raw.fresh_orders", "dbt-source://fresh_sources/raw/fresh_orders", "dbt_source"]],
+      late_totals: [["source.fresh_sources.raw.late_orders", "dbt-source://fresh_sources/raw/late_orders", "dbt_source"]],
+      stale_totals: [["source.fresh_sources.raw.stale_orders", "dbt-source://fresh_sources/raw/stale_orders", "dbt_source"]],
+    });
 
     const result = await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", PROJECT], { env, timeoutMs: 900_000, allowFailure: true });
     expect(await taskStates(airflow, PROJECT)).toEqual({
