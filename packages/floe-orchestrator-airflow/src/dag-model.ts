@@ -63,6 +63,11 @@ export interface AirflowFreshnessTask {
   selector: string;
   /** Task ids of the models reading the source. */
   downstream: string[];
+  /**
+   * What those models wait for anyway, except their own descendants: a source can be a table the
+   * product itself loads first (a seed of the same name), so freshness is checked after that.
+   */
+  upstream: string[];
 }
 
 export interface AirflowDefinitionsModel {
@@ -241,11 +246,26 @@ export function freshnessTasks(artifacts: CompiledArtifacts, tasks: ReadonlyArra
         let taskId = safeName(`freshness__${source.source_name}__${source.name}`, AIRFLOW_ID_RULES);
         for (let n = 2; taskIds.has(taskId); n++) taskId = safeName(`freshness__${source.source_name}__${source.name}_${n}`, AIRFLOW_ID_RULES);
         taskIds.add(taskId);
-        check = { taskId, selector: `source:${source.source_name}.${source.name}`, downstream: [] };
+        check = { taskId, selector: `source:${source.source_name}.${source.name}`, downstream: [], upstream: [] };
         checks.set(source.unique_id, check);
       }
       if (!check.downstream.includes(task.taskId)) check.downstream.push(task.taskId);
     }
+  }
+  const byTask = new Map(tasks.map((t) => [t.taskId, t]));
+  const children = new Map<string, string[]>();
+  for (const task of tasks) for (const up of task.upstream) children.set(up, [...(children.get(up) ?? []), task.taskId]);
+  for (const check of checks.values()) {
+    const descendants = new Set<string>();
+    const stack = [...check.downstream];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (descendants.has(id)) continue;
+      descendants.add(id);
+      stack.push(...(children.get(id) ?? []));
+    }
+    const upstream = new Set(check.downstream.flatMap((id) => byTask.get(id)?.upstream ?? []));
+    check.upstream = [...upstream].filter((id) => !descendants.has(id));
   }
   return [...checks.values()];
 }

@@ -112,9 +112,9 @@ export const FRESHNESS_COMMAND = 'exec "$FLOE_DBT_EXECUTABLE" source freshness -
 function freshnessConstant(dag: AirflowDagSpec): string[] {
   if (dag.freshness.length === 0) return [];
   return [
-    "# freshness task id -> (dbt source selector, model task ids that wait for it)",
+    "# freshness task id -> (dbt source selector, model task ids that wait for it, task ids it waits for)",
     "FRESHNESS = {",
-    ...dag.freshness.map((f) => `    ${pyString(f.taskId)}: (${pyString(f.selector)}, ${pyLiteral(f.downstream)}),`),
+    ...dag.freshness.map((f) => `    ${pyString(f.taskId)}: (${pyString(f.selector)}, ${pyLiteral(f.downstream)}, ${pyLiteral(f.upstream)}),`),
     "}",
     "",
   ];
@@ -147,11 +147,11 @@ function freshnessTaskLines(model: AirflowDefinitionsModel, dag: AirflowDagSpec)
     "            skip_on_exit_code=None,",
     '            **{**TASK_ARGS, "retries": 0},',
     "        )",
-    "        for task_id, (selector, _) in FRESHNESS.items()",
+    "        for task_id, (selector, _, _) in FRESHNESS.items()",
     "    }",
     "    tasks.update(freshness)",
-    "    upstream_freshness = {}",
-    "    for task_id, (_, downstream) in FRESHNESS.items():",
+    "    upstream_freshness = {task_id: upstream for task_id, (_, _, upstream) in FRESHNESS.items()}",
+    "    for task_id, (_, downstream, _) in FRESHNESS.items():",
     "        for model_task in downstream:",
     "            upstream_freshness.setdefault(model_task, []).append(task_id)",
     "    set_upstream_tasks(tasks, upstream_freshness)",

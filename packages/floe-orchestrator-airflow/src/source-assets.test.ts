@@ -1,6 +1,7 @@
 // dbt sources as Airflow Assets on the tasks reading them (the real DagBag: test/e2e/source-freshness.test.ts).
 import { describe, expect, it } from "vitest";
-import { sourceAsset } from "./dag-model.js";
+import type { CompiledArtifacts } from "floe-core";
+import { freshnessTasks, sourceAsset } from "./dag-model.js";
 
 describe("sourceAsset", () => {
   it("names the Asset by the source's unique_id and its URI by the relation, each part percent-encoded", () => {
@@ -12,5 +13,25 @@ describe("sourceAsset", () => {
       name: "source.shop.crm.people",
       uri: "dbt-source://default/crm/people%20raw%2F2",
     });
+  });
+});
+
+describe("freshnessTasks", () => {
+  it("runs a source's check before the models reading it, after what they wait for, never after their descendants", () => {
+    const source = { unique_id: "source.p.raw.orders", source_name: "raw", name: "orders", freshness: { warn_after: { count: 1, period: "day" as const } } };
+    const artifacts = {
+      transforms: {
+        models: [
+          { name: "raw_orders", compute: "duckdb" },
+          { name: "stg_orders", compute: "duckdb", depends_on: ["raw_orders"], sources: [source] },
+          { name: "orders", compute: "duckdb", depends_on: ["stg_orders"], sources: [source] },
+        ],
+      },
+    } as unknown as CompiledArtifacts;
+    const task = (taskId: string, upstream: string[]) => ({ taskId, model: taskId, upstream, tags: [], description: null, materialization: null });
+    const tasks = [task("raw_orders", []), task("stg_orders", ["raw_orders"]), task("orders", ["stg_orders"])];
+    expect(freshnessTasks(artifacts, tasks)).toEqual([
+      { taskId: "freshness__raw__orders", selector: "source:raw.orders", downstream: ["stg_orders", "orders"], upstream: ["raw_orders"] },
+    ]);
   });
 });
