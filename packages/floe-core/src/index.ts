@@ -40,6 +40,8 @@ export type { ApiVersion } from "./api-version.js";
 export { runCli, FLOE_CORE_VERSION } from "./cli/run-cli.js";
 export type { CliContext, Command, CommandOption } from "./cli/context.js";
 export { FLOE_RUNTIME_VERSION, FLOE_RUNTIME_WHEEL_PATH, floeRuntimeRequirement } from "./runtime-version.js";
+export { resolvePartitioning } from "./partition/partitioning.js";
+export type { ResolvedPartitioning } from "./partition/partitioning.js";
 export { FLOE_RUNTIME_METADATA, floeRuntimeWheelBytes, floeRuntimeWheelFile } from "./runtime/floe-runtime-wheel.js";
 export { buildPureWheel, pureWheelFileName } from "./runtime/wheel.js";
 export type { WheelFile, WheelSpec } from "./runtime/wheel.js";

@@ -2,10 +2,14 @@
 import {
   FloeError,
   resolveJobs,
+  resolvePartitioning,
   safeName,
   transformsFromArtifacts,
   validatedSchedules,
   type ValidatedArtifacts,
+  type CompiledArtifacts,
+  type ResolvedPartitioning,
+  type SourceRef,
 } from "floe-core";
 import type { AirflowPluginOptions } from "./options.js";
 import { AIRFLOW_ID_RULES, checkTransforms, taskSpecsFor, type AirflowTaskSpec } from "./task-specs.js";
@@ -46,7 +50,25 @@ export interface AirflowDagSpec {
   tags: string[];
   schedule: AirflowSchedule | null;
   tasks: AirflowTaskSpec[];
+  /** `dbt source freshness` tasks for the sources with dbt `freshness` that the DAG's models read. */
+  freshness: AirflowFreshnessTask[];
+  /** Task id -> the dbt sources its model reads, as Airflow Assets (the task's `inlets`). */
+  sourceInlets: Record<string, Array<{ name: string; uri: string }>>;
   docMd: string;
+}
+
+/** A task checking one dbt source's freshness, upstream of the model tasks reading the source. */
+export interface AirflowFreshnessTask {
+  taskId: string;
+  /** dbt selector: `source:<source_name>.<table>`. */
+  selector: string;
+  /** Task ids of the models reading the source. */
+  downstream: string[];
+  /**
+   * What those models wait for anyway, except their own descendants: a source can be a table the
+   * product itself loads first (a seed of the same name), so freshness is checked after that.
+   */
+  upstream: string[];
 }
 
 export interface AirflowDefinitionsModel {
@@ -62,6 +84,12 @@ export interface AirflowDefinitionsModel {
   defaults: AirflowTaskDefaults;
   dbt: AirflowDbtInvocation;
   dags: AirflowDagSpec[];
+  /**
+   * orchestration.partitioning: every DAG gets a data-interval timetable (one run per window, the
+   * window passed to dbt as vars); the product's DAG runs each window as it closes, the others only
+   * when triggered or backfilled (paused on creation).
+   */
+  partitioning: ResolvedPartitioning | null;
 }
 
 /** A schedule set through `scheduleJob`, already validated. */
@@ -109,6 +137,13 @@ export function buildAirflowModel(
       });
     }
   }
+  const partitioning = transforms.length === 0 ? null : resolvePartitioning(artifacts);
+  if (partitioning && overrides.size > 0) {
+    throw new FloeError("FLOE_CONFIG_INVALID", "a cron schedule for a partitioned product: each job already runs once per partition", {
+      path: "scheduleJob.jobName",
+      hint: "drop scheduleJob, or the product's orchestration.partitioning",
+    });
+  }
   const schedules = collectSchedules(artifacts, jobNames, overrides);
   const meta = artifacts.metadata;
   const source = {
@@ -133,6 +168,8 @@ export function buildAirflowModel(
       tags: [...new Set(["floe", ...options.tags])],
       schedule: schedules.get(job.name) ?? null,
       tasks,
+      freshness: freshnessTasks(artifacts, tasks),
+      sourceInlets: sourceInlets(artifacts, tasks),
       docMd: renderDocMd(job.name, description, tasks.length, source),
     };
   });
@@ -156,6 +193,7 @@ export function buildAirflowModel(
       target: options.dbtTarget ?? null,
     },
     dags,
+    partitioning,
   };
 }
 
@@ -192,6 +230,64 @@ function collectSchedules(
   });
   for (const [job, o] of overrides) result.set(job, { crons: [o.cron], timezone: o.timezone, enabled: true });
   return result;
+}
+
+/** One freshness task per source with dbt `freshness` that a task of the DAG reads; dbt's own thresholds decide. */
+export function freshnessTasks(artifacts: CompiledArtifacts, tasks: ReadonlyArray<AirflowTaskSpec>): AirflowFreshnessTask[] {
+  const byModel = new Map((artifacts.transforms?.models ?? []).map((m) => [m.name, m]));
+  const taskIds = new Set(tasks.map((t) => t.taskId));
+  const checks = new Map<string, AirflowFreshnessTask>();
+  for (const task of tasks) {
+    for (const source of byModel.get(task.model)?.sources ?? []) {
+      if (!source.freshness) continue;
+      let check = checks.get(source.unique_id);
+      if (!check) {
+        let taskId = safeName(`freshness__${source.source_name}__${source.name}`, AIRFLOW_ID_RULES);
+        for (let n = 2; taskIds.has(taskId); n++) taskId = safeName(`freshness__${source.source_name}__${source.name}_${n}`, AIRFLOW_ID_RULES);
+        taskIds.add(taskId);
+        check = { taskId, selector: `source:${source.source_name}.${source.name}`, downstream: [], upstream: [] };
+        checks.set(source.unique_id, check);
+      }
+      if (!check.downstream.includes(task.taskId)) check.downstream.push(task.taskId);
+    }
+  }
+  const byTask = new Map(tasks.map((t) => [t.taskId, t]));
+  const children = new Map<string, string[]>();
+  for (const task of tasks) for (const up of task.upstream) children.set(up, [...(children.get(up) ?? []), task.taskId]);
+  for (const check of checks.values()) {
+    const descendants = new Set<string>();
+    const stack = [...check.downstream];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (descendants.has(id)) continue;
+      descendants.add(id);
+      stack.push(...(children.get(id) ?? []));
+    }
+    const upstream = new Set(check.downstream.flatMap((id) => byTask.get(id)?.upstream ?? []));
+    check.upstream = [...upstream].filter((id) => !descendants.has(id));
+  }
+  return [...checks.values()];
+}
+
+/**
+ * The Asset of a dbt source: named by its dbt unique_id, its URI the relation it reads
+ * (`dbt-source://<database>/<schema>/<table>`, each part percent-encoded), so products reading one
+ * table name one Asset.
+ */
+export function sourceAsset(source: SourceRef): { name: string; uri: string } {
+  const part = (value: string) => encodeURIComponent(value);
+  const uri = `dbt-source://${part(source.database || "default")}/${part(source.schema || source.source_name)}/${part(source.identifier || source.name)}`;
+  return { name: source.unique_id, uri };
+}
+
+function sourceInlets(artifacts: CompiledArtifacts, tasks: ReadonlyArray<AirflowTaskSpec>): Record<string, Array<{ name: string; uri: string }>> {
+  const byModel = new Map((artifacts.transforms?.models ?? []).map((m) => [m.name, m]));
+  const inlets: Record<string, Array<{ name: string; uri: string }>> = {};
+  for (const task of tasks) {
+    const sources = byModel.get(task.model)?.sources ?? [];
+    if (sources.length > 0) inlets[task.taskId] = sources.map(sourceAsset);
+  }
+  return inlets;
 }
 
 function checkDistinct(values: string[], what: string): void {

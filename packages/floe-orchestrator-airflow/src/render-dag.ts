@@ -1,5 +1,5 @@
 /** Renders the Airflow model to DAG modules. Pure and deterministic: same model, same bytes. */
-import { dbtNodeArgs, pyLiteral, pyString, shellQuote, type DbtNodeCommand, type GeneratedFile } from "floe-core";
+import { dbtNodeArgs, pyLiteral, pyString, shellQuote, type DbtNodeCommand, type GeneratedFile, type ResolvedPartitioning } from "floe-core";
 import type { AirflowDagSpec, AirflowDefinitionsModel } from "./dag-model.js";
 import { renderLineageEnvFile, type AirflowLineage } from "./render-lineage.js";
 
@@ -68,11 +68,110 @@ function renderSchedule(dag: AirflowDagSpec): { expression: string; imports: str
   return { expression: `MultipleCronTriggerTimetable(${crons}, ${tz})`, imports: ["MultipleCronTriggerTimetable"] };
 }
 
+// --- Partitions (orchestration.partitioning) -------------------------------------------------------
+
+/** The env var carrying the run's window to dbt (`--vars "$FLOE_DBT_VARS"`), set by partition_vars_env. */
+const VARS_ENV = "FLOE_DBT_VARS";
+
+/** A partitioned DAG: a data-interval timetable from the first window on, each task handed its run's interval. */
+function renderPartitionedSchedule(p: ResolvedPartitioning): { expression: string; imports: string[]; startDate: string } {
+  const [y, m, d] = p.start.date.split("-").map(Number) as [number, number, number];
+  return {
+    expression: `CronDataIntervalTimetable(${pyString(p.cron)}, timezone=PARTITION_TIMEZONE)`,
+    imports: ["CronDataIntervalTimetable"],
+    startDate: `pendulum.datetime(${y}, ${m}, ${d}, ${p.start.hour}, tz=PARTITION_TIMEZONE)`,
+  };
+}
+
+function partitionLines(p: ResolvedPartitioning): string[] {
+  return [
+    `# One run per ${p.granularity === "daily" ? "day" : "hour"} (data interval) from ${p.start.date}${p.granularity === "hourly" ? ` ${String(p.start.hour).padStart(2, "0")}:00` : ""}; each task gets its run's interval as dbt vars.`,
+    `PARTITION_TIMEZONE = ${pyString(p.timezone)}`,
+    `PARTITION_VAR_START = ${pyString(p.vars.start)}`,
+    `PARTITION_VAR_END = ${pyString(p.vars.end)}`,
+    "",
+    "",
+    "def partition_vars_env(context):",
+    `    """pre_execute hook: the run's data interval, start (inclusive) and end (exclusive), ISO 8601 in the partitions' zone, as ${VARS_ENV}."""`,
+    "    window_vars = {",
+    '        PARTITION_VAR_START: context["data_interval_start"].in_timezone(PARTITION_TIMEZONE).isoformat(),',
+    '        PARTITION_VAR_END: context["data_interval_end"].in_timezone(PARTITION_TIMEZONE).isoformat(),',
+    "    }",
+    '    task = context["task"]',
+    `    task.env = {**task.env, ${pyString(VARS_ENV)}: json.dumps(window_vars)}`,
+    "",
+    "",
+  ];
+}
+
+// --- Source freshness (sources with dbt `freshness`) ------------------------------------------------
+
+/** `dbt source freshness` for one source, named only through FLOE_DBT_SOURCE: exit 1 past error_after, 0 with a warning past warn_after. */
+export const FRESHNESS_COMMAND = 'exec "$FLOE_DBT_EXECUTABLE" source freshness --select "$FLOE_DBT_SOURCE"';
+
+function freshnessConstant(dag: AirflowDagSpec): string[] {
+  if (dag.freshness.length === 0) return [];
+  return [
+    "# freshness task id -> (dbt source selector, model task ids that wait for it, task ids it waits for)",
+    "FRESHNESS = {",
+    ...dag.freshness.map((f) => `    ${pyString(f.taskId)}: (${pyString(f.selector)}, ${pyLiteral(f.downstream)}, ${pyLiteral(f.upstream)}),`),
+    "}",
+    "",
+  ];
+}
+
+function inletsConstant(dag: AirflowDagSpec): string[] {
+  const entries = Object.entries(dag.sourceInlets);
+  if (entries.length === 0) return [];
+  return [
+    "# task id -> the dbt sources its model reads, as (Asset name, Asset URI): the task's inlets.",
+    "SOURCE_INLETS = {",
+    ...entries.map(([taskId, assets]) => `    ${pyString(taskId)}: ${pyLiteral(assets.map((a) => [a.name, a.uri]))},`),
+    "}",
+    "",
+  ];
+}
+
+function freshnessTaskLines(model: AirflowDefinitionsModel, dag: AirflowDagSpec): string[] {
+  if (dag.freshness.length === 0) return [];
+  return [
+    "    # dbt source freshness before the models reading each source: past error_after the task fails and",
+    "    # those models do not run; past warn_after dbt logs a warning and they run. Never retried: waiting does not make data fresh.",
+    "    freshness = {",
+    "        task_id: DbtModelOperator(",
+    "            task_id=task_id,",
+    `            bash_command=${pyString(FRESHNESS_COMMAND)},`,
+    '            env={**DBT_ENV, "FLOE_DBT_SOURCE": selector},',
+    "            append_env=True,",
+    ...(model.dbt.projectDir !== null ? ['            cwd=DBT_ENV["DBT_PROJECT_DIR"],'] : []),
+    "            skip_on_exit_code=None,",
+    '            **{**TASK_ARGS, "retries": 0},',
+    "        )",
+    "        for task_id, (selector, _, _) in FRESHNESS.items()",
+    "    }",
+    "    tasks.update(freshness)",
+    "    upstream_freshness = {task_id: upstream for task_id, (_, _, upstream) in FRESHNESS.items()}",
+    "    for task_id, (_, downstream, _) in FRESHNESS.items():",
+    "        for model_task in downstream:",
+    "            upstream_freshness.setdefault(model_task, []).append(task_id)",
+    "    set_upstream_tasks(tasks, upstream_freshness)",
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------
+
 function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, lineage?: AirflowLineage): string {
   const { source, generator, defaults } = model;
-  const schedule = renderSchedule(dag);
+  const partitioning = model.partitioning;
+  const partitioned = partitioning ? renderPartitionedSchedule(partitioning) : null;
+  const schedule = partitioned ?? renderSchedule(dag);
   const project = projectDirLines(model);
-  const sdkImports = ["DAG", ...schedule.imports].sort();
+  const sdkImports = ["DAG", ...schedule.imports, ...(Object.keys(dag.sourceInlets).length > 0 ? ["Asset"] : [])].sort();
+  if (partitioning) {
+    project.imports = [...new Set(["import json", ...project.imports])].sort();
+  }
+  const dbtCommand = dbtShellCommand(model.dbt.command) + (partitioning ? ` --vars "$${VARS_ENV}"` : "");
+  const pausedOnCreation = partitioning ? !dag.isDefault : dag.schedule !== null && !dag.schedule.enabled;
   // One line per task keeps large DAGs readable and quick to parse.
   const taskLines = dag.tasks.map((t) => `    ${pyString(t.taskId)}: (${pyString(t.model)}, ${pyLiteral(t.upstream)}),`);
   const lines = [
@@ -85,10 +184,11 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     "from datetime import timedelta",
     ...project.imports.filter((line) => line.startsWith("from ")),
     "",
+    ...(partitioning ? ["import pendulum"] : []),
     `from airflow.sdk import ${sdkImports.join(", ")}`,
     "from floe_runtime.airflow import DbtModelOperator, set_upstream_tasks",
     "",
-    `DBT_COMMAND = ${pyString(dbtShellCommand(model.dbt.command))}`,
+    `DBT_COMMAND = ${pyString(dbtCommand)}`,
     ...project.lines,
     project.env,
     "",
@@ -108,16 +208,20 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     "}",
     "",
     ...lineageConstant(lineage, dag),
+    ...freshnessConstant(dag),
+    ...inletsConstant(dag),
     `DOC_MD = ${pyString(dag.docMd)}`,
     "",
+    ...(partitioning ? partitionLines(partitioning) : []),
     "with DAG(",
     `    dag_id=${pyString(dag.dagId)},`,
     `    description=${pyString(dag.description)},`,
     "    doc_md=DOC_MD,",
     `    schedule=${schedule.expression},`,
+    ...(partitioned ? [`    start_date=${partitioned.startDate},`, "    # Past windows run by backfill (`airflow backfill create`), not all at once when the DAG appears."] : []),
     "    catchup=False,",
     "    max_active_runs=1,",
-    `    is_paused_upon_creation=${dag.schedule !== null && !dag.schedule.enabled ? "True" : "False"},`,
+    `    is_paused_upon_creation=${pausedOnCreation ? "True" : "False"},`,
     `    tags=${pyLiteral(dag.tags)},`,
     ") as dag:",
     "    # DbtModelOperator templates nothing: the model name reaches dbt only as FLOE_DBT_MODEL.",
@@ -129,6 +233,10 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     "            append_env=True,",
     ...(model.dbt.projectDir !== null ? ['            cwd=DBT_ENV["DBT_PROJECT_DIR"],'] : []),
     "            skip_on_exit_code=None,",
+    ...(partitioning ? ["            pre_execute=partition_vars_env,"] : []),
+    ...(Object.keys(dag.sourceInlets).length > 0
+      ? ['            inlets=[Asset(name=name, uri=uri, group="dbt_source") for name, uri in SOURCE_INLETS.get(task_id, [])],']
+      : []),
     ...(lineage ? ["            lineage=LINEAGE[model],"] : []),
     "            **TASK_ARGS,",
     "        )",
@@ -136,6 +244,7 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     "    }",
     "    # The edges `upstream >> task` sets, in time linear in the DAG's size (`>>` is quadratic in it).",
     "    set_upstream_tasks(tasks, {task_id: upstream for task_id, (_, upstream) in TASKS.items()})",
+    ...freshnessTaskLines(model, dag),
     "",
   ];
   return lines.join("\n");

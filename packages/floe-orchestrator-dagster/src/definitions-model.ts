@@ -1,5 +1,14 @@
 /** The typed model of a generated Dagster code location: what `createDefinitions` returns and `renderCodeLocation` writes. */
-import { FloeError, transformsFromArtifacts, type CompiledArtifacts, type ResolvedJob, type ValidSchedule } from "floe-core";
+import {
+  FloeError,
+  resolveJobs,
+  resolvePartitioning,
+  transformsFromArtifacts,
+  type CompiledArtifacts,
+  type ResolvedJob,
+  type ResolvedPartitioning,
+  type ValidSchedule,
+} from "floe-core";
 import { buildAssetSpecs, type DagsterAssetSpec } from "./asset-specs.js";
 import { dagsterName } from "./dagster-names.js";
 
@@ -42,12 +51,53 @@ export interface DagsterDefinitionsModel {
   jobs: DagsterJob[];
   schedules: DagsterSchedule[];
   /**
+   * Time partitions on every asset (orchestration.partitioning): each run gets its partition's window
+   * as dbt vars; the default job runs each window when it closes, the other jobs by backfill only.
+   */
+  partitions: DagsterPartitions | null;
+  /**
+   * The dbt sources the product's models read (manifest mode): external assets, keyed by dagster-dbt's
+   * translator at load time; `freshness` marks those with dbt freshness, each checked by an asset check
+   * running `dbt source freshness`.
+   */
+  sources: Array<{ uniqueId: string; freshness: boolean }>;
+  /**
    * "in_process" when per-transform steps write one DuckDB file (DuckDB allows a single writer
    * process: parallel steps would fail on its lock); Dagster's default multiprocess executor otherwise.
    */
   executor: "multiprocess" | "in_process";
   resources: { dbt: { projectDir: string | null; envOverride: string } };
   generatedBy: { plugin: string; version: string };
+}
+
+export interface DagsterPartitions {
+  granularity: ResolvedPartitioning["granularity"];
+  /** start_date as Daily/HourlyPartitionsDefinition take it: YYYY-MM-DD or YYYY-MM-DD-HH:MM. */
+  startDate: string;
+  timezone: string;
+  vars: { start: string; end: string };
+}
+
+/** Dagster's form of the product's partitioning, or null. */
+export function buildPartitions(artifacts: CompiledArtifacts): DagsterPartitions | null {
+  const p = resolvePartitioning(artifacts);
+  if (!p) return null;
+  const hour = String(p.start.hour).padStart(2, "0");
+  return {
+    granularity: p.granularity,
+    startDate: p.granularity === "daily" ? p.start.date : `${p.start.date}-${hour}:00`,
+    timezone: p.timezone,
+    vars: p.vars,
+  };
+}
+
+/** Every source the models read, once, in first-seen order. */
+export function collectSources(artifacts: CompiledArtifacts): Array<{ uniqueId: string; freshness: boolean }> {
+  const seen = new Map<string, boolean>();
+  for (const model of artifacts.transforms?.models ?? []) {
+    for (const source of model.sources ?? []) seen.set(source.unique_id, (seen.get(source.unique_id) ?? false) || Boolean(source.freshness));
+  }
+  return [...seen].map(([uniqueId, freshness]) => ({ uniqueId, freshness }));
 }
 
 /** A schedule added through the legacy `scheduleJob`, already validated. */
@@ -111,6 +161,12 @@ export function buildDefinitionsModel(
   });
   options.extraSchedules.forEach((s, i) => {
     const job = jobByFloeName.get(s.jobName);
+    if (artifacts.orchestration?.partitioning) {
+      throw new FloeError("FLOE_ARTIFACTS_INVALID", "a cron schedule for a partitioned product: each job already runs once per partition", {
+        path: `scheduleJob[${i}]`,
+        hint: "drop scheduleJob, or the product's orchestration.partitioning",
+      });
+    }
     if (assets.length === 0) {
       throw new FloeError("FLOE_ARTIFACTS_INVALID", "a schedule for a product with no models would run nothing", {
         path: `scheduleJob[${i}]`,
@@ -139,6 +195,8 @@ export function buildDefinitionsModel(
     assetChecks: { source: "dbt-tests", enabled: assetMode === "dbt-manifest" },
     jobs,
     schedules,
+    partitions: assets.length === 0 ? null : buildPartitions(artifacts),
+    sources: assetMode === "dbt-manifest" ? collectSources(artifacts) : [],
     executor: assetMode === "per-transform" && usesDuckdb(artifacts) ? "in_process" : "multiprocess",
     resources: { dbt: { projectDir: options.dbtProjectDir ?? null, envOverride: DBT_PROJECT_ENV } },
     generatedBy: { plugin: `floe-orchestrator-${options.plugin.name}`, version: options.plugin.version },

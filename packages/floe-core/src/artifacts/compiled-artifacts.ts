@@ -30,6 +30,19 @@ export const ResolvedPluginsSchema = z
 
 export const QualityCheckSchema = looseRecord;
 
+const FreshnessThresholdSchema = z
+  .object({ count: z.number().int().positive(), period: z.enum(["minute", "hour", "day"]) })
+  .strict();
+
+/** dbt's source freshness thresholds (sources.yml `freshness`), checked by `dbt source freshness`. */
+export const SourceFreshnessSchema = z
+  .object({
+    warn_after: FreshnessThresholdSchema.nullish().describe("older than this: a warning (the run goes on)"),
+    error_after: FreshnessThresholdSchema.nullish().describe("older than this: an error (the models reading the source do not run)"),
+    filter: z.string().nullish().describe("dbt's freshness filter (a SQL where clause)"),
+  })
+  .strict();
+
 /** A dbt source a model reads (floe extension): the upstream end of the graph and a lineage input. */
 export const SourceRefSchema = z
   .object({
@@ -39,6 +52,8 @@ export const SourceRefSchema = z
     database: z.string().nullish().describe("database (catalog, project) of the relation"),
     schema: z.string().nullish().describe("schema (dataset) of the relation"),
     identifier: z.string().nullish().describe("the relation's name in the warehouse, when it differs from `name`"),
+    loaded_at_field: z.string().nullish().describe("the column dbt's freshness check reads (dbt `loaded_at_field`)"),
+    freshness: SourceFreshnessSchema.nullish().describe("dbt freshness thresholds; the plugins run `dbt source freshness` as a check before the models reading it"),
   })
   .loose()
   .describe("extension: a dbt source read by the model");
@@ -98,11 +113,34 @@ export const ScheduleSchema = z
   })
   .strict();
 
-/** floe's own additions to CompiledArtifacts: named jobs and schedules. */
+/** A dbt variable name: what `var('<name>')` reads in the models. */
+const dbtVarName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a dbt variable name (letters, digits, underscores; not starting with a digit)");
+
+/** Time partitioning of the product's models: one run per window, the window passed to dbt as vars. */
+export const PartitioningSchema = z
+  .object({
+    granularity: z.enum(["daily", "hourly"]).describe("one partition per day or per hour"),
+    start: nonEmpty.describe("first partition: YYYY-MM-DD (daily or hourly), or YYYY-MM-DDTHH:00 (hourly), in `timezone`"),
+    timezone: nonEmpty.default("UTC").describe("IANA time zone the windows are cut in, e.g. Europe/London"),
+    vars: z
+      .object({
+        start: dbtVarName.describe("dbt var receiving the window's start (ISO 8601 with offset, inclusive)"),
+        end: dbtVarName.describe("dbt var receiving the window's end (ISO 8601 with offset, exclusive)"),
+      })
+      .strict()
+      .describe("the dbt vars the models read"),
+  })
+  .strict()
+  .describe("extension: time partitioning for every job of the product (Dagster partitions, Airflow data intervals)");
+
+/** floe's own additions to CompiledArtifacts: named jobs, schedules, partitioning. */
 export const OrchestrationExtensionSchema = z
   .object({
     jobs: z.array(JobSchema).default([]),
     schedules: z.array(ScheduleSchema).default([]),
+    partitioning: PartitioningSchema.nullish(),
   })
   .strict()
   .describe("extension: named jobs and schedules (floe-orchestrators; ignored by floe's Python tools)");
@@ -167,9 +205,11 @@ export const CompiledArtifactsSchema = z
 export type PluginRef = z.infer<typeof PluginRefSchema>;
 export type ResolvedModel = z.infer<typeof ResolvedModelSchema>;
 export type SourceRef = z.infer<typeof SourceRefSchema>;
+export type SourceFreshness = z.infer<typeof SourceFreshnessSchema>;
 export type ResolvedTransforms = z.infer<typeof ResolvedTransformsSchema>;
 export type Job = z.infer<typeof JobSchema>;
 export type Schedule = z.infer<typeof ScheduleSchema>;
+export type Partitioning = z.infer<typeof PartitioningSchema>;
 export type ScheduleInput = z.input<typeof ScheduleSchema>;
 export type CompiledArtifacts = z.infer<typeof CompiledArtifactsSchema>;
 /** What callers may pass in: defaults not yet applied. */

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { FloeError } from "../errors.js";
 import { checkTransformGraph } from "../graph.js";
 import { validateSchedule, type ValidSchedule } from "../schedule/validate-schedule.js";
+import { resolvePartitioning } from "../partition/partitioning.js";
 import { CompiledArtifactsSchema, type CompiledArtifacts } from "./compiled-artifacts.js";
 import { checkArtifactsVersion } from "./version.js";
 import { checkDepth, parseJsonText } from "../json-text.js";
@@ -101,6 +102,7 @@ export function parseArtifacts(data: unknown): ParsedArtifacts {
   const artifacts = result.data;
   if (artifacts.transforms) checkTransformGraph(artifacts.transforms.models, "transforms.models");
   const schedules = checkOrchestration(artifacts);
+  resolvePartitioning(artifacts);
   produced.set(artifacts, schedules);
   return { artifacts: artifacts as ValidatedArtifacts, warnings: warning ? [warning] : [] };
 }

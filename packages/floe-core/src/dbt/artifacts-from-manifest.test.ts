@@ -188,6 +188,26 @@ describe("every resource of the manifest is a transform, run with one, or report
     expect(models.map((m) => m.name).indexOf("people_snapshot")).toBeLessThan(models.map((m) => m.name).indexOf("from_snapshot"));
   });
 
+  it("carries a source's dbt freshness and loaded_at_field, only when it sets a threshold", () => {
+    const withFreshness = manifest([node("model.shop.a", { depends_on: { nodes: ["source.shop.crm.people", "source.shop.crm.events"] } })], 12, {
+      sources: {
+        "source.shop.crm.people": {
+          unique_id: "source.shop.crm.people", source_name: "crm", name: "people", loaded_at_field: "updated_at",
+          freshness: { warn_after: { count: 12, period: "hour" }, error_after: { count: null, period: null }, filter: "id > 0" },
+        },
+        "source.shop.crm.events": {
+          unique_id: "source.shop.crm.events", source_name: "crm", name: "events", loaded_at_field: "at",
+          freshness: { warn_after: { count: null, period: null }, error_after: { count: null, period: null }, filter: null },
+        },
+      },
+    });
+    const [model] = artifactsFromManifest(parseDbtManifest(withFreshness), options).artifacts.transforms!.models;
+    expect(model!.sources).toEqual([
+      { unique_id: "source.shop.crm.people", source_name: "crm", name: "people", loaded_at_field: "updated_at", freshness: { warn_after: { count: 12, period: "hour" }, filter: "id > 0" } },
+      { unique_id: "source.shop.crm.events", source_name: "crm", name: "events" },
+    ]);
+  });
+
   it("versioned models are named <name>.v<version>, with their alias and edges", () => {
     const models = artifactsFromManifest(parseDbtManifest(full), options).artifacts.transforms!.models;
     expect(models.find((m) => m.unique_id === "model.shop.dim_people.v2")).toMatchObject({ name: "dim_people.v2", alias: "dim_people_v2", depends_on: ["dim_people.v1"] });

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { FloeError } from "../errors.js";
 import { topologicalOrder } from "../graph.js";
-import type { CompiledArtifactsInput, ResolvedModel, SourceRef } from "../artifacts/compiled-artifacts.js";
+import type { CompiledArtifactsInput, ResolvedModel, SourceFreshness, SourceRef } from "../artifacts/compiled-artifacts.js";
 import { parseArtifacts, type ParsedArtifacts } from "../artifacts/parse-artifacts.js";
 import { resourcePath, type DbtManifest, type DbtNode, type DbtSource } from "./dbt-manifest.js";
 
@@ -193,6 +193,11 @@ function sourceRef(source: DbtSource): SourceRef {
   if (source.database) ref.database = source.database;
   if (source.schema) ref.schema = source.schema;
   if (source.identifier && source.identifier !== source.name) ref.identifier = source.identifier;
+  const freshness = sourceFreshness(source);
+  if (freshness) {
+    ref.freshness = freshness;
+    if (source.loaded_at_field) ref.loaded_at_field = source.loaded_at_field;
+  }
   return ref;
 }
 
@@ -294,4 +299,21 @@ function compare(a: string, b: string): number {
 
 function nonEmpty(value: string | null | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** dbt's `freshness` of a source when it sets a warn or error threshold (dbt checks nothing otherwise). */
+function sourceFreshness(source: DbtSource): SourceFreshness | null {
+  type Threshold = NonNullable<SourceFreshness["warn_after"]>;
+  const threshold = (t: { count?: number | null; period?: string | null } | null | undefined): Threshold | null =>
+    t && typeof t.count === "number" && t.count > 0 && (t.period === "minute" || t.period === "hour" || t.period === "day")
+      ? { count: t.count, period: t.period }
+      : null;
+  const warn = threshold(source.freshness?.warn_after);
+  const error = threshold(source.freshness?.error_after);
+  if (!warn && !error) return null;
+  const result: SourceFreshness = {};
+  if (warn) result.warn_after = warn;
+  if (error) result.error_after = error;
+  if (source.freshness?.filter) result.filter = source.freshness.filter;
+  return result;
 }

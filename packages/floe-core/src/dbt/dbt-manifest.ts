@@ -57,6 +57,15 @@ const DbtSourceSchema = z
     database: z.string().nullish(),
     schema: z.string().nullish(),
     identifier: z.string().nullish(),
+    loaded_at_field: z.string().nullish(),
+    freshness: z
+      .object({
+        warn_after: z.object({ count: z.number().int().nullish(), period: z.string().nullish() }).loose().nullish(),
+        error_after: z.object({ count: z.number().int().nullish(), period: z.string().nullish() }).loose().nullish(),
+        filter: z.string().nullish(),
+      })
+      .loose()
+      .nullish(),
   })
   .loose();
 
@@ -112,7 +121,7 @@ const NODE_FIELDS = [
   "unique_id", "name", "resource_type", "package_name", "original_file_path", "schema", "alias", "tags", "meta",
   "description", "checksum", "version", "latest_version",
 ] as const;
-const SOURCE_FIELDS = ["unique_id", "source_name", "name", "package_name", "database", "schema", "identifier"] as const;
+const SOURCE_FIELDS = ["unique_id", "source_name", "name", "package_name", "database", "schema", "identifier", "loaded_at_field", "freshness"] as const;
 
 /** Top-level maps of resources floe never orchestrates, and the resource_type of their entries. */
 const OTHER_MAPS = [
