@@ -60,7 +60,7 @@ export class AirflowPlugin extends OrchestratorPlugin {
     return {
       orchestrator: this.name,
       model,
-      warnings: noModelsWarnings(parsed, "Airflow DAG"),
+      warnings: [...noModelsWarnings(parsed, "Airflow DAG"), ...poolWarnings(model)],
       render: () => [...renderAirflowFiles(model, lineage), ...renderRuntimeFiles(model, parsed)],
     };
   }
@@ -100,4 +100,14 @@ export class AirflowPlugin extends OrchestratorPlugin {
     const valid = validateSchedule(cron, timezone, "airflow");
     this.#schedules.set(jobName, { cron: valid.cron, timezone: valid.timezone });
   }
+}
+
+/** The pools the tasks name (dbt meta floe `pool`): Airflow never schedules a task whose pool does not exist. */
+export function poolWarnings(model: AirflowDefinitionsModel): string[] {
+  const pools = [...new Set(model.dags.flatMap((d) => d.tasks.flatMap((t) => (t.runSettings?.pool ? [t.runSettings.pool] : []))))].sort();
+  if (pools.length === 0) return [];
+  return [
+    `the DAGs use Airflow pool${pools.length === 1 ? "" : "s"} ${pools.join(", ")} (dbt meta floe pool): create ${pools.length === 1 ? "it" : "them"} before the DAGs run ` +
+      "(`airflow pools set <name> <slots> <description>`); Airflow never schedules a task whose pool does not exist",
+  ];
 }
