@@ -17,7 +17,7 @@ from floe_runtime.dbt_events import read_json_lines
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "jaffle_shop"
 # a <- flaky (fails on its first attempt) <- after_flaky; bad_data (its unique test fails) <- after_bad.
-RETRY_PROJECT = Path(__file__).resolve().parents[3] / "packages" / "floe-core" / "test" / "fixtures" / "dbt-retry"
+RETRY_PROJECT = Path(__file__).resolve().parents[3] / "test" / "fixtures" / "dbt" / "retry_demo"
 BROKEN_MODEL = "orders"
 
 
