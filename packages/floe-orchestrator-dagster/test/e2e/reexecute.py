@@ -1,7 +1,7 @@
 """Runs a job of a generated code location on a persistent DagsterInstance (DAGSTER_HOME), then re-executes
 it from failure through Dagster's Python API (execute_job + ReexecutionOptions.from_failure), and prints
 what each run did as JSON: its status, the assets it materialized, its asset check results, and the dbt
-nodes its dbt invocation ran (from that invocation's run_results.json).
+nodes its dbt invocation selected, with their status (from that invocation's run_results.json).
 
 Usage: python reexecute.py <definitions.py> <job name> <dbt project dir>
 """
@@ -13,20 +13,16 @@ from pathlib import Path
 from dagster import DagsterEventType, DagsterInstance, ReexecutionOptions, execute_job
 from dagster._core.definitions.reconstruct import ReconstructableRepository
 
-definitions, job_name, project = sys.argv[1], sys.argv[2], Path(sys.argv[3])
-job = ReconstructableRepository.for_file(definitions, "defs").get_reconstructable_job(job_name)
-
-
-def dbt_nodes_of_latest_invocation(before: set[Path]) -> list[dict[str, str]]:
+def dbt_nodes_of_latest_invocation(project: Path, before: set[Path]) -> list[dict[str, str]]:
     """The nodes dbt ran in the invocation that wrote a run_results.json not seen before (dagster-dbt gives
     each invocation its own target path under the project's target/)."""
     new = sorted(set((project / "target").glob("*/run_results.json")) - before)
     assert len(new) == 1, f"expected one new dbt invocation, got {new}"
     results = json.loads(new[0].read_text())["results"]
-    return [{"unique_id": r["unique_id"], "status": r["status"]} for r in results if r["status"] != "skipped"]
+    return [{"unique_id": r["unique_id"], "status": r["status"]} for r in results]
 
 
-def report(instance: DagsterInstance, result, before: set[Path]) -> dict:
+def report(instance: DagsterInstance, result, project: Path, before: set[Path]) -> dict:
     run_id = result.run_id
     materialized = sorted(
         "/".join(e.dagster_event.asset_key.path)
@@ -47,16 +43,24 @@ def report(instance: DagsterInstance, result, before: set[Path]) -> dict:
         "success": result.success,
         "materialized": materialized,
         "checks": checks,
-        "dbt_nodes": dbt_nodes_of_latest_invocation(before),
+        "dbt_nodes": dbt_nodes_of_latest_invocation(project, before),
     }
 
 
-with DagsterInstance.get() as instance:
-    seen = set((project / "target").glob("*/run_results.json"))
-    with execute_job(job, instance=instance) as first:
-        first_report = report(instance, first, seen)
-    seen = set((project / "target").glob("*/run_results.json"))
-    options = ReexecutionOptions.from_failure(first.run_id, instance)
-    with execute_job(job, instance=instance, reexecution_options=options) as retry:
-        retry_report = report(instance, retry, seen)
-print(json.dumps({"first": first_report, "retry": retry_report}))
+def main() -> None:
+    definitions, job_name, project = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+    job = ReconstructableRepository.for_file(definitions, "defs").get_reconstructable_job(job_name)
+    with DagsterInstance.get() as instance:
+        seen = set((project / "target").glob("*/run_results.json"))
+        with execute_job(job, instance=instance) as first:
+            first_report = report(instance, first, project, seen)
+        seen = set((project / "target").glob("*/run_results.json"))
+        options = ReexecutionOptions.from_failure(first.run_id, instance)
+        with execute_job(job, instance=instance, reexecution_options=options) as retry:
+            retry_report = report(instance, retry, project, seen)
+    print(json.dumps({"first": first_report, "retry": retry_report}))
+
+
+# The multiprocess executor's step processes import this module again: run only as the main program.
+if __name__ == "__main__":
+    main()

@@ -61,24 +61,46 @@ RESUME_RETRY_TAG = "dagster/is_resume_retry"
 MAX_SELECTION_CHARS = 100_000
 
 
+def _continues_parent(context: Any, run: Any) -> str | None:
+    """The failed run that ``run`` re-executes from failure, or None.
+
+    Dagster's UI and GraphQL tag such runs ``dagster/is_resume_retry``; the Python API
+    (``execute_job`` with ``ReexecutionOptions.from_failure``) does not, so a re-execution of some steps
+    (``step_keys_to_execute``) of a run that failed counts too. Re-executing all steps, or steps of a run
+    that succeeded, starts fresh.
+    """
+    parent_id = run.parent_run_id
+    if not parent_id:
+        return None
+    if run.tags.get(RESUME_RETRY_TAG) == "true":
+        return str(parent_id)
+    if run.step_keys_to_execute is None:
+        return None
+    parent = context.instance.get_run_by_id(parent_id)
+    failed = parent is not None and str(getattr(parent.status, "value", parent.status)) == "FAILURE"
+    return str(parent_id) if failed else None
+
+
 def _runs_to_resume(context: Any) -> list[str]:
     """Run ids whose results this step continues, oldest first: the failed runs this one re-executes from
     failure (following parents while they were themselves re-executions from failure), then this run when
     the step is a retry (RetryPolicy). Empty for a fresh run or a full re-execution."""
     run = context.run
     chain: list[str] = []
-    parent_id = run.parent_run_id if run.tags.get(RESUME_RETRY_TAG) == "true" else None
+    parent_id = _continues_parent(context, run)
     while parent_id:
         chain.append(parent_id)
         parent = context.instance.get_run_by_id(parent_id)
-        parent_id = parent.parent_run_id if parent is not None and parent.tags.get(RESUME_RETRY_TAG) == "true" else None
+        parent_id = _continues_parent(context, parent) if parent is not None else None
     chain.reverse()
     if getattr(context, "retry_number", 0) > 0:
         chain.append(run.run_id)
     return chain
 
 
-def resume_selection(context: Any, asset_keys: Mapping[str, str | Sequence[str]], manifest: Mapping[str, Any]) -> list[str] | None:
+def resume_selection(
+    context: Any, asset_keys: Mapping[str, str | Sequence[str]], manifest: Mapping[str, Any]
+) -> list[str] | None:
     """The dbt selection that finishes a failed run: only what it did not build, and the tests that failed.
 
     When the step re-executes a failed run from failure (or is retried by a RetryPolicy), the models of
