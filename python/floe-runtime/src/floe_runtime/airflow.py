@@ -6,6 +6,7 @@ Importing this module imports Airflow (and its standard provider); the OpenLinea
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -91,11 +92,12 @@ class DbtModelOperator(BashOperator):  # type: ignore[misc]
         """Runs dbt; when it fails only because data tests failed (the model built), fails without retry.
 
         dbt also writes its log as JSON into a directory of this try (DBT_LOG_PATH, so parallel tasks never
-        share it); its node results decide (floe_runtime.dbt_failures.should_retry). Everything else,
+        share it: inside the configured DBT_LOG_PATH when it is a writable directory, else in the temporary
+        directory; removed afterwards); its node results decide (floe_runtime.dbt_failures.should_retry). Everything else,
         a model error included, raises as BashOperator does and Airflow retries it.
         """
-        log_dir = tempfile.mkdtemp(prefix="floe-dbt-log-")
         env: Mapping[str, str] = getattr(self, "env", None) or {}
+        log_dir = _try_log_dir(env.get("DBT_LOG_PATH") or os.environ.get("DBT_LOG_PATH"))
         self.env = {**env, "DBT_LOG_PATH": log_dir, "DBT_LOG_FORMAT_FILE": "json", "DBT_LOG_LEVEL_FILE": "info"}
         try:
             return super().execute(context)
@@ -140,6 +142,17 @@ class DbtModelOperator(BashOperator):  # type: ignore[misc]
     def pre_execute(self, context: Any) -> None:
         dag_test_run_started(context)
         super().pre_execute(context)
+
+
+def _try_log_dir(configured: str | None) -> str:
+    """A new directory for one try's dbt log: inside the configured log path when possible (a writable
+    volume under readOnlyRootFilesystem), else in the temporary directory."""
+    if configured:
+        try:
+            return tempfile.mkdtemp(prefix="floe-dbt-log-", dir=configured)
+        except OSError:
+            pass
+    return tempfile.mkdtemp(prefix="floe-dbt-log-")
 
 
 def _is_bash_failure(exc: BaseException) -> bool:
