@@ -101,6 +101,6 @@ describe("re-execute from failure in Dagster runs only what failed (retry_demo, 
     expect(generateStderr).toContain("Dagster has no per-step timeout: timeout_seconds of flaky");
     const code = readFileSync(definitions, "utf8");
     expect(code).toContain('    dagster_dbt_translator=TRANSLATOR,\n    pool="floe_retry_pool",\n)');
-    expect(code).not.toContain("RetryPolicy");
+    expect(code).not.toContain("retry_policy=");
   });
 });
