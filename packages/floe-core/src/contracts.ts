@@ -1,5 +1,6 @@
 /** The value types the orchestrator-plugin contract speaks in. */
 import { z } from "zod";
+import { ModelRunSettingsSchema } from "./artifacts/compiled-artifacts.js";
 
 export const TransformConfigSchema = z.object({
   name: z.string().min(1),
@@ -13,6 +14,8 @@ export const TransformConfigSchema = z.object({
   description: z.string().nullish(),
   /** dbt unique_id (`model.<pkg>.<name>`, `snapshot.<pkg>.<name>`, `model.<pkg>.<name>.v2`) when the artifacts carry it. */
   unique_id: z.string().nullish(),
+  /** Per-model run settings (retries, retry delay, pool, timeout, retry_test_failures) when the artifacts carry them. */
+  run_settings: ModelRunSettingsSchema.nullish(),
 });
 export type TransformConfig = z.infer<typeof TransformConfigSchema>;
 export type TransformConfigInput = z.input<typeof TransformConfigSchema>;

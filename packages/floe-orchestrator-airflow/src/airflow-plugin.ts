@@ -94,7 +94,7 @@ export class AirflowPlugin extends OrchestratorPlugin {
     return {
       orchestrator: this.name,
       model,
-      warnings: noModelsWarnings(artifacts, "Airflow DAG"),
+      warnings: [...noModelsWarnings(artifacts, "Airflow DAG"), ...poolWarnings(model)],
       render: () => [...renderAirflowFiles(model, lineage), ...renderRuntimeFiles(model, artifacts)],
     };
   }
@@ -150,4 +150,14 @@ function checkOption<T extends z.ZodType>(schema: T, value: unknown): z.output<T
     throw zodToFloeError(parsed.error, "FLOE_CONFIG_INVALID", "plugin options", ["options"], "see AirflowPluginOptionsSchema for the accepted options");
   }
   return parsed.data;
+}
+
+/** The pools the tasks name (dbt meta floe `pool`): Airflow never schedules a task whose pool does not exist. */
+export function poolWarnings(model: AirflowDefinitionsModel): string[] {
+  const pools = [...new Set(model.dags.flatMap((d) => d.tasks.flatMap((t) => (t.runSettings?.pool ? [t.runSettings.pool] : []))))].sort();
+  if (pools.length === 0) return [];
+  return [
+    `the DAGs use Airflow pool${pools.length === 1 ? "" : "s"} ${pools.join(", ")} (dbt meta floe pool): create ${pools.length === 1 ? "it" : "them"} before the DAGs run ` +
+      "(`airflow pools set <name> <slots> <description>`); Airflow never schedules a task whose pool does not exist",
+  ];
 }

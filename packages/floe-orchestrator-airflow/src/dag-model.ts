@@ -29,6 +29,8 @@ export interface AirflowTaskDefaults {
   retryExponentialBackoff: number;
   maxRetryDelaySeconds: number;
   executionTimeoutSeconds: number;
+  /** Retry a task whose model built but whose data tests failed (per model: run_settings.retry_test_failures). */
+  retryTestFailures: boolean;
 }
 
 /** How tasks call dbt; values reach the task only as environment variables. */
@@ -184,6 +186,7 @@ export function buildAirflowModel(
       retryExponentialBackoff: options.retryExponentialBackoff,
       maxRetryDelaySeconds: options.maxRetryDelaySeconds,
       executionTimeoutSeconds: options.executionTimeoutSeconds,
+      retryTestFailures: options.retryTestFailures,
     },
     dbt: {
       executable: options.dbtExecutable,

@@ -19,6 +19,10 @@ export const AirflowPluginOptionsSchema = z
     retryExponentialBackoff: z.number().min(0).max(10).default(2).describe("delay multiplier between retries (0 = constant delay)"),
     maxRetryDelaySeconds: seconds("longest delay between retries").default(1800),
     executionTimeoutSeconds: seconds("a task running longer than this fails").default(3600),
+    retryTestFailures: z
+      .boolean()
+      .default(false)
+      .describe("retry a task whose model built but whose data tests failed (default false: such a task fails at once; a model's meta floe retry_test_failures overrides it)"),
     tags: z.array(z.string().min(1).max(100)).default([]).describe("extra DAG tags"),
   })
   .strict();

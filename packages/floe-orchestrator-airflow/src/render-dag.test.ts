@@ -53,3 +53,41 @@ describe("renderAirflowFiles", () => {
     expect(text).toContain('"{{7}}$(touch${IFS}CANARY)\'\\""');
   });
 });
+
+describe("per-model run settings (dbt meta floe) on the tasks", () => {
+  const withSettings = () => {
+    const doc = artifacts();
+    const [first, second] = doc.transforms!.models as Array<Record<string, unknown>>;
+    first!.run_settings = { retries: 4, retry_delay_seconds: 30, pool: "warehouse", timeout_seconds: 600 };
+    second!.run_settings = { retry_test_failures: true };
+    return { doc, first: first!.name as string, second: second!.name as string };
+  };
+
+  it("overrides TASK_ARGS only for the tasks and keys a model sets", () => {
+    const { doc, first, second } = withSettings();
+    const definitions = new AirflowPlugin({ retries: 1, retryTestFailures: false }).createDefinitions(doc);
+    const text = definitions.render()[0]!.content;
+    expect(text).toContain('    "retries": 1,');
+    expect(text).toContain('    "retry_test_failures": False,');
+    expect(text).toContain(
+      `    ${JSON.stringify(first)}: {"retries": 4, "retry_delay": timedelta(seconds=30), "pool": "warehouse", "execution_timeout": timedelta(seconds=600)},`,
+    );
+    expect(text).toContain(`    ${JSON.stringify(second)}: {"retry_test_failures": True},`);
+    expect(text).toContain("            **{**TASK_ARGS, **TASK_SETTINGS.get(task_id, {})},");
+    expect(definitions.warnings).toEqual([expect.stringMatching(/^the DAGs use Airflow pool warehouse \(dbt meta floe pool\): create it before/)]);
+  });
+
+  it("renders an empty TASK_SETTINGS and no warning without settings; the plugin option sets the default", () => {
+    const definitions = new AirflowPlugin({ retryTestFailures: true }).createDefinitions(artifacts());
+    const text = definitions.render()[0]!.content;
+    expect(text).toContain("TASK_SETTINGS = {}\n");
+    expect(text).toContain('    "retry_test_failures": True,');
+    expect(definitions.warnings).toEqual([]);
+  });
+
+  it("refuses artifacts whose run settings are invalid, naming the field", () => {
+    const doc = artifacts();
+    (doc.transforms!.models[0] as Record<string, unknown>).run_settings = { retries: -2 };
+    expect(() => new AirflowPlugin().createDefinitions(doc)).toThrow(expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "transforms.models[0].run_settings.retries" }));
+  });
+});

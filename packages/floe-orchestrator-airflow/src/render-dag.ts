@@ -26,6 +26,30 @@ function lineageConstant(lineage: AirflowLineage | undefined, dag: AirflowDagSpe
   return ["# dbt model -> (inputs, outputs) as (namespace, name): the OpenLineage datasets of its task's events.", "LINEAGE = {", ...entries, "}", ""];
 }
 
+/**
+ * Per-task overrides of TASK_ARGS from the models' run settings (dbt meta `floe`): only the tasks and
+ * keys that set one. A data test failure is retried only with retry_test_failures (DbtModelOperator).
+ */
+function taskSettingsConstant(dag: AirflowDagSpec): string[] {
+  const entries: string[] = [];
+  for (const task of dag.tasks) {
+    const s = task.runSettings;
+    if (s === null) continue;
+    const items: string[] = [];
+    if (s.retries != null) items.push(`"retries": ${s.retries}`);
+    if (s.retry_delay_seconds != null) items.push(`"retry_delay": timedelta(seconds=${s.retry_delay_seconds})`);
+    if (s.pool != null) items.push(`"pool": ${pyString(s.pool)}`);
+    if (s.timeout_seconds != null) items.push(`"execution_timeout": timedelta(seconds=${s.timeout_seconds})`);
+    if (s.retry_test_failures != null) items.push(`"retry_test_failures": ${s.retry_test_failures ? "True" : "False"}`);
+    if (items.length > 0) entries.push(`    ${pyString(task.taskId)}: {${items.join(", ")}},`);
+  }
+  return [
+    "# Per-task settings from the models' dbt meta `floe` (retries, retry_delay, pool, execution_timeout, retry_test_failures).",
+    ...(entries.length > 0 ? ["TASK_SETTINGS = {", ...entries, "}"] : ["TASK_SETTINGS = {}"]),
+    "",
+  ];
+}
+
 function dbtEnvironment(model: AirflowDefinitionsModel): Record<string, string> {
   const env: Record<string, string> = { FLOE_DBT_EXECUTABLE: model.dbt.executable };
   // dbt reads these itself; unset ones fall back to the worker's own environment. Tasks also run in
@@ -200,8 +224,10 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     `    "retry_exponential_backoff": ${pyLiteral(defaults.retryExponentialBackoff)},`,
     `    "max_retry_delay": timedelta(seconds=${defaults.maxRetryDelaySeconds}),`,
     `    "execution_timeout": timedelta(seconds=${defaults.executionTimeoutSeconds}),`,
+    `    "retry_test_failures": ${defaults.retryTestFailures ? "True" : "False"},`,
     "}",
     "",
+    ...taskSettingsConstant(dag),
     "# task id -> (dbt model name, upstream task ids)",
     "TASKS = {",
     ...taskLines,
@@ -238,7 +264,7 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
       ? ['            inlets=[Asset(name=name, uri=uri, group="dbt_source") for name, uri in SOURCE_INLETS.get(task_id, [])],']
       : []),
     ...(lineage ? ["            lineage=LINEAGE[model],"] : []),
-    "            **TASK_ARGS,",
+    "            **{**TASK_ARGS, **TASK_SETTINGS.get(task_id, {})},",
     "        )",
     "        for task_id, (model, _) in TASKS.items()",
     "    }",

@@ -28,7 +28,7 @@ describe("freshnessTasks", () => {
         ],
       },
     } as unknown as CompiledArtifacts;
-    const task = (taskId: string, upstream: string[]) => ({ taskId, model: taskId, upstream, tags: [], description: null, materialization: null });
+    const task = (taskId: string, upstream: string[]) => ({ taskId, model: taskId, upstream, tags: [], description: null, materialization: null, runSettings: null });
     const tasks = [task("raw_orders", []), task("stg_orders", ["raw_orders"]), task("orders", ["stg_orders"])];
     expect(freshnessTasks(artifacts, tasks)).toEqual([
       { taskId: "freshness__raw__orders", selector: "source:raw.orders", downstream: ["stg_orders", "orders"], upstream: ["raw_orders"] },

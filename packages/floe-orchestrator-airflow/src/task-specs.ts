@@ -1,4 +1,13 @@
-import { TransformConfigSchema, checkDbtModelNames, checkTransformGraph, safeName, type SafeNameRules, type TransformConfig, type TransformConfigInput } from "floe-core";
+import {
+  TransformConfigSchema,
+  checkDbtModelNames,
+  checkTransformGraph,
+  safeName,
+  type ModelRunSettings,
+  type SafeNameRules,
+  type TransformConfig,
+  type TransformConfigInput,
+} from "floe-core";
 
 /** Airflow's rule for task and DAG ids (`KEY_REGEX`, at most 250 characters), kept to ASCII. */
 export const AIRFLOW_ID_RULES: SafeNameRules = { allowed: /[A-Za-z0-9_.-]/, maxLength: 250 };
@@ -14,6 +23,8 @@ export interface AirflowTaskSpec {
   tags: string[];
   description: string | null;
   materialization: string | null;
+  /** The model's run settings from dbt meta `floe` (retries, retry delay, pool, timeout, retry_test_failures); null when it sets none. */
+  runSettings: ModelRunSettings | null;
 }
 
 /** A valid, unique and stable Airflow task id for a model name. */
@@ -54,6 +65,7 @@ export function taskSpecsFor(checked: CheckedTransforms, selection?: ReadonlySet
     tags: t.tags,
     description: t.description ?? null,
     materialization: t.materialization ?? null,
+    runSettings: t.run_settings ?? null,
   }));
 }
 

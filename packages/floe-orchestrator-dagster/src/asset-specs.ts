@@ -1,4 +1,4 @@
-import type { PyValue, TransformConfig } from "floe-core";
+import type { ModelRunSettings, PyValue, TransformConfig } from "floe-core";
 import { dagsterName, isValidTagKey } from "./dagster-names.js";
 
 /** One Dagster asset for one transform, as the generated code declares it and Dagster reports it. */
@@ -15,6 +15,8 @@ export interface DagsterAssetSpec {
   /** The dbt model (or seed) name, as `dbt --select` takes it. */
   model: string;
   uniqueId: string | null;
+  /** The model's run settings from dbt meta `floe`; null when it sets none. */
+  runSettings: ModelRunSettings | null;
 }
 
 /** Asset specs for transforms, in input order; deps follow `depends_on`. */
@@ -35,6 +37,7 @@ export function buildAssetSpecs(transforms: ReadonlyArray<TransformConfig & { un
       description: t.description ? t.description : null,
       model: t.name,
       uniqueId: t.unique_id ?? null,
+      runSettings: t.run_settings ?? null,
     };
   });
 }

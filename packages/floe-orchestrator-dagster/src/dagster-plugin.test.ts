@@ -162,3 +162,51 @@ describe("compiled_artifacts.json next to the generated code", () => {
     expect(parsed.metadata.product_name).toBe(example.metadata.product_name);
   });
 });
+
+describe("per-model run settings (dbt meta floe) in Dagster", () => {
+  const withSettings = (settings: Record<string, Record<string, unknown>>, dropIds = false) => {
+    const doc = JSON.parse(JSON.stringify(example));
+    for (const m of doc.transforms.models) {
+      if (settings[m.name]) m.run_settings = settings[m.name];
+      if (dropIds) delete m.unique_id;
+    }
+    return doc;
+  };
+
+  it("manifest mode: one step, so the largest retries and delay become its RetryPolicy, one shared pool its pool, with warnings", () => {
+    const doc = withSettings({ orders: { retries: 2, retry_delay_seconds: 30, pool: "warehouse" }, customers: { retries: 4, pool: "warehouse", timeout_seconds: 60 } });
+    const definitions = new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(doc);
+    expect(definitions.model.stepSettings.manifest).toEqual({ retryPolicy: { maxRetries: 4, delaySeconds: 30 }, pool: "warehouse" });
+    const code = definitions.render().find((f) => f.path === "definitions.py")!.content;
+    expect(code).toContain("    retry_policy=RetryPolicy(max_retries=4, delay=30),\n    pool=\"warehouse\",\n)\ndef dbt_models(");
+    expect(code).toMatch(/^    RetryPolicy,$/m);
+    expect(definitions.warnings).toEqual([
+      expect.stringMatching(/^Dagster has no per-step timeout: timeout_seconds of customers/),
+      expect.stringMatching(/RetryPolicy\(max_retries=4, delay=30\) for all models; a retry builds only the models not yet built$/),
+      expect.stringMatching(/pool warehouse \(dbt meta floe\) is the pool of that whole step/),
+    ]);
+  });
+
+  it("manifest mode: models naming different pools get none, and say so", () => {
+    const definitions = new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(withSettings({ orders: { pool: "a" }, customers: { pool: "b" } }));
+    expect(definitions.model.stepSettings.manifest).toBeNull();
+    expect(definitions.warnings).toEqual([expect.stringMatching(/the models name 2 pools \(a, b\) and one step takes one, so none is applied$/)]);
+    expect(definitions.render().find((f) => f.path === "definitions.py")!.content).not.toContain("pool=");
+  });
+
+  it("per-transform mode: each asset gets its own RetryPolicy and pool", () => {
+    const doc = withSettings({ orders: { retries: 3, retry_delay_seconds: 5, pool: "warehouse" }, customers: { retry_test_failures: true } }, true);
+    const definitions = new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(doc);
+    expect(definitions.model.assetMode).toBe("per-transform");
+    expect(definitions.model.stepSettings.perAsset).toEqual({ orders: { retryPolicy: { maxRetries: 3, delaySeconds: 5 }, pool: "warehouse" } });
+    const code = definitions.render().find((f) => f.path === "definitions.py")!.content;
+    expect(code).toContain('        model="orders",\n        retry_policy=RetryPolicy(max_retries=3, delay=5),\n        pool="warehouse",\n    ),');
+    expect(definitions.warnings).toEqual([expect.stringMatching(/^retry_test_failures of customers \(dbt meta floe\) is not applied in Dagster/)]);
+  });
+
+  it("generates no RetryPolicy, pool or warning without settings", () => {
+    const definitions = new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(example);
+    expect(definitions.model.stepSettings).toEqual({ manifest: null, perAsset: {} });
+    expect(definitions.render().find((f) => f.path === "definitions.py")!.content).not.toMatch(/^    RetryPolicy,$|retry_policy=|pool=/m);
+  });
+});

@@ -117,7 +117,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
 `;
     const lineage = buildLineageModel(artifacts, { name: PACKAGE_NAME, version: this.version }, jobs);
     const render = () => [...renderCodeLocation(model, artifactsJson), renderLineageFile(lineage, model.generatedBy), ...renderRuntimeFiles(model, artifacts)];
-    return { orchestrator: this.name, model, warnings: noModelsWarnings(artifacts, "Dagster code location"), render };
+    return { orchestrator: this.name, model, warnings: [...noModelsWarnings(artifacts, "Dagster code location"), ...model.warnings], render };
   }
 
   /** Asset specs for transforms; `group` is the product's group when called through createDefinitions. */

@@ -5,6 +5,7 @@ import {
   resolvePartitioning,
   transformsFromArtifacts,
   type CompiledArtifacts,
+  type ModelRunSettings,
   type ResolvedJob,
   type ResolvedPartitioning,
   type ValidSchedule,
@@ -67,6 +68,13 @@ export interface DagsterDefinitionsModel {
    */
   executor: "multiprocess" | "in_process";
   resources: { dbt: { projectDir: string | null; envOverride: string } };
+  /**
+   * Manifest mode: the settings of the one dbt step, from the models' run settings (largest retries and
+   * delay; the pool when all models that name one name the same). Per-transform mode: per asset, keyed by model.
+   */
+  stepSettings: { manifest: DagsterStepSettings | null; perAsset: Record<string, DagsterStepSettings> };
+  /** What of the models' run settings Dagster cannot honour as asked (reported by `floe generate`). */
+  warnings: string[];
   generatedBy: { plugin: string; version: string };
 }
 
@@ -98,6 +106,12 @@ export function collectSources(artifacts: CompiledArtifacts): Array<{ uniqueId: 
     for (const source of model.sources ?? []) seen.set(source.unique_id, (seen.get(source.unique_id) ?? false) || Boolean(source.freshness));
   }
   return [...seen].map(([uniqueId, freshness]) => ({ uniqueId, freshness }));
+}
+
+/** Dagster's RetryPolicy and concurrency pool of one step. */
+export interface DagsterStepSettings {
+  retryPolicy: { maxRetries: number; delaySeconds: number | null } | null;
+  pool: string | null;
 }
 
 /** A schedule added through the legacy `scheduleJob`, already validated. */
@@ -199,6 +213,7 @@ export function buildDefinitionsModel(
     sources: assetMode === "dbt-manifest" ? collectSources(artifacts) : [],
     executor: assetMode === "per-transform" && usesDuckdb(artifacts) ? "in_process" : "multiprocess",
     resources: { dbt: { projectDir: options.dbtProjectDir ?? null, envOverride: DBT_PROJECT_ENV } },
+    ...mapRunSettings(assets, assetMode),
     generatedBy: { plugin: `floe-orchestrator-${options.plugin.name}`, version: options.plugin.version },
   };
 }
@@ -206,4 +221,62 @@ export function buildDefinitionsModel(
 function usesDuckdb(artifacts: CompiledArtifacts): boolean {
   const transforms = artifacts.transforms;
   return transforms?.default_compute === "duckdb" || (transforms?.models ?? []).some((m) => m.compute === "duckdb");
+}
+
+function stepSettingsOf(settings: ReadonlyArray<ModelRunSettings>): DagsterStepSettings {
+  const retries = settings.flatMap((s) => (s.retries != null ? [s.retries] : []));
+  const delays = settings.flatMap((s) => (s.retry_delay_seconds != null ? [s.retry_delay_seconds] : []));
+  const pools = [...new Set(settings.flatMap((s) => (s.pool != null ? [s.pool] : [])))];
+  const maxRetries = retries.length > 0 ? Math.max(...retries) : 0;
+  return {
+    retryPolicy: maxRetries > 0 ? { maxRetries, delaySeconds: delays.length > 0 ? Math.max(...delays) : null } : null,
+    pool: pools.length === 1 ? (pools[0] as string) : null,
+  };
+}
+
+/**
+ * The models' run settings (dbt meta `floe`) as Dagster's closest equivalents, and a warning for each
+ * that Dagster cannot honour as asked. Per-transform mode: each asset is its own step, with its RetryPolicy
+ * and pool. Manifest mode: dbt builds every model in one step, so retries and pools are per step.
+ */
+export function mapRunSettings(
+  assets: ReadonlyArray<DagsterAssetSpec>,
+  assetMode: DagsterDefinitionsModel["assetMode"],
+): Pick<DagsterDefinitionsModel, "stepSettings" | "warnings"> {
+  const withSettings = assets.filter((a) => a.runSettings !== null);
+  const warnings: string[] = [];
+  const names = (pick: (s: ModelRunSettings) => unknown) => withSettings.filter((a) => pick(a.runSettings as ModelRunSettings) != null).map((a) => a.model);
+  const list = (models: string[]) => `${models.slice(0, 5).join(", ")}${models.length > 5 ? `, … ${models.length - 5} more` : ""}`;
+  const timeouts = names((s) => s.timeout_seconds);
+  if (timeouts.length > 0) {
+    warnings.push(`Dagster has no per-step timeout: timeout_seconds of ${list(timeouts)} (dbt meta floe) is not applied; set the run tag dagster/max_runtime (run monitoring) instead`);
+  }
+  const retryTests = withSettings.filter((a) => a.runSettings?.retry_test_failures === true).map((a) => a.model);
+  if (retryTests.length > 0) {
+    warnings.push(`retry_test_failures of ${list(retryTests)} (dbt meta floe) is not applied in Dagster: a step whose models built but whose tests failed is never retried`);
+  }
+  if (assetMode === "per-transform") {
+    const perAsset: Record<string, DagsterStepSettings> = {};
+    for (const a of withSettings) {
+      const step = stepSettingsOf([a.runSettings as ModelRunSettings]);
+      if (step.retryPolicy || step.pool) perAsset[a.model] = step;
+    }
+    return { stepSettings: { manifest: null, perAsset }, warnings };
+  }
+  const all = withSettings.map((a) => a.runSettings as ModelRunSettings);
+  const step = stepSettingsOf(all);
+  const retried = names((s) => s.retries ?? s.retry_delay_seconds);
+  if (step.retryPolicy && retried.length > 0) {
+    warnings.push(
+      `dbt builds every model in one Dagster step (manifest mode): retries/retry_delay_seconds of ${list(retried)} (dbt meta floe) become the step's ` +
+        `RetryPolicy(max_retries=${step.retryPolicy.maxRetries}${step.retryPolicy.delaySeconds !== null ? `, delay=${step.retryPolicy.delaySeconds}` : ""}) for all models; a retry builds only the models not yet built`,
+    );
+  }
+  const pools = [...new Set(all.flatMap((s) => (s.pool != null ? [s.pool] : [])))].sort();
+  if (pools.length === 1) {
+    warnings.push(`dbt builds every model in one Dagster step (manifest mode): pool ${pools[0]} (dbt meta floe) is the pool of that whole step; configure it in the instance's concurrency settings`);
+  } else if (pools.length > 1) {
+    warnings.push(`dbt builds every model in one Dagster step (manifest mode): the models name ${pools.length} pools (${pools.join(", ")}) and one step takes one, so none is applied`);
+  }
+  return { stepSettings: { manifest: step.retryPolicy || step.pool ? step : null, perAsset: {} }, warnings };
 }

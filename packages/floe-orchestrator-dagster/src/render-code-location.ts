@@ -5,7 +5,7 @@
  */
 import { DBT_SELECTOR_SPECIAL_SOURCE, dbtNodeArgs, pyIdentifier, pyLiteral, pyString, type GeneratedFile } from "floe-core";
 import type { DagsterAssetSpec } from "./asset-specs.js";
-import type { DagsterDefinitionsModel, DagsterJob, DagsterPartitions, DagsterSchedule } from "./definitions-model.js";
+import type { DagsterDefinitionsModel, DagsterJob, DagsterPartitions, DagsterSchedule, DagsterStepSettings } from "./definitions-model.js";
 
 export const DEFINITIONS_FILE = "definitions.py";
 export const ARTIFACTS_FILE = "compiled_artifacts.json";
@@ -47,6 +47,7 @@ function isAbsolutePath(path: string): boolean {
 export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
   const manifestMode = model.assetMode === "dbt-manifest";
   const partitions = model.partitions;
+  const usesRetryPolicy = manifestMode ? Boolean(model.stepSettings.manifest?.retryPolicy) : Object.values(model.stepSettings.perAsset).some((s) => s.retryPolicy);
   const dagsterImports = [
     "AssetExecutionContext",
     ...(partitions ? partitionImports(partitions) : []),
@@ -56,6 +57,7 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
     ...(model.schedules.length || partitions ? ["DefaultScheduleStatus"] : []),
     "Definitions",
     ...(manifestMode ? [] : ["MaterializeResult"]),
+    ...(usesRetryPolicy ? ["RetryPolicy"] : []),
     ...(model.schedules.length ? ["ScheduleDefinition"] : []),
     "define_asset_job",
     ...(model.executor === "in_process" ? ["in_process_executor"] : []),
@@ -89,6 +91,7 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
       ...(manifestMode ? ["import orjson"] : []),
       `from dagster import (\n${dagsterImports.map((name) => `    ${name},\n`).join("")})`,
       `from dagster_dbt import ${dbtImports.join(", ")}`,
+      `from floe_runtime.dagster import ${manifestMode ? "no_retry_on_test_failures, resume_selection" : "no_retry_on_test_failures"}`,
       "",
       ...LINEAGE_IMPORT,
     ].join("\n"),
@@ -208,10 +211,25 @@ function renderManifestAssets(model: DagsterDefinitionsModel): string[] {
       "    exclude=EXCLUDE,",
       "    dagster_dbt_translator=TRANSLATOR,",
       ...(model.partitions ? PARTITION_DECORATOR_ARGS : []),
+      ...stepSettingsArgs(model.stepSettings.manifest, "    "),
       ")",
       "def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):",
-      "    # floe_lineage emits OpenLineage START/COMPLETE/FAIL for the run and each model around dbt's events.",
-      `    yield from floe_lineage.stream_dbt(context, dbt.cli(["build"${model.partitions ? ", *partition_vars(context)" : ""}], context=context))`,
+      "    # Re-executed from failure (or retried by the RetryPolicy): only the models the failed attempt did",
+      "    # not build, and the tests that failed; a fresh run builds dagster-dbt's selection.",
+      "    resume = resume_selection(context, ASSET_KEYS, MANIFEST)",
+      "    if resume is None:",
+      `        invocation = dbt.cli(["build"${model.partitions ? ", *partition_vars(context)" : ""}], context=context)`,
+      "    elif resume:",
+      `        invocation = dbt.cli(["build", "--select", " ".join(resume)${model.partitions ? ", *partition_vars(context)" : ""}], manifest=MANIFEST, dagster_dbt_translator=TRANSLATOR)`,
+      "    else:",
+      "        return",
+      "    try:",
+      "        # floe_lineage emits OpenLineage START/COMPLETE/FAIL for the run and each model around dbt's events.",
+      "        yield from floe_lineage.stream_dbt(context, invocation)",
+      "    except Exception as error:",
+      "        # Models built, only tests failed: no retry (the same tests on the same data).",
+      "        no_retry_on_test_failures(invocation, error)",
+      "        raise",
     ].join("\n"),
   ];
 }
@@ -223,24 +241,42 @@ function renderPerTransformAssets(model: DagsterDefinitionsModel): string[] {
   const args = dbtNodeArgs("build", node).map((arg) => (arg === node ? "model" : pyString(arg as string)));
   return [
     [
-      "def dbt_build_asset(spec: AssetSpec, model: str):",
+      "def dbt_build_asset(spec: AssetSpec, model: str, retry_policy=None, pool=None):",
       '    """An asset that runs `dbt build --select <model>`: the model, then the tests whose models are all built."""',
       "",
       model.partitions
-        ? `    @multi_asset(specs=[spec], name=spec.key.to_python_identifier(), ${PARTITION_DECORATOR_ARGS.filter((a) => !a.trim().startsWith("#")).map((a) => a.trim().replace(/,$/, "")).join(", ")})`
-        : "    @multi_asset(specs=[spec], name=spec.key.to_python_identifier())",
+        ? `    @multi_asset(specs=[spec], name=spec.key.to_python_identifier(), ${PARTITION_DECORATOR_ARGS.filter((a) => !a.trim().startsWith("#")).map((a) => a.trim().replace(/,$/, "")).join(", ")}, retry_policy=retry_policy, pool=pool)`
+        : "    @multi_asset(specs=[spec], name=spec.key.to_python_identifier(), retry_policy=retry_policy, pool=pool)",
       "    def _build(context: AssetExecutionContext, dbt: DbtCliResource):",
-      "        # floe_lineage emits OpenLineage START/COMPLETE/FAIL for this model, parented to the Dagster run.",
-      `        floe_lineage.build_model(context, dbt.cli([${args.join(", ")}${model.partitions ? ", *partition_vars(context)" : ""}]))`,
+      `        invocation = dbt.cli([${args.join(", ")}${model.partitions ? ", *partition_vars(context)" : ""}])`,
+      "        try:",
+      "            # floe_lineage emits OpenLineage START/COMPLETE/FAIL for this model, parented to the Dagster run.",
+      "            floe_lineage.build_model(context, invocation)",
+      "        except Exception as error:",
+      "            # The model built, only its tests failed: no retry (the same tests on the same data).",
+      "            no_retry_on_test_failures(invocation, error)",
+      "            raise",
       "        return MaterializeResult(asset_key=spec.key)",
       "",
       "    return _build",
     ].join("\n"),
-    `ASSETS = [\n${model.assets.map(renderAssetCall).join("\n")}\n]`,
+    `ASSETS = [\n${model.assets.map((a) => renderAssetCall(a, model.stepSettings.perAsset[a.model] ?? null)).join("\n")}\n]`,
   ];
 }
 
-function renderAssetCall(asset: DagsterAssetSpec): string {
+/** `retry_policy=` and `pool=` arguments from the models' run settings (dbt meta `floe`). */
+function stepSettingsArgs(step: DagsterStepSettings | null, indent: string): string[] {
+  if (step === null) return [];
+  const lines: string[] = [];
+  if (step.retryPolicy) {
+    const delay = step.retryPolicy.delaySeconds !== null ? `, delay=${step.retryPolicy.delaySeconds}` : "";
+    lines.push(`${indent}retry_policy=RetryPolicy(max_retries=${step.retryPolicy.maxRetries}${delay}),`);
+  }
+  if (step.pool !== null) lines.push(`${indent}pool=${pyString(step.pool)},`);
+  return lines;
+}
+
+function renderAssetCall(asset: DagsterAssetSpec, step: DagsterStepSettings | null): string {
   const i = "        ";
   const lines = [
     "    dbt_build_asset(",
@@ -252,7 +288,7 @@ function renderAssetCall(asset: DagsterAssetSpec): string {
   if (asset.description !== null) lines.push(`${i}    description=${pyString(asset.description)},`);
   if (Object.keys(asset.tags).length) lines.push(`${i}    tags=${pyLiteral(asset.tags)},`);
   lines.push(`${i}    metadata=${pyLiteral(asset.metadata)},`);
-  lines.push("        ),", `        model=${pyString(asset.model)},`, "    ),");
+  lines.push("        ),", `        model=${pyString(asset.model)},`, ...stepSettingsArgs(step, "        "), "    ),");
   return lines.join("\n");
 }
 

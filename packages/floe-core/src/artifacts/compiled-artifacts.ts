@@ -58,6 +58,32 @@ export const SourceRefSchema = z
   .loose()
   .describe("extension: a dbt source read by the model");
 
+/**
+ * Per-model run settings (floe extension), written by `floe artifacts from-dbt` from the model's dbt
+ * `meta: {floe: {...}}` (or `config: {meta: {floe: {...}}}`, dbt 1.10+'s place; `+meta` in dbt_project.yml
+ * sets them for a folder). Unset fields fall back to the plugin's options. What each orchestrator honours
+ * is in the plugins' READMEs; a setting one cannot honour gives a `floe generate` warning.
+ */
+export const MODEL_RUN_SETTING_KEYS = ["retries", "retry_delay_seconds", "pool", "timeout_seconds", "retry_test_failures"] as const;
+
+export const ModelRunSettingsSchema = z
+  .object({
+    retries: z.number().int().min(0).max(100).nullish().describe("retries of the model's task or step after a failure of the model (0 to 100)"),
+    retry_delay_seconds: z.number().int().min(0).max(86_400).nullish().describe("delay before a retry, in seconds (0 to 86400)"),
+    pool: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,250}$/, "must be 1 to 250 letters, digits, '_', '.' or '-'")
+      .nullish()
+      .describe("Airflow pool of the model's task / Dagster concurrency pool of its step; the pool must exist (Airflow) or be configured (Dagster)"),
+    timeout_seconds: z.number().int().min(1).max(604_800).nullish().describe("a run of the model longer than this fails (1 to 604800)"),
+    retry_test_failures: z
+      .boolean()
+      .nullish()
+      .describe("retry the task when the model built but its data tests failed (default false: wrong data is not fixed by running again)"),
+  })
+  .strict()
+  .describe("extension: per-model run settings from dbt meta `floe`");
+
 export const ResolvedModelSchema = z
   .object({
     name: nonEmpty,
@@ -78,6 +104,7 @@ export const ResolvedModelSchema = z
       .describe("extension: dbt unique_id, e.g. model.jaffle.orders, snapshot.jaffle.orders_snapshot, model.jaffle.dim_customers.v2"),
     alias: z.string().nullish().describe("extension: the relation dbt builds, when it differs from `name` (dbt alias; `dim_customers_v2` for version 2)"),
     sources: z.array(SourceRefSchema).nullish().describe("extension: the dbt sources the model reads (directly or through ephemeral models); lineage inputs"),
+    run_settings: ModelRunSettingsSchema.nullish(),
   })
   .loose();
 
@@ -206,6 +233,7 @@ export type PluginRef = z.infer<typeof PluginRefSchema>;
 export type ResolvedModel = z.infer<typeof ResolvedModelSchema>;
 export type SourceRef = z.infer<typeof SourceRefSchema>;
 export type SourceFreshness = z.infer<typeof SourceFreshnessSchema>;
+export type ModelRunSettings = z.infer<typeof ModelRunSettingsSchema>;
 export type ResolvedTransforms = z.infer<typeof ResolvedTransformsSchema>;
 export type Job = z.infer<typeof JobSchema>;
 export type Schedule = z.infer<typeof ScheduleSchema>;

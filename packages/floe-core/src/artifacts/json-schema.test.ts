@@ -31,7 +31,7 @@ describe("compiledArtifactsJsonSchema", () => {
     const schema = compiledArtifactsJsonSchema() as Node;
     const unwrap = (n: Node): Node => n.anyOf?.find((a) => a.properties || a.items) ?? n;
     const model = unwrap(unwrap(unwrap(schema.properties!.transforms!).properties!.models!).items!);
-    for (const field of ["path", "schema_name", "materialization", "meta", "description", "unique_id", "alias", "sources"]) {
+    for (const field of ["path", "schema_name", "materialization", "meta", "description", "unique_id", "alias", "sources", "run_settings"]) {
       const node = model.properties![field]!;
       expect(node.description ?? unwrap(node).description, field).toMatch(/^extension: /);
     }

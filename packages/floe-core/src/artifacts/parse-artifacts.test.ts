@@ -91,7 +91,7 @@ describe("parseArtifactsJson", () => {
 describe("transformsFromArtifacts and resolveJobs", () => {
   it("maps models to TransformConfig with extension fields defaulted", () => {
     const [first] = transformsFromArtifacts(parseArtifactsJson(fixture("v0.6.0.json")).artifacts);
-    expect(first).toEqual({ name: "stg_orders", path: "", schema_name: null, materialization: null, tags: ["staging"], depends_on: [], meta: {}, compute: "duckdb", description: null, unique_id: null });
+    expect(first).toEqual({ name: "stg_orders", path: "", schema_name: null, materialization: null, tags: ["staging"], depends_on: [], meta: {}, compute: "duckdb", description: null, unique_id: null, run_settings: null });
     // 0.1.0 documents have no transforms: no models, and one warning for the plugins to report.
     const empty = parseArtifactsJson(fixture("v0.1.0.json")).artifacts;
     expect(transformsFromArtifacts(empty)).toEqual([]);

@@ -30,6 +30,7 @@ export function transformsFromArtifacts(artifacts: CompiledArtifacts): Transform
     compute: model.compute,
     description: model.description ?? null,
     unique_id: model.unique_id ?? null,
+    run_settings: model.run_settings ?? null,
   }));
 }
 

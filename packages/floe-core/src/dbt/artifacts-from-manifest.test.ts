@@ -265,3 +265,49 @@ describe("every resource of the manifest is a transform, run with one, or report
     }
   });
 });
+
+describe("per-model run settings from dbt meta `floe`", () => {
+  const build = (extra: Record<string, unknown>) =>
+    artifactsFromManifest(parseDbtManifest(manifest([node("model.shop.orders", extra), node("model.shop.plain")])), { product: "shop", floeVersion: "0.0.0" });
+  const settingsOf = (extra: Record<string, unknown>) => build(extra).artifacts.transforms!.models.find((m) => m.name === "orders")!.run_settings;
+  const errorOf = (extra: Record<string, unknown>) => {
+    try {
+      build(extra);
+    } catch (error) {
+      if (isFloeError(error)) return error;
+      throw error;
+    }
+    throw new Error("expected a FloeError");
+  };
+
+  it("carries meta.floe into run_settings, config.meta.floe winning key by key", () => {
+    const settings = settingsOf({
+      meta: { floe: { retries: 3, retry_delay_seconds: 60, pool: "warehouse" }, owner: "x" },
+      config: { enabled: true, materialized: "table", meta: { floe: { pool: "big_warehouse", timeout_seconds: 600, retry_test_failures: true } } },
+    });
+    expect(settings).toEqual({ retries: 3, retry_delay_seconds: 60, pool: "big_warehouse", timeout_seconds: 600, retry_test_failures: true });
+    // the rest of meta is copied as before, and a model without `floe` has no run_settings
+    const models = build({ meta: { floe: { retries: 1 } } }).artifacts.transforms!.models;
+    expect(models.find((m) => m.name === "plain")!.run_settings).toBeUndefined();
+    expect(models.find((m) => m.name === "orders")!.meta).toEqual({ floe: { retries: 1 } });
+  });
+
+  it("refuses a negative retries, naming the model and the field", () => {
+    const error = errorOf({ meta: { floe: { retries: -1 } } });
+    expect(error.code).toBe("FLOE_MANIFEST_INVALID");
+    expect(error.path).toBe('nodes["model.shop.orders"].meta.floe.retries');
+    expect(error.message).toContain("model.shop.orders");
+  });
+
+  it("refuses an unknown key (a typo) naming it, and lists the keys floe reads", () => {
+    const error = errorOf({ config: { enabled: true, meta: { floe: { retires: 3 } } } });
+    expect(error.code).toBe("FLOE_MANIFEST_INVALID");
+    expect(error.path).toBe('nodes["model.shop.orders"].config.meta.floe.retires');
+    expect(error.hint).toContain("retry_delay_seconds");
+  });
+
+  it("refuses floe meta that is not a mapping, and a pool name with spaces", () => {
+    expect(errorOf({ meta: { floe: "retries=3" } }).path).toBe('nodes["model.shop.orders"].meta.floe');
+    expect(errorOf({ meta: { floe: { pool: "my pool" } } }).path).toBe('nodes["model.shop.orders"].meta.floe.pool');
+  });
+});

@@ -8,8 +8,16 @@
 import { createHash } from "node:crypto";
 import { FloeError } from "../errors.js";
 import { topologicalOrder } from "../graph.js";
-import type { CompiledArtifactsInput, ResolvedModel, SourceFreshness, SourceRef } from "../artifacts/compiled-artifacts.js";
-import { parseArtifacts, type ParsedArtifacts } from "../artifacts/parse-artifacts.js";
+import {
+  MODEL_RUN_SETTING_KEYS,
+  ModelRunSettingsSchema,
+  type CompiledArtifactsInput,
+  type ModelRunSettings,
+  type ResolvedModel,
+  type SourceFreshness,
+  type SourceRef,
+} from "../artifacts/compiled-artifacts.js";
+import { parseArtifacts, zodToFloeError, type ParsedArtifacts } from "../artifacts/parse-artifacts.js";
 import { resourcePath, type DbtManifest, type DbtNode, type DbtSource } from "./dbt-manifest.js";
 
 /** The CompiledArtifacts version from-dbt writes. */
@@ -116,6 +124,8 @@ export function artifactsFromManifest(manifest: DbtManifest, options: FromManife
     };
     if (node.alias && node.alias !== name) model.alias = node.alias;
     if (upstream.sources.length > 0) model.sources = upstream.sources;
+    const settings = runSettingsOf(node);
+    if (settings !== null) model.run_settings = settings;
     return model;
   });
 
@@ -152,6 +162,46 @@ export function artifactsFromManifest(manifest: DbtManifest, options: FromManife
   };
   if (options.orchestration !== undefined) (document as Record<string, unknown>).orchestration = options.orchestration;
   return { ...parseArtifacts(document), report };
+}
+
+/**
+ * The model's run settings from dbt meta `floe` (`meta: {floe: {...}}` or `config: {meta: {floe: {...}}}`,
+ * the latter winning key by key), validated: an unknown key or a bad value is FLOE_MANIFEST_INVALID
+ * naming the model and the field. Null when the model sets none.
+ */
+export function runSettingsOf(node: Pick<DbtNode, "unique_id" | "meta" | "config">): ModelRunSettings | null {
+  const places = [
+    { path: "meta.floe", value: node.meta.floe },
+    { path: "config.meta.floe", value: node.config.meta?.floe },
+  ];
+  const merged: Record<string, unknown> = {};
+  let found = false;
+  for (const { path, value } of places) {
+    if (value === undefined || value === null) continue;
+    const where = `${resourcePath("nodes", node.unique_id)}.${path}`;
+    if (typeof value !== "object" || Array.isArray(value)) {
+      throw new FloeError("FLOE_MANIFEST_INVALID", `${node.unique_id}: meta floe must be a mapping of run settings`, {
+        path: where,
+        hint: `e.g. meta: {floe: {retries: 3, retry_delay_seconds: 60}}; the keys are ${MODEL_RUN_SETTING_KEYS.join(", ")}`,
+      });
+    }
+    const result = ModelRunSettingsSchema.safeParse(value);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const unknown = issue?.code === "unrecognized_keys" ? issue.keys : [];
+      const error = zodToFloeError(result.error, "FLOE_MANIFEST_INVALID", "dbt project", [where, ...unknown.slice(0, 1)]);
+      throw new FloeError("FLOE_MANIFEST_INVALID", `${node.unique_id}: ${error.message}`, {
+        path: error.path,
+        hint: unknown.length > 0 ? `the keys floe reads are ${MODEL_RUN_SETTING_KEYS.join(", ")}` : `fix it in the model's meta (or config.meta) and run dbt parse again`,
+        cause: error,
+      });
+    }
+    for (const [key, v] of Object.entries(result.data)) if (v !== undefined && v !== null) merged[key] = v;
+    found = true;
+  }
+  if (!found) return null;
+  // Keys in a fixed order: the artifacts are byte-for-byte reproducible.
+  return Object.fromEntries(MODEL_RUN_SETTING_KEYS.filter((k) => k in merged).map((k) => [k, merged[k]])) as ModelRunSettings;
 }
 
 /**

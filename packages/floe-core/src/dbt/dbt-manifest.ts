@@ -41,6 +41,7 @@ const DbtNodeSchema = z
       .object({
         enabled: z.boolean().default(true),
         materialized: z.string().nullish(),
+        meta: z.record(z.string(), z.unknown()).nullish().describe("config.meta (dbt 1.10+ puts meta here; `+meta` in dbt_project.yml lands here)"),
       })
       .loose()
       .default({ enabled: true }),
@@ -159,7 +160,7 @@ export function parseDbtManifest(data: unknown): DbtManifest {
     const part: Record<string, unknown> = {};
     for (const field of NODE_FIELDS) if (node[field] !== undefined) part[field] = node[field];
     const config = node.config;
-    if (config !== undefined) part.config = isPlainObject(config) ? { enabled: config.enabled, materialized: config.materialized } : config;
+    if (config !== undefined) part.config = isPlainObject(config) ? { enabled: config.enabled, materialized: config.materialized, meta: config.meta } : config;
     const dependsOn = node.depends_on;
     if (dependsOn !== undefined) part.depends_on = isPlainObject(dependsOn) ? { nodes: dependsOn.nodes } : dependsOn;
     const result = DbtNodeSchema.safeParse(part);

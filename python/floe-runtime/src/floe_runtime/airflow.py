@@ -6,11 +6,16 @@ Importing this module imports Airflow (and its standard provider); the OpenLinea
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 from airflow.providers.standard.operators.bash import BashOperator
 
+from floe_runtime.dbt_failures import failed_tests, results_from_log_file, should_retry
 from floe_runtime.lineage import Datasets
 
 log = logging.getLogger("floe.lineage")
@@ -78,9 +83,40 @@ class DbtModelOperator(BashOperator):  # type: ignore[misc]
     template_ext = ()
     template_fields_renderers: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, *, lineage: Sequence[Datasets] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *, lineage: Sequence[Datasets] | None = None, retry_test_failures: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.floe_lineage = lineage
+        self.retry_test_failures = retry_test_failures
+
+    def execute(self, context: Any) -> Any:
+        """Runs dbt; when it fails only because data tests failed (the model built), fails without retry.
+
+        dbt also writes its log as JSON into a directory of this try (DBT_LOG_PATH, so parallel tasks never
+        share it: inside the configured DBT_LOG_PATH when it is a writable directory, else in the temporary
+        directory; removed afterwards); its node results decide (floe_runtime.dbt_failures.should_retry). Everything else,
+        a model error included, raises as BashOperator does and Airflow retries it.
+        """
+        env: Mapping[str, str] = getattr(self, "env", None) or {}
+        log_dir = _try_log_dir(env.get("DBT_LOG_PATH") or os.environ.get("DBT_LOG_PATH"))
+        self.env = {**env, "DBT_LOG_PATH": log_dir, "DBT_LOG_FORMAT_FILE": "json", "DBT_LOG_LEVEL_FILE": "info"}
+        try:
+            return super().execute(context)
+        except Exception as exc:
+            if self.retry_test_failures or not _is_bash_failure(exc):
+                raise
+            results = results_from_log_file(Path(log_dir) / "dbt.log")
+            if should_retry(results, retry_test_failures=False):
+                raise
+            from airflow.sdk.exceptions import AirflowFailException
+
+            tests = failed_tests(results)
+            raise AirflowFailException(
+                f"dbt: the model built but {len(tests)} test(s) failed ({', '.join(tests[:5])}): "
+                "not retried, since a retry runs the same tests on the same data "
+                "(meta floe retry_test_failures: true retries them)"
+            ) from exc
+        finally:
+            shutil.rmtree(log_dir, ignore_errors=True)
 
     def _operator_lineage(self) -> Any:
         # apache-airflow-providers-openlineage calls the three methods below; imported here so the
@@ -106,6 +142,25 @@ class DbtModelOperator(BashOperator):  # type: ignore[misc]
     def pre_execute(self, context: Any) -> None:
         dag_test_run_started(context)
         super().pre_execute(context)
+
+
+def _try_log_dir(configured: str | None) -> str:
+    """A new directory for one try's dbt log: inside the configured log path when possible (a writable
+    volume under readOnlyRootFilesystem), else in the temporary directory."""
+    if configured:
+        try:
+            return tempfile.mkdtemp(prefix="floe-dbt-log-", dir=configured)
+        except OSError:
+            pass
+    return tempfile.mkdtemp(prefix="floe-dbt-log-")
+
+
+def _is_bash_failure(exc: BaseException) -> bool:
+    """A non-zero exit of the bash command (AirflowException), not a skip, a fail or a timeout already decided."""
+    from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException, AirflowTaskTimeout
+
+    decided = (AirflowFailException, AirflowSkipException, AirflowTaskTimeout)
+    return isinstance(exc, AirflowException) and not isinstance(exc, decided)
 
 
 def set_upstream_tasks(tasks: Mapping[str, Any], upstream: Mapping[str, Iterable[str]]) -> None:

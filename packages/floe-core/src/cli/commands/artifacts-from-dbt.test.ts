@@ -44,6 +44,25 @@ describe("floe artifacts from-dbt", () => {
     }
   });
 
+  it("refuses bad per-model run settings in dbt meta floe: exit 2, one line naming the model and the field, nothing written", async () => {
+    const withMeta = (floe: unknown) => {
+      const copy = JSON.parse(JSON.stringify(manifest));
+      copy.nodes["model.p.a"].config.meta = { floe };
+      return JSON.stringify(copy);
+    };
+    for (const [floe, field] of [[{ retries: -1 }, "retries"], [{ retires: 3 }, "retires"]] as const) {
+      writeFileSync(join(dir, "meta.json"), withMeta(floe));
+      const result = await run(["artifacts", "from-dbt", "meta.json", "--product", "p", "--out", "never.json"], dir);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^floe: FLOE_MANIFEST_INVALID at nodes\\["model\\.p\\.a"\\]\\.config\\.meta\\.floe\\.${field}: model\\.p\\.a: [^\\n]*\\n$`));
+      expect(readdirSync(dir)).not.toContain("never.json");
+    }
+    writeFileSync(join(dir, "meta.json"), withMeta({ retries: 3, pool: "warehouse" }));
+    const ok = await run(["artifacts", "from-dbt", "meta.json", "--product", "p"], dir);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).transforms.models[0].run_settings).toEqual({ retries: 3, pool: "warehouse" });
+  });
+
   it("names the field of a bad manifest", async () => {
     writeFileSync(join(dir, "bad.json"), JSON.stringify({ ...manifest, nodes: { x: { name: "x" } } }));
     const result = await run(["artifacts", "from-dbt", "bad.json", "--product", "p"], dir);
