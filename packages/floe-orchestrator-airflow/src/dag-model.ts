@@ -46,6 +46,8 @@ export interface AirflowDagSpec {
   tags: string[];
   schedule: AirflowSchedule | null;
   tasks: AirflowTaskSpec[];
+  /** Build mode: the id of the task that runs dbt once for the whole selection (distinct from every model's task id). */
+  buildTaskId: string | null;
   docMd: string;
 }
 
@@ -61,6 +63,8 @@ export interface AirflowDefinitionsModel {
   generator: { package: string; version: string; coreVersion: string };
   defaults: AirflowTaskDefaults;
   dbt: AirflowDbtInvocation;
+  /** build: one dbt invocation per DAG run, model tasks report its results; per_model: one dbt process per model task. */
+  executionMode: "build" | "per_model";
   dags: AirflowDagSpec[];
 }
 
@@ -131,7 +135,8 @@ export function buildAirflowModel(
       tags: [...new Set(["floe", ...options.tags])],
       schedule: schedules.get(job.name) ?? null,
       tasks,
-      docMd: renderDocMd(job.name, description, tasks.length, source),
+      buildTaskId: options.executionMode === "build" ? buildTaskIdFor(tasks) : null,
+      docMd: renderDocMd(job.name, description, tasks.length, source, options.executionMode),
     };
   });
   checkDistinct(dags.map((d) => d.fileName), "DAG file names");
@@ -153,8 +158,17 @@ export function buildAirflowModel(
       profilesDir: options.dbtProfilesDir ?? null,
       target: options.dbtTarget ?? null,
     },
+    executionMode: options.executionMode,
     dags,
   };
+}
+
+/** `dbt_build`, or with as many `_` appended as it takes to differ from every model's task id. */
+export function buildTaskIdFor(tasks: ReadonlyArray<AirflowTaskSpec>): string {
+  const taken = new Set(tasks.map((t) => t.taskId));
+  let id = "dbt_build";
+  while (taken.has(id)) id += "_";
+  return id;
 }
 
 function collectSchedules(
@@ -204,7 +218,7 @@ function checkDistinct(values: string[], what: string): void {
   }
 }
 
-function renderDocMd(job: string, description: string, taskCount: number, source: AirflowDefinitionsModel["source"]): string {
+function renderDocMd(job: string, description: string, taskCount: number, source: AirflowDefinitionsModel["source"], mode: "build" | "per_model"): string {
   // Markdown shown in the Airflow UI; user text is inline code so it cannot add markup, and the
   // final line is fixed so the value never ends in ".md" (Airflow would read it as a file path).
   const code = (value: string) => `\`${value.replace(/[`\r\n]/g, " ")}\``;
@@ -213,7 +227,9 @@ function renderDocMd(job: string, description: string, taskCount: number, source
     "",
     description.replace(/[\r\n]+/g, " "),
     "",
-    `Runs ${taskCount} dbt model${taskCount === 1 ? "" : "s"}, one task each, in dependency order.`,
+    mode === "build"
+      ? `Builds ${taskCount} dbt model${taskCount === 1 ? "" : "s"} in one dbt invocation (the build task); each model's task then reports its result, log lines and timing.`
+      : `Runs ${taskCount} dbt model${taskCount === 1 ? "" : "s"}, one task each, in dependency order.`,
     "",
     "| source artifacts | |",
     "| --- | --- |",
