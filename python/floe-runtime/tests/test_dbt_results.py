@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from conftest import BROKEN_MODEL, DbtBuild
-from floe_runtime.dbt_results import collect_node_results, dbt_target_path, task_results, parents_of_tests
+from floe_runtime.dbt_results import collect_node_results, dbt_target_path, parents_of_tests, task_results
 
 MODELS = [
     "raw_customers",
@@ -38,7 +38,8 @@ def test_a_task_carries_its_model_then_its_tests_with_timing_and_log_lines(dbt_b
     assert stg[0]["unique_id"] == "model.jaffle_shop.stg_orders"
     assert stg[0]["status"] == "success"
     assert isinstance(stg[0]["execution_time"], float)
-    assert stg[0]["started_at"] and stg[0]["finished_at"]
+    assert stg[0]["started_at"]
+    assert stg[0]["finished_at"]
     assert any("stg_orders" in line for line in stg[0]["logs"])
     tests = {n["unique_id"].split(".")[2]: n["status"] for n in stg[1:]}
     assert tests == {"not_null_stg_orders_order_id": "pass", "unique_stg_orders_order_id": "pass"}
@@ -50,10 +51,19 @@ def test_a_task_carries_its_model_then_its_tests_with_timing_and_log_lines(dbt_b
 
 
 def test_a_failing_test_fails_its_models_task() -> None:
+    def event(kind: str, unique_id: str, resource_type: str, status: str) -> dict[str, object]:
+        node = {
+            "unique_id": unique_id,
+            "node_name": unique_id.split(".")[-1],
+            "resource_type": resource_type,
+            "node_status": status,
+        }
+        return {"info": {"name": kind, "msg": status.upper()}, "data": {"node_info": node}}
+
     events = [
-        {"info": {"name": "LogModelResult", "msg": "OK"}, "data": {"node_info": {"unique_id": "model.p.a", "node_name": "a", "resource_type": "model", "node_status": "success"}}},
-        {"info": {"name": "LogTestResult", "msg": "FAIL 3"}, "data": {"node_info": {"unique_id": "test.p.t", "node_name": "t", "resource_type": "test", "node_status": "fail"}}},
-        {"info": {"name": "SkippingDetails", "msg": "SKIP"}, "data": {"node_info": {"unique_id": "model.p.b", "node_name": "b", "resource_type": "model", "node_status": "skipped"}}},
+        event("LogModelResult", "model.p.a", "model", "success"),
+        event("LogTestResult", "test.p.t", "test", "fail"),
+        event("SkippingDetails", "model.p.b", "model", "skipped"),
     ]
     out = task_results(collect_node_results(events), {"a": "a", "b": "b", "c": "c"}, {"test.p.t": ["model.p.a"]})
     assert {t: r["status"] for t, r in out.items()} == {"a": "failed", "b": "skipped", "c": "success"}

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import BaseOperator
 
-from floe_runtime.dbt_results import FAILED_STATUSES, collect_node_results, dbt_target_path, task_results, parents_of_tests
+from floe_runtime.dbt_results import FAILED_STATUSES, collect_node_results, dbt_target_path, parents_of_tests, task_results
 from floe_runtime.lineage import Datasets
 
 log = logging.getLogger("floe.lineage")
@@ -144,7 +144,7 @@ def result_key(task_id: str) -> str:
     return _XCOM_PREFIX + task_id
 
 
-class DbtBuildOperator(BaseOperator):  # type: ignore[misc,valid-type]
+class DbtBuildOperator(BaseOperator):  # type: ignore[misc]
     """Runs one dbt command for the job's whole selection and publishes each model task's result.
 
     dbt runs as a child process with ``--log-format json``; nothing is templated and the arguments go

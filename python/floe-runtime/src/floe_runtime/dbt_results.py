@@ -26,7 +26,7 @@ def dbt_target_path(env: Mapping[str, str], project_dir: str) -> str:
     if not configured:
         configured = "target"
         try:
-            import yaml
+            import yaml  # type: ignore[import-untyped]
 
             with open(os.path.join(project_dir, "dbt_project.yml"), encoding="utf-8") as fh:
                 project = yaml.safe_load(fh) or {}
@@ -57,7 +57,7 @@ def parents_of_tests(manifest_path: str) -> dict[str, list[str]]:
 
 
 class NodeResult:
-    __slots__ = ("unique_id", "name", "resource_type", "status", "message", "started_at", "finished_at", "execution_time", "logs")
+    __slots__ = ("execution_time", "finished_at", "logs", "message", "name", "resource_type", "started_at", "status", "unique_id")
 
     def __init__(self, unique_id: str) -> None:
         self.unique_id = unique_id
@@ -78,8 +78,9 @@ def collect_node_results(events: Iterable[Mapping[str, Any]], echo: Any = None) 
     """Each node's status, timing, message and log lines, from dbt's JSON log events."""
     nodes: dict[str, NodeResult] = {}
     for event in events:
-        info = event.get("info") if isinstance(event.get("info"), Mapping) else {}
-        data = event.get("data") if isinstance(event.get("data"), Mapping) else {}
+        raw_info, raw_data = event.get("info"), event.get("data")
+        info: Mapping[str, Any] = raw_info if isinstance(raw_info, Mapping) else {}
+        data: Mapping[str, Any] = raw_data if isinstance(raw_data, Mapping) else {}
         msg = _ANSI.sub("", str(info.get("msg") or "")).rstrip()
         if echo is not None and msg and info.get("level") != "debug":
             echo(msg)
@@ -131,9 +132,9 @@ def task_results(
         if node.resource_type not in ("test", "unit_test"):
             continue
         for parent in test_parents.get(unique_id, ()):
-            task_id = unique_to_task.get(parent)
-            if task_id is not None:
-                results[task_id]["nodes"].append(node.as_dict())
+            owner = unique_to_task.get(parent)
+            if owner is not None:
+                results[owner]["nodes"].append(node.as_dict())
     for result in results.values():
         entries = result["nodes"]
         own = entries[0] if entries and entries[0]["resource_type"] not in ("test", "unit_test") else None
