@@ -8,7 +8,7 @@
  *   with the datasets floe named.
  * - With `orders` broken (a model in the middle): its task fails with dbt's error, its dependent
  *   `customer_revenue` ends upstream_failed, the independent models succeed, and lineage has FAIL for
- *   orders and for the DAG run.
+ *   orders and for the DAG run. Its retry runs dbt for that model alone instead of re-reading the build.
  */
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -76,10 +76,10 @@ describe("build mode: one dbt invocation, a task per model reporting its result"
     });
     reference = await relations(referenceDb);
 
-    const dagsTest = async (project: string, name: string, dag: string) => {
+    const dagsTest = async (project: string, name: string, dag: string, retries = 0) => {
       const dags = join(airflow.home, `${name}-dags`);
       mkdirSync(dags);
-      const plugin = new AirflowPlugin({ dbtProjectDir: project, retries: 0 });
+      const plugin = new AirflowPlugin({ dbtProjectDir: project, retries, retryDelaySeconds: 1, retryExponentialBackoff: 0 });
       expect(plugin.options.executionMode).toBe("build");
       await writeOutputDirectory(dags, plugin.createDefinitions(artifacts).render());
       const database = join(airflow.home, `${name}.duckdb`);
@@ -96,7 +96,8 @@ describe("build mode: one dbt invocation, a task per model reporting its result"
     cpSync(EXAMPLE_DIR, project, { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
     writeFileSync(join(project, "models", "marts", "orders.sql"), "select no_such_column from no_such_table\n");
     await run(airflow.python, ["-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('delete from task_instance'); c.commit()", join(airflow.home, "airflow.db")], { env: airflow.env });
-    failing = await dagsTest(project, "broken", product);
+    // One retry: the failed model's second try runs dbt for that model alone (still broken).
+    failing = await dagsTest(project, "broken", product, 1);
   });
 
   afterAll(async () => {
@@ -140,9 +141,16 @@ describe("build mode: one dbt invocation, a task per model reporting its result"
     expect(failing.stdout).toContain("no_such_table");
   });
 
+  it("a failed model's retry runs dbt for that model alone, once", () => {
+    expect(failing.stdout.match(/floe: running dbt for \d+ models in one invocation/g)).toHaveLength(1);
+    expect(failing.stdout.match(/floe: running dbt for this model alone \(try \d+\)/g)).toEqual(["floe: running dbt for this model alone (try 2)"]);
+  });
+
   it("emits FAIL for the failing model's task and for the DAG run, COMPLETE for the others that ran", () => {
     const jobs = byJob(failing.events);
-    expect(jobs.get(`${product}.orders`)).toEqual(["START", "FAIL"]);
+    // Two tries of orders: the build's result, then its own dbt run.
+    expect(jobs.get(`${product}.orders`)?.filter((e) => e === "START")).toHaveLength(2);
+    expect(jobs.get(`${product}.orders`)?.at(-1)).toBe("FAIL");
     expect(jobs.get(`${product}.customers`)).toEqual(["START", "COMPLETE"]);
     expect(jobs.get(`${product}.stg_orders`)).toEqual(["START", "COMPLETE"]);
     expect(jobs.get(product)).toEqual(["START", "FAIL"]);
