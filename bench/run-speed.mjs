@@ -21,6 +21,8 @@ const { values } = parseArgs({
     sizes: { type: "string", default: "50,200,500" },
     contenders: { type: "string", default: "all" },
     "timeout-minutes": { type: "string", default: "60" },
+    // Several runs side by side need their own work directories (each has its Airflow database).
+    "work-name": { type: "string", default: "run-speed" },
   },
 });
 const sizes = values.sizes.split(",").filter(Boolean).map(Number);
@@ -31,7 +33,7 @@ const reproduce = `pnpm build && node bench/run-speed.mjs --sizes ${values.sizes
 
 const airflowVenv = venvPath("airflow");
 const dagsterVenv = contenders.includes("floe-dagster") ? venvPath("dagster") : null;
-const work = join(WORK_DIR, "run-speed");
+const work = join(WORK_DIR, values["work-name"]);
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 const quiet = { DBT_SEND_ANONYMOUS_USAGE_STATS: "False", DO_NOT_TRACK: "1" };
@@ -164,7 +166,7 @@ for (const n of sizes) {
 const text = table(rows, Object.keys(rows[0]));
 console.log(`\n${text}\n\nreproduce: ${reproduce}`);
 saveReport(
-  "run-speed",
+  values["work-name"],
   [
     "## Run speed: a whole dbt project by plain dbt, floe Airflow (build / per-model), Cosmos (local / watcher), floe Dagster",
     "",

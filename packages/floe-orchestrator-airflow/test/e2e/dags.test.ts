@@ -174,7 +174,7 @@ describe("hostile model names", () => {
       // The stub reports no node: each model's task finds no result (nothing built), as dbt's "nothing to do".
       expect(Object.entries(states).filter(([id]) => id !== "dbt_build").map(([, s]) => s).sort()).toEqual(names.map(() => "success"));
     }
-  });
+  }, 1_200_000); // two `airflow dags test` runs (one per execution mode)
 
   it("property: any names give a DAG file that parses and imports, each task carrying its exact name", async () => {
     const pieces = fc.constantFrom("$(", ")", "`", "'", '"', "\\", "{{", "}}", "{%", "%}", "{#", "\n", "\r", "\u0000", "\u2028", "é", "𝔉", "\ud800", "#", ";", "|", "&", " ", "\t", "%", "$", ".md", "'''", '"""');
