@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every benchmark once, one after the other, and rewrites the measured part of bench/RESULTS.md
 // (between the bench:begin/bench:end markers; the notes around it are kept).
-// Reproduce: pnpm build && node bench/run-all.mjs [--only cli-scaling,dagster-load,airflow-parse,discovery,lineage-throughput]
+// Reproduce: pnpm build && node bench/run-all.mjs [--only cli-scaling,dagster-load,airflow-parse,run-speed,discovery,lineage-throughput]
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,6 +14,8 @@ const benches = [
   { name: "cli-scaling", args: [] },
   { name: "dagster-load", args: ["--repeat", "5"] },
   { name: "airflow-parse", args: [] },
+  // Real dbt runs through Airflow, Cosmos and Dagster: the longest by far (per-model modes at 500 models: hours here).
+  { name: "run-speed", args: ["--sizes", "50,200"] },
   // Written by other parts of the project; wrapped here when present. Their stdout becomes their section.
   { name: "discovery", args: [], foreign: true },
   { name: "lineage-throughput", args: [], foreign: true },

@@ -18,7 +18,7 @@ export function load() {
  * Runs `cmd args` as a child under GNU time. Returns wall seconds (measured here, spawn to exit),
  * CPU seconds (user + system: less sensitive than wall time to other load on a shared machine), peak RSS in MB (the child's max resident set, from time -f %M), exit status and output.
  */
-export function measure(cmd, args, { cwd = ROOT, env = process.env, input } = {}) {
+export function measure(cmd, args, { cwd = ROOT, env = process.env, input, timeout } = {}) {
   const timeFile = join(ROOT, "bench/.work", `time-${process.pid}.txt`);
   mkdirSync(dirname(timeFile), { recursive: true });
   const loadBefore = load();
@@ -27,6 +27,7 @@ export function measure(cmd, args, { cwd = ROOT, env = process.env, input } = {}
     cwd,
     env,
     input,
+    timeout,
     encoding: "utf8",
     maxBuffer: 256 << 20,
   });

@@ -18,7 +18,7 @@ import pathlib, sys, zipfile
 
 (wheel,) = pathlib.Path(sys.argv[1]).glob("floe_runtime-*-py3-none-any.whl")
 names = set(zipfile.ZipFile(wheel).namelist())
-expected = {f"floe_runtime/{m}" for m in ("__init__.py", "airflow.py", "dagster.py", "dbt_events.py", "dbt_failures.py", "lineage.py", "py.typed")}
+expected = {f"floe_runtime/{m}" for m in ("__init__.py", "airflow.py", "dagster.py", "dbt_events.py", "dbt_failures.py", "dbt_results.py", "lineage.py", "py.typed")}
 missing = expected - names
 if missing:
     sys.exit(f"floe-runtime wheel lacks {sorted(missing)}")

@@ -132,7 +132,8 @@ describe("code-generation injection (both plugins)", () => {
       // Airflow: every templated field is switched off and the bash command is a constant without user data.
       // (The operator is floe-runtime's DbtModelOperator, whose template_fields are empty; checked below.)
       for (const f of airflow.filter((x) => x.path.endsWith(".py"))) {
-        expect(f.content, `seed ${SEED} sample ${i} ${f.path}`).toContain("from floe_runtime.airflow import DbtModelOperator");
+        // Build mode (the default) imports the build and result operators; per-model mode DbtModelOperator.
+        expect(f.content, `seed ${SEED} sample ${i} ${f.path}`).toMatch(/^from floe_runtime\.airflow import (DbtModelOperator|DbtBuildOperator, DbtModelResultOperator), set_upstream_tasks$/m);
         expect(f.content, `seed ${SEED} sample ${i} ${f.path}`).not.toMatch(/BashOperator|^class /m);
         const cmd = /^DBT_COMMAND = (.*)$/m.exec(f.content)?.[1] ?? "";
         commands.add(cmd);
@@ -144,6 +145,8 @@ describe("code-generation injection (both plugins)", () => {
     expect([...commands], `seed ${SEED}`).toHaveLength(1);
     const operator = readFileSync(join(ROOT, "python/floe-runtime/src/floe_runtime/airflow.py"), "utf8");
     expect(operator).toMatch(/^class DbtModelOperator\(BashOperator\):[\s\S]*?^ {4}template_fields = \(\)\n {4}template_ext = \(\)$/m);
+    // Build mode: the model names reach dbt as argv items of DbtBuildOperator, which templates nothing either.
+    expect(operator).toMatch(/^class DbtBuildOperator\(BaseOperator\):[^\n]*\n[\s\S]*?^ {4}template_fields = \(\)\n {4}template_ext = \(\)$/m);
     const failures = runPython(cases);
     expect(failures, `seed ${SEED}: ${JSON.stringify(failures.slice(0, 3))}`).toEqual([]);
     expect(cases.length).toBeGreaterThanOrEqual(300);

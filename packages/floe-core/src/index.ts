@@ -76,7 +76,7 @@ export {
   checkDbtModelName,
   dbtSelectorProblem,
 } from "./dbt/dbt-selector.js";
-export { dbtNodeArgs } from "./dbt/dbt-command.js";
+export { dbtNodeArgs, dbtSelectionArgs } from "./dbt/dbt-command.js";
 export type { DbtNodeCommand } from "./dbt/dbt-command.js";
 
 // Generated code: the one emitter every user string goes through (also floe-core/codegen), requirements.

@@ -26,6 +26,10 @@ export const GenerateOptionsSchema = z
       .min(1)
       .optional()
       .describe("the dbt project the generated code runs, as the generated files name it: relative to them (the CLI records --dbt-project so), or absolute"),
+    pluginOptions: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("the plugin's own options for this output (e.g. Airflow's executionMode), over its constructor options; the plugin checks them with its option schema"),
   })
   .strict();
 

@@ -77,8 +77,9 @@ export class AirflowPlugin extends OrchestratorPlugin {
 
   /** Every file for validated artifacts, one DAG per job; schedules come from the artifacts only. */
   generate(artifacts: ValidatedArtifacts, options: GenerateOptions = {}): GenerateResult {
-    const { dbtProjectDir } = parseGenerateOptions(options);
-    const definitions = this.#definitions(artifacts, dbtProjectDir === undefined ? this.options : { ...this.options, dbtProjectDir }, new Map());
+    const { dbtProjectDir, pluginOptions } = parseGenerateOptions(options);
+    const base = pluginOptions === undefined ? this.options : checkOption(AirflowPluginOptionsSchema, { ...this.options, ...pluginOptions });
+    const definitions = this.#definitions(artifacts, dbtProjectDir === undefined ? base : { ...base, dbtProjectDir }, new Map());
     return { files: [...definitions.render(), helmValuesFile(buildAirflowHelmValues({ artifacts }))], warnings: [...(definitions.warnings ?? [])] };
   }
 
@@ -94,7 +95,7 @@ export class AirflowPlugin extends OrchestratorPlugin {
     return {
       orchestrator: this.name,
       model,
-      warnings: [...noModelsWarnings(artifacts, "Airflow DAG"), ...poolWarnings(model)],
+      warnings: [...noModelsWarnings(artifacts, "Airflow DAG"), ...(model.executionModeNote ? [model.executionModeNote] : []), ...poolWarnings(model)],
       render: () => [...renderAirflowFiles(model, lineage), ...renderRuntimeFiles(model, artifacts)],
     };
   }

@@ -56,6 +56,8 @@ export interface AirflowDagSpec {
   freshness: AirflowFreshnessTask[];
   /** Task id -> the dbt sources its model reads, as Airflow Assets (the task's `inlets`). */
   sourceInlets: Record<string, Array<{ name: string; uri: string }>>;
+  /** Build mode: the id of the task that runs dbt once for the whole selection (distinct from every model's task id). */
+  buildTaskId: string | null;
   docMd: string;
 }
 
@@ -85,6 +87,10 @@ export interface AirflowDefinitionsModel {
   generator: { package: string; version: string; coreVersion: string };
   defaults: AirflowTaskDefaults;
   dbt: AirflowDbtInvocation;
+  /** build: one dbt invocation per DAG run, model tasks report its results; per_model: one dbt process per model task. */
+  executionMode: "build" | "per_model";
+  /** Why the execution mode differs from the one asked for (a `floe generate` warning), or null. */
+  executionModeNote: string | null;
   dags: AirflowDagSpec[];
   /**
    * orchestration.partitioning: every DAG gets a data-interval timetable (one run per window, the
@@ -146,6 +152,13 @@ export function buildAirflowModel(
       hint: "drop scheduleJob, or the product's orchestration.partitioning",
     });
   }
+  // Build mode hands dbt no partition window and runs no freshness check first: such products run per model.
+  const needsPerModel = partitioning !== null || (artifacts.transforms?.models ?? []).some((m) => (m.sources ?? []).some((source) => source.freshness));
+  const executionMode = options.executionMode === "build" && needsPerModel ? "per_model" : options.executionMode;
+  const executionModeNote =
+    executionMode === options.executionMode
+      ? null
+      : `Airflow execution mode per_model instead of build: the product ${partitioning !== null ? "is partitioned" : "reads sources with dbt freshness checks"}, which build mode does not run yet`;
   const schedules = collectSchedules(artifacts, jobNames, overrides);
   const meta = artifacts.metadata;
   const source = {
@@ -172,7 +185,8 @@ export function buildAirflowModel(
       tasks,
       freshness: freshnessTasks(artifacts, tasks),
       sourceInlets: sourceInlets(artifacts, tasks),
-      docMd: renderDocMd(job.name, description, tasks.length, source),
+      buildTaskId: executionMode === "build" ? buildTaskIdFor(tasks) : null,
+      docMd: renderDocMd(job.name, description, tasks.length, source, executionMode),
     };
   });
   checkDistinct(dags.map((d) => d.fileName), "DAG file names");
@@ -195,9 +209,19 @@ export function buildAirflowModel(
       profilesDir: options.dbtProfilesDir ?? null,
       target: options.dbtTarget ?? null,
     },
+    executionMode,
+    executionModeNote,
     dags,
     partitioning,
   };
+}
+
+/** `dbt_build`, or with as many `_` appended as it takes to differ from every model's task id. */
+export function buildTaskIdFor(tasks: ReadonlyArray<AirflowTaskSpec>): string {
+  const taken = new Set(tasks.map((t) => t.taskId));
+  let id = "dbt_build";
+  while (taken.has(id)) id += "_";
+  return id;
 }
 
 function collectSchedules(
@@ -301,7 +325,7 @@ function checkDistinct(values: string[], what: string): void {
   }
 }
 
-function renderDocMd(job: string, description: string, taskCount: number, source: AirflowDefinitionsModel["source"]): string {
+function renderDocMd(job: string, description: string, taskCount: number, source: AirflowDefinitionsModel["source"], mode: "build" | "per_model"): string {
   // Markdown shown in the Airflow UI; user text is inline code so it cannot add markup, and the
   // final line is fixed so the value never ends in ".md" (Airflow would read it as a file path).
   const code = (value: string) => `\`${value.replace(/[`\r\n]/g, " ")}\``;
@@ -310,7 +334,9 @@ function renderDocMd(job: string, description: string, taskCount: number, source
     "",
     description.replace(/[\r\n]+/g, " "),
     "",
-    `Runs ${taskCount} dbt model${taskCount === 1 ? "" : "s"}, one task each, in dependency order.`,
+    mode === "build"
+      ? `Builds ${taskCount} dbt model${taskCount === 1 ? "" : "s"} in one dbt invocation (the build task); each model's task then reports its result, log lines and timing.`
+      : `Runs ${taskCount} dbt model${taskCount === 1 ? "" : "s"}, one task each, in dependency order.`,
     "",
     "| source artifacts | |",
     "| --- | --- |",

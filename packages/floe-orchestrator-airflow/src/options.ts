@@ -13,6 +13,12 @@ export const AirflowPluginOptionsSchema = z
     dbtTarget: z.string().min(1).optional().describe("dbt target (else DBT_TARGET on the worker, else the profile's default)"),
     dbtExecutable: z.string().min(1).default("dbt").describe("the dbt executable tasks run (a name on PATH or an absolute path)"),
     dbtCommand: z.enum(["build", "run"]).default("build").describe("`dbt build` per task (the model or seed, then its tests) or `dbt run` (models only: seeds are not loaded)"),
+    executionMode: z
+      .enum(["build", "per_model"])
+      .default("build")
+      .describe(
+        "build: one dbt invocation builds the job's selection (a `dbt_build` task) and each model's task reports its result, log lines and timing; per_model: each model's task runs its own dbt process",
+      ),
     owner: z.string().min(1).default("floe").describe("Airflow owner of every task"),
     retries: z.number().int().min(0).max(100).default(2).describe("retries per task"),
     retryDelaySeconds: seconds("delay before the first retry").default(60),

@@ -39,7 +39,7 @@ describe("renderAirflowFiles", () => {
       compute: "duckdb",
       depends_on: ["orders"],
     });
-    const [file] = new AirflowPlugin().createDefinitions(hostile).render();
+    const [file] = new AirflowPlugin({ executionMode: "per_model" }).createDefinitions(hostile).render();
     const text = file!.content;
     expect(text).toContain(`DBT_COMMAND = ${JSON.stringify(dbtShellCommand("build"))}`);
     expect(dbtShellCommand("build")).toBe('exec "$FLOE_DBT_EXECUTABLE" build --select "$FLOE_DBT_MODEL" --indirect-selection buildable');
@@ -51,6 +51,23 @@ describe("renderAirflowFiles", () => {
     // The name appears only as an escaped Python literal (a TASKS value), never raw.
     expect(text).not.toContain("$(touch${IFS}CANARY)'\"");
     expect(text).toContain('"{{7}}$(touch${IFS}CANARY)\'\\""');
+    // Build mode (the default): the names reach dbt as argv items of the build task, templated nowhere.
+    const [built] = new AirflowPlugin().createDefinitions(hostile).render();
+    expect(built!.content).toContain("from floe_runtime.airflow import DbtBuildOperator, DbtModelResultOperator, set_upstream_tasks");
+    expect(built!.content).not.toContain("$(touch${IFS}CANARY)'\"");
+    expect(built!.content).toContain('dbt_args=["build", "--select", *SELECTION, "--indirect-selection", "buildable"]');
+    const runtime = readFileSync(RUNTIME_OPERATOR, "utf8");
+    expect(runtime).toMatch(/^class DbtBuildOperator\(BaseOperator\):[\s\S]*?^    template_fields = \(\)$/m);
+    expect(runtime).toMatch(/^class DbtModelResultOperator\(DbtModelOperator\):/m);
+  });
+
+  it("build mode: the build task's id differs from every model's task id", () => {
+    const clash = artifacts();
+    clash.transforms!.models.push({ name: "dbt_build", compute: "duckdb", depends_on: [] });
+    const defs = new AirflowPlugin().createDefinitions(clash);
+    expect(defs.model.executionMode).toBe("build");
+    expect(defs.model.dags[0]!.buildTaskId).toBe("dbt_build_");
+    expect(new AirflowPlugin({ executionMode: "per_model" }).createDefinitions(clash).model.dags[0]!.buildTaskId).toBeNull();
   });
 });
 

@@ -1,5 +1,14 @@
 /** Renders the Airflow model to DAG modules. Pure and deterministic: same model, same bytes. */
-import { dbtNodeArgs, pyLiteral, pyString, shellQuote, type DbtNodeCommand, type GeneratedFile, type ResolvedPartitioning } from "floe-core";
+import {
+  dbtNodeArgs,
+  dbtSelectionArgs,
+  pyLiteral,
+  pyString,
+  shellQuote,
+  type DbtNodeCommand,
+  type GeneratedFile,
+  type ResolvedPartitioning,
+} from "floe-core";
 import type { AirflowDagSpec, AirflowDefinitionsModel } from "./dag-model.js";
 import { renderLineageEnvFile, type AirflowLineage } from "./render-lineage.js";
 
@@ -196,6 +205,7 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
   }
   const dbtCommand = dbtShellCommand(model.dbt.command) + (partitioning ? ` --vars "$${VARS_ENV}"` : "");
   const pausedOnCreation = partitioning ? !dag.isDefault : dag.schedule !== null && !dag.schedule.enabled;
+  const build = dag.buildTaskId !== null;
   // One line per task keeps large DAGs readable and quick to parse.
   const taskLines = dag.tasks.map((t) => `    ${pyString(t.taskId)}: (${pyString(t.model)}, ${pyLiteral(t.upstream)}),`);
   const lines = [
@@ -210,7 +220,9 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     "",
     ...(partitioning ? ["import pendulum"] : []),
     `from airflow.sdk import ${sdkImports.join(", ")}`,
-    "from floe_runtime.airflow import DbtModelOperator, set_upstream_tasks",
+    build
+      ? "from floe_runtime.airflow import DbtBuildOperator, DbtModelResultOperator, set_upstream_tasks"
+      : "from floe_runtime.airflow import DbtModelOperator, set_upstream_tasks",
     "",
     `DBT_COMMAND = ${pyString(dbtCommand)}`,
     ...project.lines,
@@ -250,6 +262,23 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     `    is_paused_upon_creation=${pausedOnCreation ? "True" : "False"},`,
     `    tags=${pyLiteral(dag.tags)},`,
     ") as dag:",
+    ...(build ? buildModeTasks(model, dag, lineage) : perModelTasks(model, dag, lineage)),
+    "    # The edges `upstream >> task` sets, in time linear in the DAG's size (`>>` is quadratic in it).",
+    ...(build
+      ? [
+          "    # The models without an upstream model wait for the build; the others wait for their upstream models.",
+          `    set_upstream_tasks({**tasks, ${pyString(dag.buildTaskId!)}: build}, {task_id: upstream or [${pyString(dag.buildTaskId!)}] for task_id, (_, upstream) in TASKS.items()})`,
+        ]
+      : ["    set_upstream_tasks(tasks, {task_id: upstream for task_id, (_, upstream) in TASKS.items()})"]),
+    ...freshnessTaskLines(model, dag),
+    "",
+  ];
+  return lines.join("\n");
+}
+
+function perModelTasks(model: AirflowDefinitionsModel, dag: AirflowDagSpec, lineage: AirflowLineage | undefined): string[] {
+  const partitioning = model.partitioning;
+  return [
     "    # DbtModelOperator templates nothing: the model name reaches dbt only as FLOE_DBT_MODEL.",
     "    tasks = {",
     "        task_id: DbtModelOperator(",
@@ -268,10 +297,48 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     "        )",
     "        for task_id, (model, _) in TASKS.items()",
     "    }",
-    "    # The edges `upstream >> task` sets, in time linear in the DAG's size (`>>` is quadratic in it).",
-    "    set_upstream_tasks(tasks, {task_id: upstream for task_id, (_, upstream) in TASKS.items()})",
-    ...freshnessTaskLines(model, dag),
-    "",
   ];
-  return lines.join("\n");
+}
+
+/**
+ * Build mode: one DbtBuildOperator runs dbt once for the selection (argv, no shell) and publishes each
+ * model's result; each model's DbtModelResultOperator reports it (and on a retry runs DBT_COMMAND for
+ * its model alone, as per-model mode does).
+ */
+function buildModeTasks(model: AirflowDefinitionsModel, dag: AirflowDagSpec, lineage: AirflowLineage | undefined): string[] {
+  const selection = Symbol("selection");
+  const args = dbtSelectionArgs(model.dbt.command, [selection]).map((arg) => (arg === selection ? "*SELECTION" : pyString(arg as string)));
+  const cwd = model.dbt.projectDir !== null ? ['            cwd=DBT_ENV["DBT_PROJECT_DIR"],'] : [];
+  return [
+    "    # One dbt invocation for the whole selection, selected as plain dbt selects: a failing model skips",
+    "    # its dependents, independent branches go on. The model names reach dbt as argv items, never a shell.",
+    "    SELECTION = [model for model, _ in TASKS.values()]",
+    "    build = DbtBuildOperator(",
+    `        task_id=${pyString(dag.buildTaskId!)},`,
+    '        dbt_executable=DBT_ENV["FLOE_DBT_EXECUTABLE"],',
+    `        dbt_args=[${args.join(", ")}],`,
+    "        tasks={model: task_id for task_id, (model, _) in TASKS.items()},",
+    "        env=DBT_ENV,",
+    ...(model.dbt.projectDir !== null ? ['        cwd=DBT_ENV["DBT_PROJECT_DIR"],'] : []),
+    "        **TASK_ARGS,",
+    "    )",
+    "    # Each model's task reports the build's result for its model: state, log lines, dbt's timing.",
+    "    tasks = {",
+    "        task_id: DbtModelResultOperator(",
+    "            task_id=task_id,",
+    `            producer_task_id=${pyString(dag.buildTaskId!)},`,
+    "            bash_command=DBT_COMMAND,",
+    '            env={**DBT_ENV, "FLOE_DBT_MODEL": model},',
+    "            append_env=True,",
+    ...cwd,
+    "            skip_on_exit_code=None,",
+    ...(Object.keys(dag.sourceInlets).length > 0
+      ? ['            inlets=[Asset(name=name, uri=uri, group="dbt_source") for name, uri in SOURCE_INLETS.get(task_id, [])],']
+      : []),
+    ...(lineage ? ["            lineage=LINEAGE[model],"] : []),
+    "            **{**TASK_ARGS, **TASK_SETTINGS.get(task_id, {})},",
+    "        )",
+    "        for task_id, (model, _) in TASKS.items()",
+    "    }",
+  ];
 }

@@ -83,8 +83,10 @@ export class DagsterPlugin extends OrchestratorPlugin {
 
   /** Every file of the code location for validated artifacts; schedules come from the artifacts only. */
   generate(artifacts: ValidatedArtifacts, options: GenerateOptions = {}): GenerateResult {
-    const { dbtProjectDir } = parseGenerateOptions(options);
-    const definitions = this.#definitions(artifacts, dbtProjectDir ?? this.options.dbtProjectDir, []);
+    const { dbtProjectDir, pluginOptions } = parseGenerateOptions(options);
+    // The plugin's own options for this output, checked like constructor options (an unknown one: FLOE_CONFIG_INVALID at options.<name>).
+    const own = pluginOptions === undefined ? this.options : checkOption(DagsterPluginOptionsSchema, { ...this.options, ...pluginOptions });
+    const definitions = this.#definitions(artifacts, dbtProjectDir ?? own.dbtProjectDir, []);
     return { files: [...definitions.render(), helmValuesFile(buildDagsterHelmValues({ artifacts }))], warnings: [...(definitions.warnings ?? [])] };
   }
 

@@ -26,6 +26,7 @@ class DbtBuild:
     events: list[dict[str, Any]]
     run_results: dict[str, Any]
     returncode: int
+    target: Path
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +61,7 @@ def dbt_build(tmp_path_factory: pytest.TempPathFactory) -> DbtBuild:
         events=list(read_json_lines(result.stdout.splitlines())),
         run_results=json.loads(run_results.read_text()),
         returncode=result.returncode,
+        target=project / "target",
     )
 
 

@@ -84,3 +84,17 @@ describe("unknown commands", () => {
     expect(stderr).toContain(`"${"g".repeat(64)}"…(`);
   });
 });
+
+describe("floe generate --execution-mode", () => {
+  it("refuses a mode other than build or per_model with exit 2 and one line naming the flag, writing nothing", async () => {
+    const { mkdtempSync, readdirSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "floe-mode-"));
+    const { code, stdout, stderr } = await floe(["generate", "a.json", "--orchestrator", "airflow", "--out", join(dir, "out"), "--execution-mode", "fast"]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toBe('floe: FLOE_USAGE at --execution-mode: unknown --execution-mode "fast" (hint: use build (one dbt invocation per run) or per_model (one dbt process per model))\n');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});

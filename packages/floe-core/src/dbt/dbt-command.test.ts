@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dbtNodeArgs } from "./dbt-command.js";
+import { dbtNodeArgs, dbtSelectionArgs } from "./dbt-command.js";
 
 describe("dbtNodeArgs", () => {
   it("builds one node with buildable indirect selection, so tests wait for every node they read", () => {
@@ -13,5 +13,12 @@ describe("dbtNodeArgs", () => {
   it("keeps the node value as given (a placeholder the plugin renders its own way)", () => {
     const node = Symbol("node");
     expect(dbtNodeArgs("build", node)[2]).toBe(node);
+  });
+});
+
+describe("dbtSelectionArgs", () => {
+  it("selects every node in one invocation with the per-node flags", () => {
+    expect(dbtSelectionArgs("build", ["a", "b"])).toEqual(["build", "--select", "a", "b", "--indirect-selection", "buildable"]);
+    expect(dbtSelectionArgs("run", ["a"])).toEqual(["run", "--select", "a"]);
   });
 });

@@ -16,3 +16,12 @@ export type DbtNodeCommand = "build" | "run";
 export function dbtNodeArgs<Node>(command: DbtNodeCommand, node: Node): Array<string | Node> {
   return command === "build" ? [command, "--select", node, "--indirect-selection", "buildable"] : [command, "--select", node];
 }
+
+/**
+ * The arguments after the dbt executable for a whole selection in one invocation: the per-node
+ * arguments with every node in the node's position (`build --select a b c --indirect-selection buildable`).
+ */
+export function dbtSelectionArgs<Node>(command: DbtNodeCommand, nodes: ReadonlyArray<Node>): Array<string | Node> {
+  const marker = Symbol("nodes");
+  return dbtNodeArgs<Node | typeof marker>(command, marker).flatMap((arg) => (arg === marker ? [...nodes] : [arg as string | Node]));
+}

@@ -33,7 +33,7 @@ def main(folder, out):
                 t.task_id: {
                     "upstream": sorted(t.upstream_task_ids),
                     "serialized_upstream": sorted(serialized.get_task(t.task_id).upstream_task_ids),
-                    "model": t.env.get("FLOE_DBT_MODEL"),
+                    "model": (getattr(t, "env", None) or {}).get("FLOE_DBT_MODEL"),
                     "retries": t.retries,
                     "owner": t.owner,
                     "template_fields": list(t.template_fields),

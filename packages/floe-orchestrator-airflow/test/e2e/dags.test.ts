@@ -87,9 +87,14 @@ describe("generated DAGs of the example in Airflow 3", () => {
     const product = artifacts.metadata.product_name;
     const dag = report.dags[product];
     expect(dag, `DAG ${product} loaded`).toBeDefined();
-    const expected = Object.fromEntries(
-      artifacts.transforms.models.map((m) => [airflowTaskId(m.name), [...new Set(m.depends_on ?? [])].map(airflowTaskId).sort()]),
+    // Build mode (the default): the models without an upstream model wait for the `dbt_build` task.
+    const expected: Record<string, string[]> = Object.fromEntries(
+      artifacts.transforms.models.map((m) => {
+        const upstream = [...new Set(m.depends_on ?? [])].map(airflowTaskId).sort();
+        return [airflowTaskId(m.name), upstream.length > 0 ? upstream : ["dbt_build"]];
+      }),
     );
+    expected.dbt_build = [];
     const actual = Object.fromEntries(Object.entries(dag!.tasks).map(([id, t]) => [id, t.upstream]));
     expect(actual).toEqual(expected);
     const serialized = Object.fromEntries(Object.entries(dag!.tasks).map(([id, t]) => [id, t.serialized_upstream]));
@@ -122,7 +127,7 @@ describe("generated DAGs of the example in Airflow 3", () => {
       timeoutMs: 600_000,
     });
     const states = await taskStates(airflow, dagId);
-    expect(states).toEqual(Object.fromEntries(artifacts.transforms.models.map((m) => [airflowTaskId(m.name), "success"])));
+    expect(states).toEqual({ dbt_build: "success", ...Object.fromEntries(artifacts.transforms.models.map((m) => [airflowTaskId(m.name), "success"])) });
     // dbt ran in the moved project and wrote nothing there: its output went where DBT_TARGET_PATH/DBT_LOG_PATH say.
     expect(existsSync(join(dags, "..", "project", "target"))).toBe(false);
     expect(existsSync(join(dags, "..", "project", "logs"))).toBe(false);
@@ -178,20 +183,30 @@ describe("hostile model names", () => {
       "x--help;touch${IFS}$FLOE_CANARY#",
     ];
     expect(names.every((n) => isPlainDbtModelName(n))).toBe(true);
-    const plugin = new AirflowPlugin({ dbtExecutable: stub, retries: 0 });
-    const defs = plugin.createDefinitions(hostileArtifacts(`{{ dag }} "$(touch ${canary})"`, names));
-    await writeOutputDirectory(dags, defs.render());
-    const dagId = defs.model.dags[0]!.dagId;
-    await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", dagId], {
-      env: { ...airflow.env, AIRFLOW__CORE__DAGS_FOLDER: dags, FLOE_STUB_RECORD: record, FLOE_CANARY: canary },
-      timeoutMs: 600_000,
-    });
-    expect(existsSync(canary)).toBe(false);
-    const calls = readFileSync(record, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[]);
-    expect(calls).toEqual(names.map((name) => ["build", "--select", name, "--indirect-selection", "buildable"]));
-    const states = await taskStates(airflow, dagId);
-    expect(Object.values(states).sort()).toEqual(names.map(() => "success"));
-  });
+    // per_model: one dbt call per task, the name in $FLOE_DBT_MODEL; build: one call with every name as an argv item.
+    for (const executionMode of ["per_model", "build"] as const) {
+      const plugin = new AirflowPlugin({ dbtExecutable: stub, retries: 0, executionMode });
+      const defs = plugin.createDefinitions(hostileArtifacts(`{{ dag }} "$(touch ${canary})"`, names));
+      const folder = join(dags, executionMode);
+      await writeOutputDirectory(folder, defs.render());
+      const dagId = defs.model.dags[0]!.dagId;
+      rmSync(record, { force: true });
+      await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", dagId], {
+        env: { ...airflow.env, AIRFLOW__CORE__DAGS_FOLDER: folder, FLOE_STUB_RECORD: record, FLOE_CANARY: canary },
+        timeoutMs: 600_000,
+      });
+      expect(existsSync(canary)).toBe(false);
+      const calls = readFileSync(record, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[]);
+      if (executionMode === "per_model") {
+        expect(calls).toEqual(names.map((name) => ["build", "--select", name, "--indirect-selection", "buildable"]));
+      } else {
+        expect(calls).toEqual([["build", "--select", ...names, "--indirect-selection", "buildable", "--log-format", "json"]]);
+      }
+      const states = await taskStates(airflow, dagId);
+      // The stub reports no node: each model's task finds no result (nothing built), as dbt's "nothing to do".
+      expect(Object.entries(states).filter(([id]) => id !== "dbt_build").map(([, s]) => s).sort()).toEqual(names.map(() => "success"));
+    }
+  }, 1_200_000); // two `airflow dags test` runs (one per execution mode)
 
   it("property: any names give a DAG file that parses and imports, each task carrying its exact name", async () => {
     const pieces = fc.constantFrom("$(", ")", "`", "'", '"', "\\", "{{", "}}", "{%", "%}", "{#", "\n", "\r", "\u0000", "\u2028", "é", "𝔉", "\ud800", "#", ";", "|", "&", " ", "\t", "%", "$", ".md", "'''", '"""');
@@ -213,8 +228,12 @@ describe("hostile model names", () => {
         expect(report.import_errors).toEqual({});
         const dag = report.dags[defs.model.dags[0]!.dagId];
         expect(dag).toBeDefined();
-        expect(Object.values(dag!.tasks).map((t) => t.model).sort()).toEqual([...names].sort());
-        expect(Object.keys(dag!.tasks).sort()).toEqual(names.map(airflowTaskId).sort());
+        // Build mode (the default) adds the `dbt_build` task (renamed if a model's task takes that id).
+        const buildTaskId = defs.model.dags[0]!.buildTaskId!;
+        const modelTasks = Object.entries(dag!.tasks).filter(([id]) => id !== buildTaskId);
+        expect(dag!.tasks[buildTaskId]).toBeDefined();
+        expect(modelTasks.map(([, t]) => t.model).sort()).toEqual([...names].sort());
+        expect(modelTasks.map(([id]) => id).sort()).toEqual(names.map(airflowTaskId).sort());
       }),
       { numRuns: 3 },
     );

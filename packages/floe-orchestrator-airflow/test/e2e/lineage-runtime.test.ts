@@ -1,5 +1,6 @@
 /**
- * Runtime lineage through apache-airflow-providers-openlineage: the example's DAGs, generated with an
+ * Runtime lineage through apache-airflow-providers-openlineage, in per-model mode (build mode's lineage:
+ * build-mode.test.ts): the example's DAGs, generated with an
  * OpenLineage endpoint in the artifacts (a loopback backend) and run by a real `airflow dags test` with
  * the generated openlineage.env, send START and COMPLETE for every model's task (with the datasets floe
  * named) and for the DAG run; with one model's SQL broken, its task and the DAG run end in FAIL.
@@ -74,7 +75,7 @@ describe("runtime lineage from `airflow dags test` of the example", () => {
 
     okDags = join(airflow.home, "ok-dags");
     mkdirSync(okDags);
-    await writeOutputDirectory(okDags, new AirflowPlugin({ dbtProjectDir: EXAMPLE_DIR, retries: 0 }).createDefinitions(artifacts).render());
+    await writeOutputDirectory(okDags, new AirflowPlugin({ dbtProjectDir: EXAMPLE_DIR, retries: 0, executionMode: "per_model" }).createDefinitions(artifacts).render());
     const env = { ...airflow.env, ...dbtEnv, ...lineageEnv(okDags), OPENLINEAGE_API_KEY: API_KEY, AIRFLOW__CORE__DAGS_FOLDER: okDags };
     const first = await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", product], { env, timeoutMs: 600_000, allowFailure: true });
     ok = { code: first.code, events: backend.events.splice(0) as Event[] };
@@ -86,7 +87,7 @@ describe("runtime lineage from `airflow dags test` of the example", () => {
     writeFileSync(join(project, "models", "marts", "orders.sql"), "select no_such_column from no_such_table\n");
     const brokenDags = join(airflow.home, "broken-dags");
     mkdirSync(brokenDags);
-    await writeOutputDirectory(brokenDags, new AirflowPlugin({ dbtProjectDir: project, retries: 0 }).createDefinitions(artifacts).render());
+    await writeOutputDirectory(brokenDags, new AirflowPlugin({ dbtProjectDir: project, retries: 0, executionMode: "per_model" }).createDefinitions(artifacts).render());
     const second = await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", "daily_marts"], {
       env: { ...env, ...lineageEnv(brokenDags), AIRFLOW__CORE__DAGS_FOLDER: brokenDags },
       timeoutMs: 600_000,

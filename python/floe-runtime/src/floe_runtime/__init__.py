@@ -3,7 +3,7 @@
 - ``floe_runtime.lineage``: OpenLineage events for a run and the dbt models it builds.
 - ``floe_runtime.dbt_events``: reading dbt's structured (JSON) log events.
 - ``floe_runtime.dagster``: the lineage observer around a dagster-dbt invocation.
-- ``floe_runtime.airflow``: ``DbtModelOperator`` for generated Airflow DAGs (imports Airflow).
+- ``floe_runtime.airflow``: the operators of generated Airflow DAGs (imports Airflow).
 """
 
 __version__ = "0.1.0"

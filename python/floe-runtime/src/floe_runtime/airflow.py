@@ -1,4 +1,7 @@
-"""The operator of generated Airflow DAGs: one dbt command per task, nothing templated, OpenLineage datasets.
+"""The operators of generated Airflow DAGs: nothing templated, OpenLineage datasets per model.
+
+Per-model mode: ``DbtModelOperator``, one dbt command per task. Build mode: ``DbtBuildOperator`` runs
+one dbt command for the whole selection and ``DbtModelResultOperator`` tasks report each model's result.
 
 Importing this module imports Airflow (and its standard provider); the OpenLineage provider is optional.
 """
@@ -14,8 +17,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from airflow.providers.standard.operators.bash import BashOperator
+from airflow.sdk import BaseOperator
 
 from floe_runtime.dbt_failures import failed_tests, results_from_log_file, should_retry
+from floe_runtime.dbt_results import FAILED_STATUSES, collect_node_results, dbt_target_path, parents_of_tests, task_results
 from floe_runtime.lineage import Datasets
 
 log = logging.getLogger("floe.lineage")
@@ -180,3 +185,144 @@ def set_upstream_tasks(tasks: Mapping[str, Any], upstream: Mapping[str, Iterable
             upstream_task = tasks[upstream_id]
             task.upstream_task_ids.add(upstream_task.node_id)
             upstream_task.downstream_task_ids.add(task.node_id)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Build mode: one dbt invocation for the whole selection, then one lightweight task per model.
+# ---------------------------------------------------------------------------------------------------
+
+_XCOM_PREFIX = "floe_dbt_result:"
+
+
+def result_key(task_id: str) -> str:
+    """The XCom key under which the build task publishes a model task's result."""
+    return _XCOM_PREFIX + task_id
+
+
+class DbtBuildOperator(BaseOperator):  # type: ignore[misc]
+    """Runs one dbt command for the job's whole selection and publishes each model task's result.
+
+    dbt runs as a child process with ``--log-format json``; nothing is templated and the arguments go
+    to dbt as an argv list (no shell). Each model's status, timing, message and log lines, with those
+    of the tests attached to it (from dbt's manifest.json), are pushed as one XCom per model task
+    (``result_key(task_id)``). The task fails only when dbt itself could not run (exit code other than
+    0 or 1): a failing model is reported by its own task.
+    """
+
+    template_fields = ()
+    template_ext = ()
+    template_fields_renderers: ClassVar[dict[str, str]] = {}
+    ui_color = "#e8f0fe"
+
+    def __init__(
+        self,
+        *,
+        dbt_executable: str,
+        dbt_args: Sequence[str],
+        tasks: Mapping[str, str],
+        env: Mapping[str, str] | None = None,
+        cwd: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.dbt_executable = dbt_executable
+        self.dbt_args = list(dbt_args)
+        self.floe_tasks = dict(tasks)
+        self.floe_env = dict(env or {})
+        self.cwd = cwd
+
+    def pre_execute(self, context: Any) -> None:
+        dag_test_run_started(context)
+        super().pre_execute(context)
+
+    def execute(self, context: Any) -> None:
+        import os
+        import subprocess
+
+        from floe_runtime.dbt_events import read_json_lines
+
+        env = {**os.environ, **self.floe_env}
+        argv = [self.dbt_executable, *self.dbt_args, "--log-format", "json"]
+        self.log.info("floe: running dbt for %d models in one invocation", len(self.floe_tasks))
+        process = subprocess.Popen(
+            argv, cwd=self.cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+        )
+        try:
+            assert process.stdout is not None
+            nodes = collect_node_results(read_json_lines(process.stdout), echo=self.log.info)
+            code = process.wait()
+        except BaseException:
+            from floe_runtime.dbt_process import stop_dbt
+
+            class _Invocation:
+                pass
+
+            invocation = _Invocation()
+            invocation.process = process  # type: ignore[attr-defined]
+            stop_dbt(invocation)
+            raise
+        if code not in (0, 1):
+            raise RuntimeError(f"floe: dbt exited with code {code} before building the selection (see the log above)")
+        project_dir = self.cwd or env.get("DBT_PROJECT_DIR") or os.getcwd()
+        parents = parents_of_tests(os.path.join(dbt_target_path(env, project_dir), "manifest.json"))
+        ti = context["ti"]
+        try_number = int(getattr(ti, "try_number", 1) or 1)
+        counts: dict[str, int] = {}
+        for task_id, result in task_results(nodes, self.floe_tasks, parents).items():
+            result["producer_try"] = try_number
+            counts[result["status"]] = counts.get(result["status"], 0) + 1
+            ti.xcom_push(key=result_key(task_id), value=result)
+        self.log.info("floe: dbt exited %d; model tasks: %s", code, ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+
+
+class DbtModelResultOperator(DbtModelOperator):
+    """A model's task in build mode: reports the result the build task published for its model.
+
+    It prints the model's (and its tests') dbt log lines and timing, then succeeds, fails or is skipped
+    as dbt reported. On a later try than the build's (a retry, or the task cleared alone) it runs dbt
+    for just its model, as the per-model mode does (``should_rerun`` is the hook for other policies).
+    Lineage is that of ``DbtModelOperator``: the provider sends START and COMPLETE/FAIL per model.
+    """
+
+    def __init__(self, *, producer_task_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.producer_task_id = producer_task_id
+
+    def should_rerun(self, context: Any, result: Mapping[str, Any] | None) -> bool:
+        """Run dbt again for this model (rather than report the build's result)?"""
+        if result is None:
+            return True
+        try_number = int(getattr(context["ti"], "try_number", 1) or 1)
+        return try_number > int(result.get("producer_try") or 1)
+
+    def execute(self, context: Any) -> Any:
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        ti = context["ti"]
+        result = ti.xcom_pull(task_ids=self.producer_task_id, key=result_key(self.task_id))
+        if self.should_rerun(context, result):
+            self.log.info("floe: running dbt for this model alone (try %s)", getattr(ti, "try_number", "?"))
+            return super().execute(context)
+        assert result is not None
+        for node in result.get("nodes") or []:
+            timing = f"{node['execution_time']:.2f}s" if isinstance(node.get("execution_time"), (int, float)) else "-"
+            self.log.info(
+                "dbt %s %s: %s (%s, started %s, finished %s)",
+                node.get("resource_type"),
+                node.get("name"),
+                node.get("status") or "not run",
+                timing,
+                node.get("started_at") or "-",
+                node.get("finished_at") or "-",
+            )
+            for line in node.get("logs") or []:
+                self.log.info("  %s", line)
+        if not result.get("nodes"):
+            self.log.info("dbt reported no result for %s (nothing to build, e.g. an ephemeral model)", result.get("model"))
+        status = result.get("status")
+        if status == "failed":
+            failed = [n for n in result["nodes"] if n.get("status") in FAILED_STATUSES]
+            raise RuntimeError("; ".join(f"{n.get('name')}: {n.get('message') or n.get('status')}" for n in failed))
+        if status == "skipped":
+            raise AirflowSkipException(f"dbt skipped {result.get('model')}: a node it depends on failed")
+        return None

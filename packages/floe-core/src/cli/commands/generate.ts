@@ -13,7 +13,7 @@ import { readInputFile } from "../read-input.js";
 import { relative, resolve, sep } from "node:path";
 
 const usage =
-  "floe generate <artifacts.json> --orchestrator <name> --out <dir> --dbt-project <dir> [--bundle-dbt-project] [--out-layout plain|symlink]";
+  "floe generate <artifacts.json> --orchestrator <name> --out <dir> --dbt-project <dir> [--bundle-dbt-project] [--out-layout plain|symlink] [--execution-mode build|per_model]";
 
 /** The project as the generated code names it: `dbt` when bundled, else its path relative to the output. */
 function projectDirForOutput(outDir: string, projectDir: string, bundled: boolean): string {
@@ -30,6 +30,12 @@ const options: Record<string, CommandOption> = {
   "dbt-project": { type: "string", value: "<dir>", description: "the dbt project the generated code runs (recorded relative to the output; FLOE_DBT_PROJECT_DIR overrides it at run time)", default: "required" },
   "bundle-dbt-project": { type: "boolean", description: "copy the dbt project into <out>/dbt (no target/, logs/, database files, .git)", default: "off" },
   "out-layout": { type: "string", value: "plain|symlink", description: "plain: a directory swapped by rename; symlink: a link to a versioned sibling", default: "plain" },
+  "execution-mode": {
+    type: "string",
+    value: "build|per_model",
+    description: "airflow: build runs dbt once per DAG run and each model's task reports its result; per_model runs one dbt process per model task",
+    default: "the plugin's (airflow: build)",
+  },
 };
 
 export const generateCommand: Command = {
@@ -51,6 +57,10 @@ export const generateCommand: Command = {
     if (layout !== "plain" && layout !== "symlink") {
       throw new FloeError("FLOE_USAGE", `unknown --out-layout "${layout}"`, { path: "--out-layout", hint: "use plain (a directory, the default) or symlink" });
     }
+    const executionMode = stringOption(values, "execution-mode");
+    if (executionMode !== undefined && executionMode !== "build" && executionMode !== "per_model") {
+      throw new FloeError("FLOE_USAGE", `unknown --execution-mode "${executionMode}"`, { path: "--execution-mode", hint: "use build (one dbt invocation per run) or per_model (one dbt process per model)" });
+    }
     const bundle = values["bundle-dbt-project"] === true;
     const dbtProject = stringOption(values, "dbt-project");
     const outDir = resolve(ctx.cwd, out);
@@ -60,7 +70,10 @@ export const generateCommand: Command = {
     for (const warning of warnings) ctx.stderr(`warning: ${warning}\n`);
     const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd });
     // Every file the plugin writes, values.yaml included: what the API returns is what the CLI writes.
-    const generated = plugin.generate(artifacts, projectDir ? { dbtProjectDir: projectDirForOutput(outDir, projectDir, bundle) } : {});
+    const generated = plugin.generate(artifacts, {
+      ...(projectDir ? { dbtProjectDir: projectDirForOutput(outDir, projectDir, bundle) } : {}),
+      ...(executionMode !== undefined ? { pluginOptions: { executionMode } } : {}),
+    });
     // Checked after the artifacts, so a bad input is reported the same with or without a project. The
     // artifacts name the models but hold no SQL, so generated code always needs the project itself.
     if (!projectDir) {
