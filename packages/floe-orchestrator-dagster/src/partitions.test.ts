@@ -31,7 +31,7 @@ describe("partitioned products (Dagster)", () => {
     for (const model of input.transforms.models) delete model.unique_id;
     const py = definitions(input);
     expect(py).toContain('PARTITIONS = HourlyPartitionsDefinition(start_date="2026-03-29-05:00", timezone="Europe/London")');
-    expect(py).toContain("@multi_asset(specs=[spec], name=spec.key.to_python_identifier(), partitions_def=PARTITIONS, backfill_policy=BackfillPolicy.multi_run(1))");
+    expect(py).toContain("@multi_asset(specs=[spec], name=spec.key.to_python_identifier(), partitions_def=PARTITIONS, backfill_policy=BackfillPolicy.multi_run(1), retry_policy=retry_policy, pool=pool)");
     expect(py).toContain('"buildable", *partition_vars(context)]');
   });
 
