@@ -38,3 +38,6 @@ export * from "./lineage/lineage-endpoint.js";
 export * from "./runtime/python-requirements.js";
 export { FLOE_RUNTIME_VERSION, floeRuntimeRequirement } from "./runtime-version.js";
 export * from "./dbt/dbt-command.js";
+export * from "./runs/run-control.js";
+export * from "./plan/plan.js";
+export * from "./schedule/schedule-diff.js";

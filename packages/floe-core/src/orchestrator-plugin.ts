@@ -1,4 +1,5 @@
 import type { CompiledArtifacts, CompiledArtifactsInput } from "./artifacts/compiled-artifacts.js";
+import type { PlanSummary } from "./plan/plan.js";
 import type {
   DatasetInput,
   GeneratedFile,
@@ -22,6 +23,11 @@ export interface OrchestratorDefinitions<TModel = unknown> {
   readonly warnings?: readonly string[];
   /** Renders the model to files, relative to the output directory. Pure and deterministic. */
   render(): GeneratedFile[];
+  /**
+   * What the output runs, for `floe generate --plan` (jobs, tasks/assets, schedules, lineage datasets);
+   * floe stores it in `.floe-output.json`. Optional: without it a plan cannot compare this plugin's outputs.
+   */
+  planSummary?(): PlanSummary;
 }
 
 /** Where a lineage event went, and the run it belongs to. */

@@ -1,6 +1,8 @@
 import { createRequire } from "node:module";
 import {
+  lineageDatasets,
   noModelsWarnings,
+  type PlanSummary,
   FLOE_CORE_VERSION,
   FloeError,
   OrchestratorPlugin,
@@ -30,6 +32,7 @@ import { renderAirflowFiles } from "./render-dag.js";
 import { buildAirflowLineage } from "./render-lineage.js";
 import { airflowResourceRequirements } from "./resource-presets.js";
 import { createTaskSpecs, type AirflowTaskSpec } from "./task-specs.js";
+import { AirflowRunControl } from "./run-control.js";
 import { checkAirflowConnection, resolveConnectionSettings } from "./validate-connection.js";
 
 const require = createRequire(import.meta.url);
@@ -42,6 +45,11 @@ export class AirflowPlugin extends OrchestratorPlugin {
   readonly floeApiVersion = "1.0";
   readonly options: AirflowPluginOptions;
   readonly #schedules = new Map<string, ScheduleOverride>();
+  /**
+   * Run control (optional plugin capability): trigger a generated DAG through the Airflow 3 REST API at
+   * the url option (else AIRFLOW_URL), read its state, follow it to the end.
+   */
+  readonly runs: AirflowRunControl;
 
   constructor(options: Record<string, unknown> = {}) {
     super();
@@ -50,6 +58,9 @@ export class AirflowPlugin extends OrchestratorPlugin {
       throw zodToFloeError(parsed.error, "FLOE_CONFIG_INVALID", "plugin options", ["options"], "see AirflowPluginOptionsSchema for the accepted options");
     }
     this.options = parsed.data;
+    const settings = resolveConnectionSettings(this.options);
+    const token = this.options.token ?? (process.env.AIRFLOW_API_TOKEN || undefined);
+    this.runs = new AirflowRunControl({ ...settings, ...(token ? { token } : {}), modelOf: (artifacts) => this.createDefinitions(artifacts).model });
   }
 
   /** One DAG per job (the product's default job first), rendered to one module per DAG. */
@@ -62,6 +73,14 @@ export class AirflowPlugin extends OrchestratorPlugin {
       model,
       warnings: noModelsWarnings(parsed, "Airflow DAG"),
       render: () => [...renderAirflowFiles(model, lineage), ...renderRuntimeFiles(model, parsed)],
+      planSummary: (): PlanSummary => ({
+        orchestrator: this.name,
+        product: model.source.product,
+        jobs: model.dags.map((d) => ({ name: d.dagId, tasks: d.tasks.map((t) => t.taskId) })),
+        // One schedule per DAG (several crons become one timetable), named after its DAG.
+        schedules: model.dags.flatMap((d) => (d.schedule ? [{ name: d.dagId, job: d.dagId, crons: [...d.schedule.crons], timezone: d.schedule.timezone, enabled: d.schedule.enabled }] : [])),
+        datasets: lineageDatasets(parsed),
+      }),
     };
   }
 

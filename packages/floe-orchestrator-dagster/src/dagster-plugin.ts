@@ -1,6 +1,9 @@
+import { DagsterRunControl } from "./run-control.js";
 import { createRequire } from "node:module";
 import {
+  lineageDatasets,
   noModelsWarnings,
+  type PlanSummary,
   redactUrl,
   FloeError,
   OrchestratorPlugin,
@@ -47,6 +50,11 @@ export class DagsterPlugin extends OrchestratorPlugin {
   readonly floeApiVersion = "1.0";
   readonly options: DagsterPluginOptions;
   readonly #schedules: ExtraSchedule[] = [];
+  /**
+   * Run control (optional plugin capability): trigger a generated job on the Dagster webserver at the
+   * url option (else DAGSTER_URL), read its state, follow it to the end.
+   */
+  readonly runs: DagsterRunControl;
 
   constructor(options: Record<string, unknown> = {}) {
     super();
@@ -55,6 +63,12 @@ export class DagsterPlugin extends OrchestratorPlugin {
       throw zodToFloeError(parsed.error, "FLOE_CONFIG_INVALID", "plugin options", ["options"], "see DagsterPluginOptionsSchema for the accepted options");
     }
     this.options = parsed.data;
+    const token = process.env.DAGSTER_CLOUD_API_TOKEN || undefined;
+    this.runs = new DagsterRunControl({
+      url: resolveDagsterUrl(this.options.url, process.env),
+      ...(token ? { token } : {}),
+      modelOf: (artifacts) => this.createDefinitions(artifacts).model,
+    });
   }
 
   createDefinitions(input: CompiledArtifacts | CompiledArtifactsInput): OrchestratorDefinitions<DagsterDefinitionsModel> {
@@ -68,7 +82,14 @@ export class DagsterPlugin extends OrchestratorPlugin {
 `;
     const lineage = buildLineageModel(artifacts, { name: PACKAGE_NAME, version: this.version });
     const render = () => [...renderCodeLocation(model, artifactsJson), renderLineageFile(lineage, model.generatedBy), ...renderRuntimeFiles(model, artifacts)];
-    return { orchestrator: this.name, model, warnings: noModelsWarnings(artifacts, "Dagster code location"), render };
+    const planSummary = (): PlanSummary => ({
+      orchestrator: this.name,
+      product: model.product,
+      jobs: model.jobs.map((j) => ({ name: j.name, tasks: j.selection.map((key) => key.join("/")) })),
+      schedules: model.schedules.map((s) => ({ name: s.name, job: s.job, crons: [s.cron], timezone: s.timezone, enabled: s.running })),
+      datasets: lineageDatasets(artifacts),
+    });
+    return { orchestrator: this.name, model, warnings: noModelsWarnings(artifacts, "Dagster code location"), render, planSummary };
   }
 
   /** Asset specs for transforms; `group` is the product's group when called through createDefinitions. */

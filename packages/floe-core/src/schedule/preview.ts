@@ -1,8 +1,8 @@
 /** Next fire times of a cron schedule in a zone, as a given orchestrator computes them. */
-import { DateTime } from "luxon";
+import { DateTime, type IANAZone } from "luxon";
 import { FloeError } from "../errors.js";
 import { airflowTicks } from "./airflow-ticks.js";
-import { ORCHESTRATORS, parseCron, type Orchestrator } from "./cron-expression.js";
+import { ORCHESTRATORS, parseCron, type CronExpression, type Orchestrator } from "./cron-expression.js";
 import { dagsterTicks } from "./dagster-ticks.js";
 import { pyTimestamp, type PyDateTime } from "./py-datetime.js";
 import { validateTimeZone } from "./time-zone.js";
@@ -45,17 +45,29 @@ export function previewSchedule(options: PreviewOptions): FireTime[] {
     throw new FloeError("FLOE_USAGE", `count ${String(count)} is not a whole number from 1 to ${MAX_PREVIEW_COUNT}`, { path: "--count", hint: "e.g. --count 10" });
   }
   const from = (options.from ?? new Date()).getTime();
-  const ticks: Iterator<PyDateTime> =
-    orchestrator === "dagster" ? dagsterTicks(expr.source, expr, from, zone, { nowMs: options.now?.getTime() }) : airflowTicks(expr, from, zone);
+  const ticks = fireTimes(orchestrator, expr, zone, from, options.now?.getTime());
   const out: FireTime[] = [];
   while (out.length < count) {
-    const epochMs = pyTimestamp(ticks.next().value as PyDateTime);
-    const local = DateTime.fromMillis(epochMs, { zone });
-    out.push({
-      local: local.toISO({ suppressMilliseconds: true })!,
-      utc: local.toUTC().toISO({ suppressMilliseconds: true })!.replace(/\+00:00$/, "Z"),
-      epochMs,
-    });
+    out.push(fireTime(ticks.next().value as number, zone));
   }
   return out;
+}
+
+/** An instant as a FireTime in `zone`. */
+export function fireTime(epochMs: number, zone: IANAZone | string): FireTime {
+  const local = DateTime.fromMillis(epochMs, { zone });
+  return {
+    local: local.toISO({ suppressMilliseconds: true })!,
+    utc: local.toUTC().toISO({ suppressMilliseconds: true })!.replace(/\+00:00$/, "Z"),
+    epochMs,
+  };
+}
+
+/**
+ * The one place floe asks for an orchestrator's fire times (previews, `generate --plan`, `schedule diff`,
+ * the orchestrator-switch warning): endless, in order, at or after `fromMs`, as epoch milliseconds.
+ */
+export function* fireTimes(orchestrator: Orchestrator, expr: CronExpression, zone: IANAZone, fromMs: number, nowMs?: number): Generator<number> {
+  const ticks: Iterator<PyDateTime> = orchestrator === "dagster" ? dagsterTicks(expr.source, expr, fromMs, zone, { nowMs }) : airflowTicks(expr, fromMs, zone);
+  for (;;) yield pyTimestamp(ticks.next().value as PyDateTime);
 }
