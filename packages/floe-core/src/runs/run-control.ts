@@ -4,7 +4,7 @@
  * share: the polling loop that reports each model once as it finishes, and JSON requests whose
  * failures become one-line errors that never quote a credential.
  */
-import { FloeError, oneLine } from "../errors.js";
+import { FloeError, isFloeError, oneLine } from "../errors.js";
 import { describeHttpStatus, describeProbeFailure, type ConnectionTarget } from "../http/connection-messages.js";
 import { probeHttp } from "../http/http-probe.js";
 import { shortInput } from "../redact.js";
@@ -75,12 +75,25 @@ export function hasRunControl(plugin: unknown): plugin is { runs: RunControl } {
  * The polling loop both plugins use for `runs.wait`: reports each model once when it reaches a final
  * state; at the end of the run, models still pending are reported with the state the plugin gave them.
  */
+/** Consecutive failed polls (transport failures, 5xx) `waitForRun` rides out before it gives up. */
+export const MAX_POLL_FAILURES = 5;
+
 export async function waitForRun(poll: () => Promise<RunStatus>, options: WaitOptions = {}): Promise<RunStatus> {
   const pollMs = options.pollMs ?? 2_000;
   const started = Date.now();
   const reported = new Set<string>();
+  let failures = 0;
   for (;;) {
-    const status = await poll();
+    let status: RunStatus;
+    try {
+      status = await poll();
+      failures = 0;
+    } catch (error) {
+      // A busy server that misses one poll does not end the follow; five in a row do.
+      if (!isFloeError(error, "FLOE_CONNECTION_FAILED") || ++failures >= MAX_POLL_FAILURES) throw error;
+      await new Promise((r) => setTimeout(r, pollMs * failures));
+      continue;
+    }
     for (const progress of status.models) {
       if (!reported.has(progress.model) && TERMINAL_MODEL_STATES.has(progress.state)) {
         reported.add(progress.model);
@@ -120,7 +133,7 @@ export async function requestJson(url: string, target: ConnectionTarget, request
     method: request.method ?? "GET",
     headers: { accept: "application/json", ...(request.body === undefined ? {} : { "content-type": "application/json" }), ...request.headers },
     ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-    deadlineMs: request.deadlineMs ?? 30_000,
+    deadlineMs: request.deadlineMs ?? 60_000,
     maxBytes: 16 * 1024 * 1024,
   });
   if (!result.ok) {
