@@ -104,8 +104,7 @@ export class AirflowRunControl implements RunControl {
       const how = this.#settings.token ? "the token in AIRFLOW_API_TOKEN" : this.#settings.username !== undefined ? `user ${JSON.stringify(this.#settings.username.slice(0, 80))}` : "anonymous requests";
       // Airflow says why (e.g. "Invalid JWT token"); a detail that quotes a credential is dropped.
       const detail = (answer.json as { detail?: unknown } | null)?.detail;
-      const secrets = [this.#settings.token, this.#settings.password].filter((v): v is string => typeof v === "string" && v.length > 0);
-      const said = typeof detail === "string" && !secrets.some((v) => detail.includes(v)) ? `: ${serverMessage(detail)}` : "";
+      const said = typeof detail === "string" ? `: ${this.#said(detail)}` : "";
       throw new FloeError("FLOE_CONNECTION_FAILED", `${what}: Airflow refused ${how} (HTTP ${answer.status}${said})`, {
         hint: this.#settings.token
           ? "the token is invalid, expired or lacks access to this DAG: set AIRFLOW_API_TOKEN to a valid one, or AIRFLOW_USERNAME and AIRFLOW_PASSWORD instead"
@@ -115,6 +114,12 @@ export class AirflowRunControl implements RunControl {
       });
     }
     return answer;
+  }
+
+  /** A server message for an error line; dropped when it quotes the token or the password. */
+  #said(message: unknown): string {
+    const secrets = [this.#settings.token, this.#settings.password].filter((v): v is string => typeof v === "string" && v.length > 0);
+    return typeof message === "string" && secrets.some((v) => message.includes(v)) ? "(message withheld: it quotes a credential)" : serverMessage(message);
   }
 
   async trigger(request: TriggerRunRequest): Promise<RunHandle> {
@@ -135,7 +140,7 @@ export class AirflowRunControl implements RunControl {
     const answer = await this.#api(`/api/v2/dags/${segment(dag.id)}/dagRuns`, { method: "POST", body: { logical_date: null } }, `triggering DAG ${dag.id}`);
     const runId = (answer.json as { dag_run_id?: unknown } | null)?.dag_run_id;
     if (answer.status >= 300 || typeof runId !== "string") {
-      throw new FloeError("FLOE_RUN_REFUSED", `Airflow refused to trigger DAG ${dag.id} (HTTP ${answer.status}): ${serverMessage((answer.json as { detail?: unknown } | null)?.detail)}`, {
+      throw new FloeError("FLOE_RUN_REFUSED", `Airflow refused to trigger DAG ${dag.id} (HTTP ${answer.status}): ${this.#said((answer.json as { detail?: unknown } | null)?.detail)}`, {
         hint: "look at the API server's logs",
       });
     }

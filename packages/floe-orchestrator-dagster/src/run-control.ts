@@ -109,11 +109,17 @@ export class DagsterRunControl implements RunControl {
       throw new FloeError("FLOE_CONNECTION_FAILED", `${what}: ${this.#target().url} did not answer with GraphQL JSON`, { hint: `point ${URL_SETTING} at the Dagster webserver` });
     }
     if (Array.isArray(body.errors) && body.errors.length > 0) {
-      throw new FloeError("FLOE_CONNECTION_FAILED", `${what}: the Dagster webserver returned a GraphQL error: ${serverMessage(body.errors[0]?.message)}`, {
+      throw new FloeError("FLOE_CONNECTION_FAILED", `${what}: the Dagster webserver returned a GraphQL error: ${this.#said(body.errors[0]?.message)}`, {
         hint: "check that the server runs Dagster 1.13 (the version floe generates for)",
       });
     }
     return body.data ?? {};
+  }
+
+  /** A server message for an error line; dropped when it quotes the token. */
+  #said(message: unknown): string {
+    const token = this.#settings.token;
+    return token && typeof message === "string" && message.includes(token) ? "(message withheld: it quotes the API token)" : serverMessage(message);
   }
 
   async trigger(request: TriggerRunRequest): Promise<RunHandle> {
@@ -125,7 +131,7 @@ export class DagsterRunControl implements RunControl {
     const result = (data.launchRun ?? {}) as Gql & { run?: { runId?: unknown }; errors?: Array<{ message?: unknown }> };
     if (result.__typename === "LaunchRunSuccess" && typeof result.run?.runId === "string") return { runId: result.run.runId, job: job.id };
     const message = result.__typename === "RunConfigValidationInvalid" ? result.errors?.[0]?.message : result.message;
-    throw new FloeError("FLOE_RUN_REFUSED", `the Dagster webserver refused to launch ${job.id} (${String(result.__typename)}): ${serverMessage(message)}`, {
+    throw new FloeError("FLOE_RUN_REFUSED", `the Dagster webserver refused to launch ${job.id} (${String(result.__typename)}): ${this.#said(message)}`, {
       hint: result.__typename === "UnauthorizedError" ? "the server's user lacks permission to launch runs" : "look at the code location's state in the Dagster UI",
     });
   }
@@ -135,7 +141,7 @@ export class DagsterRunControl implements RunControl {
     const data = await this.#graphql(WORKSPACE_QUERY, {}, "reading the workspace");
     const workspace = (data.workspaceOrError ?? {}) as Gql & { locationEntries?: Array<Gql & { locationOrLoadError?: Gql }> };
     if (workspace.__typename !== "Workspace") {
-      throw new FloeError("FLOE_CONNECTION_FAILED", `the Dagster webserver could not list its code locations: ${serverMessage(workspace.message)}`, { hint: "look at the webserver's logs" });
+      throw new FloeError("FLOE_CONNECTION_FAILED", `the Dagster webserver could not list its code locations: ${this.#said(workspace.message)}`, { hint: "look at the webserver's logs" });
     }
     const found: Array<{ repositoryLocationName: string; repositoryName: string }> = [];
     const broken: string[] = [];
@@ -176,7 +182,7 @@ export class DagsterRunControl implements RunControl {
           hint: "pass a run id that floe run printed, or one from the Dagster UI's Runs page",
         });
       }
-      if (run.__typename !== "Run") throw new FloeError("FLOE_CONNECTION_FAILED", `reading run ${request.runId} failed: ${serverMessage(run.message)}`, { hint: "look at the webserver's logs" });
+      if (run.__typename !== "Run") throw new FloeError("FLOE_CONNECTION_FAILED", `reading run ${request.runId} failed: ${this.#said(run.message)}`, { hint: "look at the webserver's logs" });
       type Event = { __typename: string; assetKey?: { path: string[] } | null; evaluation?: { assetKey: { path: string[] }; success: boolean; severity: string } };
       const events = run.eventConnection as { cursor: string; hasMore: boolean; events: Event[] };
       for (const event of events.events) {
