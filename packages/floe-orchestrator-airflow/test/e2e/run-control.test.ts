@@ -138,7 +138,7 @@ describe("floe run against a live Airflow 3", () => {
     expect(text.at(-1)).toMatch(/^run \S+ of daily_marts: success$/);
   });
 
-  it("bad input is one line: unknown job (2), DAG not deployed (1), run id that does not exist (2)", async () => {
+  it("bad input is one line: unknown job (2), DAG not deployed (1), DAG paused (1), run id that does not exist (2)", async () => {
     const auth = { AIRFLOW_USERNAME: servers.username, AIRFLOW_PASSWORD: servers.password };
     const unknown = await floe(["run", artifactsFile, "--orchestrator", "airflow", "--url", servers.url, "--job", "nope"], auth);
     expect(unknown.code).toBe(2);
@@ -149,6 +149,16 @@ describe("floe run against a live Airflow 3", () => {
     const missing = await floe(["run", other, "--orchestrator", "airflow", "--url", servers.url], auth);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^floe: FLOE_RUN_TARGET_NOT_DEPLOYED: DAG "not_deployed" is not deployed on the Airflow API server at http:\/\/127\.0\.0\.1:\d+ \(hint: [^\n]+\)\n$/);
+
+    // A paused DAG would queue the run until someone unpauses it: refused with the command that unpauses it.
+    await new Promise<void>((resolve, reject) => {
+      const cli = spawn(join(servers.airflow.venv, "bin", "airflow"), ["dags", "pause", "daily_marts"], { env: servers.airflow.env, stdio: "ignore" });
+      cli.on("error", reject);
+      cli.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`airflow dags pause exited ${code}`))));
+    });
+    const paused = await floe(["run", artifactsFile, "--orchestrator", "airflow", "--url", servers.url, "--job", "daily_marts", "--wait"], auth);
+    expect(paused.code).toBe(1);
+    expect(paused.stderr).toMatch(/^floe: FLOE_RUN_REFUSED: DAG "daily_marts" is paused: a run would wait in the queue until it is unpaused \(hint: unpause it first \(airflow dags unpause daily_marts, or the toggle in the UI\)\)\n$/);
 
     const noRun = await floe(["run", "status", "manual__no-such-run", "--job", "daily_marts", "--orchestrator", "airflow", "--url", servers.url], auth);
     expect(noRun.code).toBe(2);
