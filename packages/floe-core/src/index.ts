@@ -42,3 +42,6 @@ export { FLOE_RUNTIME_VERSION, FLOE_RUNTIME_WHEEL_PATH, floeRuntimeRequirement }
 export { FLOE_RUNTIME_METADATA, floeRuntimeWheelBytes, floeRuntimeWheelFile } from "./runtime/floe-runtime-wheel.js";
 export { buildPureWheel, pureWheelFileName, type WheelFile, type WheelSpec } from "./runtime/wheel.js";
 export * from "./dbt/dbt-command.js";
+export * from "./runs/run-control.js";
+export * from "./plan/plan.js";
+export * from "./schedule/schedule-diff.js";
