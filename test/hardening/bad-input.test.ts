@@ -30,7 +30,7 @@ describe("bad-input corpus", () => {
   it(`has at least 150 cases across every command (${corpus.length})`, () => {
     expect(corpus.length).toBeGreaterThanOrEqual(150);
     const commands = new Set(corpus.map((c) => c.argv.slice(0, c.argv[0] === "artifacts" || c.argv[0] === "schedule" || c.argv[0] === "lineage" ? 2 : 1).join(" ")));
-    for (const c of ["plugins", "artifacts validate", "artifacts schema", "artifacts from-dbt", "generate", "helm-values", "validate-connection", "schedule preview", "lineage emit", "lineage flush"]) {
+    for (const c of ["plugins", "artifacts validate", "artifacts schema", "artifacts from-dbt", "generate", "helm-values", "validate-connection", "run", "schedule preview", "schedule diff", "lineage emit", "lineage flush"]) {
       expect([...commands]).toContain(c);
     }
   });

@@ -220,6 +220,12 @@ describe("secrets never reach outputs", () => {
         { args: ["validate-connection", "--orchestrator", o, "--url", url("127.0.0.1:99999")] },
         { args: ["validate-connection", "--orchestrator", o, "--url", `http://floe:${C.userinfo}/x@[::1?token=${C.query}`] },
         { args: ["validate-connection", "--orchestrator", o], env: { DAGSTER_URL: queryOnly(live), AIRFLOW_URL: queryOnly(live) } },
+        { args: ["run", files.loaded, "--orchestrator", o, "--url", url(live), "--wait"] },
+        { args: ["run", files.query, "--orchestrator", o, "--url", queryOnly(live), "--json"] },
+        { args: ["run", files.loaded, "--orchestrator", o, "--url", url("127.0.0.1:9")] },
+        { args: ["run", "status", "r1", "--job", "a", "--orchestrator", o, "--url", url(live)] },
+        { args: ["run", files.loaded, "--orchestrator", o], env: { DAGSTER_URL: queryOnly(live), AIRFLOW_URL: queryOnly(live), AIRFLOW_API_TOKEN: C.token, DAGSTER_CLOUD_API_TOKEN: C.key } },
+        { args: ["run", files.loaded, "--orchestrator", o], env: { AIRFLOW_URL: url(live), AIRFLOW_USERNAME: "floe", AIRFLOW_PASSWORD: C.password } },
       ]),
       { args: ["lineage", "emit", "--type", "START", "--job", "j", "--url", queryOnly(live, "/lineage"), ...lineage] },
       { args: ["lineage", "emit", "--type", "FAIL", "--job", "j", "--url", queryOnly("127.0.0.1:9"), ...lineage] },
@@ -236,7 +242,7 @@ describe("secrets never reach outputs", () => {
       { args: ["--debug", "validate-connection", "--orchestrator", "dagster", "--url", url("127.0.0.1:99999")] },
     ];
     const commandsRun = new Set(matrix.map((m) => m.args.filter((a) => a !== "--debug").slice(0, 2).join(" ").replace(/^(generate|helm-values|validate-connection|plugins) .*/, "$1")));
-    for (const c of ["artifacts validate", "artifacts from-dbt", "generate", "helm-values", "validate-connection", "lineage emit", "lineage flush", "schedule preview", "plugins"]) {
+    for (const c of ["artifacts validate", "artifacts from-dbt", "generate", "helm-values", "validate-connection", "run status", "lineage emit", "lineage flush", "schedule preview", "plugins"]) {
       expect([...commandsRun]).toContain(c);
     }
     const leaks: string[] = [];

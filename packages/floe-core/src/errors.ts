@@ -25,6 +25,10 @@ export type FloeErrorCode =
   | "FLOE_LINEAGE_FAILED"
   | "FLOE_OUTPUT_FAILED"
   | "FLOE_OUTPUT_NOT_OWNED"
+  | "FLOE_RUN_NOT_FOUND"
+  | "FLOE_RUN_TARGET_NOT_DEPLOYED"
+  | "FLOE_RUN_REFUSED"
+  | "FLOE_RUN_TIMEOUT"
   | "FLOE_INTERNAL";
 
 export interface FloeErrorOptions {
@@ -75,6 +79,7 @@ const BAD_INPUT_CODES: ReadonlySet<FloeErrorCode> = new Set<FloeErrorCode>([
   "FLOE_TIMEZONE_INVALID",
   "FLOE_SIZE_INVALID",
   "FLOE_OUTPUT_NOT_OWNED",
+  "FLOE_RUN_NOT_FOUND",
 ]);
 
 export function isBadInput(error: FloeError): boolean {

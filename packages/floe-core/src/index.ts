@@ -131,3 +131,34 @@ export { emitLineage, resolveLineageSettings, createLineageClient } from "./line
 export type { LineageSettings, LineageClient, EmitLineageCallOptions } from "./lineage/emit-lineage.js";
 export { modelLineage, modelLineagePairs, shareableLineageEndpoint } from "./lineage/model-lineage.js";
 export type { ModelLineage } from "./lineage/model-lineage.js";
+
+// Run control (`floe run`) and the reviewable plan (`floe generate --plan`, `floe schedule diff`).
+export {
+  hasRunControl,
+  waitForRun,
+  requestJson,
+  httpStatusError,
+  serverMessage,
+  pickRunnableJob,
+  TERMINAL_RUN_STATES,
+  TERMINAL_MODEL_STATES,
+  MAX_POLL_FAILURES,
+} from "./runs/run-control.js";
+export type {
+  RunState,
+  ModelRunState,
+  ModelProgress,
+  RunHandle,
+  RunStatus,
+  TriggerRunRequest,
+  RunStatusRequest,
+  WaitOptions,
+  RunControl,
+  JsonRequest,
+  JsonAnswer,
+  RunnableJob,
+} from "./runs/run-control.js";
+export { lineageDatasets, computePlan, renderPlan, switchWarning, switchFireTimeChanges } from "./plan/plan.js";
+export type { PlanSummary, ScheduleChange, FireTimeChange, Plan, ScheduleLookup, PlanOptions } from "./plan/plan.js";
+export { diffSchedule, fireTimeDivergences, offsetChanges, MAX_DIFF_COUNT } from "./schedule/schedule-diff.js";
+export type { ScheduleDivergence, ScheduleDiffSides, FireTimeDivergence, ScheduleDiffOptions } from "./schedule/schedule-diff.js";

@@ -2,6 +2,8 @@ import { stringify } from "yaml";
 import { z } from "zod";
 import type { CompiledArtifacts, CompiledArtifactsInput } from "./artifacts/compiled-artifacts.js";
 import { zodToFloeError, type ValidatedArtifacts } from "./artifacts/parse-artifacts.js";
+import type { PlanSummary } from "./plan/plan.js";
+import type { RunHandle, RunStatus, RunStatusRequest, TriggerRunRequest, WaitOptions } from "./runs/run-control.js";
 import type {
   DatasetInput,
   GeneratedFile,
@@ -11,6 +13,7 @@ import type {
   ValidationResult,
   WorkloadSize,
 } from "./contracts.js";
+import { hasRunControl } from "./runs/run-control.js";
 import type { FireTime, SchedulePreviewOptions } from "./schedule/preview.js";
 import type { ValidSchedule } from "./schedule/validate-schedule.js";
 
@@ -48,6 +51,11 @@ export interface GenerateResult {
   files: GeneratedFile[];
   /** One line each (e.g. artifacts without models); empty when there is nothing to say. */
   warnings: string[];
+  /**
+   * What the output runs (jobs, tasks/assets, schedules, lineage datasets), for `floe generate --plan`;
+   * floe stores it in `.floe-output.json`. Optional: without it a plan cannot compare this plugin's outputs.
+   */
+  plan?: PlanSummary;
 }
 
 export interface HelmValuesOptions {
@@ -77,11 +85,14 @@ export interface ScheduleCapability {
 }
 
 /**
- * Capability `runs`: run control through the orchestrator's API (trigger, status, wait). The slot
- * is reserved in API 1.1; its operations are specified with `floe run`.
+ * Capability `runs`: run control through the orchestrator's API (`floe run`, `floe run status`):
+ * trigger a run of a generated job, read its state, follow it to the end.
  */
 export interface RunsCapability {
-  readonly [operation: string]: unknown;
+  trigger(request: TriggerRunRequest): Promise<RunHandle>;
+  status(request: RunStatusRequest): Promise<RunStatus>;
+  /** Polls `status` until the run ends; resolves with the final status whatever it is (failed too). */
+  wait(request: RunStatusRequest, options?: WaitOptions): Promise<RunStatus>;
 }
 
 /** The names `floe plugins --json` reports under `capabilities`, in this order. */
@@ -122,7 +133,7 @@ export function pluginCapabilities(plugin: FloeOrchestratorPlugin): PluginCapabi
     helmValues: typeof plugin.helmValues === "function",
     connection: typeof plugin.connection?.validate === "function",
     schedules: typeof plugin.schedules?.validate === "function" && typeof plugin.schedules.preview === "function",
-    runs: typeof plugin.runs === "object" && plugin.runs !== null,
+    runs: typeof plugin.runs?.trigger === "function" && typeof plugin.runs.status === "function" && typeof plugin.runs.wait === "function",
   };
   return PLUGIN_CAPABILITIES.filter((c) => has[c]);
 }
@@ -149,6 +160,11 @@ export interface OrchestratorDefinitions<TModel = unknown> {
   readonly warnings?: readonly string[];
   /** Renders the model to files, relative to the output directory. Pure and deterministic. */
   render(): GeneratedFile[];
+  /**
+   * What the output runs, for `floe generate --plan` (jobs, tasks/assets, schedules, lineage datasets);
+   * floe stores it in `.floe-output.json`. Optional: without it a plan cannot compare this plugin's outputs.
+   */
+  planSummary?(): PlanSummary;
 }
 
 /** Where a lineage event went, and the run it belongs to. */
@@ -285,12 +301,14 @@ export function adaptLegacyPlugin(instance: OrchestratorPlugin, construct: (opti
           warnings.push(`no values.yaml: ${(error as Error).message}`);
         }
       }
-      return { files, warnings };
+      const plan = definitions.planSummary?.();
+      return { files, warnings, ...(plan ? { plan } : {}) };
     },
     helmValues: (options) => instance.getHelmValues(options),
     connection: {
       validate: ({ url, ...rest } = {}) => legacy(url === undefined ? {} : { url }).validateConnection(rest),
     },
+    ...(hasRunControl(instance) ? { runs: instance.runs } : {}),
   };
 }
 

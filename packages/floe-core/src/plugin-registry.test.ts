@@ -274,6 +274,13 @@ describe("loadPlugin checks what it imported", () => {
     expect(await codeOf("ctorthrows")).toBe("FLOE_PLUGIN_LOAD_FAILED");
   });
 
+  it("reports runs only for a runs member with trigger, status and wait", () => {
+    const base = { name: "x", version: "1", floeApiVersion: "1.1", generate: () => ({ files: [], warnings: [] }) };
+    const fn = async () => ({ runId: "r", job: "j", state: "success" as const, models: [] });
+    expect(pluginCapabilities({ ...base, runs: { trigger: fn, status: fn, wait: fn } })).toEqual(["runs"]);
+    expect(pluginCapabilities({ ...base, runs: { trigger: fn } } as never)).toEqual([]);
+  });
+
   it("loads a plugin of the 1.1 contract as is, and adapts one built for 1.0 (the seven operations, no generate)", async () => {
     project(["modern", "legacy", "half"]);
     const modern =

@@ -1,7 +1,9 @@
 import { createRequire } from "node:module";
 import type { z } from "zod";
 import {
+  lineageDatasets,
   noModelsWarnings,
+  type PlanSummary,
   FLOE_CORE_VERSION,
   FloeError,
   OrchestratorPlugin,
@@ -40,6 +42,7 @@ import { buildAirflowLineage } from "./render-lineage.js";
 import { airflowResourceRequirements } from "./resource-presets.js";
 import { airflowSchedules } from "./schedules.js";
 import { createTaskSpecs, type AirflowTaskSpec } from "./task-specs.js";
+import { AirflowRunControl } from "./run-control.js";
 import { checkAirflowConnection, resolveConnectionSettings } from "./validate-connection.js";
 
 const require = createRequire(import.meta.url);
@@ -47,7 +50,7 @@ const PACKAGE = require("../package.json") as { name: string; version: string };
 
 /**
  * The Airflow orchestrator plugin. The contract: `generate` (every DAG file, the runtime files and
- * `values.yaml`) and the capabilities `helmValues`, `connection`, `schedules`. The seed's seven
+ * `values.yaml`) and the capabilities `helmValues`, `connection`, `schedules`, `runs`. The seed's seven
  * operations stay for API users (`createDefinitions` for the inspectable model).
  */
 export class AirflowPlugin extends OrchestratorPlugin {
@@ -57,6 +60,11 @@ export class AirflowPlugin extends OrchestratorPlugin {
   readonly floeApiVersion = "1.1";
   readonly options: AirflowPluginOptions;
   readonly #schedules = new Map<string, ScheduleOverride>();
+  /**
+   * Run control (optional plugin capability): trigger a generated DAG through the Airflow 3 REST API at
+   * the url option (else AIRFLOW_URL), read its state, follow it to the end.
+   */
+  readonly runs: AirflowRunControl;
 
   /** Airflow's cron rules and CronTriggerTimetable semantics (`floe schedule preview --orchestrator airflow`). */
   readonly schedules: ScheduleCapability = airflowSchedules;
@@ -73,6 +81,9 @@ export class AirflowPlugin extends OrchestratorPlugin {
   constructor(options: Record<string, unknown> = {}) {
     super();
     this.options = checkOption(AirflowPluginOptionsSchema, options);
+    const settings = resolveConnectionSettings(this.options);
+    const token = this.options.token ?? (process.env.AIRFLOW_API_TOKEN || undefined);
+    this.runs = new AirflowRunControl({ ...settings, ...(token ? { token } : {}), modelOf: (artifacts) => this.createDefinitions(artifacts).model });
   }
 
   /** Every file for validated artifacts, one DAG per job; schedules come from the artifacts only. */
@@ -80,7 +91,8 @@ export class AirflowPlugin extends OrchestratorPlugin {
     const { dbtProjectDir, pluginOptions } = parseGenerateOptions(options);
     const base = pluginOptions === undefined ? this.options : checkOption(AirflowPluginOptionsSchema, { ...this.options, ...pluginOptions });
     const definitions = this.#definitions(artifacts, dbtProjectDir === undefined ? base : { ...base, dbtProjectDir }, new Map());
-    return { files: [...definitions.render(), helmValuesFile(buildAirflowHelmValues({ artifacts }))], warnings: [...(definitions.warnings ?? [])] };
+    const plan = definitions.planSummary?.();
+    return { files: [...definitions.render(), helmValuesFile(buildAirflowHelmValues({ artifacts }))], warnings: [...(definitions.warnings ?? [])], ...(plan ? { plan } : {}) };
   }
 
   /** One DAG per job (the product's default job first); includes schedules set with the legacy `scheduleJob`. */
@@ -97,6 +109,14 @@ export class AirflowPlugin extends OrchestratorPlugin {
       model,
       warnings: [...noModelsWarnings(artifacts, "Airflow DAG"), ...(model.executionModeNote ? [model.executionModeNote] : []), ...poolWarnings(model)],
       render: () => [...renderAirflowFiles(model, lineage), ...renderRuntimeFiles(model, artifacts)],
+      planSummary: (): PlanSummary => ({
+        orchestrator: this.name,
+        product: model.source.product,
+        jobs: model.dags.map((d) => ({ name: d.dagId, tasks: d.tasks.map((t) => t.taskId) })),
+        // One schedule per DAG (several crons become one timetable), named after its DAG.
+        schedules: model.dags.flatMap((d) => (d.schedule ? [{ name: d.dagId, job: d.dagId, crons: [...d.schedule.crons], timezone: d.schedule.timezone, enabled: d.schedule.enabled }] : [])),
+        datasets: lineageDatasets(artifacts),
+      }),
     };
   }
 

@@ -5,9 +5,10 @@ const seconds = (what: string) => z.number().int().positive().describe(what);
 /** Configuration of the Airflow plugin; every field is optional and falls back to the environment or a default. */
 export const AirflowPluginOptionsSchema = z
   .object({
-    url: z.string().url().optional().describe("Airflow API server URL for validateConnection (else AIRFLOW_URL, else http://localhost:8080)"),
+    url: z.string().url().optional().describe("Airflow API server URL for validateConnection and run control (else AIRFLOW_URL, else http://localhost:8080)"),
     username: z.string().min(1).optional().describe("user for POST /auth/token (else AIRFLOW_USERNAME)"),
     password: z.string().optional().describe("password for POST /auth/token (else AIRFLOW_PASSWORD); never written or logged"),
+    token: z.string().min(1).optional().describe("API token for run control (else AIRFLOW_API_TOKEN; else a JWT for username/password); never written or logged"),
     dbtProjectDir: z.string().min(1).optional().describe("the dbt project the generated tasks run: absolute, or relative to the DAG files, where FLOE_DBT_PROJECT_DIR on the worker overrides it (unset: DBT_PROJECT_DIR on the worker)"),
     dbtProfilesDir: z.string().min(1).optional().describe("directory holding profiles.yml (else DBT_PROFILES_DIR on the worker)"),
     dbtTarget: z.string().min(1).optional().describe("dbt target (else DBT_TARGET on the worker, else the profile's default)"),

@@ -1,7 +1,10 @@
+import { DagsterRunControl } from "./run-control.js";
 import { createRequire } from "node:module";
 import type { z } from "zod";
 import {
+  lineageDatasets,
   noModelsWarnings,
+  type PlanSummary,
   redactUrl,
   FloeError,
   OrchestratorPlugin,
@@ -54,7 +57,7 @@ const PACKAGE_NAME: string = PACKAGE_JSON.name;
 
 /**
  * The Dagster orchestrator plugin. The contract: `generate` (every file of the code location,
- * `values.yaml` included) and the capabilities `helmValues`, `connection`, `schedules`. The seed's
+ * `values.yaml` included) and the capabilities `helmValues`, `connection`, `schedules`, `runs`. The seed's
  * seven operations stay for API users (`createDefinitions` for the inspectable model).
  */
 export class DagsterPlugin extends OrchestratorPlugin {
@@ -64,6 +67,11 @@ export class DagsterPlugin extends OrchestratorPlugin {
   readonly floeApiVersion = "1.1";
   readonly options: DagsterPluginOptions;
   readonly #schedules: ExtraSchedule[] = [];
+  /**
+   * Run control (optional plugin capability): trigger a generated job on the Dagster webserver at the
+   * url option (else DAGSTER_URL), read its state, follow it to the end.
+   */
+  readonly runs: DagsterRunControl;
 
   /** Dagster's cron rules and tick semantics (`floe schedule preview --orchestrator dagster`). */
   readonly schedules: ScheduleCapability = dagsterSchedules;
@@ -79,6 +87,12 @@ export class DagsterPlugin extends OrchestratorPlugin {
   constructor(options: Record<string, unknown> = {}) {
     super();
     this.options = checkOption(DagsterPluginOptionsSchema, options);
+    const token = process.env.DAGSTER_CLOUD_API_TOKEN || undefined;
+    this.runs = new DagsterRunControl({
+      url: resolveDagsterUrl(this.options.url, process.env),
+      ...(token ? { token } : {}),
+      modelOf: (artifacts) => this.createDefinitions(artifacts).model,
+    });
   }
 
   /** Every file of the code location for validated artifacts; schedules come from the artifacts only. */
@@ -87,7 +101,8 @@ export class DagsterPlugin extends OrchestratorPlugin {
     // The plugin's own options for this output, checked like constructor options (an unknown one: FLOE_CONFIG_INVALID at options.<name>).
     const own = pluginOptions === undefined ? this.options : checkOption(DagsterPluginOptionsSchema, { ...this.options, ...pluginOptions });
     const definitions = this.#definitions(artifacts, dbtProjectDir ?? own.dbtProjectDir, []);
-    return { files: [...definitions.render(), helmValuesFile(buildDagsterHelmValues({ artifacts }))], warnings: [...(definitions.warnings ?? [])] };
+    const plan = definitions.planSummary?.();
+    return { files: [...definitions.render(), helmValuesFile(buildDagsterHelmValues({ artifacts }))], warnings: [...(definitions.warnings ?? [])], ...(plan ? { plan } : {}) };
   }
 
   /** The inspectable model and its render; includes schedules added with the legacy `scheduleJob`. */
@@ -119,7 +134,14 @@ export class DagsterPlugin extends OrchestratorPlugin {
 `;
     const lineage = buildLineageModel(artifacts, { name: PACKAGE_NAME, version: this.version }, jobs);
     const render = () => [...renderCodeLocation(model, artifactsJson), renderLineageFile(lineage, model.generatedBy), ...renderRuntimeFiles(model, artifacts)];
-    return { orchestrator: this.name, model, warnings: [...noModelsWarnings(artifacts, "Dagster code location"), ...model.warnings], render };
+    const planSummary = (): PlanSummary => ({
+      orchestrator: this.name,
+      product: model.product,
+      jobs: model.jobs.map((j) => ({ name: j.name, tasks: j.selection.map((key) => key.join("/")) })),
+      schedules: model.schedules.map((s) => ({ name: s.name, job: s.job, crons: [s.cron], timezone: s.timezone, enabled: s.running })),
+      datasets: lineageDatasets(artifacts),
+    });
+    return { orchestrator: this.name, model, warnings: [...noModelsWarnings(artifacts, "Dagster code location"), ...model.warnings], render, planSummary };
   }
 
   /** Asset specs for transforms; `group` is the product's group when called through createDefinitions. */

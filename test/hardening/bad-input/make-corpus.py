@@ -216,5 +216,31 @@ for u in ["notaurl", "ftp://x", ""]:
     case(f"validate-connection: --url {u!r}", ["validate-connection", "--orchestrator", "dagster", "--url", u], "--url")
 case("validate-connection: unknown orchestrator", ["validate-connection", "--orchestrator", "nifi"], "nifi")
 
+# run, run status (the closed port 9 is never contacted: each case fails before any request)
+R = ["run", "$TMP/a.json", "--orchestrator", "dagster", "--url", "http://127.0.0.1:9"]
+case("run: missing --orchestrator", ["run", "$TMP/a.json"], "--orchestrator", {"a.json": good})
+case("run: missing artifacts", ["run", "--orchestrator", "dagster"], "<artifacts.json>")
+case("run: job the artifacts do not define", R + ["--job", "nope"], "--job", {"a.json": good})
+case("run: airflow, job the artifacts do not define", ["run", "$TMP/a.json", "--orchestrator", "airflow", "--url", "http://127.0.0.1:9", "--job", "nope"], "--job", {"a.json": good})
+for t in ["0", "-1", "1.5", "soon", "604801"]:
+    case(f"run: --timeout {t!r}", R + ["--wait", "--timeout", t], "--timeout", {"a.json": good})
+for u in ["notaurl", "ftp://x"]:
+    case(f"run: --url {u!r}", ["run", "$TMP/a.json", "--orchestrator", "airflow", "--url", u], "--url", {"a.json": good})
+case("run: artifacts without a version", R, "version", {"a.json": json.dumps(mutate(["version"], DELETE))})
+case("run status: missing --job", ["run", "status", "r1", "--orchestrator", "dagster", "--url", "http://127.0.0.1:9"], "--job")
+case("run status: missing run id", ["run", "status", "--job", "j", "--orchestrator", "dagster"], "<run-id>")
+# schedule diff
+for c in ["61 2 * * *", "* * * *", ""]:
+    case(f"schedule diff: cron {c!r}", ["schedule", "diff", c, "--timezone", "UTC"], "cron")
+case("schedule diff: unknown time zone", ["schedule", "diff", "0 6 * * *", "--timezone", "Mars/Olympus"], "timezone")
+case("schedule diff: missing timezone", ["schedule", "diff", "0 6 * * *"], "--timezone")
+for cnt in ["0", "101", "x"]:
+    case(f"schedule diff: --count {cnt!r}", ["schedule", "diff", "0 6 * * *", "--timezone", "UTC", "--count", cnt], "--count")
+for d in ["0", "36601", "1e3"]:
+    case(f"schedule diff: --days {d!r}", ["schedule", "diff", "0 6 * * *", "--timezone", "UTC", "--days", d], "--days")
+case("schedule diff: --from without offset", ["schedule", "diff", "0 6 * * *", "--timezone", "UTC", "--from", "2026-01-01T00:00:00"], "--from")
+# generate --plan
+case("generate: --json without --plan", ["generate", "$TMP/a.json", "--orchestrator", "dagster", "--out", "$TMP/out", "--dbt-project", "$TMP", "--json"], "--json", {"a.json": good, "dbt_project.yml": "name: shop\n"})
+
 json.dump(cases, open(os.path.join(here, "corpus.json"), "w"), indent=1, ensure_ascii=False)
 print(len(cases), "cases")

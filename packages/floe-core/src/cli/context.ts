@@ -6,6 +6,8 @@ export interface CliContext {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   debug: boolean;
+  /** Whether standard output is a terminal (the `floe` bin passes process.stdout.isTTY); false when absent. */
+  stdoutIsTTY?: boolean;
   /**
    * When the run began (epoch ms), for promises that hold for the whole command (validate-connection's
    * 10 s): the `floe` bin passes its process's start; in-process callers default to the command's start.

@@ -10,6 +10,7 @@ const code = await runCli({
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   debug: argv.includes("--debug"),
+  stdoutIsTTY: process.stdout.isTTY === true,
   startedAtMs: performance.timeOrigin,
 });
 process.exitCode = code;

@@ -21,7 +21,7 @@ function mainHelp(): string {
     ...lines,
     "",
     "global options: --version, --help, --debug (stack traces on errors)",
-    "exit codes: 0 success, 1 the operation failed, 2 bad input or usage",
+    "exit codes: 0 success, 1 the operation failed, 2 bad input or usage, 3 changes planned (generate --plan)",
     "",
   ].join("\n");
 }

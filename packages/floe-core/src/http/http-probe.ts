@@ -31,7 +31,7 @@ export interface ProbeFailure {
 export type ProbeResult = ProbeSuccess | ProbeFailure;
 
 export interface ProbeOptions {
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "PATCH";
   headers?: Record<string, string>;
   body?: string;
   /** Whole-exchange deadline in milliseconds (default 10,000). */

@@ -43,6 +43,8 @@ export type OutputLayoutKind = "plain" | "symlink";
 export interface WriteOutputOptions {
   /** `plain` (default): a real directory swapped by rename; `symlink`: a symlink to a versioned sibling. */
   layout?: OutputLayoutKind;
+  /** More top-level fields for `.floe-output.json` (e.g. `plan`, the plan summary `generate --plan` compares with). */
+  manifest?: Record<string, unknown>;
 }
 
 export interface OutputLayout {
@@ -90,8 +92,23 @@ function outputFailed(message: string, error: unknown, path: string): FloeError 
   });
 }
 
-export function renderOutputManifest(paths: ReadonlyArray<string>): string {
-  return `${JSON.stringify({ writtenBy: "floe", files: [...paths].sort() }, null, 2)}\n`;
+export function renderOutputManifest(paths: ReadonlyArray<string>, extra: Record<string, unknown> = {}): string {
+  return `${JSON.stringify({ writtenBy: "floe", files: [...paths].sort(), ...extra }, null, 2)}\n`;
+}
+
+/**
+ * The `.floe-output.json` of a floe-written output (plain or symlink layout), or undefined when there is
+ * none or it is not floe's (never throws: a plan against such an output shows everything as new).
+ */
+export async function readOutputManifest(outDir: string): Promise<(Record<string, unknown> & { files: string[] }) | undefined> {
+  try {
+    const manifest = JSON.parse(await readFile(join(resolve(outDir), OUTPUT_MANIFEST), "utf8")) as unknown;
+    if (typeof manifest !== "object" || manifest === null) return undefined;
+    const m = manifest as Record<string, unknown>;
+    return m.writtenBy === "floe" && Array.isArray(m.files) ? (m as Record<string, unknown> & { files: string[] }) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const PYCACHE = /(^|\/)__pycache__\/[^/]+\.pyc$/;
@@ -246,7 +263,7 @@ export async function writeOutputDirectory(outDir: string, files: ReadonlyArray<
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, file.content);
     }
-    await writeFile(join(staging, OUTPUT_MANIFEST), renderOutputManifest([...paths]), "utf8");
+    await writeFile(join(staging, OUTPUT_MANIFEST), renderOutputManifest([...paths], options.manifest), "utf8");
     await rename(staging, version);
   } catch (error) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseArtifacts } from "../artifacts/parse-artifacts.js";
 import { compatibleRange, dbtAdapterOf, dbtAdapterWarning, renderRequirements } from "./python-requirements.js";
+import { floeRuntimeRequirement } from "../runtime-version.js";
 
 function artifactsWith(compute: string | null) {
   const models = [{ name: "orders", compute: compute ?? "duckdb", tags: [], depends_on: [] }];
@@ -46,7 +47,7 @@ describe("renderRequirements", () => {
     testedPins: ["dagster==1.13.27", "dbt-core==1.11.16", "dbt-duckdb==1.11.1", "openlineage-python==1.54.0"],
     packages: ["dagster", "dbt-core", "openlineage-python"],
     optional: { "openlineage-python": "without it lineage is off, with a warning" },
-    runtime: "floe-runtime==1.2.3",
+    runtime: floeRuntimeRequirement(),
   };
 
   it("declares the tested ranges and the tested adapter", () => {
@@ -54,7 +55,7 @@ describe("renderRequirements", () => {
       "dagster>=1.13,<1.14",
       "dbt-core>=1.11,<1.12",
       "openlineage-python>=1.54,<1.55",
-      "floe-runtime==1.2.3",
+      floeRuntimeRequirement(),
       "dbt-duckdb>=1.11,<1.12",
     ]);
   });

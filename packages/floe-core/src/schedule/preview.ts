@@ -40,14 +40,16 @@ export function previewCount(count: number | undefined): number {
 /** The first `count` ticks as FireTime rows, in the zone and in UTC. */
 export function collectFireTimes(ticks: Iterator<PyDateTime>, zone: IANAZone, count: number): FireTime[] {
   const out: FireTime[] = [];
-  while (out.length < count) {
-    const epochMs = pyTimestamp(ticks.next().value as PyDateTime);
-    const local = DateTime.fromMillis(epochMs, { zone });
-    out.push({
-      local: local.toISO({ suppressMilliseconds: true })!,
-      utc: local.toUTC().toISO({ suppressMilliseconds: true })!.replace(/\+00:00$/, "Z"),
-      epochMs,
-    });
-  }
+  while (out.length < count) out.push(fireTime(pyTimestamp(ticks.next().value as PyDateTime), zone));
   return out;
+}
+
+/** An instant as a FireTime row in `zone`. */
+export function fireTime(epochMs: number, zone: IANAZone | string): FireTime {
+  const local = DateTime.fromMillis(epochMs, { zone });
+  return {
+    local: local.toISO({ suppressMilliseconds: true })!,
+    utc: local.toUTC().toISO({ suppressMilliseconds: true })!.replace(/\+00:00$/, "Z"),
+    epochMs,
+  };
 }

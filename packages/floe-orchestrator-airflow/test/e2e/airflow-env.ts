@@ -115,3 +115,114 @@ export async function taskStates(airflow: AirflowHome, dagId: string): Promise<R
   const { stdout } = await run(airflow.python, ["-c", script, join(airflow.home, "airflow.db"), dagId], { env: airflow.env });
   return JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, string>;
 }
+
+export interface AirflowServers {
+  airflow: AirflowHome;
+  /** The API server's base URL, http://127.0.0.1:<free port>. */
+  url: string;
+  /** The simple auth manager's user and password. */
+  username: string;
+  password: string;
+  /** Stops every process (their process groups) and removes AIRFLOW_HOME. */
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * A real Airflow 3 on 127.0.0.1: api-server (simple auth manager, user `admin`), scheduler and dag
+ * processor, sharing a fresh AIRFLOW_HOME; resolves when the scheduler and dag processor report healthy.
+ * `prepare` runs after the database migration and before the processes start (e.g. to fill the dags folder).
+ */
+export async function startAirflowServers(options: { env?: NodeJS.ProcessEnv; prepare?: (airflow: AirflowHome) => Promise<void> } = {}): Promise<AirflowServers> {
+  const { spawn } = await import("node:child_process");
+  const { openSync, writeFileSync } = await import("node:fs");
+  const { probeHttp } = await import("floe-core");
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const airflow = await createAirflowHome({
+    AIRFLOW__API__HOST: "127.0.0.1",
+    AIRFLOW__API__PORT: String(port),
+    AIRFLOW__API__WORKERS: "1",
+    AIRFLOW__CORE__EXECUTION_API_SERVER_URL: `${url}/execution/`,
+    AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS: "admin:admin",
+    ...options.env,
+  });
+  const password = "floe-test-pw";
+  const passwordsFile = join(airflow.home, "simple_auth_manager_passwords.json");
+  writeFileSync(passwordsFile, JSON.stringify({ admin: password }));
+  airflow.env.AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE = passwordsFile;
+  await options.prepare?.(airflow);
+  const processes: import("node:child_process").ChildProcess[] = [];
+  const start = (name: string, args: string[]) => {
+    const log = openSync(join(airflow.home, `${name}.log`), "a");
+    // Own process group, so stopping it also stops the workers it forks.
+    processes.push(spawn(join(airflow.venv, "bin", "airflow"), args, { env: airflow.env, detached: true, stdio: ["ignore", log, log] }));
+  };
+  const stop = async () => {
+    for (const child of processes) {
+      if (child.pid !== undefined && child.exitCode === null) {
+        try {
+          process.kill(-child.pid, "SIGTERM");
+        } catch {
+          // already gone
+        }
+      }
+    }
+    await Promise.all(
+      processes.map((child) =>
+        child.exitCode !== null
+          ? undefined
+          : new Promise<void>((resolve) => {
+              const timer = setTimeout(() => {
+                try {
+                  process.kill(-child.pid!, "SIGKILL");
+                } catch {
+                  // already gone
+                }
+                resolve();
+              }, 15_000);
+              child.once("exit", () => {
+                clearTimeout(timer);
+                resolve();
+              });
+            }),
+      ),
+    );
+    airflow.cleanup();
+  };
+  const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    throw new Error(`timed out waiting for ${what} (logs in ${airflow.home})`);
+  };
+  try {
+    start("api-server", ["api-server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1"]);
+    start("scheduler", ["scheduler"]);
+    start("dag-processor", ["dag-processor"]);
+    await waitFor("the API server", async () => {
+      const r = await probeHttp(`${url}/api/v2/version`, { deadlineMs: 2000 });
+      return r.ok && r.status === 200;
+    }, 180_000);
+    await waitFor("scheduler and dag processor heartbeats", async () => {
+      const r = await probeHttp(`${url}/api/v2/monitor/health`, { deadlineMs: 2000 });
+      if (!r.ok || r.status !== 200) return false;
+      const h = JSON.parse(r.body) as Record<string, { status: string | null } | null>;
+      return h.scheduler?.status === "healthy" && h.dag_processor?.status === "healthy";
+    }, 180_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { airflow, url, username: "admin", password, stop };
+}

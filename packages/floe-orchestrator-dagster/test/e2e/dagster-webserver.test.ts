@@ -1,61 +1,28 @@
 // validateConnection against a real dagster-webserver on 127.0.0.1 (a free port), stopped after.
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { writeOutputDirectory } from "floe-core";
 import { DagsterPlugin } from "../../src/dagster-plugin.js";
-import { makeWorkspace, spawn, type Workspace } from "./tools.js";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
+import { makeWorkspace, startDagsterWebserver, type DagsterWebserver, type Workspace } from "./tools.js";
 
 describe("validateConnection against dagster-webserver", () => {
   let ws: Workspace;
-  let child: ReturnType<typeof spawn> | undefined;
+  let server: DagsterWebserver;
   let url: string;
-  let log = "";
 
   beforeAll(async () => {
     ws = makeWorkspace("floe-dagster-web-");
     const artifacts = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "floe-0.10.0-artifacts.json"), "utf8"));
     const out = join(ws.dir, "location");
     await writeOutputDirectory(out, new DagsterPlugin({ dbtProjectDir: ws.dir }).createDefinitions(artifacts).render());
-    writeFileSync(join(ws.env.DAGSTER_HOME as string, "dagster.yaml"), "telemetry:\n  enabled: false\n");
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    child = spawn(join(ws.venv, "bin", "dagster-webserver"), ["-h", "127.0.0.1", "-p", String(port), "-f", join(out, "definitions.py")], {
-      cwd: ws.dir,
-      env: ws.env,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
-    const plugin = new DagsterPlugin({ url });
-    const deadline = Date.now() + 180_000;
-    while (Date.now() < deadline) {
-      if ((await plugin.validateConnection()).success) return;
-      if (child.exitCode !== null) throw new Error(`dagster-webserver exited:\n${log.slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    throw new Error(`dagster-webserver did not come up:\n${log.slice(-3000)}`);
+    server = await startDagsterWebserver(ws, join(out, "definitions.py"));
+    url = server.url;
   });
 
   afterAll(async () => {
-    if (child?.pid && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once("exit", r));
-      process.kill(-child.pid, "SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
-    }
+    await server?.stop();
   });
 
   it("succeeds and names the Dagster version", async () => {

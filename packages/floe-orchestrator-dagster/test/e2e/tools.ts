@@ -83,3 +83,57 @@ export type Relations = Record<string, { rows: number; hash: string }>;
 export function readRelations(ws: Workspace, database: string): Relations {
   return JSON.parse(mustSucceed(python(ws, [RELATIONS_PY, database]), "read relations").stdout) as Relations;
 }
+
+export interface DagsterWebserver {
+  /** http://127.0.0.1:<free port> */
+  url: string;
+  /** What the webserver printed so far. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real `dagster-webserver` on 127.0.0.1 serving one definitions file, with the default run launcher
+ * (runs in subprocesses of the code server) and the default run coordinator (no daemon needed).
+ * Resolves when its GraphQL endpoint answers.
+ */
+export async function startDagsterWebserver(ws: Workspace, definitionsFile: string): Promise<DagsterWebserver> {
+  const { writeFileSync } = await import("node:fs");
+  const { createServer } = await import("node:net");
+  const { probeHttp } = await import("floe-core");
+  writeFileSync(
+    join(ws.env.DAGSTER_HOME as string, "dagster.yaml"),
+    "telemetry:\n  enabled: false\nrun_coordinator:\n  module: dagster._core.run_coordinator\n  class: DefaultRunCoordinator\n",
+  );
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  const url = `http://127.0.0.1:${port}`;
+  let log = "";
+  const child = spawn(join(ws.venv, "bin", "dagster-webserver"), ["-h", "127.0.0.1", "-p", String(port), "-f", definitionsFile], {
+    cwd: ws.dir,
+    env: ws.env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
+  const stop = async () => {
+    if (child.pid && child.exitCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      process.kill(-child.pid, "SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+    }
+  };
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    const r = await probeHttp(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ version }" }), deadlineMs: 2000 });
+    if (r.ok && r.status === 200) return { url, log: () => log, stop };
+    if (child.exitCode !== null) throw new Error(`dagster-webserver exited:\n${log.slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await stop();
+  throw new Error(`dagster-webserver did not come up:\n${log.slice(-3000)}`);
+}

@@ -5,7 +5,9 @@ import { BUNDLED_DBT_PROJECT_DIR, checkDbtProjectDir, readDbtProjectBundle } fro
 import { dbtAdapterWarning } from "../../runtime/python-requirements.js";
 import { floeRuntimeWheelFile } from "../../runtime/floe-runtime-wheel.js";
 import { FLOE_RUNTIME_WHEEL_PATH } from "../../runtime-version.js";
-import { writeOutputDirectory, type OutputFile, type OutputLayoutKind } from "../../output/write-output.js";
+import { readOutputManifest, writeOutputDirectory, type OutputFile, type OutputLayoutKind } from "../../output/write-output.js";
+import { computePlan, renderPlan, switchWarning, type PlanSummary, type ScheduleLookup } from "../../plan/plan.js";
+import type { FloeOrchestratorPlugin, ScheduleCapability } from "../../orchestrator-plugin.js";
 import { loadPlugin } from "../../plugin-registry.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
 import type { Command, CommandOption } from "../context.js";
@@ -13,7 +15,27 @@ import { readInputFile } from "../read-input.js";
 import { relative, resolve, sep } from "node:path";
 
 const usage =
-  "floe generate <artifacts.json> --orchestrator <name> --out <dir> --dbt-project <dir> [--bundle-dbt-project] [--out-layout plain|symlink] [--execution-mode build|per_model]";
+  "floe generate <artifacts.json> --orchestrator <name> --out <dir> --dbt-project <dir> [--bundle-dbt-project] [--out-layout plain|symlink] [--execution-mode build|per_model] [--plan [--json]]";
+
+/** The plan summary floe stored in the output's `.floe-output.json`, when there is one. */
+async function previousSummary(outDir: string): Promise<{ exists: boolean; summary: PlanSummary | undefined }> {
+  const manifest = await readOutputManifest(outDir);
+  const plan = manifest?.plan as PlanSummary | undefined;
+  const valid = plan !== undefined && typeof plan === "object" && typeof plan.orchestrator === "string" && Array.isArray(plan.jobs) && Array.isArray(plan.schedules) && Array.isArray(plan.datasets);
+  return { exists: manifest !== undefined, summary: valid ? plan : undefined };
+}
+
+/**
+ * Each orchestrator's schedule semantics for the plan and the switch warning: the plugin in use, and the
+ * one the output in --out was written for when it differs and is installed (else its fire times are not shown).
+ */
+async function scheduleLookup(plugin: FloeOrchestratorPlugin, previous: PlanSummary | undefined, cwd: string): Promise<ScheduleLookup> {
+  const known = new Map<string, ScheduleCapability | undefined>([[plugin.name, plugin.schedules]]);
+  if (previous && !known.has(previous.orchestrator)) {
+    known.set(previous.orchestrator, await loadPlugin(previous.orchestrator, { cwd }).then((p) => p.schedules, () => undefined));
+  }
+  return (orchestrator) => known.get(orchestrator);
+}
 
 /** The project as the generated code names it: `dbt` when bundled, else its path relative to the output. */
 function projectDirForOutput(outDir: string, projectDir: string, bundled: boolean): string {
@@ -36,6 +58,8 @@ const options: Record<string, CommandOption> = {
     description: "airflow: build runs dbt once per DAG run and each model's task reports its result; per_model runs one dbt process per model task",
     default: "the plugin's (airflow: build)",
   },
+  plan: { type: "boolean", description: "write nothing: print what would change against the output in --out (jobs, tasks/assets, schedules with next fire times, lineage datasets); exit 0 no change, 3 changes", default: "off" },
+  json: { type: "boolean", description: "with --plan, print the plan as JSON", default: "off" },
 };
 
 export const generateCommand: Command = {
@@ -101,7 +125,26 @@ export const generateCommand: Command = {
     }
     const adapterWarning = dbtAdapterWarning(artifacts);
     if (adapterWarning) ctx.stderr(`warning: ${adapterWarning}\n`);
-    await writeOutputDirectory(outDir, files, { layout });
+    const summary = generated.plan;
+    const previous = await previousSummary(outDir);
+    const schedules = await scheduleLookup(plugin, previous.summary, ctx.cwd);
+    const was = previous.summary?.orchestrator;
+    if (summary && was !== undefined && was !== plugin.name && previous.summary!.schedules.length > 0 && (!schedules(was) || !plugin.schedules)) {
+      ctx.stderr(`floe: warning: cannot compare fire times across the switch ${was} -> ${plugin.name}: ${schedules(was) ? plugin.name : was} gives no schedule semantics here (install its plugin; floe plugins --json lists capabilities)\n`);
+    }
+    if (values.plan === true) {
+      if (!summary) throw new FloeError("FLOE_NOT_IMPLEMENTED", `the ${orchestrator} plugin gives no plan summary, so floe cannot plan its output`, { path: "--plan" });
+      if (previous.exists && !previous.summary) ctx.stderr(`warning: ${out} was written by a floe without plan summaries: everything shows as added\n`);
+      const plan = computePlan(previous.summary, summary, { schedules });
+      ctx.stdout(values.json === true ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan, out));
+      return plan.changed ? 3 : 0;
+    }
+    if (values.json === true) throw new FloeError("FLOE_USAGE", "--json goes with --plan", { path: "--json", hint: "add --plan to print the plan as JSON, or drop --json" });
+    if (summary) {
+      const warning = switchWarning(previous.summary, summary, schedules);
+      if (warning) ctx.stderr(`floe: warning: ${warning}\n`);
+    }
+    await writeOutputDirectory(outDir, files, { layout, ...(summary ? { manifest: { plan: summary } } : {}) });
     ctx.stdout(`wrote ${files.length} files for ${orchestrator} to ${out}\n`);
     return 0;
   },

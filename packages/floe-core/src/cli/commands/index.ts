@@ -5,8 +5,10 @@ import { artifactsValidateCommand } from "./artifacts-validate.js";
 import { generateCommand } from "./generate.js";
 import { helmValuesCommand } from "./helm-values.js";
 import { lineageEmitCommand, lineageFlushCommand } from "./lineage.js";
+import { runCommand, runStatusCommand } from "./run.js";
 import { pluginsCommand } from "./plugins.js";
 import { schedulePreviewCommand } from "./schedule-preview.js";
+import { scheduleDiffCommand } from "./schedule-diff.js";
 import { validateConnectionCommand } from "./validate-connection.js";
 
 export const COMMANDS: Command[] = [
@@ -17,7 +19,10 @@ export const COMMANDS: Command[] = [
   generateCommand,
   helmValuesCommand,
   validateConnectionCommand,
+  runCommand,
+  runStatusCommand,
   schedulePreviewCommand,
+  scheduleDiffCommand,
   lineageEmitCommand,
   lineageFlushCommand,
 ];

@@ -17,7 +17,7 @@ const options: Record<string, CommandOption> = {
   json: { type: "boolean", description: "print JSON instead of text", default: "off" },
 };
 
-function parseFrom(value: string | undefined): Date | undefined {
+export function parseFrom(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   // An instant needs an offset: a bare local time would be read in this machine's zone.
   const parsed = parseIsoInstant(value);

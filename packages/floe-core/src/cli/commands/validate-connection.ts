@@ -21,7 +21,7 @@ const options: Record<string, CommandOption> = {
   json: { type: "boolean", description: "print JSON instead of text", default: "off" },
 };
 
-function checkUrl(value: string): string {
+export function checkUrl(value: string): string {
   let parsed: URL;
   try {
     parsed = new URL(value);
