@@ -13,7 +13,11 @@ import { ensureManifest, PROJECT, WORK_DIR } from "./lib/synthetic-manifest.mjs"
 import { FLOE, load, machine, measure, ROOT as root, saveReport, table } from "./lib/measure.mjs";
 
 const { values } = parseArgs({
-  options: { sizes: { type: "string", default: "500,2000" }, repeat: { type: "string", default: "3" }, "floe-only": { type: "string", default: "10000" } },
+  options: {
+    sizes: { type: "string", default: "500,2000" },
+    repeat: { type: "string", default: "3" },
+    "floe-only": { type: "string", default: "10000" },
+  },
 });
 const sizes = values.sizes.split(",").filter(Boolean).map(Number);
 const floeOnly = values["floe-only"].split(",").filter(Boolean).map(Number);
@@ -51,7 +55,12 @@ const baseEnv = {
 function parseOnce(warmup, folder, timeout = "600") {
   const env = { ...baseEnv, AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT: timeout };
   const loadBefore = load();
-  const out = execFileSync(join(venv, "bin/python"), [join(root, "bench/airflow-parse.py"), warmup, folder], { env, encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "ignore"] });
+  const out = execFileSync(join(venv, "bin/python"), [join(root, "bench/airflow-parse.py"), warmup, folder], {
+    env,
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   const result = JSON.parse(out.trim().split("\n").pop());
   if (Object.keys(result.import_errors).length > 0) throw new Error(`import errors in ${folder}: ${JSON.stringify(result.import_errors)}`);
   return { ...result, load: loadBefore };
@@ -80,7 +89,10 @@ function prepare(n) {
   writeFileSync(manifestPath, readFileSync(ensureManifest(n)));
   writeFileSync(join(projectDir, "dbt_project.yml"), `name: ${project}\nversion: "1.0.0"\nconfig-version: 2\nprofile: ${project}\n`);
   const profilesPath = join(projectDir, "profiles.yml");
-  writeFileSync(profilesPath, `${project}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${join(dir, "bench.duckdb")}\n`);
+  writeFileSync(
+    profilesPath,
+    `${project}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${join(dir, "bench.duckdb")}\n`,
+  );
   const artifacts = join(dir, "compiled_artifacts.json");
   for (const args of [
     ["artifacts", "from-dbt", manifestPath, "--product", "bench", "--out", artifacts],
@@ -91,7 +103,8 @@ function prepare(n) {
   }
   // Only the DAG modules go in the DAG folder (values.yaml is for the chart).
   mkdirSync(floeDags, { recursive: true });
-  for (const file of readdirSync(join(dir, "floe-out"))) if (file.endsWith(".py")) copyFileSync(join(dir, "floe-out", file), join(floeDags, file));
+  for (const file of readdirSync(join(dir, "floe-out")))
+    if (file.endsWith(".py")) copyFileSync(join(dir, "floe-out", file), join(floeDags, file));
   const cosmosDags = join(dir, "cosmos-dags");
   mkdirSync(cosmosDags, { recursive: true });
   writeFileSync(join(cosmosDags, "cosmos_dag.py"), cosmosDag(projectDir, manifestPath, profilesPath));
@@ -128,7 +141,16 @@ try {
     const { floeDags } = prepare(n);
     process.stderr.write("floe (default 30 s import timeout)…\n");
     const floe = parseOnce(warm.floeDags, floeDags, "30");
-    rows.push({ models: n, runs: 1, "floe tasks": floe.tasks, "floe s": floe.seconds.toFixed(3), "cosmos tasks": "-", "cosmos s": "not run", "cosmos/floe": "-", load: floe.load });
+    rows.push({
+      models: n,
+      runs: 1,
+      "floe tasks": floe.tasks,
+      "floe s": floe.seconds.toFixed(3),
+      "cosmos tasks": "-",
+      "cosmos s": "not run",
+      "cosmos/floe": "-",
+      load: floe.load,
+    });
   }
   const text = table(rows, Object.keys(rows[0]));
   console.log(`\n${text}\n\nreproduce: ${reproduce}`);

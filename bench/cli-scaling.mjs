@@ -69,7 +69,9 @@ for (const n of sizes) {
 
   process.stderr.write("from-dbt… ");
   const artifacts = join(work, `artifacts-${n}.json`);
-  const fromDbt = best(n, () => measure(process.execPath, [FLOE, "artifacts", "from-dbt", manifest, "--product", "bench", "--out", artifacts]));
+  const fromDbt = best(n, () =>
+    measure(process.execPath, [FLOE, "artifacts", "from-dbt", manifest, "--product", "bench", "--out", artifacts]),
+  );
   if (fromDbt.status !== 0) {
     row("floe artifacts from-dbt", null, undefined, `FAILED: ${fromDbt.stderr.trim().split("\n")[0]}`);
     continue;
@@ -82,7 +84,19 @@ for (const n of sizes) {
   for (const orchestrator of orchestrators) {
     process.stderr.write(`generate ${orchestrator}… `);
     const out = join(work, `${orchestrator}-${n}`);
-    const r = best(n, () => measure(process.execPath, [FLOE, "generate", artifacts, "--orchestrator", orchestrator, "--out", out, "--dbt-project", join(work, "dbt")]));
+    const r = best(n, () =>
+      measure(process.execPath, [
+        FLOE,
+        "generate",
+        artifacts,
+        "--orchestrator",
+        orchestrator,
+        "--out",
+        out,
+        "--dbt-project",
+        join(work, "dbt"),
+      ]),
+    );
     if (r.status !== 0) {
       row(`floe generate --orchestrator ${orchestrator}`, null, undefined, `FAILED: ${r.stderr.trim().split("\n")[0].slice(0, 120)}`);
       continue;
@@ -97,15 +111,23 @@ for (const n of sizes) {
 }
 
 const lines = [];
-lines.push(table(rows, ["models", "step", "wall s", "x JSON.parse", "cpu s", "cpu x JSON.parse", "peak RSS MiB", "written MiB", "load", "note"]));
+lines.push(
+  table(rows, ["models", "step", "wall s", "x JSON.parse", "cpu s", "cpu x JSON.parse", "peak RSS MiB", "written MiB", "load", "note"]),
+);
 if (summary[1000] && summary[10000]) {
   const scale = (k) => (summary[1000][k] && summary[10000][k] ? `${(summary[10000][k] / summary[1000][k]).toFixed(1)}x` : "n/a");
   lines.push("");
-  lines.push(`1,000 -> 10,000 models, wall: JSON.parse ${scale("parse")}, from-dbt ${scale("fromDbt")}, ${orchestrators.map((o) => `generate ${o} ${scale(o)}`).join(", ")} (target <= 12x)`);
-  lines.push(`1,000 -> 10,000 models, cpu: JSON.parse ${scale("parseCpu")}, from-dbt ${scale("fromDbtCpu")}, ${orchestrators.map((o) => `generate ${o} ${scale(`${o}Cpu`)}`).join(", ")}`);
+  lines.push(
+    `1,000 -> 10,000 models, wall: JSON.parse ${scale("parse")}, from-dbt ${scale("fromDbt")}, ${orchestrators.map((o) => `generate ${o} ${scale(o)}`).join(", ")} (target <= 12x)`,
+  );
+  lines.push(
+    `1,000 -> 10,000 models, cpu: JSON.parse ${scale("parseCpu")}, from-dbt ${scale("fromDbtCpu")}, ${orchestrators.map((o) => `generate ${o} ${scale(`${o}Cpu`)}`).join(", ")}`,
+  );
 }
 const text = lines.join("\n");
-console.log(`\n${text}\n\nwall s: spawn to exit of a fresh node process (startup included), median of ${values.repeat} up to 10,000 models, one run above.`);
+console.log(
+  `\n${text}\n\nwall s: spawn to exit of a fresh node process (startup included), median of ${values.repeat} up to 10,000 models, one run above.`,
+);
 console.log(`reproduce: ${reproduce}`);
 saveReport(
   "cli-scaling",

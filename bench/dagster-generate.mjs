@@ -12,11 +12,20 @@ function artifacts(n, withIds) {
   }));
   return {
     version: "0.10.0",
-    metadata: { compiled_at: "2026-01-01T00:00:00Z", floe_version: "0.10.0", source_hash: "x", product_name: "bench", product_version: "1.0.0" },
+    metadata: {
+      compiled_at: "2026-01-01T00:00:00Z",
+      floe_version: "0.10.0",
+      source_hash: "x",
+      product_name: "bench",
+      product_version: "1.0.0",
+    },
     identity: { product_id: "bench", domain: "d", repository: "" },
     observability: { lineage: true },
     transforms: { models, default_compute: "duckdb" },
-    orchestration: { jobs: [{ name: "daily", select: { tags: ["daily"] } }], schedules: [{ job: "daily", cron: "0 6 * * *", timezone: "Europe/London" }] },
+    orchestration: {
+      jobs: [{ name: "daily", select: { tags: ["daily"] } }],
+      schedules: [{ job: "daily", cron: "0 6 * * *", timezone: "Europe/London" }],
+    },
   };
 }
 
@@ -34,7 +43,9 @@ for (const n of [10, 100, 1000, 5000]) {
       size = files[0].content.length;
     }
     times.sort((a, b) => a - b);
-    console.log(`${String(n).padStart(10)}  ${(withIds ? "dbt-manifest" : "per-transform").padEnd(13)}  ${times[3].toFixed(1).padStart(9)}  ${size}`);
+    console.log(
+      `${String(n).padStart(10)}  ${(withIds ? "dbt-manifest" : "per-transform").padEnd(13)}  ${times[3].toFixed(1).padStart(9)}  ${size}`,
+    );
   }
 }
 console.log("\nreproduce: pnpm build && node bench/dagster-generate.mjs");

@@ -39,11 +39,19 @@ function dbtProject(dir, manifest) {
   mkdirSync(join(dir, "target"), { recursive: true });
   copyFileSync(manifest, join(dir, "target", "manifest.json"));
   writeFileSync(join(dir, "dbt_project.yml"), `name: ${PROJECT}\nversion: "1.0.0"\nconfig-version: 2\nprofile: ${PROJECT}\n`);
-  writeFileSync(join(dir, "profiles.yml"), `${PROJECT}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${join(dir, "bench.duckdb")}\n`);
+  writeFileSync(
+    join(dir, "profiles.yml"),
+    `${PROJECT}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${join(dir, "bench.duckdb")}\n`,
+  );
 }
 
 function validate(file, work) {
-  const env = { ...process.env, PATH: `${join(venv, "bin")}:${process.env.PATH}`, DAGSTER_HOME: join(work, "dagster-home"), DBT_PROFILES_DIR: join(work, "dbt") };
+  const env = {
+    ...process.env,
+    PATH: `${join(venv, "bin")}:${process.env.PATH}`,
+    DAGSTER_HOME: join(work, "dagster-home"),
+    DBT_PROFILES_DIR: join(work, "dbt"),
+  };
   mkdirSync(env.DAGSTER_HOME, { recursive: true });
   const r = measure(join(venv, "bin/dagster"), ["definitions", "validate", "-f", file], { cwd: join(file, ".."), env });
   if (r.status !== 0) throw new Error(`dagster definitions validate failed for ${file}:\n${(r.stderr + r.stdout).slice(-3000)}`);
@@ -93,8 +101,23 @@ for (const n of sizes) {
   const b = median(base);
   const o = median(ours);
   const pairRatios = (key) => ours.map((r, i) => r[key] / base[i][key]).sort((x, y) => x - y);
-  const spread = (ratios) => `${ratios[Math.floor(ratios.length / 2)].toFixed(2)} (${ratios[0].toFixed(2)}–${ratios[ratios.length - 1].toFixed(2)})`;
-  rows.push({ models: n, "floe assets": assets, "baseline s": secs(b.seconds), "baseline cpu s": secs(b.cpuSeconds), "floe s": secs(o.seconds), "floe cpu s": secs(o.cpuSeconds), "floe/baseline (wall)": (o.seconds / b.seconds).toFixed(2), "floe/baseline (cpu)": (o.cpuSeconds / b.cpuSeconds).toFixed(2), "pair ratio wall, median (range)": spread(pairRatios("seconds")), "pair ratio cpu, median (range)": spread(pairRatios("cpuSeconds")), "floe peak RSS MiB": o.rssMb.toFixed(0), "baseline peak RSS MiB": b.rssMb.toFixed(0), load: `${b.load} / ${o.load}` });
+  const spread = (ratios) =>
+    `${ratios[Math.floor(ratios.length / 2)].toFixed(2)} (${ratios[0].toFixed(2)}–${ratios[ratios.length - 1].toFixed(2)})`;
+  rows.push({
+    models: n,
+    "floe assets": assets,
+    "baseline s": secs(b.seconds),
+    "baseline cpu s": secs(b.cpuSeconds),
+    "floe s": secs(o.seconds),
+    "floe cpu s": secs(o.cpuSeconds),
+    "floe/baseline (wall)": (o.seconds / b.seconds).toFixed(2),
+    "floe/baseline (cpu)": (o.cpuSeconds / b.cpuSeconds).toFixed(2),
+    "pair ratio wall, median (range)": spread(pairRatios("seconds")),
+    "pair ratio cpu, median (range)": spread(pairRatios("cpuSeconds")),
+    "floe peak RSS MiB": o.rssMb.toFixed(0),
+    "baseline peak RSS MiB": b.rssMb.toFixed(0),
+    load: `${b.load} / ${o.load}`,
+  });
 }
 
 const text = table(rows, Object.keys(rows[0]));

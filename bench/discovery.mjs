@@ -39,7 +39,8 @@ function build() {
     if (isPlugin) Object.assign(manifest, { "floe.orchestrators": { [`bench${i}`]: "./index.js#BenchPlugin" }, "floe.apiVersion": "1.0" });
     const link = join(project, "node_modules", ...name.split("/"));
     // Even: npm's flat layout. Odd: pnpm's, a symlink into node_modules/.pnpm.
-    const dir = i % 2 === 0 ? link : join(project, "node_modules", ".pnpm", `${name.replace("/", "+")}@1.0.0`, "node_modules", ...name.split("/"));
+    const dir =
+      i % 2 === 0 ? link : join(project, "node_modules", ".pnpm", `${name.replace("/", "+")}@1.0.0`, "node_modules", ...name.split("/"));
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "package.json"), JSON.stringify(manifest, null, 2));
     // Importing any of these modules leaves a marker: the proof that discovery imported nothing.
@@ -87,11 +88,15 @@ const benchPlugins = result.plugins.filter((p) => /^(@bench-scope-\d+\/)?(bench-
 const compatible = benchPlugins.filter((p) => p.compatible).length;
 const imported = markers(join(project, "node_modules"));
 const ms = (n) => `${n.toFixed(1)} ms`;
-console.log(`discovery over ${DEPENDENCIES} installed dependencies (${PLUGINS} plugins; npm flat + pnpm symlinked layouts), ${runs} runs${built ? " (project just built)" : " (cached project)"}`);
+console.log(
+  `discovery over ${DEPENDENCIES} installed dependencies (${PLUGINS} plugins; npm flat + pnpm symlinked layouts), ${runs} runs${built ? " (project just built)" : " (cached project)"}`,
+);
 console.log(`  first run ${ms(times[0])}; min ${ms(sorted[0])}, median ${ms(median)}, max ${ms(sorted.at(-1))}  (target: < 100 ms)`);
 // On a shared machine wall time includes waiting for a core; CPU time shows the work itself.
 console.log(`  CPU time (user+system) median ${ms(cpuMedian)}; machine load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores`);
-console.log(`  plugins found: ${benchPlugins.length} (${compatible} compatible) in the project, ${result.plugins.length} in all; problems: ${result.problems.length}`);
+console.log(
+  `  plugins found: ${benchPlugins.length} (${compatible} compatible) in the project, ${result.plugins.length} in all; problems: ${result.problems.length}`,
+);
 console.log(`  looked in: ${result.searched.join("; ")}`);
 console.log(`  plugin modules imported: ${imported}`);
 console.log(`  node ${process.version}, project ${relative(repo, project)}`);

@@ -69,8 +69,12 @@ const received = await new Promise((resolve) => backend.once("message", resolve)
 backend.kill();
 fs.rmSync(spoolDir, { recursive: true, force: true });
 
-console.log(`floe lineage throughput: ${total} events, concurrency ${concurrency}, gzip ${gzip}, node ${process.version}, ${os.cpus().length} CPUs`);
-console.log(`  ${(total / seconds).toFixed(0)} events/s  (${seconds.toFixed(2)} s; delivered ${statuses.delivered}, spooled ${statuses.spooled}, backend received ${received})`);
+console.log(
+  `floe lineage throughput: ${total} events, concurrency ${concurrency}, gzip ${gzip}, node ${process.version}, ${os.cpus().length} CPUs`,
+);
+console.log(
+  `  ${(total / seconds).toFixed(0)} events/s  (${seconds.toFixed(2)} s; delivered ${statuses.delivered}, spooled ${statuses.spooled}, backend received ${received})`,
+);
 console.log("  memory across the run (events done: RSS MiB / heap used MiB):");
 console.log(`   ${samples.map((s) => `${s.done}: ${mb(s.rss)}/${mb(s.heap)}`).join("\n   ")}`);
 const tail = samples.slice(Math.floor(samples.length / 2));

@@ -33,13 +33,24 @@ for (const bench of benches) {
   console.log(`== ${bench.name}`);
   rmSync(join(reports, `${bench.name}.md`), { force: true });
   const started = performance.now();
-  const result = spawnSync(process.execPath, [script, ...bench.args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 });
+  const result = spawnSync(process.execPath, [script, ...bench.args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 << 20,
+  });
   process.stdout.write(result.stdout);
   const minutes = ((performance.now() - started) / 60000).toFixed(1);
   if (result.status !== 0) {
-    saveReport(bench.name, `## ${bench.name}\n\nFAILED (exit ${result.status}) after ${minutes} min; see the output of \`node bench/${bench.name}.mjs\`.\n`);
+    saveReport(
+      bench.name,
+      `## ${bench.name}\n\nFAILED (exit ${result.status}) after ${minutes} min; see the output of \`node bench/${bench.name}.mjs\`.\n`,
+    );
   } else if (bench.foreign || !existsSync(join(reports, `${bench.name}.md`))) {
-    saveReport(bench.name, `## ${bench.name}\n\n\`\`\`\n${result.stdout.trim()}\n\`\`\`\n\nReproduce: \`pnpm build && node bench/${bench.name}.mjs\`\n`);
+    saveReport(
+      bench.name,
+      `## ${bench.name}\n\n\`\`\`\n${result.stdout.trim()}\n\`\`\`\n\nReproduce: \`pnpm build && node bench/${bench.name}.mjs\`\n`,
+    );
   }
 }
 
@@ -56,9 +67,14 @@ const generated = [
   "<!-- bench:end -->",
 ].join("\n");
 const resultsFile = join(ROOT, "bench/RESULTS.md");
-const current = existsSync(resultsFile) ? readFileSync(resultsFile, "utf8") : "# Benchmark results\n\n<!-- bench:begin -->\n<!-- bench:end -->\n";
+const current = existsSync(resultsFile)
+  ? readFileSync(resultsFile, "utf8")
+  : "# Benchmark results\n\n<!-- bench:begin -->\n<!-- bench:end -->\n";
 const begin = current.indexOf("<!-- bench:begin");
 const end = current.indexOf("<!-- bench:end -->");
-const next = begin >= 0 && end > begin ? current.slice(0, begin) + generated + current.slice(end + "<!-- bench:end -->".length) : `${current.trimEnd()}\n\n${generated}\n`;
+const next =
+  begin >= 0 && end > begin
+    ? current.slice(0, begin) + generated + current.slice(end + "<!-- bench:end -->".length)
+    : `${current.trimEnd()}\n\n${generated}\n`;
 writeFileSync(resultsFile, next);
 console.log(`updated ${resultsFile}`);

@@ -81,7 +81,10 @@ function prepare(n) {
   const project = join(dir, "dbt");
   writeRunProject(project, n);
   const env = { ...process.env, ...quiet, FLOE_DUCKDB_PATH: join(dir, "parse.duckdb") };
-  must(measure(join(airflowVenv, "bin/dbt"), ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project, env }), "dbt parse");
+  must(
+    measure(join(airflowVenv, "bin/dbt"), ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project, env }),
+    "dbt parse",
+  );
   const manifest = join(project, "target", "manifest.json");
   const out = {};
   for (const [name, product, extra] of [
@@ -123,13 +126,26 @@ function runOne(name, n, { dir, project, out }) {
   const dbtEnv = { FLOE_DUCKDB_PATH: duckdb, FLOE_DBT_PROJECT_DIR: project };
   if (name === "dbt") {
     const env = { ...process.env, ...quiet, ...dbtEnv };
-    return measure(join(airflowVenv, "bin/dbt"), ["build", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project, env });
+    return measure(join(airflowVenv, "bin/dbt"), ["build", "--project-dir", project, "--profiles-dir", project, "--quiet"], {
+      cwd: project,
+      env,
+    });
   }
   if (name === "floe-dagster") {
     const { generated } = out[name];
-    const env = { ...process.env, ...quiet, ...dbtEnv, PATH: `${join(dagsterVenv, "bin")}:${process.env.PATH}`, DAGSTER_HOME: join(dir, "dagster-home"), DBT_PROFILES_DIR: project };
+    const env = {
+      ...process.env,
+      ...quiet,
+      ...dbtEnv,
+      PATH: `${join(dagsterVenv, "bin")}:${process.env.PATH}`,
+      DAGSTER_HOME: join(dir, "dagster-home"),
+      DBT_PROFILES_DIR: project,
+    };
     mkdirSync(env.DAGSTER_HOME, { recursive: true });
-    return measure(join(dagsterVenv, "bin/dagster"), ["asset", "materialize", "--select", "*", "-f", join(generated, "definitions.py")], { cwd: generated, env });
+    return measure(join(dagsterVenv, "bin/dagster"), ["asset", "materialize", "--select", "*", "-f", join(generated, "definitions.py")], {
+      cwd: generated,
+      env,
+    });
   }
   const dags = out[name].dags ?? dagFolder(out[name].generated, join(dir, `${name}-dags`));
   const env = { ...airflowEnv(dags), ...dbtEnv, DBT_PROFILES_DIR: project };
@@ -154,14 +170,26 @@ for (const n of sizes) {
     const ok = r.status === 0 && existsSync(join(prepared.dir, `${name}.duckdb`));
     seconds[name] = ok ? r.seconds : null;
     if (!ok) process.stderr.write(`(failed: exit ${r.status}) ${r.stderr.slice(-1500)} ${r.stdout.slice(-1500)}\n`);
-    rows.push({ models: n, contender: name, "wall s": ok ? r.seconds.toFixed(1) : `failed (${r.status})`, "cpu s": r.cpuSeconds.toFixed(1), "x dbt build": "", load: r.load });
+    rows.push({
+      models: n,
+      contender: name,
+      "wall s": ok ? r.seconds.toFixed(1) : `failed (${r.status})`,
+      "cpu s": r.cpuSeconds.toFixed(1),
+      "x dbt build": "",
+      load: r.load,
+    });
   }
   for (const row of rows.filter((r) => r.models === n)) {
     const s = seconds[row.contender];
     row["x dbt build"] = s !== null && seconds.dbt ? `${(s / seconds.dbt).toFixed(2)}x` : "-";
   }
   process.stderr.write("\n");
-  console.log(table(rows.filter((r) => r.models === n), Object.keys(rows[0])));
+  console.log(
+    table(
+      rows.filter((r) => r.models === n),
+      Object.keys(rows[0]),
+    ),
+  );
 }
 const text = table(rows, Object.keys(rows[0]));
 console.log(`\n${text}\n\nreproduce: ${reproduce}`);

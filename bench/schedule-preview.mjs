@@ -25,7 +25,9 @@ for (const orchestrator of ["dagster", "airflow"]) {
       SCHEDULES[orchestrator].preview({ cron, timezone, from, count: COUNT });
       best = Math.min(best, performance.now() - start);
     }
-    console.log(`${orchestrator.padEnd(8)} ${cron.padEnd(14)} ${timezone.padEnd(20)} ${best.toFixed(1).padStart(8)} ms  ${((best * 1000) / COUNT).toFixed(1).padStart(7)} us/fire`);
+    console.log(
+      `${orchestrator.padEnd(8)} ${cron.padEnd(14)} ${timezone.padEnd(20)} ${best.toFixed(1).padStart(8)} ms  ${((best * 1000) / COUNT).toFixed(1).padStart(7)} us/fire`,
+    );
   }
 }
 console.log("reproduce: pnpm build && node bench/schedule-preview.mjs");

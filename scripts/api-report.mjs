@@ -30,7 +30,13 @@ for (const entry of entries) {
 
 const program = ts.createProgram(
   entries.map((e) => e.file),
-  { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true },
+  {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    noEmit: true,
+    skipLibCheck: true,
+  },
 );
 const checker = program.getTypeChecker();
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
@@ -51,7 +57,9 @@ function section(entry) {
   for (const symbol of exports) {
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
     const texts = (target.declarations ?? []).map(declarationText);
-    const from = target.declarations?.[0] ? relative(join(pkgDir, "dist"), target.declarations[0].getSourceFile().fileName).replace(/\.d\.ts$/, "") : "?";
+    const from = target.declarations?.[0]
+      ? relative(join(pkgDir, "dist"), target.declarations[0].getSourceFile().fileName).replace(/\.d\.ts$/, "")
+      : "?";
     lines.push(`// ${symbol.name} (${from})`);
     for (const text of texts) lines.push(text);
   }

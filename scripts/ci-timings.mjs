@@ -96,7 +96,10 @@ for (const input of inputs) {
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 const fmt = (n, d = 1) => (n === undefined ? "-" : n.toFixed(d));
-for (const r of reports) console.log(`${r.input}: ${r.files} files, ${r.wall.toFixed(0)} s from the first file's start to the last one's end${r.ok === false ? ", FAILED" : ""}`);
+for (const r of reports)
+  console.log(
+    `${r.input}: ${r.files} files, ${r.wall.toFixed(0)} s from the first file's start to the last one's end${r.ok === false ? ", FAILED" : ""}`,
+  );
 const rows = [...files.entries()].map(([name, e]) => ({ name, ...e, seconds: e.wall ?? e.reportWall ?? 0 }));
 rows.sort((a, b) => b.seconds - a.seconds);
 const cpuSum = rows.reduce((a, r) => a + (r.cpu ?? 0), 0);
@@ -105,7 +108,9 @@ console.log("");
 console.log(`${pad("file", 66)}${lpad("wall s", 8)}${lpad("cpu s", 8)}${lpad("cpu/wall", 9)}${lpad("tests", 6)}`);
 for (const r of rows) {
   const ratio = r.cpu !== undefined && r.seconds > 0 ? (r.cpu / r.seconds).toFixed(2) : "-";
-  console.log(`${pad(r.name, 66)}${lpad(fmt(r.seconds), 8)}${lpad(fmt(r.cpu), 8)}${lpad(ratio, 9)}${lpad(r.tests || "", 6)}${r.failed ? `  ${r.failed} failed` : ""}`);
+  console.log(
+    `${pad(r.name, 66)}${lpad(fmt(r.seconds), 8)}${lpad(fmt(r.cpu), 8)}${lpad(ratio, 9)}${lpad(r.tests || "", 6)}${r.failed ? `  ${r.failed} failed` : ""}`,
+  );
 }
 console.log(`${pad(`sum of ${rows.length} files`, 66)}${lpad(wallSum.toFixed(0), 8)}${lpad(cpuSum ? cpuSum.toFixed(0) : "-", 8)}`);
 if (topTests > 0 && tests.length > 0) {
@@ -118,7 +123,8 @@ if (topTests > 0 && tests.length > 0) {
 if (budgetOut) {
   const seconds = Object.fromEntries(rows.filter((r) => r.seconds >= 1).map((r) => [r.name, Math.round(r.seconds)]));
   const budget = {
-    $comment: "Per-file seconds of a measured run (node scripts/ci-timings.mjs --write-budget); the root vitest run starts the longest files first (scripts/vitest-longest-first.ts). Files not listed: estimated.",
+    $comment:
+      "Per-file seconds of a measured run (node scripts/ci-timings.mjs --write-budget); the root vitest run starts the longest files first (scripts/vitest-longest-first.ts). Files not listed: estimated.",
     seconds,
   };
   writeFileSync(budgetOut, `${JSON.stringify(budget, null, 2)}\n`);

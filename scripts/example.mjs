@@ -10,10 +10,14 @@ const result = spawnSync(
   process.execPath,
   [
     join(root, "packages", "floe-core", "bin", "floe.js"),
-    "generate", join("examples", "jaffle_shop", "compiled_artifacts.json"),
-    "--orchestrator", "dagster",
-    "--out", out,
-    "--dbt-project", join("examples", "jaffle_shop"),
+    "generate",
+    join("examples", "jaffle_shop", "compiled_artifacts.json"),
+    "--orchestrator",
+    "dagster",
+    "--out",
+    out,
+    "--dbt-project",
+    join("examples", "jaffle_shop"),
   ],
   { cwd: root, stdio: "inherit" },
 );

@@ -69,7 +69,9 @@ async function main(argv) {
   for (const r of results) {
     if (r.error) {
       failed = true;
-      console.error(`sync-chart-versions: ${r.error} (hint: create the chart, or remove it from CHART_PACKAGES in scripts/sync-chart-versions.mjs)`);
+      console.error(
+        `sync-chart-versions: ${r.error} (hint: create the chart, or remove it from CHART_PACKAGES in scripts/sync-chart-versions.mjs)`,
+      );
     } else {
       console.log(`charts/${r.chart}: version ${r.version}${r.changed ? "" : " (unchanged)"}`);
     }

@@ -11,7 +11,9 @@ export const FLOE = join(ROOT, "packages/floe-core/bin/floe.js");
 
 /** Load average as printed next to each number ("1.23 0.98 0.75"). */
 export function load() {
-  return loadavg().map((l) => l.toFixed(2)).join(" ");
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 }
 
 /**
@@ -33,7 +35,15 @@ export function measure(cmd, args, { cwd = ROOT, env = process.env, input, timeo
   });
   const seconds = (performance.now() - started) / 1000;
   const [rssKb, , user, sys] = readFileSync(timeFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
-  return { seconds, cpuSeconds: user + sys, rssMb: rssKb / 1024, status: result.status, stdout: result.stdout, stderr: result.stderr, load: loadBefore };
+  return {
+    seconds,
+    cpuSeconds: user + sys,
+    rssMb: rssKb / 1024,
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    load: loadBefore,
+  };
 }
 
 /** Bytes under a file or directory. */
@@ -67,8 +77,10 @@ export function machine({ python = [] } = {}) {
     `git ${gitHead()}`,
     `date ${new Date().toISOString()}`,
   ];
-  if (python.includes("dagster")) lines.push(`dagster venv: ${pyVersions("dagster", ["dagster", "dagster-dbt", "dbt-core", "dbt-duckdb"]).join(", ")}`);
-  if (python.includes("airflow")) lines.push(`airflow venv: ${pyVersions("airflow", ["apache-airflow", "astronomer-cosmos", "dbt-core"]).join(", ")}`);
+  if (python.includes("dagster"))
+    lines.push(`dagster venv: ${pyVersions("dagster", ["dagster", "dagster-dbt", "dbt-core", "dbt-duckdb"]).join(", ")}`);
+  if (python.includes("airflow"))
+    lines.push(`airflow venv: ${pyVersions("airflow", ["apache-airflow", "astronomer-cosmos", "dbt-core"]).join(", ")}`);
   return lines;
 }
 

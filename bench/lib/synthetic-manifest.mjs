@@ -24,8 +24,24 @@ export const WORK_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", ".wo
 
 const DOMAINS = ["finance", "marketing", "sales", "operations", "product", "support", "logistics", "hr"];
 const ENTITIES = [
-  "orders", "customers", "payments", "invoices", "shipments", "products", "sessions", "events", "accounts",
-  "subscriptions", "refunds", "tickets", "campaigns", "leads", "inventory", "suppliers", "employees", "contracts",
+  "orders",
+  "customers",
+  "payments",
+  "invoices",
+  "shipments",
+  "products",
+  "sessions",
+  "events",
+  "accounts",
+  "subscriptions",
+  "refunds",
+  "tickets",
+  "campaigns",
+  "leads",
+  "inventory",
+  "suppliers",
+  "employees",
+  "contracts",
 ];
 const VERBS = ["joined", "enriched", "deduped", "pivoted", "aggregated", "filtered", "unioned", "scored"];
 const WORDS = (
@@ -73,10 +89,21 @@ export function planManifest(models, seed = 42) {
   for (let i = 0; i < Math.ceil(nStaging * 0.95); i++) {
     const system = `src_${pad(i % systems, 3)}`;
     const entity = ENTITIES[i % ENTITIES.length];
-    sources.push({ id: `source.${PROJECT}.${system}.${entity}_${pad(i, w)}`, system, table: `${entity}_${pad(i, w)}`, entity, columns: int(3, 8), tested: rnd() < 0.4 });
+    sources.push({
+      id: `source.${PROJECT}.${system}.${entity}_${pad(i, w)}`,
+      system,
+      table: `${entity}_${pad(i, w)}`,
+      entity,
+      columns: int(3, 8),
+      tested: rnd() < 0.4,
+    });
   }
   const seeds = [];
-  for (let i = 0; i < nSeeds; i++) seeds.push({ id: `seed.${PROJECT}.seed_${ENTITIES[i % ENTITIES.length]}_${pad(i, w)}`, name: `seed_${ENTITIES[i % ENTITIES.length]}_${pad(i, w)}` });
+  for (let i = 0; i < nSeeds; i++)
+    seeds.push({
+      id: `seed.${PROJECT}.seed_${ENTITIES[i % ENTITIES.length]}_${pad(i, w)}`,
+      name: `seed_${ENTITIES[i % ENTITIES.length]}_${pad(i, w)}`,
+    });
 
   const all = [];
   const add = (node) => {
@@ -89,7 +116,8 @@ export function planManifest(models, seed = 42) {
     const out = new Set();
     for (let k = 0; k < count * 3 && out.size < count; k++) {
       let idx;
-      if (rnd() < 0.15) idx = Math.floor(rnd() ** 4 * Math.min(pool.length, 50)); // hubs
+      if (rnd() < 0.15)
+        idx = Math.floor(rnd() ** 4 * Math.min(pool.length, 50)); // hubs
       else idx = Math.min(pool.length - 1, Math.max(0, Math.floor(fraction * pool.length) + int(-60, 60)));
       out.add(pool[idx]);
     }
@@ -102,7 +130,15 @@ export function planManifest(models, seed = 42) {
     const parents = [src.id];
     if (rnd() < 0.08) parents.push(sources[int(0, sources.length - 1)].id);
     if (rnd() < 0.05) parents.push(pick(seeds).id);
-    staging.push(add({ name: `stg_${src.system}__${src.entity}_${pad(i, w)}`, layer: "staging", domain: DOMAINS[i % DOMAINS.length], parents: [...new Set(parents)], columns: int(3, 8) }));
+    staging.push(
+      add({
+        name: `stg_${src.system}__${src.entity}_${pad(i, w)}`,
+        layer: "staging",
+        domain: DOMAINS[i % DOMAINS.length],
+        parents: [...new Set(parents)],
+        columns: int(3, 8),
+      }),
+    );
   }
   const levels = [staging, [], [], [], []];
   for (let i = 0; i < nIntermediate; i++) {
@@ -130,13 +166,28 @@ export function planManifest(models, seed = 42) {
     const domain = DOMAINS[Math.floor(fraction * DOMAINS.length)];
     const parents = [...choose(intermediates, fraction, int(1, 5)), ...choose(staging, fraction, int(0, 3))];
     const kind = rnd() < 0.5 ? "fct" : "dim";
-    marts.push(add({ name: `${kind}_${domain}__${pick(ENTITIES)}_${pad(i, w)}`, layer: "marts", domain, parents: [...new Set(parents.map((p) => p.id))], columns: int(4, 10), incremental: kind === "fct" && rnd() < 0.4 }));
+    marts.push(
+      add({
+        name: `${kind}_${domain}__${pick(ENTITIES)}_${pad(i, w)}`,
+        layer: "marts",
+        domain,
+        parents: [...new Set(parents.map((p) => p.id))],
+        columns: int(4, 10),
+        incremental: kind === "fct" && rnd() < 0.4,
+      }),
+    );
   }
   for (let i = 0; i < nReporting; i++) {
     const fraction = i / nReporting;
     const domain = DOMAINS[Math.floor(fraction * DOMAINS.length)];
     const parents = choose(marts, fraction, int(2, 6));
-    add({ name: `rpt_${domain}__${pick(ENTITIES)}_${pad(i, w)}`, layer: "reporting", domain, parents: [...new Set(parents.map((p) => p.id))], columns: int(3, 8) });
+    add({
+      name: `rpt_${domain}__${pick(ENTITIES)}_${pad(i, w)}`,
+      layer: "reporting",
+      domain,
+      parents: [...new Set(parents.map((p) => p.id))],
+      columns: int(3, 8),
+    });
   }
   for (const node of all) {
     node.tags = [...new Set([node.layer, ...(rnd() < 0.4 ? [pick(TAGS)] : []), ...(rnd() < 0.1 ? [pick(TAGS)] : [])])];
@@ -167,7 +218,11 @@ export function planManifest(models, seed = 42) {
   }
   const exposures = [];
   for (let i = 0; i < Math.max(1, Math.floor(models / 500)); i++) {
-    exposures.push({ id: `exposure.${PROJECT}.dashboard_${pad(i, w)}`, name: `dashboard_${pad(i, w)}`, parents: choose(marts, i / Math.max(1, Math.floor(models / 500)), int(1, 4)).map((m) => m.id) });
+    exposures.push({
+      id: `exposure.${PROJECT}.dashboard_${pad(i, w)}`,
+      name: `dashboard_${pad(i, w)}`,
+      parents: choose(marts, i / Math.max(1, Math.floor(models / 500)), int(1, 4)).map((m) => m.id),
+    });
   }
   return { models, seed, sources, seeds, nodes: all, tests, exposures };
 }
@@ -238,7 +293,17 @@ function modelConfig(node, materialized, schema) {
 const CREATED_AT = 1767225600; // 2026-01-01T00:00:00Z: fixed, so output is byte-stable
 
 function modelNode(node, plan, byId, rnd) {
-  const materialized = node.ephemeral ? "ephemeral" : node.layer === "staging" ? "view" : node.layer === "intermediate" ? (rnd() < 0.5 ? "view" : "table") : node.incremental ? "incremental" : "table";
+  const materialized = node.ephemeral
+    ? "ephemeral"
+    : node.layer === "staging"
+      ? "view"
+      : node.layer === "intermediate"
+        ? rnd() < 0.5
+          ? "view"
+          : "table"
+        : node.incremental
+          ? "incremental"
+          : "table";
   const customSchema = node.layer === "marts" || node.layer === "reporting" ? node.domain : null;
   const schema = customSchema ? `main_${customSchema}` : "main";
   const dir = node.layer === "staging" ? `staging/${node.name.slice(4).split("__")[0]}` : `${node.layer}/${node.domain}`;
@@ -258,10 +323,18 @@ function modelNode(node, plan, byId, rnd) {
       fromLines.push(`{{ ref('${name}') }}`);
     }
   }
-  const select = Object.keys(columns).map((c) => `    t0.${c}`).join(",\n");
-  const joins = fromLines.slice(1).map((f, i) => `left join ${f} as t${i + 1}\n    on t0.${pk} = t${i + 1}.${pk}`).join("\n");
+  const select = Object.keys(columns)
+    .map((c) => `    t0.${c}`)
+    .join(",\n");
+  const joins = fromLines
+    .slice(1)
+    .map((f, i) => `left join ${f} as t${i + 1}\n    on t0.${pk} = t${i + 1}.${pk}`)
+    .join("\n");
   const head = materialized === "incremental" ? `{{ config(materialized='incremental', unique_key='${pk}') }}\n\n` : "";
-  const tail = materialized === "incremental" ? `\n{% if is_incremental() %}\nwhere t0.updated_at > (select max(updated_at) from {{ this }})\n{% endif %}` : "";
+  const tail =
+    materialized === "incremental"
+      ? `\n{% if is_incremental() %}\nwhere t0.updated_at > (select max(updated_at) from {{ this }})\n{% endif %}`
+      : "";
   const rawCode = `${head}-- ${sentence(rnd, 10)}\nwith base as (\n  select * from ${fromLines[0]}\n)\nselect\n${select}\nfrom base as t0\n${joins}${tail}\n`;
   const config = modelConfig(node, materialized, customSchema);
   const unrendered = { materialized, tags: node.tags.slice(1), meta: config.meta };
@@ -325,11 +398,36 @@ function seedNode(seed) {
     alias: seed.name,
     checksum: { name: "sha256", checksum: sha256(seed.name) },
     config: {
-      enabled: true, alias: null, schema: null, database: null, tags: [], meta: {}, group: null, static_analysis: null,
-      materialized: "seed", incremental_strategy: null, batch_size: null, lookback: 1, begin: null, persist_docs: {},
-      "post-hook": [], "pre-hook": [], quoting: {}, column_types: {}, full_refresh: null, unique_key: null,
-      on_schema_change: "ignore", on_configuration_change: "apply", grants: {}, packages: [], docs: docs(),
-      contract: { enforced: false, alias_types: true }, event_time: null, concurrent_batches: null, delimiter: ",", quote_columns: null,
+      enabled: true,
+      alias: null,
+      schema: null,
+      database: null,
+      tags: [],
+      meta: {},
+      group: null,
+      static_analysis: null,
+      materialized: "seed",
+      incremental_strategy: null,
+      batch_size: null,
+      lookback: 1,
+      begin: null,
+      persist_docs: {},
+      "post-hook": [],
+      "pre-hook": [],
+      quoting: {},
+      column_types: {},
+      full_refresh: null,
+      unique_key: null,
+      on_schema_change: "ignore",
+      on_configuration_change: "apply",
+      grants: {},
+      packages: [],
+      docs: docs(),
+      contract: { enforced: false, alias_types: true },
+      event_time: null,
+      concurrent_batches: null,
+      delimiter: ",",
+      quote_columns: null,
     },
     tags: [],
     description: `Reference data: ${seed.name}.`,
@@ -385,9 +483,23 @@ function testNode(t) {
       alias: name,
       checksum: { name: "none", checksum: "" },
       config: {
-        enabled: true, alias: null, schema: "dbt_test__audit", database: null, tags: [], meta: {}, group: null, static_analysis: null,
-        materialized: "test", severity: "ERROR", store_failures: null, store_failures_as: null, where: null, limit: null,
-        fail_calc: "count(*)", warn_if: "!= 0", error_if: "!= 0",
+        enabled: true,
+        alias: null,
+        schema: "dbt_test__audit",
+        database: null,
+        tags: [],
+        meta: {},
+        group: null,
+        static_analysis: null,
+        materialized: "test",
+        severity: "ERROR",
+        store_failures: null,
+        store_failures_as: null,
+        where: null,
+        limit: null,
+        fail_calc: "count(*)",
+        warn_if: "!= 0",
+        error_if: "!= 0",
       },
       tags: [],
       description: "",
@@ -445,7 +557,16 @@ function sourceNode(src, rnd) {
     meta,
     source_meta: meta,
     tags: ["raw"],
-    config: { enabled: true, event_time: null, freshness, loaded_at_field: null, loaded_at_query: null, meta, tags: ["raw"], static_analysis: null },
+    config: {
+      enabled: true,
+      event_time: null,
+      freshness,
+      loaded_at_field: null,
+      loaded_at_query: null,
+      meta,
+      tags: ["raw"],
+      static_analysis: null,
+    },
     patch_path: null,
     unrendered_config: { loaded_at_field: null, loaded_at_query: null, meta, tags: ["raw"] },
     relation_name: `"${PROJECT}"."raw_${src.system}"."${src.table}"`,
@@ -493,9 +614,22 @@ function macroNodes(rnd) {
     const id = `macro.${pkg}.${name}`;
     const body = Array.from({ length: 6 + Math.floor(rnd() * 20) }, () => `  {# ${sentence(rnd, 6)} #}`).join("\n");
     out[id] = {
-      name, resource_type: "macro", package_name: pkg, path: `macros/${name}.sql`, original_file_path: `macros/${name}.sql`, unique_id: id,
-      macro_sql: `{% macro ${name}() %}\n${body}\n{% endmacro %}`, depends_on: { macros: [] }, description: "", meta: {}, docs: docs(),
-      config: { meta: {}, docs: docs() }, patch_path: null, arguments: [], created_at: CREATED_AT, supported_languages: null,
+      name,
+      resource_type: "macro",
+      package_name: pkg,
+      path: `macros/${name}.sql`,
+      original_file_path: `macros/${name}.sql`,
+      unique_id: id,
+      macro_sql: `{% macro ${name}() %}\n${body}\n{% endmacro %}`,
+      depends_on: { macros: [] },
+      description: "",
+      meta: {},
+      docs: docs(),
+      config: { meta: {}, docs: docs() },
+      patch_path: null,
+      arguments: [],
+      created_at: CREATED_AT,
+      supported_languages: null,
     };
   }
   return out;
@@ -586,7 +720,14 @@ export function writeManifest(plan, file) {
   writeSync(fd, buffer);
   closeSync(fd);
   renameSync(tmp, file);
-  return { models: plan.nodes.length, seeds: plan.seeds.length, sources: plan.sources.length, tests: plan.tests.length, exposures: plan.exposures.length, bytes: statSync(file).size };
+  return {
+    models: plan.nodes.length,
+    seeds: plan.seeds.length,
+    sources: plan.sources.length,
+    tests: plan.tests.length,
+    exposures: plan.exposures.length,
+    bytes: statSync(file).size,
+  };
 }
 
 /** Path of the cached manifest for `models` (generated on first use). */
@@ -597,7 +738,9 @@ export function ensureManifest(models, { seed = 42 } = {}) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { models: { type: "string" }, seed: { type: "string", default: "42" }, out: { type: "string" } } });
+  const { values } = parseArgs({
+    options: { models: { type: "string" }, seed: { type: "string", default: "42" }, out: { type: "string" } },
+  });
   if (!values.models || !values.out) {
     console.error("usage: node bench/lib/synthetic-manifest.mjs --models N [--seed S] --out file");
     process.exit(2);

@@ -22,8 +22,18 @@ describe("scripts/ci-timings.mjs", () => {
     JSON.stringify({
       success: false,
       testResults: [
-        { name: join(ROOT, "test/e2e/slow.test.ts"), startTime: 1_000, endTime: 91_000, assertionResults: [{ fullName: "waits", duration: 80_000, status: "passed" }] },
-        { name: join(ROOT, "packages/p/src/fast.test.ts"), startTime: 2_000, endTime: 4_000, assertionResults: [{ fullName: "adds", duration: 5, status: "failed" }] },
+        {
+          name: join(ROOT, "test/e2e/slow.test.ts"),
+          startTime: 1_000,
+          endTime: 91_000,
+          assertionResults: [{ fullName: "waits", duration: 80_000, status: "passed" }],
+        },
+        {
+          name: join(ROOT, "packages/p/src/fast.test.ts"),
+          startTime: 2_000,
+          endTime: 4_000,
+          assertionResults: [{ fullName: "adds", duration: 5, status: "failed" }],
+        },
       ],
     }),
   );
@@ -43,7 +53,7 @@ describe("scripts/ci-timings.mjs", () => {
     ]);
     expect(r.stdout).toMatch(/vitest\.json: 2 files, 90 s from the first file's start to the last one's end, FAILED/);
     expect(r.stdout).toMatch(/sum of 2 files\s+103\s+15/);
-    expect(r.stdout).toMatch(/slowest 1 tests[^\n]*\n\s+80\.0  test\/e2e\/slow\.test\.ts > waits\n/);
+    expect(r.stdout).toMatch(/slowest 1 tests[^\n]*\n\s+80\.0 {2}test\/e2e\/slow\.test\.ts > waits\n/);
   });
 
   it("writes the budget the sequencer reads: whole seconds per file, files under a second left out", () => {

@@ -68,13 +68,24 @@ export function pythonVenvs(): Venvs {
   return { dagster: venv("dagster"), airflow: venv("airflow") };
 }
 
-export function run(command: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd: string; timeoutMs?: number }): Promise<RunResult> {
+export function run(
+  command: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string; timeoutMs?: number },
+): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(
       command,
       args,
       // Generous: on a loaded 2-core machine one Airflow run of a 13-model project took over 10 minutes.
-      { env: options.env, cwd: options.cwd, timeout: options.timeoutMs ?? 2_400_000, maxBuffer: 256 * 1024 * 1024, encoding: "utf8", killSignal: "SIGKILL" },
+      {
+        env: options.env,
+        cwd: options.cwd,
+        timeout: options.timeoutMs ?? 2_400_000,
+        maxBuffer: 256 * 1024 * 1024,
+        encoding: "utf8",
+        killSignal: "SIGKILL",
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
@@ -119,7 +130,10 @@ async function runWay(
   const allSteps: typeof steps = [];
   if (project.sources) {
     const script = join(CORPUS, "sources", project.sources);
-    allSteps.push(["load sources", (e, p) => run(join(venvs.dagster, "bin", "python"), [script, p, e.FLOE_DUCKDB_PATH as string], { env: e, cwd: workDir })]);
+    allSteps.push([
+      "load sources",
+      (e, p) => run(join(venvs.dagster, "bin", "python"), [script, p, e.FLOE_DUCKDB_PATH as string], { env: e, cwd: workDir }),
+    ]);
   }
   allSteps.push(...steps);
   let last: RunResult = { code: 0, stdout: "", stderr: "" };
@@ -134,7 +148,10 @@ async function runWay(
 }
 
 export async function readRelations(venvs: Venvs, database: string, excluded: Record<string, string[]>, cwd: string): Promise<Relations> {
-  const result = await run(join(venvs.dagster, "bin", "python"), [RELATIONS_PY, database, JSON.stringify(excluded)], { env: process.env, cwd });
+  const result = await run(join(venvs.dagster, "bin", "python"), [RELATIONS_PY, database, JSON.stringify(excluded)], {
+    env: process.env,
+    cwd,
+  });
   if (result.code !== 0) {
     // No file (the run failed before dbt wrote anything) reads as no relations.
     if (/No such file|does not exist|IO Error/i.test(result.stderr)) return {};
@@ -171,7 +188,11 @@ function hashTree(hash: ReturnType<typeof createHash>, dir: string, base = dir):
     const path = join(dir, entry.name);
     if (/^(target|logs)$|\.duckdb(\.wal)?$|^\.user\.yml$/.test(entry.name)) continue;
     if (entry.isDirectory()) hashTree(hash, path, base);
-    else if (entry.isFile()) hash.update(`${relative(base, path)}\0`).update(readFileSync(path)).update("\0");
+    else if (entry.isFile())
+      hash
+        .update(`${relative(base, path)}\0`)
+        .update(readFileSync(path))
+        .update("\0");
   }
 }
 
@@ -219,7 +240,11 @@ export async function cachedReference<T extends { ok: boolean }>(venvs: Venvs, w
 async function parseAndConvert(env: NodeJS.ProcessEnv, projectDir: string, product: string, artifacts: string): Promise<RunResult> {
   const parse = await run("dbt", ["parse", ...dbtArgs(projectDir), "--quiet"], { env, cwd: projectDir });
   if (parse.code !== 0) return parse;
-  return run(process.execPath, [FLOE, "artifacts", "from-dbt", join(projectDir, "target", "manifest.json"), "--product", product, "--out", artifacts], { env, cwd: ROOT });
+  return run(
+    process.execPath,
+    [FLOE, "artifacts", "from-dbt", join(projectDir, "target", "manifest.json"), "--product", product, "--out", artifacts],
+    { env, cwd: ROOT },
+  );
 }
 
 export function productName(project: CorpusProject): string {
@@ -230,7 +255,11 @@ export function productName(project: CorpusProject): string {
  * B: floe → Dagster (manifest mode: the artifacts carry dbt unique_ids). Its `dbt parse` +
  * `floe artifacts from-dbt` writes the artifacts C uses too; `artifacts` resolves when they are written.
  */
-export function buildWithDagster(venvs: Venvs, project: CorpusProject, workDir: string): { result: Promise<WayResult>; artifacts: Promise<string | null> } {
+export function buildWithDagster(
+  venvs: Venvs,
+  project: CorpusProject,
+  workDir: string,
+): { result: Promise<WayResult>; artifacts: Promise<string | null> } {
   const artifacts = join(workDir, "compiled_artifacts.json");
   const out = join(workDir, "dagster");
   let converted: (ok: boolean) => void = () => {};
@@ -250,7 +279,14 @@ export function buildWithDagster(venvs: Venvs, project: CorpusProject, workDir: 
           return r;
         },
       ],
-      ["floe generate --orchestrator dagster", (env, p) => run(process.execPath, [FLOE, "generate", artifacts, "--orchestrator", "dagster", "--out", out, "--dbt-project", p], { env, cwd: ROOT })],
+      [
+        "floe generate --orchestrator dagster",
+        (env, p) =>
+          run(process.execPath, [FLOE, "generate", artifacts, "--orchestrator", "dagster", "--out", out, "--dbt-project", p], {
+            env,
+            cwd: ROOT,
+          }),
+      ],
       [
         "dagster asset materialize",
         (env) => {
@@ -271,7 +307,13 @@ export function buildWithDagster(venvs: Venvs, project: CorpusProject, workDir: 
 }
 
 /** C: B's artifacts → Airflow, `airflow dags test` of the product's DAG in an AIRFLOW_HOME migrated once per test file. */
-export function buildWithAirflow(venvs: Venvs, project: CorpusProject, workDir: string, airflowHome: string, artifacts: Promise<string | null>): Promise<WayResult> {
+export function buildWithAirflow(
+  venvs: Venvs,
+  project: CorpusProject,
+  workDir: string,
+  airflowHome: string,
+  artifacts: Promise<string | null>,
+): Promise<WayResult> {
   const dags = join(workDir, "dags");
   return runWay(
     venvs,
@@ -283,14 +325,23 @@ export function buildWithAirflow(venvs: Venvs, project: CorpusProject, workDir: 
         async (env, p) => {
           const file = await artifacts;
           if (file === null) return { code: 1, stdout: "", stderr: "no artifacts: B's `dbt parse` + `floe artifacts from-dbt` failed" };
-          return run(process.execPath, [FLOE, "generate", file, "--orchestrator", "airflow", "--out", dags, "--dbt-project", p], { env, cwd: ROOT });
+          return run(process.execPath, [FLOE, "generate", file, "--orchestrator", "airflow", "--out", dags, "--dbt-project", p], {
+            env,
+            cwd: ROOT,
+          });
         },
       ],
       [
         "airflow dags test",
         async (env) => {
           const result = await run("airflow", ["dags", "test", productName(project)], {
-            env: { ...airflowEnv(airflowHome), ...env, AIRFLOW__CORE__DAGS_FOLDER: dags, DBT_TARGET_PATH: join(workDir, "dbt-target"), DBT_LOG_PATH: join(workDir, "dbt-logs") },
+            env: {
+              ...airflowEnv(airflowHome),
+              ...env,
+              AIRFLOW__CORE__DAGS_FOLDER: dags,
+              DBT_TARGET_PATH: join(workDir, "dbt-target"),
+              DBT_LOG_PATH: join(workDir, "dbt-logs"),
+            },
             cwd: workDir,
           });
           // `dags test` can exit 0 with failed tasks: the run's task states decide.
@@ -331,7 +382,10 @@ export async function taskStates(venvs: Venvs, home: string, dagId: string): Pro
     "rows = con.execute('select task_id, state from task_instance where dag_id = ?', (sys.argv[2],)).fetchall()",
     "print(json.dumps({t: s or 'none' for t, s in rows}))",
   ].join("\n");
-  const result = await run(join(venvs.airflow, "bin", "python"), ["-c", script, join(home, "airflow.db"), dagId], { env: process.env, cwd: home });
+  const result = await run(join(venvs.airflow, "bin", "python"), ["-c", script, join(home, "airflow.db"), dagId], {
+    env: process.env,
+    cwd: home,
+  });
   if (result.code !== 0) return {};
   return JSON.parse(result.stdout.trim().split("\n").pop()!) as Record<string, string>;
 }
@@ -346,7 +400,8 @@ export function differences(expected: Relations, actual: Relations): string[] {
     else if (!a) out.push(`${key}: missing (dbt build made a ${e.type} of ${e.rows} rows)`);
     else {
       if (e.type !== a.type) out.push(`${key}: ${a.type}, dbt build made a ${e.type}`);
-      if (JSON.stringify(e.columns) !== JSON.stringify(a.columns)) out.push(`${key}: columns ${a.columns.join(", ")} vs ${e.columns.join(", ")}`);
+      if (JSON.stringify(e.columns) !== JSON.stringify(a.columns))
+        out.push(`${key}: columns ${a.columns.join(", ")} vs ${e.columns.join(", ")}`);
       if (e.rows !== a.rows) out.push(`${key}: ${a.rows} rows vs ${e.rows}`);
       else if (e.hash !== a.hash) out.push(`${key}: same ${a.rows} rows, different content`);
     }

@@ -8,7 +8,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT, floe, tempDir } from "../hardening/support.js";
 
 const CORPUS = join(ROOT, "test", "corpus", "manifests");
-const NAMES = readdirSync(CORPUS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const NAMES = readdirSync(CORPUS, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 
 interface Manifest {
   metadata: { dbt_schema_version: string; project_name?: string; adapter_type?: string };
@@ -35,7 +38,8 @@ function venv(tool: string): string {
 function projectName(manifest: Manifest): string {
   if (manifest.metadata.project_name) return manifest.metadata.project_name;
   const counts = new Map<string, number>();
-  for (const n of Object.values(manifest.nodes)) if (n.resource_type === "model") counts.set(n.package_name, (counts.get(n.package_name) ?? 0) + 1);
+  for (const n of Object.values(manifest.nodes))
+    if (n.resource_type === "model") counts.set(n.package_name, (counts.get(n.package_name) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
 }
 
@@ -68,7 +72,12 @@ describe("real dbt manifests v7 to v12", () => {
   it("from-dbt keeps every enabled model (ephemeral aside), seed and snapshot, and reports on stderr what it does not orchestrate", () => {
     for (const c of cases) {
       const expected = Object.entries(c.manifest.nodes)
-        .filter(([, n]) => ["model", "seed", "snapshot"].includes(n.resource_type) && n.config?.enabled !== false && n.config?.materialized !== "ephemeral")
+        .filter(
+          ([, n]) =>
+            ["model", "seed", "snapshot"].includes(n.resource_type) &&
+            n.config?.enabled !== false &&
+            n.config?.materialized !== "ephemeral",
+        )
         .map(([id]) => id)
         .sort();
       expect(c.transforms.map((t) => t.unique_id).sort(), c.name).toEqual(expected);
@@ -93,7 +102,13 @@ describe("real dbt manifests v7 to v12", () => {
     const home = join(dir, "airflow-home");
     mkdirSync(home, { recursive: true });
     const report = join(dir, "dagbag.json");
-    const env = { ...process.env, AIRFLOW_HOME: home, AIRFLOW__CORE__LOAD_EXAMPLES: "False", AIRFLOW__CORE__UNIT_TEST_MODE: "False", DO_NOT_TRACK: "1" };
+    const env = {
+      ...process.env,
+      AIRFLOW_HOME: home,
+      AIRFLOW__CORE__LOAD_EXAMPLES: "False",
+      AIRFLOW__CORE__UNIT_TEST_MODE: "False",
+      DO_NOT_TRACK: "1",
+    };
     const script = `import json, sys
 from airflow.dag_processing.dagbag import DagBag
 bag = DagBag(dag_folder=sys.argv[1])
@@ -111,7 +126,9 @@ json.dump({"errors": {k: str(v) for k, v in bag.import_errors.items()}, "tasks":
       const out = join(dir, c.name, "dagster");
       const result = floe(["generate", c.artifacts, "--orchestrator", "dagster", "--out", out, "--dbt-project", c.project]);
       expect(result.status, `${c.name}: ${result.stderr}`).toBe(0);
-      locations.push(`  - python_file:\n      relative_path: ${JSON.stringify(join(out, "definitions.py"))}\n      location_name: ${JSON.stringify(c.name)}\n`);
+      locations.push(
+        `  - python_file:\n      relative_path: ${JSON.stringify(join(out, "definitions.py"))}\n      location_name: ${JSON.stringify(c.name)}\n`,
+      );
     }
     // One workspace, one command: each code location still loads in its own process.
     const workspace = join(dir, "workspace.yaml");
@@ -119,8 +136,19 @@ json.dump({"errors": {k: str(v) for k, v in bag.import_errors.items()}, "tasks":
     const bin = join(venv("dagster"), "bin");
     const home = join(dir, "dagster-home");
     mkdirSync(home, { recursive: true });
-    const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}`, DAGSTER_HOME: home, DAGSTER_DISABLE_TELEMETRY: "1", DBT_SEND_ANONYMOUS_USAGE_STATS: "false" };
-    const result = spawnSync(join(bin, "dagster"), ["definitions", "validate", "-w", workspace], { cwd: dir, env, encoding: "utf8", timeout: 1_200_000 });
+    const env = {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH ?? ""}`,
+      DAGSTER_HOME: home,
+      DAGSTER_DISABLE_TELEMETRY: "1",
+      DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
+    };
+    const result = spawnSync(join(bin, "dagster"), ["definitions", "validate", "-w", workspace], {
+      cwd: dir,
+      env,
+      encoding: "utf8",
+      timeout: 1_200_000,
+    });
     const output = `${result.stdout}\n${result.stderr}`;
     expect(result.status, output.slice(-4000)).toBe(0);
     for (const c of cases) expect(output).toContain(`Validation successful for code location ${c.name}.`);

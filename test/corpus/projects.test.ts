@@ -73,11 +73,15 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
-  const lines = [`corpus: ${((Date.now() - started) / 1000).toFixed(0)} s wall`, "project | relations | rows | dbt / dagster / airflow | equal | seconds (dbt, dagster, airflow)"];
+  const lines = [
+    `corpus: ${((Date.now() - started) / 1000).toFixed(0)} s wall`,
+    "project | relations | rows | dbt / dagster / airflow | equal | seconds (dbt, dagster, airflow)",
+  ];
   for (const [name, o] of outcomes) {
     const relations = Object.keys(o.dbt.relations).length;
     const rows = Object.values(o.dbt.relations).reduce((sum, r) => sum + r.rows, 0);
-    const equal = differences(o.dbt.relations, o.dagster.relations).length === 0 && differences(o.dbt.relations, o.airflow.relations).length === 0;
+    const equal =
+      differences(o.dbt.relations, o.dagster.relations).length === 0 && differences(o.dbt.relations, o.airflow.relations).length === 0;
     const status = [o.dbt, o.dagster, o.airflow].map((w) => (w.ok ? "ok" : `FAILED(${w.step})`)).join(" / ");
     lines.push(
       `${name} | ${relations} | ${rows} | ${status} | ${equal && o.dbt.ok && o.dagster.ok && o.airflow.ok ? "yes" : "no"} | ${o.seconds.toFixed(0)} (${[o.dbt, o.dagster, o.airflow].map((w) => (w.cached ? "cached" : w.seconds.toFixed(0))).join(", ")})`,

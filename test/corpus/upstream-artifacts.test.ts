@@ -13,12 +13,30 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CORPUS, ROOT, airflowEnv, buildWithDbt, differences, failure, migrateAirflow, pythonVenvs, readRelations, run, taskStates, type Relations, type RunResult, type Venvs } from "./harness.js";
+import {
+  CORPUS,
+  ROOT,
+  airflowEnv,
+  buildWithDbt,
+  differences,
+  failure,
+  migrateAirflow,
+  pythonVenvs,
+  readRelations,
+  run,
+  taskStates,
+  type Relations,
+  type RunResult,
+  type Venvs,
+} from "./harness.js";
 
 const GOLDEN_DIR = join(CORPUS, "upstream-floe");
-const GOLDENS = readdirSync(GOLDEN_DIR).filter((f) => f.endsWith(".json")).sort();
+const GOLDENS = readdirSync(GOLDEN_DIR)
+  .filter((f) => f.endsWith(".json"))
+  .sort();
 const hasModels = (file: string) =>
-  ((JSON.parse(readFileSync(join(GOLDEN_DIR, file), "utf8")) as { transforms?: { models?: unknown[] } | null }).transforms?.models ?? []).length > 0;
+  ((JSON.parse(readFileSync(join(GOLDEN_DIR, file), "utf8")) as { transforms?: { models?: unknown[] } | null }).transforms?.models ?? [])
+    .length > 0;
 const FLOE = join(ROOT, "packages", "floe-core", "bin", "floe.js");
 const DAGBAG_PY = join(ROOT, "packages", "floe-orchestrator-airflow", "test", "e2e", "dagbag-report.py");
 
@@ -35,7 +53,12 @@ function copyProject(dest: string): string {
 }
 
 function dbtEnv(database: string): NodeJS.ProcessEnv {
-  return { ...process.env, PATH: `${join(venvs.dagster, "bin")}:${process.env.PATH ?? ""}`, FLOE_DUCKDB_PATH: database, DBT_SEND_ANONYMOUS_USAGE_STATS: "false" };
+  return {
+    ...process.env,
+    PATH: `${join(venvs.dagster, "bin")}:${process.env.PATH ?? ""}`,
+    FLOE_DUCKDB_PATH: database,
+    DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
+  };
 }
 
 async function mustRun(what: string, result: Promise<RunResult>): Promise<void> {
@@ -55,7 +78,13 @@ beforeAll(async () => {
   const base = join(work, "base");
   const project = copyProject(join(base, "project"));
   const args = ["build", "--exclude", ...GOLDEN_MODELS];
-  await mustRun(`dbt ${args.join(" ")}`, run("dbt", [...args, "--project-dir", project, "--profiles-dir", project], { env: dbtEnv(join(base, "warehouse.duckdb")), cwd: project }));
+  await mustRun(
+    `dbt ${args.join(" ")}`,
+    run("dbt", [...args, "--project-dir", project, "--profiles-dir", project], {
+      env: dbtEnv(join(base, "warehouse.duckdb")),
+      cwd: project,
+    }),
+  );
 });
 
 afterAll(() => {
@@ -71,7 +100,11 @@ describe.each(GOLDENS.filter((f) => !hasModels(f)))("upstream golden %s (no mode
   it.each(["dagster", "airflow"])("%s: generates an output that runs nothing, with the no-models warning", async (orchestrator) => {
     const out = join(work, `${file}-${orchestrator}`);
     const project = copyProject(join(work, `${file}-${orchestrator}-project`));
-    const result = await run(process.execPath, [FLOE, "generate", join(GOLDEN_DIR, file), "--orchestrator", orchestrator, "--out", out, "--dbt-project", project], { env: process.env, cwd: ROOT });
+    const result = await run(
+      process.execPath,
+      [FLOE, "generate", join(GOLDEN_DIR, file), "--orchestrator", orchestrator, "--out", out, "--dbt-project", project],
+      { env: process.env, cwd: ROOT },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/^floe: warning: the artifacts of product "[^"]+" have no models: the generated .* runs nothing$/m);
     expect(existsSync(join(out, ".floe-output.json"))).toBe(true);
@@ -79,7 +112,10 @@ describe.each(GOLDENS.filter((f) => !hasModels(f)))("upstream golden %s (no mode
 });
 
 describe.each(GOLDENS.filter(hasModels))("upstream golden %s on jaffle_shop_duckdb", (file) => {
-  const golden = JSON.parse(readFileSync(join(GOLDEN_DIR, file), "utf8")) as { metadata: { product_name: string }; transforms: { models: Array<{ name: string }> } };
+  const golden = JSON.parse(readFileSync(join(GOLDEN_DIR, file), "utf8")) as {
+    metadata: { product_name: string };
+    transforms: { models: Array<{ name: string }> };
+  };
   const models = golden.transforms.models.map((m) => m.name);
   /** A plain dbt build's relations that the base plus the golden's models should give. */
   let expected: Relations;
@@ -91,7 +127,11 @@ describe.each(GOLDENS.filter(hasModels))("upstream golden %s on jaffle_shop_duck
     const database = join(dir(orchestrator), "warehouse.duckdb");
     copyFileSync(join(work, "base", "warehouse.duckdb"), database);
     const out = join(dir(orchestrator), "out");
-    const generated = await run(process.execPath, [FLOE, "generate", join(GOLDEN_DIR, file), "--orchestrator", orchestrator, "--out", out, "--dbt-project", project], { env: process.env, cwd: ROOT });
+    const generated = await run(
+      process.execPath,
+      [FLOE, "generate", join(GOLDEN_DIR, file), "--orchestrator", orchestrator, "--out", out, "--dbt-project", project],
+      { env: process.env, cwd: ROOT },
+    );
     return { project, out, database, generated };
   }
 
@@ -107,9 +147,16 @@ describe.each(GOLDENS.filter(hasModels))("upstream golden %s on jaffle_shop_duck
     mkdirSync(home, { recursive: true });
     // As an activated venv: dagster-dbt looks for dbt on PATH when the resource is built.
     const env = { ...dbtEnv(database), DAGSTER_HOME: home, DAGSTER_DISABLE_TELEMETRY: "1" };
-    const validate = await run(join(venvs.dagster, "bin", "dagster"), ["definitions", "validate", "-f", join(out, "definitions.py")], { env, cwd: dir("dagster") });
+    const validate = await run(join(venvs.dagster, "bin", "dagster"), ["definitions", "validate", "-f", join(out, "definitions.py")], {
+      env,
+      cwd: dir("dagster"),
+    });
     expect(validate.code, validate.stdout.slice(-3000) + validate.stderr.slice(-3000)).toBe(0);
-    const materialize = await run(join(venvs.dagster, "bin", "dagster"), ["asset", "materialize", "--select", "*", "-f", join(out, "definitions.py")], { env, cwd: dir("dagster") });
+    const materialize = await run(
+      join(venvs.dagster, "bin", "dagster"),
+      ["asset", "materialize", "--select", "*", "-f", join(out, "definitions.py")],
+      { env, cwd: dir("dagster") },
+    );
     expect(materialize.code, materialize.stderr.slice(-3000)).toBe(0);
     expect(differences(expected, await readRelations(venvs, database, {}, work))).toEqual([]);
   });
@@ -118,14 +165,28 @@ describe.each(GOLDENS.filter(hasModels))("upstream golden %s on jaffle_shop_duck
     const { out, database, generated } = await prepare("airflow");
     expect(generated.code, generated.stderr).toBe(0);
     const home = join(work, "airflow_home");
-    const env = { ...dbtEnv(database), ...airflowEnv(home), AIRFLOW__CORE__DAGS_FOLDER: out, PATH: `${join(venvs.airflow, "bin")}:${process.env.PATH ?? ""}` };
+    const env = {
+      ...dbtEnv(database),
+      ...airflowEnv(home),
+      AIRFLOW__CORE__DAGS_FOLDER: out,
+      PATH: `${join(venvs.airflow, "bin")}:${process.env.PATH ?? ""}`,
+    };
     const report = join(dir("airflow"), "dagbag.json");
     const load = await run(join(venvs.airflow, "bin", "python"), [DAGBAG_PY, out, report], { env, cwd: dir("airflow") });
     expect(load.code, load.stderr.slice(-3000)).toBe(0);
-    const bag = JSON.parse(readFileSync(report, "utf8")) as { import_errors: Record<string, string>; dags: Record<string, { tasks: Record<string, { model: string }> }> };
+    const bag = JSON.parse(readFileSync(report, "utf8")) as {
+      import_errors: Record<string, string>;
+      dags: Record<string, { tasks: Record<string, { model: string }> }>;
+    };
     expect(bag.import_errors).toEqual({});
     // The product's DAG: the one that runs every model of the golden.
-    const dagId = Object.keys(bag.dags).find((id) => Object.values(bag.dags[id]!.tasks).map((t) => t.model).sort().join() === [...models].sort().join());
+    const dagId = Object.keys(bag.dags).find(
+      (id) =>
+        Object.values(bag.dags[id]!.tasks)
+          .map((t) => t.model)
+          .sort()
+          .join() === [...models].sort().join(),
+    );
     expect(dagId, JSON.stringify(Object.keys(bag.dags))).toBeDefined();
     const test = await run(join(venvs.airflow, "bin", "airflow"), ["dags", "test", dagId!], {
       env: { ...env, DBT_TARGET_PATH: join(dir("airflow"), "dbt-target"), DBT_LOG_PATH: join(dir("airflow"), "dbt-logs") },

@@ -18,10 +18,15 @@ function generate(orchestrator: string, dir: string, file = UPSTREAM_0_1): strin
   const result = floe(["generate", file, "--orchestrator", orchestrator, "--out", out, "--dbt-project", dir]);
   expect(result.status, result.stderr).toBe(0);
   const lines = result.stderr.trim().split("\n");
-  const noModels = lines.filter((line) => /^floe: warning: the artifacts of product "[^"]+" have no models: the generated .* runs nothing$/.test(line));
+  const noModels = lines.filter((line) =>
+    /^floe: warning: the artifacts of product "[^"]+" have no models: the generated .* runs nothing$/.test(line),
+  );
   expect(noModels, result.stderr).toHaveLength(1);
   // The only other line: upstream 0.1.0 names no compute, so requirements.txt cannot name a dbt adapter.
-  expect(lines.filter((line) => !noModels.includes(line)), result.stderr).toEqual(["warning: requirements.txt names no dbt adapter: the artifacts name no compute; add dbt-<your warehouse> to it"]);
+  expect(
+    lines.filter((line) => !noModels.includes(line)),
+    result.stderr,
+  ).toEqual(["warning: requirements.txt names no dbt adapter: the artifacts name no compute; add dbt-<your warehouse> to it"]);
   return out;
 }
 
@@ -36,8 +41,19 @@ describe("floe generate of artifacts without models", () => {
     const home = join(dir, "dagster-home");
     mkdirSync(home, { recursive: true });
     // As for every generated code location: the dbt project directory exists and dbt is on PATH.
-    const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}`, DAGSTER_HOME: home, DAGSTER_DISABLE_TELEMETRY: "1", DBT_SEND_ANONYMOUS_USAGE_STATS: "false" };
-    const validate = spawnSync(join(bin, "dagster"), ["definitions", "validate", "-f", join(out, "definitions.py")], { cwd: out, env, encoding: "utf8", timeout: 600_000 });
+    const env = {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH ?? ""}`,
+      DAGSTER_HOME: home,
+      DAGSTER_DISABLE_TELEMETRY: "1",
+      DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
+    };
+    const validate = spawnSync(join(bin, "dagster"), ["definitions", "validate", "-f", join(out, "definitions.py")], {
+      cwd: out,
+      env,
+      encoding: "utf8",
+      timeout: 600_000,
+    });
     expect(validate.status, `${validate.stdout}\n${validate.stderr}`.slice(-4000)).toBe(0);
     const script = `import json, sys, importlib.util
 spec = importlib.util.spec_from_file_location("floe_defs", sys.argv[1]); mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
@@ -45,7 +61,12 @@ defs = mod.defs
 repo = defs.get_repository_def()
 json.dump({"assets": len(list(repo.asset_graph.get_all_asset_keys())), "jobs": [j for j in repo.job_names if not j.startswith("__")], "schedules": len(repo.schedule_defs)}, open(sys.argv[2], "w"))`;
     const report = join(dir, "defs.json");
-    const load = spawnSync(join(bin, "python"), ["-c", script, join(out, "definitions.py"), report], { cwd: out, env, encoding: "utf8", timeout: 600_000 });
+    const load = spawnSync(join(bin, "python"), ["-c", script, join(out, "definitions.py"), report], {
+      cwd: out,
+      env,
+      encoding: "utf8",
+      timeout: 600_000,
+    });
     expect(load.status, load.stderr.slice(-3000)).toBe(0);
     expect(JSON.parse(readFileSync(report, "utf8"))).toEqual({ assets: 0, jobs: [], schedules: 0 });
   });
@@ -56,13 +77,23 @@ json.dump({"assets": len(list(repo.asset_graph.get_all_asset_keys())), "jobs": [
     const out = generate("airflow", dir);
     const home = join(dir, "airflow-home");
     mkdirSync(home, { recursive: true });
-    const env = { ...process.env, AIRFLOW_HOME: home, AIRFLOW__CORE__LOAD_EXAMPLES: "False", AIRFLOW__CORE__UNIT_TEST_MODE: "False", DO_NOT_TRACK: "1" };
+    const env = {
+      ...process.env,
+      AIRFLOW_HOME: home,
+      AIRFLOW__CORE__LOAD_EXAMPLES: "False",
+      AIRFLOW__CORE__UNIT_TEST_MODE: "False",
+      DO_NOT_TRACK: "1",
+    };
     const script = `import json, sys
 from airflow.dag_processing.dagbag import DagBag
 bag = DagBag(dag_folder=sys.argv[1])
 json.dump({"errors": {k: str(v) for k, v in bag.import_errors.items()}, "tasks": {d: len(dag.tasks) for d, dag in bag.dags.items()}}, open(sys.argv[2], "w"))`;
     const report = join(dir, "dagbag.json");
-    const load = spawnSync(join(venv("airflow"), "bin", "python"), ["-c", script, out, report], { env, encoding: "utf8", timeout: 600_000 });
+    const load = spawnSync(join(venv("airflow"), "bin", "python"), ["-c", script, out, report], {
+      env,
+      encoding: "utf8",
+      timeout: 600_000,
+    });
     expect(load.status, load.stderr.slice(-3000)).toBe(0);
     const { errors, tasks } = JSON.parse(readFileSync(report, "utf8")) as { errors: Record<string, string>; tasks: Record<string, number> };
     expect(errors).toEqual({});
@@ -72,7 +103,9 @@ json.dump({"errors": {k: str(v) for k, v in bag.import_errors.items()}, "tasks":
   for (const orchestrator of ["dagster", "airflow"]) {
     it(`${orchestrator}: a schedule for a product without models is refused at orchestration.schedules[0], nothing written`, () => {
       const dir = tempDir(`zero-models-schedule-${orchestrator}`);
-      const { transforms: _, ...artifacts } = baseArtifacts([], { orchestration: { schedules: [{ job: "p", cron: "0 6 * * *", timezone: "UTC" }] } });
+      const { transforms: _, ...artifacts } = baseArtifacts([], {
+        orchestration: { schedules: [{ job: "p", cron: "0 6 * * *", timezone: "UTC" }] },
+      });
       const file = join(dir, "artifacts.json");
       writeFileSync(file, JSON.stringify(artifacts));
       const out = join(dir, "out");

@@ -14,7 +14,11 @@ const ONE_LINE = /^floe: [A-Z_]+ at \S+: [^\n]+\n$/;
 
 let hadolint: string;
 beforeAll(() => {
-  hadolint = join(execFileSync(join(ROOT, "scripts", "python-env.sh"), ["hadolint"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim(), "bin", "hadolint");
+  hadolint = join(
+    execFileSync(join(ROOT, "scripts", "python-env.sh"), ["hadolint"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim(),
+    "bin",
+    "hadolint",
+  );
 });
 
 function lint(dockerfile: string) {
@@ -26,18 +30,36 @@ describe.each(["dagster", "airflow"])("%s output", (orchestrator) => {
     const dir = tempDir(`bundle-${orchestrator}`);
     const project = join(dir, "project");
     cpSync(EXAMPLE, project, { recursive: true });
-    for (const junk of ["target/manifest.json", "logs/dbt.log", "jaffle_shop.duckdb", ".git/HEAD", "dbt_packages/dbt_utils/dbt_project.yml"]) {
+    for (const junk of [
+      "target/manifest.json",
+      "logs/dbt.log",
+      "jaffle_shop.duckdb",
+      ".git/HEAD",
+      "dbt_packages/dbt_utils/dbt_project.yml",
+    ]) {
       mkdirSync(join(project, junk, ".."), { recursive: true });
       writeFileSync(join(project, junk), "x");
     }
     const out = join(dir, "out");
-    const result = floe(["generate", ARTIFACTS, "--orchestrator", orchestrator, "--out", out, "--dbt-project", project, "--bundle-dbt-project"]);
+    const result = floe([
+      "generate",
+      ARTIFACTS,
+      "--orchestrator",
+      orchestrator,
+      "--out",
+      out,
+      "--dbt-project",
+      project,
+      "--bundle-dbt-project",
+    ]);
     expect(result.status, result.stderr).toBe(0);
     const bundled = Object.keys(treeSnapshot(join(out, "dbt")));
     expect(bundled).toContain("dbt_project.yml");
     expect(bundled).toContain("dbt_packages/dbt_utils/dbt_project.yml");
     expect(bundled.filter((f) => /^(target|logs|\.git)\/|\.duckdb$/.test(f))).toEqual([]);
-    expect(readFileSync(join(out, "dbt", "models", "marts", "orders.sql"), "utf8")).toBe(readFileSync(join(EXAMPLE, "models", "marts", "orders.sql"), "utf8"));
+    expect(readFileSync(join(out, "dbt", "models", "marts", "orders.sql"), "utf8")).toBe(
+      readFileSync(join(EXAMPLE, "models", "marts", "orders.sql"), "utf8"),
+    );
     const dockerfile = join(out, "Dockerfile");
     expect(readFileSync(dockerfile, "utf8")).not.toContain("--from=dbt_project");
     const lintResult = lint(dockerfile);
@@ -84,7 +106,16 @@ describe.each(["dagster", "airflow"])("%s output", (orchestrator) => {
     artifacts.transforms.default_compute = "quantumdb";
     for (const model of artifacts.transforms.models) model.compute = "quantumdb";
     writeFileSync(join(dir, "a.json"), JSON.stringify(artifacts));
-    const result = floe(["generate", join(dir, "a.json"), "--orchestrator", orchestrator, "--out", join(dir, "out"), "--dbt-project", EXAMPLE]);
+    const result = floe([
+      "generate",
+      join(dir, "a.json"),
+      "--orchestrator",
+      orchestrator,
+      "--out",
+      join(dir, "out"),
+      "--dbt-project",
+      EXAMPLE,
+    ]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr.split("\n").filter((l) => /adapter/.test(l))).toEqual([
       'warning: requirements.txt names no dbt adapter: floe does not know the compute "quantumdb"; add its dbt adapter package to it',
@@ -109,11 +140,15 @@ describe.each(["dagster", "airflow"])("%s output", (orchestrator) => {
     expect(treeSnapshot(dir)).toEqual(before);
 
     const out = join(dir, "out");
-    for (let i = 0; i < 2; i++) expect(floe(["generate", ARTIFACTS, "--orchestrator", orchestrator, "--out", out, "--dbt-project", EXAMPLE]).status).toBe(0);
+    for (let i = 0; i < 2; i++)
+      expect(floe(["generate", ARTIFACTS, "--orchestrator", orchestrator, "--out", out, "--dbt-project", EXAMPLE]).status).toBe(0);
     expect(lstatSync(out).isDirectory()).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(["box", "out"]);
     const symlinked = join(dir, "linked");
-    expect(floe(["generate", ARTIFACTS, "--orchestrator", orchestrator, "--out", symlinked, "--dbt-project", EXAMPLE, "--out-layout", "symlink"]).status).toBe(0);
+    expect(
+      floe(["generate", ARTIFACTS, "--orchestrator", orchestrator, "--out", symlinked, "--dbt-project", EXAMPLE, "--out-layout", "symlink"])
+        .status,
+    ).toBe(0);
     expect(lstatSync(symlinked).isSymbolicLink()).toBe(true);
     expect(existsSync(join(symlinked, "requirements.txt"))).toBe(true);
   });

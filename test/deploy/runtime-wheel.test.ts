@@ -33,8 +33,12 @@ function generate(orchestrator: string, out: string): void {
 
 /** The entries of a zip (stored or deflated) via Python's zipfile: name -> bytes (hex). */
 function wheelEntries(python: string, wheel: string): Record<string, string> {
-  const script = "import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: z.read(n).hex() for n in z.namelist()}))";
-  return JSON.parse(execFileSync(python, ["-c", script, wheel], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })) as Record<string, string>;
+  const script =
+    "import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: z.read(n).hex() for n in z.namelist()}))";
+  return JSON.parse(execFileSync(python, ["-c", script, wheel], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })) as Record<
+    string,
+    string
+  >;
 }
 
 function metadataFields(hex: string): { fields: Record<string, string[]>; body: string } {
@@ -43,7 +47,8 @@ function metadataFields(hex: string): { fields: Record<string, string[]>; body: 
   const fields: Record<string, string[]> = {};
   for (const line of head!.split("\n")) {
     const at = line.indexOf(": ");
-    (fields[line.slice(0, at)] ??= []).push(line.slice(at + 2));
+    const key = line.slice(0, at);
+    fields[key] = [...(fields[key] ?? []), line.slice(at + 2)];
   }
   for (const values of Object.values(fields)) values.sort();
   return { fields, body: rest.join("\n\n") };
@@ -105,7 +110,10 @@ it("a fresh `python -m venv` gets the requirements' wheel line with real pip and
   expect(installed.status, installed.output).toBe(0);
   const check = run(
     join(fresh, "bin", "python"),
-    ["-c", "import importlib.metadata as m, floe_runtime, floe_runtime.lineage, floe_runtime.dbt_events; print(floe_runtime.__version__, m.version('floe-runtime'), sorted(m.metadata('floe-runtime').get_all('Provides-Extra')))"],
+    [
+      "-c",
+      "import importlib.metadata as m, floe_runtime, floe_runtime.lineage, floe_runtime.dbt_events; print(floe_runtime.__version__, m.version('floe-runtime'), sorted(m.metadata('floe-runtime').get_all('Provides-Extra')))",
+    ],
     dir,
   );
   expect(check.status, check.output).toBe(0);
@@ -120,19 +128,33 @@ it("is the wheel hatchling builds from python/floe-runtime (check.sh's build): s
   generate("dagster", out);
   const dev = pythonEnv("floe-runtime");
   const built = join(dir, "built");
-  execFileSync(join(dev, "bin", "python"), ["-m", "build", "--wheel", "--no-isolation", "--outdir", built, join(ROOT, "python", "floe-runtime")], {
-    stdio: "ignore",
-  });
+  execFileSync(
+    join(dev, "bin", "python"),
+    ["-m", "build", "--wheel", "--no-isolation", "--outdir", built, join(ROOT, "python", "floe-runtime")],
+    {
+      stdio: "ignore",
+    },
+  );
   expect(readdirSync(built)).toEqual([WHEEL.split("/")[1]]);
   const ours = wheelEntries(join(dev, "bin", "python"), join(out, WHEEL));
   const theirs = wheelEntries(join(dev, "bin", "python"), join(built, WHEEL.split("/")[1]!));
-  const pkg = (entries: Record<string, string>) => Object.fromEntries(Object.entries(entries).filter(([name]) => name.startsWith("floe_runtime/")));
+  const pkg = (entries: Record<string, string>) =>
+    Object.fromEntries(Object.entries(entries).filter(([name]) => name.startsWith("floe_runtime/")));
   expect(Object.keys(pkg(ours)).length).toBeGreaterThan(3);
   expect(pkg(ours)).toEqual(pkg(theirs));
   const distInfo = "floe_runtime-0.1.0.dist-info";
   const a = metadataFields(ours[`${distInfo}/METADATA`]!);
   const b = metadataFields(theirs[`${distInfo}/METADATA`]!);
-  for (const field of ["Name", "Version", "Summary", "Requires-Python", "Provides-Extra", "Requires-Dist", "Classifier", "Description-Content-Type"]) {
+  for (const field of [
+    "Name",
+    "Version",
+    "Summary",
+    "Requires-Python",
+    "Provides-Extra",
+    "Requires-Dist",
+    "Classifier",
+    "Description-Content-Type",
+  ]) {
     expect(a.fields[field], field).toEqual(b.fields[field]);
   }
   expect(a.body).toBe(b.body);

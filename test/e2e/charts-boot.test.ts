@@ -59,11 +59,19 @@ let root: string;
 let postgres: Postgres | undefined;
 
 function venv(tool: "dagster" | "airflow"): string {
-  return execFileSync("bash", [join(REPO_ROOT, "scripts/python-env.sh"), tool], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  return execFileSync("bash", [join(REPO_ROOT, "scripts/python-env.sh"), tool], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
 }
 
 function floe(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [FLOE, ...args], { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [FLOE, ...args], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -82,7 +90,12 @@ function copyProject(dest: string): void {
 function serviceHosts(objects: K8sObject[]): string[] {
   return objects
     .filter((o) => o.kind === "Service")
-    .flatMap((o) => [o.metadata.name, `${o.metadata.name}.${NAMESPACE}`, `${o.metadata.name}.${NAMESPACE}.svc`, `${o.metadata.name}.${NAMESPACE}.svc.cluster.local`]);
+    .flatMap((o) => [
+      o.metadata.name,
+      `${o.metadata.name}.${NAMESPACE}`,
+      `${o.metadata.name}.${NAMESPACE}.svc`,
+      `${o.metadata.name}.${NAMESPACE}.svc.cluster.local`,
+    ]);
 }
 
 function componentPod(pods: RenderedPod[], component: string): RenderedPod {
@@ -145,7 +158,15 @@ describe("charts/floe-dagster booted as local processes", () => {
     mustFloe(["generate", join(dir, "artifacts.json"), "--orchestrator", "dagster", "--out", join(dir, "out"), "--dbt-project", project]);
 
     // Values: what `floe helm-values` prints for this product, then the site's own (database, ports, env).
-    const floeValues = mustFloe(["helm-values", "--orchestrator", "dagster", "--size", "small", "--artifacts", join(dir, "artifacts.json")]);
+    const floeValues = mustFloe([
+      "helm-values",
+      "--orchestrator",
+      "dagster",
+      "--size",
+      "small",
+      "--artifacts",
+      join(dir, "artifacts.json"),
+    ]);
     writeFileSync(join(dir, "floe-values.yaml"), floeValues);
     const webPort = await freePort();
     const grpcPort = await freePort();
@@ -155,7 +176,9 @@ describe("charts/floe-dagster booted as local processes", () => {
       runCoordinator: { maxConcurrentRuns: 1 },
       webserver: { port: webPort },
       userCode: { port: grpcPort, image: { repository: "example.com/jaffle-shop-user-code", tag: "1.0.0" } },
-      env: [...(parse(floeValues).env ?? []), { name: "FLOE_DUCKDB_PATH", value: "/tmp/jaffle_shop.duckdb" },
+      env: [
+        ...(parse(floeValues).env ?? []),
+        { name: "FLOE_DUCKDB_PATH", value: "/tmp/jaffle_shop.duckdb" },
         { name: "FLOE_DBT_PROJECT_DIR", value: "/opt/dagster/dbt/jaffle_shop" },
         { name: "DBT_SEND_ANONYMOUS_USAGE_STATS", value: "false" },
       ],
@@ -211,28 +234,37 @@ describe("charts/floe-dagster booted as local processes", () => {
 
     let lastLoadError = "";
     try {
-      await waitFor("the webserver to load the code location from the user-code server", async () => {
-        for (const p of processes) if (p.child.exitCode !== null) throw fatal(`${p.name} exited ${p.child.exitCode}`);
-        const r = await getJson(`${webUrl}/graphql`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ query: "{ workspaceOrError { ... on Workspace { locationEntries { name loadStatus locationOrLoadError { __typename ... on PythonError { message } } } } } }" }),
-        });
-        const entries = r.body?.data?.workspaceOrError?.locationEntries ?? [];
-        const entry = entries.find((e: { name: string }) => e.name === "jaffle_shop");
-        if (entry?.locationOrLoadError?.__typename === "PythonError") {
-          // Pods start in any order: until the user-code server listens, the location is an error. The UI's
-          // "Reload" button does what the webserver's watch thread would do a little later.
-          lastLoadError = entry.locationOrLoadError.message;
-          await getJson(`${webUrl}/graphql`, {
+      await waitFor(
+        "the webserver to load the code location from the user-code server",
+        async () => {
+          for (const p of processes) if (p.child.exitCode !== null) throw fatal(`${p.name} exited ${p.child.exitCode}`);
+          const r = await getJson(`${webUrl}/graphql`, {
             method: "POST",
             headers: { "content-type": "application/json" },
-            body: JSON.stringify({ query: 'mutation { reloadRepositoryLocation(repositoryLocationName: "jaffle_shop") { __typename } }' }),
+            body: JSON.stringify({
+              query:
+                "{ workspaceOrError { ... on Workspace { locationEntries { name loadStatus locationOrLoadError { __typename ... on PythonError { message } } } } } }",
+            }),
           });
-          return false;
-        }
-        return entry?.loadStatus === "LOADED" && entry.locationOrLoadError?.__typename === "RepositoryLocation";
-      }, 240_000);
+          const entries = r.body?.data?.workspaceOrError?.locationEntries ?? [];
+          const entry = entries.find((e: { name: string }) => e.name === "jaffle_shop");
+          if (entry?.locationOrLoadError?.__typename === "PythonError") {
+            // Pods start in any order: until the user-code server listens, the location is an error. The UI's
+            // "Reload" button does what the webserver's watch thread would do a little later.
+            lastLoadError = entry.locationOrLoadError.message;
+            await getJson(`${webUrl}/graphql`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({
+                query: 'mutation { reloadRepositoryLocation(repositoryLocationName: "jaffle_shop") { __typename } }',
+              }),
+            });
+            return false;
+          }
+          return entry?.loadStatus === "LOADED" && entry.locationOrLoadError?.__typename === "RepositoryLocation";
+        },
+        240_000,
+      );
     } catch (error) {
       throw new Error(`${(error as Error).message}; last load error: ${lastLoadError}\n${logsOf(processes)}`);
     }
@@ -257,7 +289,11 @@ describe("charts/floe-dagster booted as local processes", () => {
         "a scheduled run to succeed",
         async () => {
           for (const p of processes) if (p.child.exitCode !== null) throw fatal(`${p.name} exited ${p.child.exitCode}`);
-          const r = await getJson(`${webUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+          const r = await getJson(`${webUrl}/graphql`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ query }),
+          });
           const runs: Array<{ runId: string; jobName: string; status: string }> = r.body?.data?.runsOrError?.results ?? [];
           seen = runs.map((x) => `${x.runId} ${x.status}`);
           if (runs.some((x) => x.status === "FAILURE")) throw fatal(`a scheduled run failed: ${JSON.stringify(runs)}`);
@@ -274,13 +310,25 @@ describe("charts/floe-dagster booted as local processes", () => {
     const assets = await getJson(`${webUrl}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: "{ assetsOrError { ... on AssetConnection { nodes { key { path } assetMaterializations(limit: 1) { runId } } } } }" }),
+      body: JSON.stringify({
+        query: "{ assetsOrError { ... on AssetConnection { nodes { key { path } assetMaterializations(limit: 1) { runId } } } } }",
+      }),
     });
     const materialized = (assets.body.data.assetsOrError.nodes as Array<{ key: { path: string[] }; assetMaterializations: unknown[] }>)
       .filter((n) => n.assetMaterializations.length > 0)
       .map((n) => n.key.path.join("/"))
       .sort();
-    expect(materialized).toEqual(["customer_revenue", "customers", "orders", "raw_customers", "raw_orders", "raw_payments", "stg_customers", "stg_orders", "stg_payments"]);
+    expect(materialized).toEqual([
+      "customer_revenue",
+      "customers",
+      "orders",
+      "raw_customers",
+      "raw_orders",
+      "raw_payments",
+      "stg_customers",
+      "stg_orders",
+      "stg_payments",
+    ]);
   });
 });
 
@@ -304,7 +352,11 @@ describe("charts/floe-airflow booted as local processes", () => {
     // As for Dagster: generated against the project here, placed in the image by FLOE_DBT_PROJECT_DIR.
     mustFloe(["generate", artifacts, "--orchestrator", "airflow", "--out", join(dir, "out"), "--dbt-project", project]);
     const out = realpathSync(join(dir, "out"));
-    const dagFiles = Object.fromEntries(readdirSync(out).filter((f) => f.endsWith(".py")).map((f) => [f, readFileSync(join(out, f), "utf8")]));
+    const dagFiles = Object.fromEntries(
+      readdirSync(out)
+        .filter((f) => f.endsWith(".py"))
+        .map((f) => [f, readFileSync(join(out, f), "utf8")]),
+    );
     // openlineage.env: "give them to the scheduler and the workers".
     const lineageEnv = readFileSync(join(out, "openlineage.env"), "utf8")
       .split("\n")
@@ -382,12 +434,16 @@ describe("charts/floe-airflow booted as local processes", () => {
       }
       apiUrl = `http://127.0.0.1:${apiPort}`;
       apiServerLog = processes.find((p) => p.name.endsWith("/api-server"))!.log;
-      await waitFor("every component healthy in /api/v2/monitor/health", async () => {
-        for (const p of processes) if (p.child.exitCode !== null) throw fatal(`${p.name} exited ${p.child.exitCode}`);
-        const r = await getJson(`${apiUrl}/api/v2/monitor/health`);
-        const h = r.body as Record<string, { status?: string } | undefined>;
-        return r.status === 200 && ["metadatabase", "scheduler", "dag_processor", "triggerer"].every((k) => h[k]?.status === "healthy");
-      }, 300_000);
+      await waitFor(
+        "every component healthy in /api/v2/monitor/health",
+        async () => {
+          for (const p of processes) if (p.child.exitCode !== null) throw fatal(`${p.name} exited ${p.child.exitCode}`);
+          const r = await getJson(`${apiUrl}/api/v2/monitor/health`);
+          const h = r.body as Record<string, { status?: string } | undefined>;
+          return r.status === 200 && ["metadatabase", "scheduler", "dag_processor", "triggerer"].every((k) => h[k]?.status === "healthy");
+        },
+        300_000,
+      );
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${logsOf(processes)}`);
     }
@@ -415,7 +471,10 @@ describe("charts/floe-airflow booted as local processes", () => {
   }
 
   it("floe validate-connection succeeds against the booted api-server with the chart's auth", () => {
-    const r = floe(["validate-connection", "--orchestrator", "airflow", "--url", apiUrl, "--json"], { AIRFLOW_USERNAME: "admin", AIRFLOW_PASSWORD: adminPassword() });
+    const r = floe(["validate-connection", "--orchestrator", "airflow", "--url", apiUrl, "--json"], {
+      AIRFLOW_USERNAME: "admin",
+      AIRFLOW_PASSWORD: adminPassword(),
+    });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ success: true, errors: [] });
@@ -425,8 +484,16 @@ describe("charts/floe-airflow booted as local processes", () => {
   it("a DAG run triggered through the REST API succeeds with every task green", async () => {
     const headers = { authorization: `Bearer ${await token()}`, "content-type": "application/json" };
     try {
-      await waitFor("the dag-processor to register jaffle_shop", async () => (await getJson(`${apiUrl}/api/v2/dags/jaffle_shop`, { headers })).status === 200, 180_000);
-      const triggered = await getJson(`${apiUrl}/api/v2/dags/jaffle_shop/dagRuns`, { method: "POST", headers, body: JSON.stringify({ logical_date: null }) });
+      await waitFor(
+        "the dag-processor to register jaffle_shop",
+        async () => (await getJson(`${apiUrl}/api/v2/dags/jaffle_shop`, { headers })).status === 200,
+        180_000,
+      );
+      const triggered = await getJson(`${apiUrl}/api/v2/dags/jaffle_shop/dagRuns`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ logical_date: null }),
+      });
       expect(triggered.status, JSON.stringify(triggered.body)).toBe(200);
       const runId = triggered.body.dag_run_id as string;
       const state = await waitFor(
@@ -440,11 +507,23 @@ describe("charts/floe-airflow booted as local processes", () => {
         3000,
       );
       const tis = await getJson(`${apiUrl}/api/v2/dags/jaffle_shop/dagRuns/${encodeURIComponent(runId)}/taskInstances`, { headers });
-      const states = Object.fromEntries((tis.body.task_instances as Array<{ task_id: string; state: string }>).map((t) => [t.task_id, t.state]));
+      const states = Object.fromEntries(
+        (tis.body.task_instances as Array<{ task_id: string; state: string }>).map((t) => [t.task_id, t.state]),
+      );
       expect({ state, states }).toEqual({
         state: "success",
         states: Object.fromEntries(
-          ["customer_revenue", "customers", "orders", "raw_customers", "raw_orders", "raw_payments", "stg_customers", "stg_orders", "stg_payments"].map((t) => [t, "success"]),
+          [
+            "customer_revenue",
+            "customers",
+            "orders",
+            "raw_customers",
+            "raw_orders",
+            "raw_payments",
+            "stg_customers",
+            "stg_orders",
+            "stg_payments",
+          ].map((t) => [t, "success"]),
         ),
       });
     } catch (error) {

@@ -35,7 +35,12 @@ const userEnv: NodeJS.ProcessEnv = Object.fromEntries(
     .filter(([key]) => !/^(npm_|pnpm_|PNPM_)/i.test(key) && key !== "NODE_OPTIONS" && key !== "VITEST" && !key.startsWith("VITEST_"))
     .map(([key, value]) => [
       key,
-      key === "PATH" ? (value ?? "").split(delimiter).filter((entry) => !entry.includes("node_modules")).join(delimiter) : value,
+      key === "PATH"
+        ? (value ?? "")
+            .split(delimiter)
+            .filter((entry) => !entry.includes("node_modules"))
+            .join(delimiter)
+        : value,
     ]),
 );
 
@@ -44,7 +49,11 @@ let project: string;
 const tarballs = {} as Record<PackageName | "future", string>;
 
 async function npm(args: string[], cwd: string) {
-  return exec("npm", [...args, "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd, env: userEnv, maxBuffer: 16 * 1024 * 1024 });
+  return exec("npm", [...args, "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
+    cwd,
+    env: userEnv,
+    maxBuffer: 16 * 1024 * 1024,
+  });
 }
 
 async function floePlugins(): Promise<PluginRow[]> {
@@ -75,11 +84,18 @@ beforeAll(async () => {
   await npm(["pack", "--pack-destination", out], join(repo, "test/fixtures/plugin-future-api"));
   for (const name of packages) tarballs[name] = join(out, `${name}-${await packageVersion(name)}.tgz`);
   tarballs.future = join(out, "floe-orchestrator-future-3.0.0.tgz");
-  expect((await readdir(out)).sort()).toEqual(Object.values(tarballs).map((f) => f.slice(out.length + 1)).sort());
+  expect((await readdir(out)).sort()).toEqual(
+    Object.values(tarballs)
+      .map((f) => f.slice(out.length + 1))
+      .sort(),
+  );
 
   project = join(work, "project");
   await mkdir(project);
-  await writeFile(join(project, "package.json"), `${JSON.stringify({ name: "floe-user-project", version: "1.0.0", private: true }, null, 2)}\n`);
+  await writeFile(
+    join(project, "package.json"),
+    `${JSON.stringify({ name: "floe-user-project", version: "1.0.0", private: true }, null, 2)}\n`,
+  );
 });
 
 afterAll(async () => {
@@ -87,38 +103,47 @@ afterAll(async () => {
 });
 
 describe("packed tarballs", () => {
-  it.each(packages)("%s: package.json has no workspace: ranges and the tarball holds dist and LICENSE, not sources or maps", async (name) => {
-    const manifestText = await packedFile(tarballs[name], "package.json");
-    expect(manifestText).not.toContain("workspace:");
-    const manifest = JSON.parse(manifestText) as Record<string, any>;
-    expect(manifest.version).toBe(await packageVersion(name));
-    expect(manifest.type).toBe("module");
-    expect(manifest.exports["./package.json"]).toBe("./package.json");
-    // "default" after "import": Node 20.19+ can require() the ES module, instead of ERR_PACKAGE_PATH_NOT_EXPORTED.
-    expect(manifest.exports["."]).toEqual({ types: "./dist/index.d.ts", import: "./dist/index.js", default: "./dist/index.js" });
-    expect(manifest.engines.node).toBe(">=20.19");
-    if (name !== "floe-core") {
-      expect(manifest.peerDependencies["floe-core"]).toMatch(/^\^\d+\.\d+\.\d+$/);
-      expect(manifest.devDependencies["floe-core"]).toBe(await packageVersion("floe-core"));
-    }
-    const { stdout } = await exec("tar", ["-tzf", tarballs[name]]);
-    const listed = stdout.trim().split("\n");
-    expect(listed).toEqual(expect.arrayContaining(["package/package.json", "package/dist/index.js", "package/dist/index.d.ts"]));
-    expect(listed.filter((f) => f.startsWith("package/src/") || f.startsWith("package/test/") || /\.test\.(js|d\.ts)$/.test(f))).toEqual([]);
-    // No source maps: they would point at src/, which is not shipped. The licence travels with the code.
-    expect(listed.filter((f) => f.endsWith(".map"))).toEqual([]);
-    expect(listed).toContain("package/LICENSE");
-    if (name === "floe-core") expect(listed).toEqual(expect.arrayContaining(["package/dist/floe-runtime/src/floe_runtime/__init__.py", "package/dist/floe-runtime/LICENSE"]));
-    // What the README points readers at travels with it: the changelog and every docs/ page it names.
-    expect(listed).toContain("package/CHANGELOG.md");
-    const readme = await packedFile(tarballs[name], "README.md");
-    for (const [, doc] of readme.matchAll(/\b(docs\/[\w.-]+\.md)\b/g)) expect(listed, `${name} README names ${doc}`).toContain(`package/${doc}`);
-    // Where the code lives, as the repository's charts state it (Chart.yaml `home`).
-    const home = "https://github.com/floe-data/floe-orchestrators";
-    expect(manifest.repository).toEqual({ type: "git", url: `git+${home}.git`, directory: `packages/${name}` });
-    expect(manifest.homepage).toBe(`${home}/tree/main/packages/${name}#readme`);
-    expect(manifest.bugs).toEqual({ url: `${home}/issues` });
-  });
+  it.each(packages)(
+    "%s: package.json has no workspace: ranges and the tarball holds dist and LICENSE, not sources or maps",
+    async (name) => {
+      const manifestText = await packedFile(tarballs[name], "package.json");
+      expect(manifestText).not.toContain("workspace:");
+      const manifest = JSON.parse(manifestText) as Record<string, any>;
+      expect(manifest.version).toBe(await packageVersion(name));
+      expect(manifest.type).toBe("module");
+      expect(manifest.exports["./package.json"]).toBe("./package.json");
+      // "default" after "import": Node 20.19+ can require() the ES module, instead of ERR_PACKAGE_PATH_NOT_EXPORTED.
+      expect(manifest.exports["."]).toEqual({ types: "./dist/index.d.ts", import: "./dist/index.js", default: "./dist/index.js" });
+      expect(manifest.engines.node).toBe(">=20.19");
+      if (name !== "floe-core") {
+        expect(manifest.peerDependencies["floe-core"]).toMatch(/^\^\d+\.\d+\.\d+$/);
+        expect(manifest.devDependencies["floe-core"]).toBe(await packageVersion("floe-core"));
+      }
+      const { stdout } = await exec("tar", ["-tzf", tarballs[name]]);
+      const listed = stdout.trim().split("\n");
+      expect(listed).toEqual(expect.arrayContaining(["package/package.json", "package/dist/index.js", "package/dist/index.d.ts"]));
+      expect(listed.filter((f) => f.startsWith("package/src/") || f.startsWith("package/test/") || /\.test\.(js|d\.ts)$/.test(f))).toEqual(
+        [],
+      );
+      // No source maps: they would point at src/, which is not shipped. The licence travels with the code.
+      expect(listed.filter((f) => f.endsWith(".map"))).toEqual([]);
+      expect(listed).toContain("package/LICENSE");
+      if (name === "floe-core")
+        expect(listed).toEqual(
+          expect.arrayContaining(["package/dist/floe-runtime/src/floe_runtime/__init__.py", "package/dist/floe-runtime/LICENSE"]),
+        );
+      // What the README points readers at travels with it: the changelog and every docs/ page it names.
+      expect(listed).toContain("package/CHANGELOG.md");
+      const readme = await packedFile(tarballs[name], "README.md");
+      for (const [, doc] of readme.matchAll(/\b(docs\/[\w.-]+\.md)\b/g))
+        expect(listed, `${name} README names ${doc}`).toContain(`package/${doc}`);
+      // Where the code lives, as the repository's charts state it (Chart.yaml `home`).
+      const home = "https://github.com/floe-data/floe-orchestrators";
+      expect(manifest.repository).toEqual({ type: "git", url: `git+${home}.git`, directory: `packages/${name}` });
+      expect(manifest.homepage).toBe(`${home}/tree/main/packages/${name}#readme`);
+      expect(manifest.bugs).toEqual({ url: `${home}/issues` });
+    },
+  );
 
   it("floe-core's runtime dependencies are what its code imports: no ajv (test helpers only), and the types its .d.ts import", async () => {
     const manifest = JSON.parse(await packedFile(tarballs["floe-core"], "package.json")) as Record<string, any>;
@@ -162,7 +187,11 @@ describe("installed with npm into an empty project", () => {
     // `floe generate` ships with each output: found here without any clone around.
     const { stdout: wheel } = await exec(
       process.execPath,
-      ["--input-type=module", "-e", "const core = await import('floe-core'); const b = await core.floeRuntimeWheelBytes(); console.log(core.FLOE_RUNTIME_WHEEL_PATH, b.length > 10000)"],
+      [
+        "--input-type=module",
+        "-e",
+        "const core = await import('floe-core'); const b = await core.floeRuntimeWheelBytes(); console.log(core.FLOE_RUNTIME_WHEEL_PATH, b.length > 10000)",
+      ],
       { cwd: project, env: userEnv },
     );
     expect(wheel.trim()).toBe("wheels/floe_runtime-0.1.0-py3-none-any.whl true");
@@ -211,7 +240,10 @@ const namesOf = (rows: PluginRow[]) => rows.map((r) => [r.name, r.package, r.com
 
 describe("consumers of the installed tarballs", () => {
   it("require('floe-core') works from CommonJS (Node 20.19+ loads the ES module)", async () => {
-    await writeFile(join(project, "consumer.cjs"), 'const core = require("floe-core");\nconsole.log(typeof core.discoverPlugins, typeof core.pyString, core.FLOE_API_VERSION);\n');
+    await writeFile(
+      join(project, "consumer.cjs"),
+      'const core = require("floe-core");\nconsole.log(typeof core.discoverPlugins, typeof core.pyString, core.FLOE_API_VERSION);\n',
+    );
     const { stdout } = await exec(process.execPath, ["consumer.cjs"], { cwd: project, env: userEnv });
     expect(stdout.trim()).toBe("function function 1.1");
   });
@@ -220,7 +252,18 @@ describe("consumers of the installed tarballs", () => {
     await npm(["install", "--save-dev", "@types/node@^20.19.0"], project);
     await writeFile(
       join(project, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, module: "nodenext", moduleResolution: "nodenext", target: "es2022", types: ["node"] }, include: ["consumer.mts"] }),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          types: ["node"],
+        },
+        include: ["consumer.mts"],
+      }),
     );
     await writeFile(
       join(project, "consumer.mts"),
@@ -234,7 +277,9 @@ describe("consumers of the installed tarballs", () => {
       ].join("\n"),
     );
     const tsc = join(repo, "node_modules/typescript/bin/tsc");
-    const run = await exec(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: project, env: userEnv }).catch((e: { stdout: string; code: number }) => e);
+    const run = await exec(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: project, env: userEnv }).catch(
+      (e: { stdout: string; code: number }) => e,
+    );
     expect((run as { stdout: string }).stdout).toBe("");
     expect((run as { code?: number }).code ?? 0).toBe(0);
     // Consumers do not get ajv: nothing they install depends on it.
@@ -260,12 +305,24 @@ describe("a third-party plugin written from the README's template", () => {
     await writeFile(
       join(pluginDir, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { strict: true, skipLibCheck: false, declaration: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", types: ["node"], rootDir: "src", outDir: "dist" },
+        compilerOptions: {
+          strict: true,
+          skipLibCheck: false,
+          declaration: true,
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          types: ["node"],
+          rootDir: "src",
+          outDir: "dist",
+        },
         include: ["src"],
       }),
     );
     const tsc = join(repo, "node_modules/typescript/bin/tsc");
-    const compiled = await exec(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: pluginDir, env: userEnv }).catch((e: { stdout: string; code: number }) => e);
+    const compiled = await exec(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: pluginDir, env: userEnv }).catch(
+      (e: { stdout: string; code: number }) => e,
+    );
     expect((compiled as { stdout: string }).stdout).toBe("");
     expect((compiled as { code?: number }).code ?? 0).toBe(0);
 
@@ -277,11 +334,30 @@ describe("a third-party plugin written from the README's template", () => {
     await npm(["install", join(packed, tarball!)], project);
 
     const row = (await floePlugins()).find((r) => r.name === "crontab");
-    expect(row).toEqual({ name: "crontab", package: "floe-orchestrator-crontab", version: "0.1.0", floeApiVersion: "1.1", compatible: true, capabilities: [] });
+    expect(row).toEqual({
+      name: "crontab",
+      package: "floe-orchestrator-crontab",
+      version: "0.1.0",
+      floeApiVersion: "1.1",
+      compatible: true,
+      capabilities: [],
+    });
 
     const example = join(repo, "examples/jaffle_shop");
-    const floe = (args: string[]) => exec("npx", ["--no", "--", "floe", ...args], { cwd: project, env: userEnv }).catch((e: { stdout: string; stderr: string; code: number }) => e);
-    const generated = await floe(["generate", join(example, "compiled_artifacts.json"), "--orchestrator", "crontab", "--out", "out/crontab", "--dbt-project", example]);
+    const floe = (args: string[]) =>
+      exec("npx", ["--no", "--", "floe", ...args], { cwd: project, env: userEnv }).catch(
+        (e: { stdout: string; stderr: string; code: number }) => e,
+      );
+    const generated = await floe([
+      "generate",
+      join(example, "compiled_artifacts.json"),
+      "--orchestrator",
+      "crontab",
+      "--out",
+      "out/crontab",
+      "--dbt-project",
+      example,
+    ]);
     expect(generated).toMatchObject({ stdout: "wrote 1 files for crontab to out/crontab\n", stderr: "" });
     // Exactly what generate returned (no values.yaml added by the CLI), the schedule from the artifacts.
     const written = (await readdir(join(project, "out/crontab"))).filter((f) => f !== ".floe-output.json");
@@ -295,7 +371,11 @@ describe("a third-party plugin written from the README's template", () => {
     );
 
     // Commands needing a capability the plugin lacks say so, naming the flag.
-    for (const args of [["schedule", "preview", "@daily", "--timezone", "UTC", "--orchestrator", "crontab"], ["helm-values", "--orchestrator", "crontab"], ["validate-connection", "--orchestrator", "crontab"]]) {
+    for (const args of [
+      ["schedule", "preview", "@daily", "--timezone", "UTC", "--orchestrator", "crontab"],
+      ["helm-values", "--orchestrator", "crontab"],
+      ["validate-connection", "--orchestrator", "crontab"],
+    ]) {
       const refused = (await floe(args)) as { code?: number; stderr: string; stdout: string };
       expect(refused.code, args.join(" ")).toBe(2);
       expect(refused.stderr).toMatch(/^floe: FLOE_USAGE at --orchestrator: the crontab plugin [^\n]*\n$/);
@@ -309,7 +389,15 @@ describe("discovery with real package managers", () => {
     await mkdir(join(root, "packages", "app", "src"), { recursive: true });
     await writeFile(
       join(root, "package.json"),
-      JSON.stringify({ name: "ws-root", private: true, workspaces: ["packages/*"], dependencies: { "floe-core": `file:${tarballs["floe-core"]}`, "floe-orchestrator-dagster": `file:${tarballs["floe-orchestrator-dagster"]}` } }),
+      JSON.stringify({
+        name: "ws-root",
+        private: true,
+        workspaces: ["packages/*"],
+        dependencies: {
+          "floe-core": `file:${tarballs["floe-core"]}`,
+          "floe-orchestrator-dagster": `file:${tarballs["floe-orchestrator-dagster"]}`,
+        },
+      }),
     );
     await writeFile(join(root, "packages", "app", "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true }));
     await npm(["install"], root);
@@ -326,7 +414,9 @@ describe("discovery with real package managers", () => {
     await mkdir(elsewhere);
     expect(namesOf(await pluginRows(bin, [], elsewhere))).toEqual([["dagster", "floe-orchestrator-dagster", true]]);
     // Also inside a project that has nothing of floe's: the global plugin is still there.
-    expect(namesOf(await pluginRows(bin, [], join(work, "npm-workspaces", "packages", "app")))).toEqual([["dagster", "floe-orchestrator-dagster", true]]);
+    expect(namesOf(await pluginRows(bin, [], join(work, "npm-workspaces", "packages", "app")))).toEqual([
+      ["dagster", "floe-orchestrator-dagster", true],
+    ]);
   });
 
   it("the repository's own floe, run from a folder without package.json, finds the plugins beside it", async () => {
@@ -347,9 +437,14 @@ describe("discovery with real package managers", () => {
     const { stdout } = await exec("npx", ["--no", "--", "floe", "plugins"], { cwd: alone, env: userEnv });
     expect(stdout).toContain("no orchestrator plugins found");
     expect(stdout).toContain(join(alone, "package.json"));
-    const failed = await exec("npx", ["--no", "--", "floe", "validate-connection", "--orchestrator", "dagster"], { cwd: alone, env: userEnv }).catch((e: { code: number; stderr: string }) => e);
+    const failed = await exec("npx", ["--no", "--", "floe", "validate-connection", "--orchestrator", "dagster"], {
+      cwd: alone,
+      env: userEnv,
+    }).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 2 });
-    expect((failed as { stderr: string }).stderr).toMatch(/^floe: FLOE_PLUGIN_NOT_FOUND at --orchestrator: [^\n]*install one[^\n]*looked in [^\n]*alone\/package\.json[^\n]*\n$/);
+    expect((failed as { stderr: string }).stderr).toMatch(
+      /^floe: FLOE_PLUGIN_NOT_FOUND at --orchestrator: [^\n]*install one[^\n]*looked in [^\n]*alone\/package\.json[^\n]*\n$/,
+    );
   });
 
   it("Yarn 4 in its default Plug'n'Play mode: yarn floe lists the plugin and loads it", async () => {
@@ -357,14 +452,27 @@ describe("discovery with real package managers", () => {
     const yarn = (args: string[], cwd: string) =>
       exec(process.execPath, [yarnJs.trim(), ...args], {
         cwd,
-        env: { ...userEnv, YARN_ENABLE_TELEMETRY: "0", YARN_NPM_REGISTRY_SERVER: "https://registry.npmjs.org", YARN_ENABLE_GLOBAL_CACHE: "1", YARN_ENABLE_IMMUTABLE_INSTALLS: "0" },
+        env: {
+          ...userEnv,
+          YARN_ENABLE_TELEMETRY: "0",
+          YARN_NPM_REGISTRY_SERVER: "https://registry.npmjs.org",
+          YARN_ENABLE_GLOBAL_CACHE: "1",
+          YARN_ENABLE_IMMUTABLE_INSTALLS: "0",
+        },
         maxBuffer: 16 * 1024 * 1024,
       });
     const dir = join(work, "yarn-pnp");
     await mkdir(dir);
     await writeFile(
       join(dir, "package.json"),
-      JSON.stringify({ name: "yarn-user", private: true, dependencies: { "floe-core": `file:${tarballs["floe-core"]}`, "floe-orchestrator-dagster": `file:${tarballs["floe-orchestrator-dagster"]}` } }),
+      JSON.stringify({
+        name: "yarn-user",
+        private: true,
+        dependencies: {
+          "floe-core": `file:${tarballs["floe-core"]}`,
+          "floe-orchestrator-dagster": `file:${tarballs["floe-orchestrator-dagster"]}`,
+        },
+      }),
     );
     await yarn(["install"], dir);
     // Plug'n'Play really is in use: no node_modules, a .pnp.cjs.

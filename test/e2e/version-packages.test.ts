@@ -40,7 +40,9 @@ async function copyRepo(options: { charts?: Array<keyof typeof charts> } = {}): 
 }
 
 async function addChangeset(dir: string, id: string, releases: Record<string, "major" | "minor" | "patch">, summary: string) {
-  const front = Object.entries(releases).map(([name, type]) => `"${name}": ${type}`).join("\n");
+  const front = Object.entries(releases)
+    .map(([name, type]) => `"${name}": ${type}`)
+    .join("\n");
   await writeFile(join(dir, ".changeset", `${id}.md`), `---\n${front}\n---\n\n${summary}\n`);
 }
 
@@ -131,7 +133,9 @@ describe("pnpm version-packages", () => {
     );
 
     expect(failure?.code).toBe(1);
-    expect(failure?.stderr.trim()).toMatch(/^sync-chart-versions: charts\/floe-airflow\/Chart\.yaml not found: chart not synced with floe-orchestrator-airflow \(hint: .*\)$/);
+    expect(failure?.stderr.trim()).toMatch(
+      /^sync-chart-versions: charts\/floe-airflow\/Chart\.yaml not found: chart not synced with floe-orchestrator-airflow \(hint: .*\)$/,
+    );
     const { version } = await readPackage(dir, "floe-orchestrator-dagster");
     expect(await chartVersions(dir, "floe-dagster")).toEqual({ version, appVersion: version });
   });

@@ -24,7 +24,10 @@ function bigArtifacts(version: string): string {
     description: `model ${i} of version ${version}`,
   }));
   const a = baseArtifacts(models, {
-    orchestration: { jobs: [{ name: "daily", select: { tags: ["daily"] } }], schedules: [{ name: "m", job: "daily", cron: "0 6 * * *", timezone: "UTC" }] },
+    orchestration: {
+      jobs: [{ name: "daily", select: { tags: ["daily"] } }],
+      schedules: [{ name: "m", job: "daily", cron: "0 6 * * *", timezone: "UTC" }],
+    },
   });
   (a.metadata as Record<string, unknown>).product_version = version;
   return JSON.stringify(a);
@@ -32,10 +35,20 @@ function bigArtifacts(version: string): string {
 
 const PROJECT = join(ROOT, "examples", "jaffle_shop");
 
-function generate(file: string, out: string, orchestrator: string, killAfterMs: number | null, layout: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
+function generate(
+  file: string,
+  out: string,
+  orchestrator: string,
+  killAfterMs: number | null,
+  layout: string,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [FLOE, "generate", file, "--orchestrator", orchestrator, "--out", out, "--dbt-project", PROJECT, "--out-layout", layout], { cwd: ROOT, stdio: "ignore" });
+    const child = spawn(
+      process.execPath,
+      [FLOE, "generate", file, "--orchestrator", orchestrator, "--out", out, "--dbt-project", PROJECT, "--out-layout", layout],
+      { cwd: ROOT, stdio: "ignore" },
+    );
     const timer = killAfterMs === null ? undefined : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -45,7 +58,10 @@ function generate(file: string, out: string, orchestrator: string, killAfterMs: 
 }
 
 describe("atomic output under SIGKILL", () => {
-  for (const [orchestrator, layout] of [["airflow", "plain"], ["dagster", "plain"]] as const) {
+  for (const [orchestrator, layout] of [
+    ["airflow", "plain"],
+    ["dagster", "plain"],
+  ] as const) {
     it(`${orchestrator}, ${layout} layout: ${ROUNDS} random kills leave the previous output complete or the new one whole (seed ${SEED})`, async () => {
       const dir = tempDir(`atomic-${orchestrator}-${layout}`);
       const oldFile = join(dir, "old.json");
@@ -72,11 +88,15 @@ describe("atomic output under SIGKILL", () => {
         }
         const now = treeHash(out);
         const state = now === oldHash ? "old" : now === newHash ? "new" : "BROKEN";
-        expect(state, `seed ${SEED}: kill after ${delay} ms (exit ${r.code}, ${r.signal}) left a mixed or missing output`).not.toBe("BROKEN");
+        expect(state, `seed ${SEED}: kill after ${delay} ms (exit ${r.code}, ${r.signal}) left a mixed or missing output`).not.toBe(
+          "BROKEN",
+        );
         if (state === "old") keptOld++;
         else expect((await generate(oldFile, out, orchestrator, null, layout)).code).toBe(0);
       }
-      console.log(`atomic-output ${orchestrator} ${layout}: ${ROUNDS} kills (seed ${SEED}), ${restored} restored after a kill between the renames, ${keptOld} before the swap kept the old output intact, ${ROUNDS - keptOld} after it gave the whole new output; full run ${full.ms} ms; entries beside out: ${readdirSync(dir).join(", ")}`);
+      console.log(
+        `atomic-output ${orchestrator} ${layout}: ${ROUNDS} kills (seed ${SEED}), ${restored} restored after a kill between the renames, ${keptOld} before the swap kept the old output intact, ${ROUNDS - keptOld} after it gave the whole new output; full run ${full.ms} ms; entries beside out: ${readdirSync(dir).join(", ")}`,
+      );
     });
   }
 });

@@ -20,11 +20,49 @@ const SEED = Number(process.env.FLOE_HARDENING_SEED ?? Date.now() % 2 ** 31);
 console.log(`codegen-injection seed: ${SEED} (rerun with FLOE_HARDENING_SEED=${SEED})`);
 
 const NASTY = [
-  'a"b', "a'b", "back\\slash", "new\nline", "cr\rx", "{{ ref('x') }}", "{% if true %}x{% endif %}", "{# c #}", '"""', "'''",
-  "class", "None", "import", "ünïcødé ☃ 🚀", "\u2028sep", "\u0000nul", "x) ; import os #", "$(touch /tmp/pwn)", "`id`", "a b c",
-  "a-b", "a_b", "a.b", "${HOME}", "%s%d", "\\N{BULLET}", "\ud800", "-rf", "--select", "ds", "dag", "task",
+  'a"b',
+  "a'b",
+  "back\\slash",
+  "new\nline",
+  "cr\rx",
+  "{{ ref('x') }}",
+  "{% if true %}x{% endif %}",
+  "{# c #}",
+  '"""',
+  "'''",
+  "class",
+  "None",
+  "import",
+  "ünïcødé ☃ 🚀",
+  "\u2028sep",
+  "\u0000nul",
+  "x) ; import os #",
+  "$(touch /tmp/pwn)",
+  "`id`",
+  "a b c",
+  "a-b",
+  "a_b",
+  "a.b",
+  "${HOME}",
+  "%s%d",
+  "\\N{BULLET}",
+  "\ud800",
+  "-rf",
+  "--select",
+  "ds",
+  "dag",
+  "task",
   // Hostile to Python, shell and Jinja but plain to dbt's selector grammar: these keep reaching the render.
-  "$(touch${IFS}pwn)", "x);import${IFS}os#", "{{7}}", "{%raw%}", "'\"", "a\"\"\"b", "x--select", "dbt;rm", "é\u0301", "☃$HOME",
+  "$(touch${IFS}pwn)",
+  "x);import${IFS}os#",
+  "{{7}}",
+  "{%raw%}",
+  "'\"",
+  'a"""b',
+  "x--select",
+  "dbt;rm",
+  "é\u0301",
+  "☃$HOME",
 ];
 // The package the samples' unique_ids name (`model.p.<name>`).
 const PACKAGE = "p";
@@ -90,7 +128,9 @@ function renderBoth(s: Sample) {
   return { dagster, airflow };
 }
 
-function runPython(cases: Array<{ id: string; source: string; expect: string[] }>): Array<{ id: string; error: string; missing?: string[] }> {
+function runPython(
+  cases: Array<{ id: string; source: string; expect: string[] }>,
+): Array<{ id: string; error: string; missing?: string[] }> {
   const dir = tempDir("codegen");
   const file = join(dir, "cases.json");
   writeFileSync(file, JSON.stringify(cases));
@@ -120,8 +160,14 @@ describe("code-generation injection (both plugins)", () => {
         cases.push({ id: `${i}:${isDagster ? "dagster" : "airflow"}:${f.path}`, source: f.content, expect: expected });
       }
       // The cron string reaches each orchestrator as one literal.
-      expect(dagster.some((f) => f.content.includes(pyString(s.cron))), `seed ${SEED} sample ${i}`).toBe(true);
-      expect(airflow.some((f) => f.content.includes(pyString(s.cron))), `seed ${SEED} sample ${i}`).toBe(true);
+      expect(
+        dagster.some((f) => f.content.includes(pyString(s.cron))),
+        `seed ${SEED} sample ${i}`,
+      ).toBe(true);
+      expect(
+        airflow.some((f) => f.content.includes(pyString(s.cron))),
+        `seed ${SEED} sample ${i}`,
+      ).toBe(true);
       // File names are distinct and never escape the output directory.
       for (const files of [dagster, airflow]) {
         const paths = files.map((f) => f.path);
@@ -133,7 +179,9 @@ describe("code-generation injection (both plugins)", () => {
       // (The operator is floe-runtime's DbtModelOperator, whose template_fields are empty; checked below.)
       for (const f of airflow.filter((x) => x.path.endsWith(".py"))) {
         // Build mode (the default) imports the build and result operators; per-model mode DbtModelOperator.
-        expect(f.content, `seed ${SEED} sample ${i} ${f.path}`).toMatch(/^from floe_runtime\.airflow import (DbtModelOperator|DbtBuildOperator, DbtModelResultOperator), set_upstream_tasks$/m);
+        expect(f.content, `seed ${SEED} sample ${i} ${f.path}`).toMatch(
+          /^from floe_runtime\.airflow import (DbtModelOperator|DbtBuildOperator, DbtModelResultOperator), set_upstream_tasks$/m,
+        );
         expect(f.content, `seed ${SEED} sample ${i} ${f.path}`).not.toMatch(/BashOperator|^class /m);
         const cmd = /^DBT_COMMAND = (.*)$/m.exec(f.content)?.[1] ?? "";
         commands.add(cmd);
@@ -146,7 +194,9 @@ describe("code-generation injection (both plugins)", () => {
     const operator = readFileSync(join(ROOT, "python/floe-runtime/src/floe_runtime/airflow.py"), "utf8");
     expect(operator).toMatch(/^class DbtModelOperator\(BashOperator\):[\s\S]*?^ {4}template_fields = \(\)\n {4}template_ext = \(\)$/m);
     // Build mode: the model names reach dbt as argv items of DbtBuildOperator, which templates nothing either.
-    expect(operator).toMatch(/^class DbtBuildOperator\(BaseOperator\):[^\n]*\n[\s\S]*?^ {4}template_fields = \(\)\n {4}template_ext = \(\)$/m);
+    expect(operator).toMatch(
+      /^class DbtBuildOperator\(BaseOperator\):[^\n]*\n[\s\S]*?^ {4}template_fields = \(\)\n {4}template_ext = \(\)$/m,
+    );
     const failures = runPython(cases);
     expect(failures, `seed ${SEED}: ${JSON.stringify(failures.slice(0, 3))}`).toEqual([]);
     expect(cases.length).toBeGreaterThanOrEqual(300);
@@ -156,7 +206,16 @@ describe("code-generation injection (both plugins)", () => {
     // Names that only differ after the 250th character, or only in characters sanitising replaces.
     const long = "m".repeat(260);
     const names = [`${long}a`, `${long}b`, "a☃b", "a_b", "a-b", "a#b", "a%b", "A_B", "x".repeat(250), "x".repeat(251), "é", "e"];
-    const a = artifactsOf({ product: "p", names, tags: [], metaValue: "v", descriptions: [], job: "j", cron: "0 6 * * *", dir: "/srv/x" }) as never;
+    const a = artifactsOf({
+      product: "p",
+      names,
+      tags: [],
+      metaValue: "v",
+      descriptions: [],
+      job: "j",
+      cron: "0 6 * * *",
+      dir: "/srv/x",
+    }) as never;
     const airflow = new AirflowPlugin().createDefinitions(a).render();
     const dag = airflow.find((f) => f.path.startsWith("j"))?.content ?? airflow.map((f) => f.content).join("\n");
     const ids = [...dag.matchAll(/^ {4}"([^"]*)": \(/gm)].map((m) => m[1] as string);
@@ -168,7 +227,12 @@ describe("code-generation injection (both plugins)", () => {
   it("model names dbt's --select would not match alone are refused by both plugins at the field (exit 2)", () => {
     const refused = hostile().filter((n) => !isPlain(n));
     const samples = fc.sample(
-      fc.record({ base: sampleArb(), bad: fc.oneof(refused, fc.constantFrom(PACKAGE, "tag:x", "x+", "*", "a b", "-x", "a.b", "a/b", "@x", "a,b")), at: fc.nat() })
+      fc
+        .record({
+          base: sampleArb(),
+          bad: fc.oneof(refused, fc.constantFrom(PACKAGE, "tag:x", "x+", "*", "a b", "-x", "a.b", "a/b", "@x", "a,b")),
+          at: fc.nat(),
+        })
         .filter((r) => !r.base.names.includes(r.bad) && r.bad !== r.base.job),
       { numRuns: 150, seed: SEED },
     );
@@ -190,9 +254,10 @@ describe("code-generation injection (both plugins)", () => {
         expect((error as { path?: string }).path, where).toBe(`transforms.models[${index}].name`);
         expect((error as Error).message, where).toContain(JSON.stringify(bad));
         // The plugins' public methods that take transforms directly refuse it too.
-        expect(() => plugin.createAssetsFromTransforms(names.map((name) => ({ name, unique_id: `model.${PACKAGE}.${name}` }))), where).toThrow(
-          expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: `transforms[${index}].name` }),
-        );
+        expect(
+          () => plugin.createAssetsFromTransforms(names.map((name) => ({ name, unique_id: `model.${PACKAGE}.${name}` }))),
+          where,
+        ).toThrow(expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: `transforms[${index}].name` }));
         refusals++;
       }
     });
@@ -219,7 +284,10 @@ describe("code-generation injection (both plugins)", () => {
   });
 
   it("shellQuote round-trips through a real shell (2,000 strings in one bash process)", () => {
-    const values = fc.sample(fc.string({ unit: "grapheme", maxLength: 40 }).filter((s) => !s.includes("\0")), { numRuns: 2000, seed: SEED });
+    const values = fc.sample(
+      fc.string({ unit: "grapheme", maxLength: 40 }).filter((s) => !s.includes("\0")),
+      { numRuns: 2000, seed: SEED },
+    );
     const script = values.map((v) => `printf '%s\\0' ${shellQuote(v)}`).join("\n");
     const r = spawnSync("bash", ["-c", script], { encoding: "utf8", maxBuffer: 16 << 20 });
     expect(r.status, r.stderr).toBe(0);

@@ -28,19 +28,41 @@ assets = sorted(k.path[-1] for k in graph.get_all_asset_keys() if graph.get(k).i
 print(json.dumps({"select": g["SELECT"], "exclude": g["EXCLUDE"], "assets": assets}))`;
 
 function dbtSelect(selector: string): string[] {
-  const args = ["--quiet", "ls", "--profiles-dir", project, "--project-dir", project, "--resource-type", "model", "--output", "name", "--select", selector];
+  const args = [
+    "--quiet",
+    "ls",
+    "--profiles-dir",
+    project,
+    "--project-dir",
+    project,
+    "--resource-type",
+    "model",
+    "--output",
+    "name",
+    "--select",
+    selector,
+  ];
   const result = spawnSync(dbt, args, { cwd: project, env, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`dbt ls --select ${selector} failed:\n${result.stdout}\n${result.stderr}`);
-  return result.stdout.split("\n").filter((line) => line.trim() !== "").sort();
+  return result.stdout
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .sort();
 }
 
 beforeAll(() => {
-  const venv = execFileSync(join(ROOT, "scripts", "python-env.sh"), ["dagster"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  const venv = execFileSync(join(ROOT, "scripts", "python-env.sh"), ["dagster"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
   dbt = join(venv, "bin", "dbt");
   python = join(venv, "bin", "python");
   const dir = tempDir("dbt-selection");
   project = join(dir, "jaffle_shop");
-  cpSync(join(ROOT, "examples", "jaffle_shop"), project, { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
+  cpSync(join(ROOT, "examples", "jaffle_shop"), project, {
+    recursive: true,
+    filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src),
+  });
   for (const { name } of HOSTILE) writeFileSync(join(project, "models", "marts", `${name}.sql`), "select 1 as id\n");
   env = { ...process.env, FLOE_DUCKDB_PATH: join(dir, "warehouse.duckdb"), DBT_SEND_ANONYMOUS_USAGE_STATS: "false" };
   const parse = spawnSync(dbt, ["parse", "--profiles-dir", project, "--project-dir", project], { cwd: project, env, encoding: "utf8" });
@@ -65,7 +87,17 @@ describe("model names in dbt's --select (real dbt)", () => {
     const dir = tempDir("dbt-selection-gen");
     const manifest = join(project, "target", "manifest.json");
     const base = join(dir, "artifacts.json");
-    const made = floe(["artifacts", "from-dbt", manifest, "--product", "jaffle_shop", "--compiled-at", "2026-01-01T00:00:00Z", "--out", base]);
+    const made = floe([
+      "artifacts",
+      "from-dbt",
+      manifest,
+      "--product",
+      "jaffle_shop",
+      "--compiled-at",
+      "2026-01-01T00:00:00Z",
+      "--out",
+      base,
+    ]);
     expect(made.status, made.stderr).toBe(0);
     const artifacts = JSON.parse(readFileSync(base, "utf8")) as { transforms: { models: Array<{ name: string }> } };
     for (const { name } of HOSTILE) {
@@ -84,7 +116,11 @@ describe("model names in dbt's --select (real dbt)", () => {
         expect(result.status, `${orchestrator} ${name}: ${result.stdout}${result.stderr}`).toBe(2);
         const lines = result.stderr.trim().split("\n");
         expect(lines).toHaveLength(1);
-        expect(lines[0]).toMatch(new RegExp(`^floe: FLOE_ARTIFACTS_INVALID at transforms\\.models\\[${index}\\]\\.name: model name ${escapeRegExp(JSON.stringify(name))}`));
+        expect(lines[0]).toMatch(
+          new RegExp(
+            `^floe: FLOE_ARTIFACTS_INVALID at transforms\\.models\\[${index}\\]\\.name: model name ${escapeRegExp(JSON.stringify(name))}`,
+          ),
+        );
         expect(existsSync(out)).toBe(false);
       }
     }
@@ -95,7 +131,9 @@ describe("model names in dbt's --select (real dbt)", () => {
     const dir = tempDir("dbt-selection-ok");
     const manifest = join(project, "target", "manifest.json");
     const file = join(dir, "artifacts.json");
-    expect(floe(["artifacts", "from-dbt", manifest, "--product", "jaffle_shop", "--compiled-at", "2026-01-01T00:00:00Z", "--out", file]).status).toBe(0);
+    expect(
+      floe(["artifacts", "from-dbt", manifest, "--product", "jaffle_shop", "--compiled-at", "2026-01-01T00:00:00Z", "--out", file]).status,
+    ).toBe(0);
     const artifacts = JSON.parse(readFileSync(file, "utf8")) as { transforms: { models: Array<{ name: string }> } };
     artifacts.transforms.models = artifacts.transforms.models.filter((m) => !HOSTILE.some((h) => h.name === m.name));
     const kept = artifacts.transforms.models.map((m) => m.name).sort();
@@ -106,7 +144,12 @@ describe("model names in dbt's --select (real dbt)", () => {
     }
     // The left-out models are the hostile ones: excluding them by name (`--exclude jaffle_shop …`)
     // would drop the whole package. Dagster with the real dagster-dbt must declare exactly the product.
-    const loadEnv = { ...env, PATH: `${dirname(dbt)}:${env.PATH ?? ""}`, DAGSTER_HOME: tempDir("dbt-selection-home"), DAGSTER_DISABLE_TELEMETRY: "1" };
+    const loadEnv = {
+      ...env,
+      PATH: `${dirname(dbt)}:${env.PATH ?? ""}`,
+      DAGSTER_HOME: tempDir("dbt-selection-home"),
+      DAGSTER_DISABLE_TELEMETRY: "1",
+    };
     const load = spawnSync(python, ["-c", LOAD_PY, join(dir, "dagster", "definitions.py")], { cwd: dir, env: loadEnv, encoding: "utf8" });
     expect(load.status, load.stderr.slice(-6000)).toBe(0);
     const loaded = JSON.parse(load.stdout) as { select: string; exclude: string | null; assets: string[] };

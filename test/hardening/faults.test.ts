@@ -18,7 +18,10 @@ interface Run {
 }
 
 /** Runs the CLI without blocking this process (the loopback servers below live in it). */
-function run(args: string[], options: { env?: NodeJS.ProcessEnv; stdout?: "pipe" | number; closeStdoutAfterFirstLine?: boolean } = {}): Promise<Run> {
+function run(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; stdout?: "pipe" | number; closeStdoutAfterFirstLine?: boolean } = {},
+): Promise<Run> {
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(process.execPath, [FLOE, ...args], {
@@ -59,11 +62,14 @@ describe("100,000-deep nesting is bad input, not a stack overflow", () => {
     const dir = tempDir("deep");
     writeFileSync(join(dir, "manifest.json"), MANIFEST(`${"[".repeat(DEEP)}${"]".repeat(DEEP)}`));
     const artifacts = baseArtifacts([{ name: "a", compute: "duckdb", tags: [], depends_on: [], meta: { x: "@" } }]);
-    writeFileSync(join(dir, "a.json"), JSON.stringify(artifacts).replace('"@"', `${"{\"k\":".repeat(DEEP)}1${"}".repeat(DEEP)}`));
+    writeFileSync(join(dir, "a.json"), JSON.stringify(artifacts).replace('"@"', `${'{"k":'.repeat(DEEP)}1${"}".repeat(DEEP)}`));
     const fromDbt = await run(["artifacts", "from-dbt", join(dir, "manifest.json"), "--product", "shop", "--out", join(dir, "out.json")]);
     oneLineError(fromDbt, 2, /^floe: FLOE_MANIFEST_INVALID at nodes\.model\.shop\.a\.meta\[0\]\[0\]\S*: nested more than 200 levels deep/);
     expect(existsSync(join(dir, "out.json"))).toBe(false);
-    for (const args of [["artifacts", "validate", join(dir, "a.json")], ["generate", join(dir, "a.json"), "--orchestrator", "dagster", "--out", join(dir, "out")]]) {
+    for (const args of [
+      ["artifacts", "validate", join(dir, "a.json")],
+      ["generate", join(dir, "a.json"), "--orchestrator", "dagster", "--out", join(dir, "out")],
+    ]) {
       const r = await run(args);
       oneLineError(r, 2, /^floe: FLOE_ARTIFACTS_INVALID at transforms\.models\[0\]\.meta\.x\.k\.k\S*: nested more than 200 levels deep/);
     }
@@ -95,7 +101,15 @@ describe("strict YAML and real dates", () => {
     const dir = tempDir("yaml");
     writeFileSync(join(dir, "manifest.json"), MANIFEST("{}"));
     writeFileSync(join(dir, "jobs.yml"), "jobs: !weird []\n");
-    const r = await run(["artifacts", "from-dbt", join(dir, "manifest.json"), "--product", "shop", "--orchestration", join(dir, "jobs.yml")]);
+    const r = await run([
+      "artifacts",
+      "from-dbt",
+      join(dir, "manifest.json"),
+      "--product",
+      "shop",
+      "--orchestration",
+      join(dir, "jobs.yml"),
+    ]);
     oneLineError(r, 2, /^floe: FLOE_ARTIFACTS_INVALID at --orchestration: not valid YAML: unknown tag at line 1, column 7/);
     expect(r.stderr).not.toContain("YAMLWarning");
     expect(r.stdout).toBe("");
@@ -104,9 +118,25 @@ describe("strict YAML and real dates", () => {
   it("`--compiled-at 2026-02-30T00:00:00Z` is refused; 2024-02-29 is accepted", async () => {
     const dir = tempDir("date");
     writeFileSync(join(dir, "manifest.json"), MANIFEST("{}"));
-    const bad = await run(["artifacts", "from-dbt", join(dir, "manifest.json"), "--product", "shop", "--compiled-at", "2026-02-30T00:00:00Z"]);
+    const bad = await run([
+      "artifacts",
+      "from-dbt",
+      join(dir, "manifest.json"),
+      "--product",
+      "shop",
+      "--compiled-at",
+      "2026-02-30T00:00:00Z",
+    ]);
     oneLineError(bad, 2, /^floe: FLOE_USAGE at --compiled-at: --compiled-at "2026-02-30T00:00:00Z" is not an ISO-8601 instant/);
-    const good = await run(["artifacts", "from-dbt", join(dir, "manifest.json"), "--product", "shop", "--compiled-at", "2024-02-29T00:00:00Z"]);
+    const good = await run([
+      "artifacts",
+      "from-dbt",
+      join(dir, "manifest.json"),
+      "--product",
+      "shop",
+      "--compiled-at",
+      "2024-02-29T00:00:00Z",
+    ]);
     expect(good.code, good.stderr).toBe(0);
     expect(JSON.parse(good.stdout).metadata.compiled_at).toBe("2024-02-29T00:00:00Z");
   });
@@ -123,9 +153,15 @@ describe("input lengths are capped before expensive work and in messages", () =>
     const flag = await run(["schedule", "preview", "0 6 * * *", "--timezone", zone.slice(0, 100_000)]);
     oneLineError(flag, 2, /^floe: FLOE_USAGE at --timezone: "Europe\/L+"…\(100000 characters\) is longer than 4096 characters/);
     const file = await run(["artifacts", "validate", join(dir, "a.json")]);
-    oneLineError(file, 2, /^floe: FLOE_TIMEZONE_INVALID at orchestration\.schedules\[0\]\.timezone: .*is longer than any IANA time zone name/);
+    oneLineError(
+      file,
+      2,
+      /^floe: FLOE_TIMEZONE_INVALID at orchestration\.schedules\[0\]\.timezone: .*is longer than any IANA time zone name/,
+    );
     for (const r of [flag, file]) expect(r.stderr.length).toBeLessThan(600);
-    console.log(`long inputs: --timezone of 100,000 characters answered in ${flag.ms} ms; a 1 MB zone in the artifacts in ${file.ms} ms (process start included)`);
+    console.log(
+      `long inputs: --timezone of 100,000 characters answered in ${flag.ms} ms; a 1 MB zone in the artifacts in ${file.ms} ms (process start included)`,
+    );
   });
 });
 
@@ -147,7 +183,11 @@ describe("--out targets that are not regular files", () => {
     oneLineError(await run([...base, device]), 2, /^floe: FLOE_USAGE at --out: .*null is a device, not a regular file/);
     expect(lstatSync(device).isCharacterDevice()).toBe(true);
     writeFileSync(join(dir, "a.json"), JSON.stringify(baseArtifacts([{ name: "a", compute: "duckdb", tags: [], depends_on: [] }])));
-    oneLineError(await run(["generate", join(dir, "a.json"), "--orchestrator", "dagster", "--out", "/"]), 2, /^floe: FLOE_USAGE at --out: \/ is a file-system root, not a directory/);
+    oneLineError(
+      await run(["generate", join(dir, "a.json"), "--orchestrator", "dagster", "--out", "/"]),
+      2,
+      /^floe: FLOE_USAGE at --out: \/ is a file-system root, not a directory/,
+    );
     expect(lstatSync(fifo).isFIFO()).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(["a.json", "folder", "manifest.json", "null", "pipe"]);
     expect(readdirSync(join(dir, "folder"))).toEqual([]);
@@ -161,10 +201,30 @@ describe("lineage spool faults", () => {
     const spool = join(dir, "spool");
     writeFileSync(spool, "not a directory");
     for (const spoolDir of [spool, join(spool, "below")]) {
-      const r = await run(["lineage", "emit", "--type", "START", "--job", "j", "--url", "http://127.0.0.1:9/", "--timeout-ms", "300", "--retry-budget-ms", "1"], {
-        env: { FLOE_LINEAGE_SPOOL_DIR: spoolDir },
-      });
-      oneLineError(r, 1, /^floe: FLOE_LINEAGE_FAILED at FLOE_LINEAGE_SPOOL_DIR: cannot use the lineage spool .*: it \(or a folder above it\) is a file, not a directory; the lineage event was not kept/);
+      const r = await run(
+        [
+          "lineage",
+          "emit",
+          "--type",
+          "START",
+          "--job",
+          "j",
+          "--url",
+          "http://127.0.0.1:9/",
+          "--timeout-ms",
+          "300",
+          "--retry-budget-ms",
+          "1",
+        ],
+        {
+          env: { FLOE_LINEAGE_SPOOL_DIR: spoolDir },
+        },
+      );
+      oneLineError(
+        r,
+        1,
+        /^floe: FLOE_LINEAGE_FAILED at FLOE_LINEAGE_SPOOL_DIR: cannot use the lineage spool .*: it \(or a folder above it\) is a file, not a directory; the lineage event was not kept/,
+      );
       expect(r.stderr).not.toContain("FLOE_INTERNAL");
     }
   });
@@ -184,9 +244,25 @@ describe("lineage spool faults", () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       const spool = tempDir("spool-special");
       // One real spooled event, written by floe itself against a backend that is down.
-      const spooled = await run(["lineage", "emit", "--type", "START", "--job", "kept", "--url", "http://127.0.0.1:9/", "--timeout-ms", "300", "--retry-budget-ms", "1"], {
-        env: { FLOE_LINEAGE_SPOOL_DIR: spool },
-      });
+      const spooled = await run(
+        [
+          "lineage",
+          "emit",
+          "--type",
+          "START",
+          "--job",
+          "kept",
+          "--url",
+          "http://127.0.0.1:9/",
+          "--timeout-ms",
+          "300",
+          "--retry-budget-ms",
+          "1",
+        ],
+        {
+          env: { FLOE_LINEAGE_SPOOL_DIR: spool },
+        },
+      );
       expect(spooled.code, spooled.stderr).toBe(0);
       execFileSync("mkfifo", [join(spool, "spool-host~1~1~aaaaaaaa.jsonl")]);
       mkdirSync(join(spool, "spool-host~2~2~bbbbbbbb.jsonl"));
@@ -232,7 +308,9 @@ describe("validate-connection", () => {
       expect(deadline, r.stdout).toBeGreaterThanOrEqual(1000);
       expect(deadline).toBeLessThan(9500);
       expect(r.stdout).toMatch(/^failed: https:\/\/127\.0\.0\.1:\d+\S* did not answer in time/);
-      console.log(`validate-connection ${orchestrator} against a silent https server: exit ${r.code} after ${r.ms} ms (check deadline ${deadline} ms)`);
+      console.log(
+        `validate-connection ${orchestrator} against a silent https server: exit ${r.code} after ${r.ms} ms (check deadline ${deadline} ms)`,
+      );
     }
   });
 
@@ -242,7 +320,14 @@ describe("validate-connection", () => {
       res.writeHead(200, { "content-type": "application/json" });
       if (path === "/api/v2/version") return res.end(JSON.stringify({ version: "3.3.2" }));
       if (path === "/api/v2/monitor/health") {
-        return res.end(JSON.stringify({ metadatabase: { status: "healthy" }, scheduler: { status: { state: "up" } }, dag_processor: { status: "healthy" }, triggerer: { status: "healthy" } }));
+        return res.end(
+          JSON.stringify({
+            metadatabase: { status: "healthy" },
+            scheduler: { status: { state: "up" } },
+            dag_processor: { status: "healthy" },
+            triggerer: { status: "healthy" },
+          }),
+        );
       }
       res.end("{}");
     });

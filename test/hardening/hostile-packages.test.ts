@@ -12,7 +12,12 @@ describe("hostile packages in node_modules", () => {
   it("are each reported while the good plugin is listed, and nothing is imported", () => {
     const dir = tempDir("packages");
     const canary = join(dir, "CANARY");
-    const plugin = (name: string, entry: unknown, api: unknown = "1.0") => ({ name, version: "1.0.0", "floe.orchestrators": { [name.replace(/\W/g, "")]: entry }, "floe.apiVersion": api });
+    const plugin = (name: string, entry: unknown, api: unknown = "1.0") => ({
+      name,
+      version: "1.0.0",
+      "floe.orchestrators": { [name.replace(/\W/g, "")]: entry },
+      "floe.apiVersion": api,
+    });
     const pkgs: Record<string, unknown> = {
       good: plugin("good", "./index.js#P"),
       notjson: "{ not json",
@@ -23,7 +28,10 @@ describe("hostile packages in node_modules", () => {
       dirmain: plugin("dirmain", "./lib#P"),
       absolute: plugin("absolute", "/etc/passwd#P"),
       url: plugin("url", "https://127.0.0.1:1/p.js#P"),
-      datauri: plugin("datauri", `data:text/javascript,import("node:fs").then(f=>f.writeFileSync(${JSON.stringify(canary)},"x"));export class P{}#P`),
+      datauri: plugin(
+        "datauri",
+        `data:text/javascript,import("node:fs").then(f=>f.writeFileSync(${JSON.stringify(canary)},"x"));export class P{}#P`,
+      ),
     };
     const deps = [...Object.keys(pkgs), "loop"];
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "p", dependencies: Object.fromEntries(deps.map((d) => [d, "*"])) }));
@@ -64,9 +72,18 @@ describe("hostile packages in node_modules", () => {
     }
     expect(text).toContain('"good"');
     const rows = listing as Array<{ name: string | null; compatible: boolean }>;
-    expect(rows.filter((r) => r.compatible).map((r) => r.name).sort()).toEqual(expect.arrayContaining(["good", "nestedgood"]));
+    expect(
+      rows
+        .filter((r) => r.compatible)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(expect.arrayContaining(["good", "nestedgood"]));
     // --json loads the compatible ones for their capabilities: this "good" entry is no plugin class.
-    expect((listing as Array<Record<string, unknown>>).find((r) => r.name === "good")).toMatchObject({ compatible: true, capabilities: null, loadError: expect.stringMatching(/^FLOE_PLUGIN_INVALID: /) });
+    expect((listing as Array<Record<string, unknown>>).find((r) => r.name === "good")).toMatchObject({
+      compatible: true,
+      capabilities: null,
+      loadError: expect.stringMatching(/^FLOE_PLUGIN_INVALID: /),
+    });
     expect(existsSync(canary)).toBe(false);
   });
 });

@@ -82,12 +82,36 @@ beforeAll(async () => {
     "redirect",
     `http://127.0.0.1:${await listen(track(createHttpServer((req, res) => (req.resume(), res.writeHead(302, { location: req.url ?? "/" }).end()))))}/`,
   );
-  const plain = await listen(track(createNetServer((c) => c.once("data", () => c.end("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")))));
+  const plain = await listen(
+    track(createNetServer((c) => c.once("data", () => c.end("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")))),
+  );
   urls.set("tls-to-plain", `https://127.0.0.1:${plain}/`);
   try {
     const dir = tempDir("tls");
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem"), "-days", "1", "-subj", "/CN=127.0.0.1"], { stdio: "ignore" });
-    const tls = track(createTlsServer({ key: readFileSync(join(dir, "k.pem")), cert: readFileSync(join(dir, "c.pem")) }, (c) => c.end("HTTP/1.1 200 OK\r\n\r\n{}")) as unknown as Server);
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        join(dir, "k.pem"),
+        "-out",
+        join(dir, "c.pem"),
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+      ],
+      { stdio: "ignore" },
+    );
+    const tls = track(
+      createTlsServer({ key: readFileSync(join(dir, "k.pem")), cert: readFileSync(join(dir, "c.pem")) }, (c) =>
+        c.end("HTTP/1.1 200 OK\r\n\r\n{}"),
+      ) as unknown as Server,
+    );
     urls.set("plain-to-tls", `http://127.0.0.1:${await listen(tls)}/`);
   } catch (error) {
     tlsSkip = `openssl could not make a self-signed certificate (${(error as Error).message}); the plain-to-TLS case is not run`;
@@ -116,8 +140,22 @@ describe("hostile servers", () => {
     for (const kind of kinds) {
       const url = urls.get(kind) as string;
       calls.push(
-        timed(() => new DagsterPlugin({ url }).validateConnection()).then(({ value, ms }) => ({ who: "dagster", kind, ok: value.success, message: value.message, ms, limit: 10_000 })),
-        timed(() => new AirflowPlugin({ url, username: "u", password: "p" }).validateConnection()).then(({ value, ms }) => ({ who: "airflow", kind, ok: value.success, message: value.message, ms, limit: 10_000 })),
+        timed(() => new DagsterPlugin({ url }).validateConnection()).then(({ value, ms }) => ({
+          who: "dagster",
+          kind,
+          ok: value.success,
+          message: value.message,
+          ms,
+          limit: 10_000,
+        })),
+        timed(() => new AirflowPlugin({ url, username: "u", password: "p" }).validateConnection()).then(({ value, ms }) => ({
+          who: "airflow",
+          kind,
+          ok: value.success,
+          message: value.message,
+          ms,
+          limit: 10_000,
+        })),
         timed(async () => {
           const t = new HttpTransport({ url, timeoutMs: 2_000, retryBudgetMs: 3_000, maxAttempts: 2, baseBackoffMs: 50 });
           try {
@@ -125,7 +163,14 @@ describe("hostile servers", () => {
           } finally {
             await t.close();
           }
-        }).then(({ value, ms }) => ({ who: "lineage", kind, ok: value.ok, message: value.ok ? `status ${value.status}` : value.reason, ms, limit: 6_000 })),
+        }).then(({ value, ms }) => ({
+          who: "lineage",
+          kind,
+          ok: value.ok,
+          message: value.ok ? `status ${value.status}` : value.reason,
+          ms,
+          limit: 6_000,
+        })),
       );
     }
     const results = await Promise.all(calls);

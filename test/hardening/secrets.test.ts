@@ -78,8 +78,16 @@ describe("secrets never reach outputs", () => {
         { name: "b", compute: "duckdb", tags: ["daily"], depends_on: ["a"], meta: { owner: "team" } },
       ],
       {
-        dbt_profiles: { shop: { target: "prod", outputs: { prod: { type: "postgres", user: "svc", password: S.profilePassword, token: S.profileToken, host: "db" } } } },
-        orchestration: { jobs: [{ name: "daily", select: { tags: ["daily"] } }], schedules: [{ name: "m", job: "daily", cron: "0 6 * * *", timezone: "UTC" }] },
+        dbt_profiles: {
+          shop: {
+            target: "prod",
+            outputs: { prod: { type: "postgres", user: "svc", password: S.profilePassword, token: S.profileToken, host: "db" } },
+          },
+        },
+        orchestration: {
+          jobs: [{ name: "daily", select: { tags: ["daily"] } }],
+          schedules: [{ name: "m", job: "daily", cron: "0 6 * * *", timezone: "UTC" }],
+        },
       },
     );
     (artifacts.observability as Record<string, unknown>).lineage_endpoint = `http://floe:${S.endpointPassword}@127.0.0.1:${port}/lineage`;
@@ -98,8 +106,26 @@ describe("secrets never reach outputs", () => {
     const down = `http://floe:${S.urlPassword}@127.0.0.1:9/lineage`;
     const live = `http://floe:${S.urlPassword}@127.0.0.1:${port}/lineage`;
     const commands: string[][] = [
-      ["generate", file, "--orchestrator", "dagster", "--out", join(dir, "out-dagster"), "--dbt-project", join(ROOT, "examples", "jaffle_shop")],
-      ["generate", file, "--orchestrator", "airflow", "--out", join(dir, "out-airflow"), "--dbt-project", join(ROOT, "examples", "jaffle_shop")],
+      [
+        "generate",
+        file,
+        "--orchestrator",
+        "dagster",
+        "--out",
+        join(dir, "out-dagster"),
+        "--dbt-project",
+        join(ROOT, "examples", "jaffle_shop"),
+      ],
+      [
+        "generate",
+        file,
+        "--orchestrator",
+        "airflow",
+        "--out",
+        join(dir, "out-airflow"),
+        "--dbt-project",
+        join(ROOT, "examples", "jaffle_shop"),
+      ],
       ["generate", join(dir, "bad.json"), "--orchestrator", "airflow", "--out", join(dir, "out-bad")],
       ["artifacts", "validate", file, "--json"],
       ["artifacts", "validate", file],
@@ -111,14 +137,51 @@ describe("secrets never reach outputs", () => {
       ["lineage", "emit", "--type", "START", "--job", "j", "--artifacts", file, "--timeout-ms", "2000", "--retry-budget-ms", "1"],
       ["lineage", "emit", "--type", "START", "--job", "j", "--url", live, "--timeout-ms", "2000"],
       ["lineage", "emit", "--type", "START", "--job", "j", "--url", `http://127.0.0.1:${port}/lineage`, "--timeout-ms", "2000"],
-      ["lineage", "emit", "--type", "FAIL", "--job", "j", "--url", down, "--error-message", "boom", "--timeout-ms", "500", "--retry-budget-ms", "1"],
+      [
+        "lineage",
+        "emit",
+        "--type",
+        "FAIL",
+        "--job",
+        "j",
+        "--url",
+        down,
+        "--error-message",
+        "boom",
+        "--timeout-ms",
+        "500",
+        "--retry-budget-ms",
+        "1",
+      ],
       ["lineage", "flush", "--url", down, "--timeout-ms", "500", "--retry-budget-ms", "1"],
       // A backend that is down (no credentials in the URL: floe refuses those): the event is spooled.
-      ["lineage", "emit", "--type", "FAIL", "--job", "j", "--url", "http://127.0.0.1:9/lineage", "--error-message", `failed near ${S.profilePassword.slice(0, 3)}`, "--timeout-ms", "500", "--retry-budget-ms", "1"],
+      [
+        "lineage",
+        "emit",
+        "--type",
+        "FAIL",
+        "--job",
+        "j",
+        "--url",
+        "http://127.0.0.1:9/lineage",
+        "--error-message",
+        `failed near ${S.profilePassword.slice(0, 3)}`,
+        "--timeout-ms",
+        "500",
+        "--retry-budget-ms",
+        "1",
+      ],
       ["lineage", "flush", "--url", "http://127.0.0.1:9/lineage", "--timeout-ms", "500", "--retry-budget-ms", "1"],
       ["lineage", "flush", "--url", `http://floe:${S.urlPassword}@[::1`],
       ["lineage", "emit", "--type", "START", "--job", "j", "--url", `ftp://floe:${S.urlPassword}@127.0.0.1/`],
-      ["validate-connection", "--orchestrator", "airflow", "--url", `http://${S.airflowUser}:${S.airflowPassword}@127.0.0.1:${port}/`, "--json"],
+      [
+        "validate-connection",
+        "--orchestrator",
+        "airflow",
+        "--url",
+        `http://${S.airflowUser}:${S.airflowPassword}@127.0.0.1:${port}/`,
+        "--json",
+      ],
       ["--debug", "generate", join(dir, "bad.json"), "--orchestrator", "dagster", "--out", join(dir, "out-bad")],
     ];
     const leaks: string[] = [];
@@ -140,8 +203,15 @@ describe("secrets never reach outputs", () => {
 
   it("validateConnection results of both plugins hold no credentials (refused, unreachable)", async () => {
     const results = [
-      await new AirflowPlugin({ url: `http://127.0.0.1:${port}/`, username: S.airflowUser, password: S.airflowPassword }).validateConnection(),
-      await new AirflowPlugin({ url: `http://${S.airflowUser}:${S.urlPassword}@127.0.0.1:9/` , password: S.airflowPassword }).validateConnection(),
+      await new AirflowPlugin({
+        url: `http://127.0.0.1:${port}/`,
+        username: S.airflowUser,
+        password: S.airflowPassword,
+      }).validateConnection(),
+      await new AirflowPlugin({
+        url: `http://${S.airflowUser}:${S.urlPassword}@127.0.0.1:9/`,
+        password: S.airflowPassword,
+      }).validateConnection(),
       await new DagsterPlugin({ url: `http://u:${S.urlPassword}@127.0.0.1:${port}/` }).validateConnection(),
       await new DagsterPlugin({ url: `http://u:${S.urlPassword}@127.0.0.1:9/` }).validateConnection(),
     ];
@@ -204,10 +274,54 @@ describe("secrets never reach outputs", () => {
       { args: ["artifacts", "validate", files.syntax] },
       { args: ["artifacts", "validate", files.syntax, "--json"] },
       { args: ["artifacts", "from-dbt", files.manifest, "--product", "p", "--out", out("from-dbt.json")] },
-      { args: ["generate", files.loaded, "--orchestrator", "dagster", "--out", out("dagster"), "--dbt-project", join(ROOT, "examples", "jaffle_shop")] },
-      { args: ["generate", files.query, "--orchestrator", "dagster", "--out", out("dagster-q"), "--dbt-project", join(ROOT, "examples", "jaffle_shop")] },
-      { args: ["generate", files.loaded, "--orchestrator", "airflow", "--out", out("airflow"), "--dbt-project", join(ROOT, "examples", "jaffle_shop")] },
-      { args: ["generate", files.query, "--orchestrator", "airflow", "--out", out("airflow-q"), "--dbt-project", join(ROOT, "examples", "jaffle_shop")] },
+      {
+        args: [
+          "generate",
+          files.loaded,
+          "--orchestrator",
+          "dagster",
+          "--out",
+          out("dagster"),
+          "--dbt-project",
+          join(ROOT, "examples", "jaffle_shop"),
+        ],
+      },
+      {
+        args: [
+          "generate",
+          files.query,
+          "--orchestrator",
+          "dagster",
+          "--out",
+          out("dagster-q"),
+          "--dbt-project",
+          join(ROOT, "examples", "jaffle_shop"),
+        ],
+      },
+      {
+        args: [
+          "generate",
+          files.loaded,
+          "--orchestrator",
+          "airflow",
+          "--out",
+          out("airflow"),
+          "--dbt-project",
+          join(ROOT, "examples", "jaffle_shop"),
+        ],
+      },
+      {
+        args: [
+          "generate",
+          files.query,
+          "--orchestrator",
+          "airflow",
+          "--out",
+          out("airflow-q"),
+          "--dbt-project",
+          join(ROOT, "examples", "jaffle_shop"),
+        ],
+      },
       { args: ["generate", files.syntax, "--orchestrator", "dagster", "--out", out("bad")] },
       { args: ["helm-values", "--orchestrator", "dagster", "--artifacts", files.query] },
       { args: ["helm-values", "--orchestrator", "airflow", "--artifacts", files.loaded] },
@@ -224,8 +338,14 @@ describe("secrets never reach outputs", () => {
         { args: ["run", files.query, "--orchestrator", o, "--url", queryOnly(live), "--json"] },
         { args: ["run", files.loaded, "--orchestrator", o, "--url", url("127.0.0.1:9")] },
         { args: ["run", "status", "r1", "--job", "a", "--orchestrator", o, "--url", url(live)] },
-        { args: ["run", files.loaded, "--orchestrator", o], env: { DAGSTER_URL: queryOnly(live), AIRFLOW_URL: queryOnly(live), AIRFLOW_API_TOKEN: C.token, DAGSTER_CLOUD_API_TOKEN: C.key } },
-        { args: ["run", files.loaded, "--orchestrator", o], env: { AIRFLOW_URL: url(live), AIRFLOW_USERNAME: "floe", AIRFLOW_PASSWORD: C.password } },
+        {
+          args: ["run", files.loaded, "--orchestrator", o],
+          env: { DAGSTER_URL: queryOnly(live), AIRFLOW_URL: queryOnly(live), AIRFLOW_API_TOKEN: C.token, DAGSTER_CLOUD_API_TOKEN: C.key },
+        },
+        {
+          args: ["run", files.loaded, "--orchestrator", o],
+          env: { AIRFLOW_URL: url(live), AIRFLOW_USERNAME: "floe", AIRFLOW_PASSWORD: C.password },
+        },
       ]),
       { args: ["lineage", "emit", "--type", "START", "--job", "j", "--url", queryOnly(live, "/lineage"), ...lineage] },
       { args: ["lineage", "emit", "--type", "FAIL", "--job", "j", "--url", queryOnly("127.0.0.1:9"), ...lineage] },
@@ -241,8 +361,27 @@ describe("secrets never reach outputs", () => {
       { args: ["--debug", "artifacts", "validate", files.syntax] },
       { args: ["--debug", "validate-connection", "--orchestrator", "dagster", "--url", url("127.0.0.1:99999")] },
     ];
-    const commandsRun = new Set(matrix.map((m) => m.args.filter((a) => a !== "--debug").slice(0, 2).join(" ").replace(/^(generate|helm-values|validate-connection|plugins) .*/, "$1")));
-    for (const c of ["artifacts validate", "artifacts from-dbt", "generate", "helm-values", "validate-connection", "run status", "lineage emit", "lineage flush", "schedule preview", "plugins"]) {
+    const commandsRun = new Set(
+      matrix.map((m) =>
+        m.args
+          .filter((a) => a !== "--debug")
+          .slice(0, 2)
+          .join(" ")
+          .replace(/^(generate|helm-values|validate-connection|plugins) .*/, "$1"),
+      ),
+    );
+    for (const c of [
+      "artifacts validate",
+      "artifacts from-dbt",
+      "generate",
+      "helm-values",
+      "validate-connection",
+      "run status",
+      "lineage emit",
+      "lineage flush",
+      "schedule preview",
+      "plugins",
+    ]) {
       expect([...commandsRun]).toContain(c);
     }
     const leaks: string[] = [];

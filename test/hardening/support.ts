@@ -22,7 +22,10 @@ export function tempDir(prefix: string): string {
 }
 
 /** Runs the built CLI with the repository root as the working directory (so both plugins are found). */
-export function floe(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeout?: number } = {}): SpawnSyncReturns<string> {
+export function floe(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeout?: number } = {},
+): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [FLOE, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...options.env },
@@ -57,7 +60,9 @@ export function treeSnapshot(dir: string): Record<string, string> {
 }
 
 export function treeHash(dir: string): string {
-  return createHash("sha256").update(JSON.stringify(treeSnapshot(dir))).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(treeSnapshot(dir)))
+    .digest("hex");
 }
 
 /** A minimal valid CompiledArtifacts object (jaffle-like) to vary in tests. */

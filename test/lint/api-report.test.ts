@@ -11,7 +11,11 @@ const SCRIPT = join(ROOT, "scripts", "api-report.mjs");
 const REPORT = join(ROOT, "packages", "floe-core", "etc", "floe-core.api.md");
 
 function check(report: string) {
-  return spawnSync(process.execPath, [SCRIPT, "--check"], { cwd: ROOT, env: { ...process.env, FLOE_API_REPORT: report }, encoding: "utf8" });
+  return spawnSync(process.execPath, [SCRIPT, "--check"], {
+    cwd: ROOT,
+    env: { ...process.env, FLOE_API_REPORT: report },
+    encoding: "utf8",
+  });
 }
 
 it("passes on the committed report and fails on an unreviewed surface change with the update command", () => {

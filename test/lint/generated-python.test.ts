@@ -28,22 +28,39 @@ function generate(artifacts: string, project: string, name: string): string[] {
 const outputs: string[] = [];
 
 beforeAll(() => {
-  const venv = execFileSync(join(ROOT, "scripts", "python-env.sh"), ["floe-runtime"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  const venv = execFileSync(join(ROOT, "scripts", "python-env.sh"), ["floe-runtime"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
   ruff = join(venv, "bin", "ruff");
-  outputs.push(...generate(join(ROOT, "examples", "jaffle_shop", "compiled_artifacts.json"), join(ROOT, "examples", "jaffle_shop"), "example"));
+  outputs.push(
+    ...generate(join(ROOT, "examples", "jaffle_shop", "compiled_artifacts.json"), join(ROOT, "examples", "jaffle_shop"), "example"),
+  );
   // A corpus manifest: from-dbt, then generate against a project dir holding it (no warehouse is contacted).
   const project = join(dir, "corpus-project");
   mkdirSync(join(project, "target"), { recursive: true });
   copyFileSync(MANIFEST, join(project, "target", "manifest.json"));
   writeFileSync(join(project, "dbt_project.yml"), 'name: jaffle_shop\nversion: "1.0.0"\nconfig-version: 2\nprofile: jaffle_shop\n');
   const artifacts = join(dir, "corpus-artifacts.json");
-  const fromDbt = floe(["artifacts", "from-dbt", join(project, "target", "manifest.json"), "--product", "corpus_duckdb", "--out", artifacts]);
+  const fromDbt = floe([
+    "artifacts",
+    "from-dbt",
+    join(project, "target", "manifest.json"),
+    "--product",
+    "corpus_duckdb",
+    "--out",
+    artifacts,
+  ]);
   if (fromDbt.status !== 0) throw new Error(`from-dbt exit ${fromDbt.status}: ${fromDbt.stderr}`);
   outputs.push(...generate(artifacts, project, "corpus"));
 });
 
 it("generated Dagster and Airflow Python, golden files and test helpers pass ruff check", () => {
-  for (const out of outputs) expect(readdirSync(out).some((f) => f.endsWith(".py")), `${out} holds Python`).toBe(true);
+  for (const out of outputs)
+    expect(
+      readdirSync(out).some((f) => f.endsWith(".py")),
+      `${out} holds Python`,
+    ).toBe(true);
   const targets = [...outputs, join(ROOT, "packages"), join(ROOT, "test"), join(ROOT, "bench")];
   const result = spawnSync(ruff, ["check", "--no-cache", "--config", CONFIG, "--output-format", "concise", ...targets], {
     cwd: ROOT,

@@ -31,7 +31,9 @@ describe("floe generate --plan", () => {
     const r = generate(ARTIFACTS, "dagster", out, "--plan");
     expect(r.stderr).toBe("");
     expect(r.status).toBe(3);
-    expect(r.stdout).toMatch(/^floe plan: jaffle_shop for dagster against .* \(no floe output there yet\)\n {2}\+ job jaffle_shop\n {2}\+ job daily_marts\n {2}\+ schedule daily_marts_morning of daily_marts: 0 6 \* \* \* in Europe\/London \(next: [^)]+\)\n/);
+    expect(r.stdout).toMatch(
+      /^floe plan: jaffle_shop for dagster against .* \(no floe output there yet\)\n {2}\+ job jaffle_shop\n {2}\+ job daily_marts\n {2}\+ schedule daily_marts_morning of daily_marts: 0 6 \* \* \* in Europe\/London \(next: [^)]+\)\n/,
+    );
     expect(r.stdout).toMatch(/\nPlan: 3 to add, 0 to change, 0 to remove \(assets: 11 added, 0 removed\)\.\n$/);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -52,9 +54,17 @@ describe("floe generate --plan", () => {
     expect(changed.stderr).toBe("");
     expect(changed.status).toBe(3);
     const plan = JSON.parse(changed.stdout);
-    expect(plan.jobs).toEqual({ added: ["staging"], removed: [], changed: [{ name: "jaffle_shop", tasksAdded: [], tasksRemoved: ["customer_revenue"] }] });
+    expect(plan.jobs).toEqual({
+      added: ["staging"],
+      removed: [],
+      changed: [{ name: "jaffle_shop", tasksAdded: [], tasksRemoved: ["customer_revenue"] }],
+    });
     expect(plan.schedules.changed).toHaveLength(1);
-    expect(plan.schedules.changed[0]).toMatchObject({ name: "daily_marts_morning", before: { crons: ["0 6 * * *"], timezone: "Europe/London" }, after: { crons: ["30 2 * * *"], timezone: "America/New_York" } });
+    expect(plan.schedules.changed[0]).toMatchObject({
+      name: "daily_marts_morning",
+      before: { crons: ["0 6 * * *"], timezone: "Europe/London" },
+      after: { crons: ["30 2 * * *"], timezone: "America/New_York" },
+    });
     expect(plan.schedules.changed[0].nextFireTimes).toHaveLength(3);
     // Only the new file; the output and its versions folder are as they were.
     const { [join("changed.json")]: _added, ...after } = treeSnapshot(dir);
@@ -78,7 +88,9 @@ describe("floe generate --plan", () => {
     expect(switched.status).toBe(0);
     const warnings = switched.stderr.split("\n").filter((l) => l.startsWith("floe: warning: switching"));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^floe: warning: switching dagster -> airflow changes when schedule daily_marts \(30 2 \* \* \* in America\/New_York\) fires: \S+T03:00:00-04:00 becomes \S+T03:30:00-04:00 /);
+    expect(warnings[0]).toMatch(
+      /^floe: warning: switching dagster -> airflow changes when schedule daily_marts \(30 2 \* \* \* in America\/New_York\) fires: \S+T03:00:00-04:00 becomes \S+T03:30:00-04:00 /,
+    );
     // A London 06:00 schedule fires alike on both: no warning back.
     const back = generate(ARTIFACTS, "dagster", out);
     expect(back.stderr).not.toMatch(/switching/);
@@ -108,10 +120,15 @@ describe("floe schedule diff", () => {
         "",
       ].join("\n"),
     );
-    const json = JSON.parse(diff("15 2 * * *", "--timezone", "Australia/Lord_Howe", "--from", "2025-10-01T00:00:00Z", "--days", "10", "--json").stdout);
-    expect(json.divergences.map((d: { dagsterOnly: Array<{ local: string }>; airflowOnly: Array<{ local: string }> }) => [d.dagsterOnly[0]!.local, d.airflowOnly[0]!.local])).toEqual([
-      ["2025-10-05T02:30:00+11:00", "2025-10-05T02:45:00+11:00"],
-    ]);
+    const json = JSON.parse(
+      diff("15 2 * * *", "--timezone", "Australia/Lord_Howe", "--from", "2025-10-01T00:00:00Z", "--days", "10", "--json").stdout,
+    );
+    expect(
+      json.divergences.map((d: { dagsterOnly: Array<{ local: string }>; airflowOnly: Array<{ local: string }> }) => [
+        d.dagsterOnly[0]!.local,
+        d.airflowOnly[0]!.local,
+      ]),
+    ).toEqual([["2025-10-05T02:30:00+11:00", "2025-10-05T02:45:00+11:00"]]);
   });
 
   it("says so when they agree", () => {

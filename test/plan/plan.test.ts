@@ -1,13 +1,21 @@
 // The plan (floe-core's computePlan) with the plugins' own fire times (`plugin.schedules`, built packages):
 // repository-level because next fire times and the switch warning need both plugins' semantics.
 import { describe, expect, it } from "vitest";
-import { computePlan as computeWith, renderPlan, switchWarning as warnWith, type PlanOptions, type PlanSummary, type ScheduleCapability } from "floe-core";
+import {
+  computePlan as computeWith,
+  renderPlan,
+  switchWarning as warnWith,
+  type PlanOptions,
+  type PlanSummary,
+  type ScheduleCapability,
+} from "floe-core";
 import { AirflowPlugin } from "floe-orchestrator-airflow";
 import { DagsterPlugin } from "floe-orchestrator-dagster";
 
 const SCHEDULES: Record<string, ScheduleCapability> = { dagster: new DagsterPlugin().schedules, airflow: new AirflowPlugin().schedules };
 const lookup = (orchestrator: string) => SCHEDULES[orchestrator];
-const computePlan = (before: PlanSummary | undefined, after: PlanSummary, options: PlanOptions = {}) => computeWith(before, after, { schedules: lookup, ...options });
+const computePlan = (before: PlanSummary | undefined, after: PlanSummary, options: PlanOptions = {}) =>
+  computeWith(before, after, { schedules: lookup, ...options });
 const switchWarning = (before: PlanSummary | undefined, after: PlanSummary, from: Date) => warnWith(before, after, lookup, from);
 
 const FROM = new Date("2025-03-01T00:00:00Z");
@@ -57,9 +65,7 @@ describe("computePlan", () => {
         { name: "shop", tasks: ["a", "c", "d"] },
         { name: "staging", tasks: ["a"] },
       ],
-      schedules: [
-        { name: "staging_hourly", job: "staging", crons: ["0 * * * *"], timezone: "UTC", enabled: false },
-      ],
+      schedules: [{ name: "staging_hourly", job: "staging", crons: ["0 * * * *"], timezone: "UTC", enabled: false }],
       datasets: ["duckdb://w::w.main.a", "duckdb://w::w.main.d"],
     });
     const before = summary({
@@ -70,7 +76,11 @@ describe("computePlan", () => {
     });
     const plan = computePlan(before, after, { from: FROM, count: 1 });
     expect(plan.changed).toBe(true);
-    expect(plan.jobs).toEqual({ added: ["staging"], removed: ["marts"], changed: [{ name: "shop", tasksAdded: ["d"], tasksRemoved: ["b"] }] });
+    expect(plan.jobs).toEqual({
+      added: ["staging"],
+      removed: ["marts"],
+      changed: [{ name: "shop", tasksAdded: ["d"], tasksRemoved: ["b"] }],
+    });
     expect(plan.tasks).toEqual({ added: 2, removed: 2 });
     expect(plan.schedules.removed.map((s) => s.name)).toEqual(["marts_nightly"]);
     expect(plan.schedules.changed).toEqual([
@@ -101,12 +111,21 @@ describe("computePlan", () => {
 
   it("a switch of orchestrator: the schedules whose fire times move, with the instants on each side (oracle: NY 2025-03-09)", () => {
     const before = summary();
-    const after = summary({ orchestrator: "airflow", schedules: [{ name: "marts", job: "marts", crons: ["30 2 * * *"], timezone: "America/New_York", enabled: true }] });
+    const after = summary({
+      orchestrator: "airflow",
+      schedules: [{ name: "marts", job: "marts", crons: ["30 2 * * *"], timezone: "America/New_York", enabled: true }],
+    });
     const plan = computePlan(before, after, { from: FROM });
     expect(plan.changed).toBe(true);
     expect(plan.previousOrchestrator).toBe("dagster");
     expect(plan.fireTimeChanges).toEqual([
-      { schedule: "marts", cron: "30 2 * * *", timezone: "America/New_York", before: ["2025-03-09T03:00:00-04:00"], after: ["2025-03-09T03:30:00-04:00"] },
+      {
+        schedule: "marts",
+        cron: "30 2 * * *",
+        timezone: "America/New_York",
+        before: ["2025-03-09T03:00:00-04:00"],
+        after: ["2025-03-09T03:30:00-04:00"],
+      },
     ]);
     expect(switchWarning(before, after, FROM)).toBe(
       "switching dagster -> airflow changes when schedule marts (30 2 * * * in America/New_York) fires: 2025-03-09T03:00:00-04:00 becomes 2025-03-09T03:30:00-04:00 (see floe schedule diff; floe generate --plan lists all)",
@@ -114,7 +133,10 @@ describe("computePlan", () => {
   });
 
   it("without an orchestrator's semantics: no next fire times and no fire-time changes (never guessed)", () => {
-    const after = summary({ orchestrator: "airflow", schedules: [{ name: "marts", job: "marts", crons: ["30 2 * * *"], timezone: "America/New_York", enabled: true }] });
+    const after = summary({
+      orchestrator: "airflow",
+      schedules: [{ name: "marts", job: "marts", crons: ["30 2 * * *"], timezone: "America/New_York", enabled: true }],
+    });
     const onlyAirflow = computeWith(summary(), after, { from: FROM, schedules: (o) => (o === "airflow" ? SCHEDULES.airflow : undefined) });
     expect(onlyAirflow.fireTimeChanges).toEqual([]);
     expect(computeWith(undefined, summary(), { from: FROM }).schedules.added[0]!.nextFireTimes).toEqual([]);
@@ -124,7 +146,9 @@ describe("computePlan", () => {
   it("no switch warning when the orchestrator stays, or the schedules fire alike on both", () => {
     expect(switchWarning(summary(), summary(), FROM)).toBeUndefined();
     const london = { name: "m", job: "marts", crons: ["0 6 * * *"], timezone: "Europe/London", enabled: true };
-    expect(switchWarning(summary({ schedules: [london] }), summary({ orchestrator: "airflow", schedules: [london] }), FROM)).toBeUndefined();
+    expect(
+      switchWarning(summary({ schedules: [london] }), summary({ orchestrator: "airflow", schedules: [london] }), FROM),
+    ).toBeUndefined();
     expect(switchWarning(undefined, summary(), FROM)).toBeUndefined();
   });
 });

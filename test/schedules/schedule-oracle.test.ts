@@ -16,7 +16,10 @@ import { AirflowPlugin } from "floe-orchestrator-airflow";
 import { DagsterPlugin } from "floe-orchestrator-dagster";
 
 type Orchestrator = "dagster" | "airflow";
-const SCHEDULES: Record<Orchestrator, ScheduleCapability> = { dagster: new DagsterPlugin().schedules, airflow: new AirflowPlugin().schedules };
+const SCHEDULES: Record<Orchestrator, ScheduleCapability> = {
+  dagster: new DagsterPlugin().schedules,
+  airflow: new AirflowPlugin().schedules,
+};
 const previewSchedule = (options: Parameters<ScheduleCapability["preview"]>[0] & { orchestrator: Orchestrator }) => {
   const { orchestrator, ...rest } = options;
   return SCHEDULES[orchestrator].preview(rest);
@@ -95,7 +98,7 @@ function seededRandom(seed: number): () => number {
 }
 // FLOE_SCHEDULE_ORACLE_SEED explores other tables; the default keeps runs repeatable.
 const random = seededRandom(Number(process.env.FLOE_SCHEDULE_ORACLE_SEED ?? 20251126));
-const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const PIECES = {
   minute: ["0", "30", "45", "*/15", "5,35", "0-10/5", "15"],
   hour: ["*", "1", "2", "3", "0-4", "*/3", "1,2,3", "23", "0"],
@@ -126,7 +129,13 @@ const REFUSALS: Array<{ cron: string; refusedBy: Orchestrator[] }> = [
   { cron: "0 0 * * 8", refusedBy: ["dagster", "airflow"] },
   { cron: "0 0 * * FOO", refusedBy: ["dagster", "airflow"] },
 ];
-const REFUSAL_CASES: Case[] = REFUSALS.map((r) => ({ id: `refusal: ${r.cron}`, cron: r.cron, timezone: "UTC", from: "2025-01-01T00:00:00Z", count: 2 }));
+const REFUSAL_CASES: Case[] = REFUSALS.map((r) => ({
+  id: `refusal: ${r.cron}`,
+  cron: r.cron,
+  timezone: "UTC",
+  from: "2025-01-01T00:00:00Z",
+  count: 2,
+}));
 
 type Answers = Map<string, { times?: string[]; error?: string }>;
 
@@ -181,7 +190,9 @@ describe("schedule preview agrees with the real orchestrators", () => {
         const expected = instants(theirs.times);
         const actual = ours.map((t) => new Date(t.epochMs).toISOString());
         if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-          mismatches.push(`${c.id} (${c.cron} in ${c.timezone} from ${c.from})\n  ${orchestrator}: ${theirs.times.join(" ")}\n  floe:    ${ours.map((t) => t.local).join(" ")}`);
+          mismatches.push(
+            `${c.id} (${c.cron} in ${c.timezone} from ${c.from})\n  ${orchestrator}: ${theirs.times.join(" ")}\n  floe:    ${ours.map((t) => t.local).join(" ")}`,
+          );
         }
       }
       expect(mismatches.join("\n")).toBe("");
@@ -192,7 +203,9 @@ describe("schedule preview agrees with the real orchestrators", () => {
     for (const r of REFUSALS) {
       for (const orchestrator of r.refusedBy) {
         expect(oracle[orchestrator]!.get(`refusal: ${r.cron}`), `${orchestrator} on ${r.cron}`).toHaveProperty("error");
-        expect(() => SCHEDULES[orchestrator].validate(r.cron, "UTC"), `floe for ${orchestrator} on ${r.cron}`).toThrow(expect.objectContaining({ path: "cron" }));
+        expect(() => SCHEDULES[orchestrator].validate(r.cron, "UTC"), `floe for ${orchestrator} on ${r.cron}`).toThrow(
+          expect.objectContaining({ path: "cron" }),
+        );
       }
     }
   });
@@ -213,7 +226,9 @@ describe("schedule preview agrees with the real orchestrators", () => {
       const ourA = previewSchedule({ cron: c.cron, timezone: c.timezone, from: new Date(c.from), count: c.count, orchestrator: "airflow" });
       expect(ourD.map((t) => t.epochMs)).not.toEqual(ourA.map((t) => t.epochMs));
     }
-    console.log(`Dagster vs Airflow: ${rows.length} of ${CASES.length} cases differ\n| case | zone | only Dagster fires | only Airflow fires |\n|---|---|---|---|\n${rows.join("\n")}`);
+    console.log(
+      `Dagster vs Airflow: ${rows.length} of ${CASES.length} cases differ\n| case | zone | only Dagster fires | only Airflow fires |\n|---|---|---|---|\n${rows.join("\n")}`,
+    );
     expect(rows.length).toBeGreaterThan(0);
   });
 });

@@ -5,7 +5,13 @@ describe("FloeError", () => {
   it("carries code, path, hint and cause", () => {
     const cause = new Error("inner");
     const error = new FloeError("FLOE_ARTIFACTS_INVALID", "bad", { path: "a.b", hint: "fix it", cause });
-    expect([error.code, error.path, error.hint, error.cause, error.message]).toEqual(["FLOE_ARTIFACTS_INVALID", "a.b", "fix it", cause, "bad"]);
+    expect([error.code, error.path, error.hint, error.cause, error.message]).toEqual([
+      "FLOE_ARTIFACTS_INVALID",
+      "a.b",
+      "fix it",
+      cause,
+      "bad",
+    ]);
   });
 
   it("is recognised by code, also from another copy of floe-core (plain objects)", () => {
@@ -29,9 +35,13 @@ describe("FloeError", () => {
 
 describe("formatErrorLine", () => {
   it("gives CODE at path: message (hint: …)", () => {
-    expect(formatErrorLine(new FloeError("FLOE_USAGE", "missing", { path: "--out", hint: "pass it" }))).toBe("FLOE_USAGE at --out: missing (hint: pass it)");
+    expect(formatErrorLine(new FloeError("FLOE_USAGE", "missing", { path: "--out", hint: "pass it" }))).toBe(
+      "FLOE_USAGE at --out: missing (hint: pass it)",
+    );
     // Library field paths become the CLI's flags; document paths stay.
-    expect(formatErrorLine(new FloeError("FLOE_USAGE", "bad", { path: "options.outLayout" }), cliFieldPath)).toBe("FLOE_USAGE at --out-layout: bad");
+    expect(formatErrorLine(new FloeError("FLOE_USAGE", "bad", { path: "options.outLayout" }), cliFieldPath)).toBe(
+      "FLOE_USAGE at --out-layout: bad",
+    );
     expect(cliFieldPath("options.count")).toBe("--count");
     expect(cliFieldPath("orchestration.schedules[0].cron")).toBe("orchestration.schedules[0].cron");
     expect(cliFieldPath("options.lineage.url")).toBe("options.lineage.url");

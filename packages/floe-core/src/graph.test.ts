@@ -59,7 +59,10 @@ describe("topologicalOrder", () => {
     const order = topologicalOrder([...chain].reverse());
     expect(order[0]).toBe("m0");
     expect(order[49_999]).toBe("m49999");
-    const fan = [...Array.from({ length: 49_999 }, (_, i) => ({ name: `s${i}` })), { name: "all", depends_on: Array.from({ length: 49_999 }, (_, i) => `s${i}`) }];
+    const fan = [
+      ...Array.from({ length: 49_999 }, (_, i) => ({ name: `s${i}` })),
+      { name: "all", depends_on: Array.from({ length: 49_999 }, (_, i) => `s${i}`) },
+    ];
     expect(topologicalOrder(fan).at(-1)).toBe("all");
     // A 50k-long cycle is found and named too.
     const ring = chain.map((m, i) => ({ name: m.name, depends_on: [`m${(i + 49_999) % 50_000}`] }));

@@ -78,9 +78,7 @@ function findCycle(nodes: ReadonlyArray<GraphNode>, index: Map<string, number>, 
   while (!position.has(current)) {
     position.set(current, path.length);
     path.push(current);
-    const next = (nodes[current]!.depends_on ?? [])
-      .map((dep) => index.get(dep)!)
-      .find((j) => indegree[j]! > 0);
+    const next = (nodes[current]!.depends_on ?? []).map((dep) => index.get(dep)!).find((j) => indegree[j]! > 0);
     current = next!;
   }
   const loop = path.slice(position.get(current)!).map((i) => nodes[i]!.name);

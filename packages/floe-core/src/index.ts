@@ -83,7 +83,13 @@ export type { DbtNodeCommand } from "./dbt/dbt-command.js";
 export { pyString, pyLiteral, pyIdentifier, safeName, nameHash, isPythonKeyword } from "./emit/python-literal.js";
 export type { PyValue, SafeNameRules } from "./emit/python-literal.js";
 export { shellQuote } from "./emit/shell-quote.js";
-export { renderRequirements, dbtAdapterOf, dbtAdapterWarning, compatibleRange, DBT_ADAPTER_PACKAGES } from "./runtime/python-requirements.js";
+export {
+  renderRequirements,
+  dbtAdapterOf,
+  dbtAdapterWarning,
+  compatibleRange,
+  DBT_ADAPTER_PACKAGES,
+} from "./runtime/python-requirements.js";
 export type { RequirementsInput, DbtAdapterRequirement } from "./runtime/python-requirements.js";
 
 // Output, resources, Helm values, connections.

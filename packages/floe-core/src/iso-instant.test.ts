@@ -8,7 +8,14 @@ describe("parseIsoInstant", () => {
   });
 
   it("refuses impossible dates and times that Date.parse rolls over", () => {
-    for (const bad of ["2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-01-01T25:00:00Z", "2026-01-01T12:60:00Z", "2026-13-01T00:00:00Z"]) {
+    for (const bad of [
+      "2026-02-30T00:00:00Z",
+      "2025-02-29T00:00:00Z",
+      "2026-04-31T00:00:00Z",
+      "2026-01-01T25:00:00Z",
+      "2026-01-01T12:60:00Z",
+      "2026-13-01T00:00:00Z",
+    ]) {
       expect(parseIsoInstant(bad), bad).toBeUndefined();
     }
     expect(Number.isNaN(Date.parse("2026-02-30T00:00:00Z"))).toBe(false);

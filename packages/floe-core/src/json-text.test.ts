@@ -25,8 +25,19 @@ describe("parseJsonText", () => {
 
   it("finds the first error like JSON.parse does, for a range of broken documents", () => {
     const cases: Array<[string, number]> = [
-      ["", 0], ["{", 1], ['{"a":}', 5], ["[1,]", 3], ["[1 2]", 3], ['{"a" 1}', 5], ["tru", 0], ['"abc', 4],
-      ['{"a":1}x', 7], ["[01]", 2], ['"\\x"', 2], ["[1,[2,{\"k\":[}]]]", 12], ["nul", 0],
+      ["", 0],
+      ["{", 1],
+      ['{"a":}', 5],
+      ["[1,]", 3],
+      ["[1 2]", 3],
+      ['{"a" 1}', 5],
+      ["tru", 0],
+      ['"abc', 4],
+      ['{"a":1}x', 7],
+      ["[01]", 2],
+      ['"\\x"', 2],
+      ['[1,[2,{"k":[}]]]', 12],
+      ["nul", 0],
     ];
     for (const [text, offset] of cases) {
       expect(() => JSON.parse(text), text).toThrow();

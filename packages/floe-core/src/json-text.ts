@@ -71,10 +71,13 @@ function tooDeep(data: unknown, code: FloeErrorCode, max: number): FloeError {
         hint: `no floe input needs more than ${max} levels; flatten the value`,
       });
     }
-    if (Array.isArray(value)) value.forEach((item, i) => {
-      stack.push({ value: item, depth: depth + 1, path: `${path}[${i}]` });
-    });
-    else for (const [key, item] of Object.entries(value)) stack.push({ value: item, depth: depth + 1, path: path === "" ? key : `${path}.${key}` });
+    if (Array.isArray(value))
+      value.forEach((item, i) => {
+        stack.push({ value: item, depth: depth + 1, path: `${path}[${i}]` });
+      });
+    else
+      for (const [key, item] of Object.entries(value))
+        stack.push({ value: item, depth: depth + 1, path: path === "" ? key : `${path}.${key}` });
   }
   throw new Error("tooDeep called for a document within the depth limit");
 }

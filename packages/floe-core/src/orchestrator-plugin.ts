@@ -28,11 +28,15 @@ export const GenerateOptionsSchema = z
       .string()
       .min(1)
       .optional()
-      .describe("the dbt project the generated code runs, as the generated files name it: relative to them (the CLI records --dbt-project so), or absolute"),
+      .describe(
+        "the dbt project the generated code runs, as the generated files name it: relative to them (the CLI records --dbt-project so), or absolute",
+      ),
     pluginOptions: z
       .record(z.string(), z.unknown())
       .optional()
-      .describe("the plugin's own options for this output (e.g. Airflow's executionMode), over its constructor options; the plugin checks them with its option schema"),
+      .describe(
+        "the plugin's own options for this output (e.g. Airflow's executionMode), over its constructor options; the plugin checks them with its option schema",
+      ),
   })
   .strict();
 
@@ -41,7 +45,8 @@ export type GenerateOptions = z.infer<typeof GenerateOptionsSchema>;
 /** Checks `generate` options; throws FLOE_CONFIG_INVALID at `options.<field>`. */
 export function parseGenerateOptions(options: unknown = {}): GenerateOptions {
   const parsed = GenerateOptionsSchema.safeParse(options);
-  if (!parsed.success) throw zodToFloeError(parsed.error, "FLOE_CONFIG_INVALID", "generate options", ["options"], "see GenerateOptionsSchema");
+  if (!parsed.success)
+    throw zodToFloeError(parsed.error, "FLOE_CONFIG_INVALID", "generate options", ["options"], "see GenerateOptionsSchema");
   return parsed.data;
 }
 
@@ -280,8 +285,12 @@ export function isOrchestratorPluginClass(value: unknown): value is Orchestrator
  * instance constructed with `{ dbtProjectDir }` and adds `values.yaml` from `getHelmValues` (a chart
  * not built yet, FLOE_NOT_IMPLEMENTED, becomes a warning), as floe-core 1.0's CLI did.
  */
-export function adaptLegacyPlugin(instance: OrchestratorPlugin, construct: (options: Record<string, unknown>) => unknown): FloeOrchestratorPlugin {
-  const legacy = (options: Record<string, unknown>): OrchestratorPlugin => (Object.keys(options).length === 0 ? instance : (construct(options) as OrchestratorPlugin));
+export function adaptLegacyPlugin(
+  instance: OrchestratorPlugin,
+  construct: (options: Record<string, unknown>) => unknown,
+): FloeOrchestratorPlugin {
+  const legacy = (options: Record<string, unknown>): OrchestratorPlugin =>
+    Object.keys(options).length === 0 ? instance : (construct(options) as OrchestratorPlugin);
   return {
     name: instance.name,
     version: instance.version,

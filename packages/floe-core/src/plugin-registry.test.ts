@@ -15,7 +15,8 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A hand-made node_modules: packages no package manager would install (broken on purpose). */
-const minimalArtifacts = (): unknown => JSON.parse(readFileSync(new URL("../../../examples/jaffle_shop/compiled_artifacts.json", import.meta.url), "utf8"));
+const minimalArtifacts = (): unknown =>
+  JSON.parse(readFileSync(new URL("../../../examples/jaffle_shop/compiled_artifacts.json", import.meta.url), "utf8"));
 
 function project(deps: string[]): void {
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "p", dependencies: Object.fromEntries(deps.map((d) => [d, "*"])) }));
@@ -30,7 +31,12 @@ function pkg(name: string, manifest: unknown, files: Record<string, string> = { 
   }
   return pdir;
 }
-const plugin = (name: string, entry: unknown, api: unknown = "1.0") => ({ name, version: "1.0.0", "floe.orchestrators": { [name.replace(/\W/g, "")]: entry }, "floe.apiVersion": api });
+const plugin = (name: string, entry: unknown, api: unknown = "1.0") => ({
+  name,
+  version: "1.0.0",
+  "floe.orchestrators": { [name.replace(/\W/g, "")]: entry },
+  "floe.apiVersion": api,
+});
 
 describe("parseEntry", () => {
   it.each([
@@ -62,7 +68,22 @@ describe("parseEntry", () => {
 
 describe("discoverPlugins on broken installs", () => {
   it("reports each broken package on its own and still lists the good ones", async () => {
-    project(["good", "@scope/good", "notjson", "huge", "wrongfield", "wrongapi", "dirmain", "loop", "linkout", "missingentry", "noapi", "plain", "absent", "../escape"]);
+    project([
+      "good",
+      "@scope/good",
+      "notjson",
+      "huge",
+      "wrongfield",
+      "wrongapi",
+      "dirmain",
+      "loop",
+      "linkout",
+      "missingentry",
+      "noapi",
+      "plain",
+      "absent",
+      "../escape",
+    ]);
     pkg("good", plugin("good", "./index.js#P"));
     pkg("@scope/good", plugin("@scope/good", "./lib/p.js#P"), { "lib/p.js": "export class P {}\n" });
     pkg("notjson", "{ this is not json");
@@ -84,7 +105,12 @@ describe("discoverPlugins on broken installs", () => {
     const reason = (name: string) => plugins.find((p) => p.name === name)?.error?.message;
     const problem = (name: string) => problems.find((p) => p.package === name)?.error.message;
 
-    expect(plugins.filter((p) => p.compatible).map((p) => p.name).sort()).toEqual(["good", "scopegood"]);
+    expect(
+      plugins
+        .filter((p) => p.compatible)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(["good", "scopegood"]);
     expect(plugins.find((p) => p.name === "scopegood")!.package).toBe("@scope/good");
     expect(problem("notjson")).toContain("not JSON");
     expect(problem("huge")).toContain(`larger than ${MAX_PACKAGE_JSON_BYTES}`);
@@ -113,9 +139,13 @@ describe("discoverPlugins on broken installs", () => {
 
   it("refuses an unreadable project package.json with a one-line bad-input error", async () => {
     writeFileSync(join(dir, "package.json"), "[1, 2");
-    await expect(discoverPlugins({ cwd: dir, besideFloeCore: false })).rejects.toSatisfy((e: unknown) => isFloeError(e, "FLOE_CONFIG_INVALID"));
+    await expect(discoverPlugins({ cwd: dir, besideFloeCore: false })).rejects.toSatisfy((e: unknown) =>
+      isFloeError(e, "FLOE_CONFIG_INVALID"),
+    );
     writeFileSync(join(dir, "package.json"), "[1, 2]");
-    await expect(discoverPlugins({ cwd: dir, besideFloeCore: false })).rejects.toSatisfy((e: unknown) => isFloeError(e, "FLOE_CONFIG_INVALID"));
+    await expect(discoverPlugins({ cwd: dir, besideFloeCore: false })).rejects.toSatisfy((e: unknown) =>
+      isFloeError(e, "FLOE_CONFIG_INVALID"),
+    );
   });
 
   it("ignores dependency fields of the wrong type", async () => {
@@ -149,7 +179,10 @@ describe("the plugin field", () => {
       ["nested", "nested", "1.0"],
     ]);
     const problem = (name: string) => problems.find((p) => p.package === name)?.error;
-    expect(problem("notobject")).toMatchObject({ code: "FLOE_PLUGIN_INVALID", message: expect.stringContaining('"floe" must be an object') });
+    expect(problem("notobject")).toMatchObject({
+      code: "FLOE_PLUGIN_INVALID",
+      message: expect.stringContaining('"floe" must be an object'),
+    });
     expect(problem("noorchestrators")!.message).toContain('"floe" has no "orchestrators"');
     expect(problem("badorchestrators")!.message).toContain('"floe.orchestrators" must be an object');
     expect(problem("both")!.message).toContain("declares both");
@@ -161,7 +194,10 @@ describe("the plugin field", () => {
 
 describe("where discovery looks", () => {
   it("a workspace package sees the plugins in the workspace root's dependencies; its own declaration wins", async () => {
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "root", workspaces: ["apps/*"], dependencies: { rootonly: "*", shared: "*" } }));
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "root", workspaces: ["apps/*"], dependencies: { rootonly: "*", shared: "*" } }),
+    );
     const app = join(dir, "apps", "app");
     mkdirSync(join(app, "src"), { recursive: true });
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", dependencies: { shared: "*" } }));
@@ -173,7 +209,10 @@ describe("where discovery looks", () => {
       ["rootonly", true],
       ["shared", true],
     ]);
-    expect(result.searched).toEqual([`the dependencies in ${join(app, "package.json")}`, `the dependencies in ${join(dir, "package.json")}`]);
+    expect(result.searched).toEqual([
+      `the dependencies in ${join(app, "package.json")}`,
+      `the dependencies in ${join(dir, "package.json")}`,
+    ]);
   });
 
   it("a pnpm-workspace.yaml marks a workspace root too; a plain parent package.json does not", async () => {
@@ -198,7 +237,11 @@ describe("where discovery looks", () => {
     };
     installed("floe-core", { name: "floe-core", version: "1.0.0" });
     installed("floe-orchestrator-g", { ...plugin("g", "./index.js#P"), name: "floe-orchestrator-g" });
-    installed("@team/floe-x", { name: "@team/floe-x", version: "2.0.0", floe: { orchestrators: { x: "./index.js#P" }, apiVersion: "1.0" } });
+    installed("@team/floe-x", {
+      name: "@team/floe-x",
+      version: "2.0.0",
+      floe: { orchestrators: { x: "./index.js#P" }, apiVersion: "1.0" },
+    });
     installed("clash", plugin("clash", "./index.js#P"));
     installed("unrelated", { name: "unrelated", version: "1.0.0" });
     const floeCore = join(global, "floe-core");
@@ -239,12 +282,22 @@ describe("where discovery looks", () => {
     project([]);
     const error = await loadPlugin("dagster", { cwd: dir, besideFloeCore: false }).catch((e: unknown) => e);
     expect(isFloeError(error, "FLOE_PLUGIN_NOT_FOUND")).toBe(true);
-    expect((error as { hint: string }).hint).toBe(`install one, e.g. npm install floe-orchestrator-dagster (looked in the dependencies in ${join(dir, "package.json")})`);
+    expect((error as { hint: string }).hint).toBe(
+      `install one, e.g. npm install floe-orchestrator-dagster (looked in the dependencies in ${join(dir, "package.json")})`,
+    );
   });
 });
 
 describe("loadPlugin checks what it imported", () => {
-  const members = ["createDefinitions", "createAssetsFromTransforms", "getHelmValues", "validateConnection", "getResourceRequirements", "emitLineageEvent", "scheduleJob"]
+  const members = [
+    "createDefinitions",
+    "createAssetsFromTransforms",
+    "getHelmValues",
+    "validateConnection",
+    "getResourceRequirements",
+    "emitLineageEvent",
+    "scheduleJob",
+  ]
     .map((m) => `  ${m}() {}`)
     .join("\n");
   const pluginClass = (api: string, ctor = "") =>
@@ -267,7 +320,8 @@ describe("loadPlugin checks what it imported", () => {
     pkg("notclass", plugin("notclass", "./index.js#P"), { "index.js": "export const P = 42;\n" });
     pkg("ctorthrows", plugin("ctorthrows", "./index.js#P"), { "index.js": pluginClass("1.0", 'throw new Error("bad options");') });
     writeFileSync(join(dir, "node_modules", "ok", "package.json"), JSON.stringify({ ...plugin("ok", "./index.js#P"), type: "module" }));
-    for (const n of ["liar", "notclass", "ctorthrows"]) writeFileSync(join(dir, "node_modules", n, "package.json"), JSON.stringify({ ...plugin(n, "./index.js#P"), type: "module" }));
+    for (const n of ["liar", "notclass", "ctorthrows"])
+      writeFileSync(join(dir, "node_modules", n, "package.json"), JSON.stringify({ ...plugin(n, "./index.js#P"), type: "module" }));
     expect(await codeOf("ok")).toBe("loaded");
     expect(await codeOf("liar")).toBe("FLOE_PLUGIN_INCOMPATIBLE");
     expect(await codeOf("notclass")).toBe("FLOE_PLUGIN_INVALID");
@@ -286,23 +340,33 @@ describe("loadPlugin checks what it imported", () => {
     const modern =
       'export class P {\n  name = "modern"; version = "2.0.0"; floeApiVersion = "1.1";\n' +
       '  generate(a, o = {}) { return { files: [{ path: "out.txt", content: `${a.metadata.product_name} ${o.dbtProjectDir}` }], warnings: [] }; }\n' +
-      '  schedules = { validate() {}, preview() { return []; } };\n}\n';
+      "  schedules = { validate() {}, preview() { return []; } };\n}\n";
     // A 1.0 plugin: dbtProjectDir and url reach it through its constructor, as floe-core 1.0's CLI passed them.
-    const legacy = `export class P {\n  static floeApiVersion = "1.0";\n  constructor(o = {}) { this.name = "legacy"; this.version = "1.0.0"; this.floeApiVersion = "1.0"; this.o = o; }\n${members}\n` +
+    const legacy =
+      `export class P {\n  static floeApiVersion = "1.0";\n  constructor(o = {}) { this.name = "legacy"; this.version = "1.0.0"; this.floeApiVersion = "1.0"; this.o = o; }\n${members}\n` +
       '  createDefinitions(a) { return { warnings: ["w"], render: () => [{ path: "m.txt", content: `${a.metadata.product_name} ${this.o.dbtProjectDir}` }] }; }\n' +
-      '  getHelmValues() { return { a: 1 }; }\n  async validateConnection(opts) { return { success: true, message: `${this.o.url} ${opts.deadlineMs}`, errors: [], warnings: [] }; }\n}\n';
-    for (const [name, code] of [["modern", modern], ["legacy", legacy], ["half", 'export class P { name = "half"; version = "1"; floeApiVersion = "1.1"; createDefinitions() {} }\n']] as const) {
+      "  getHelmValues() { return { a: 1 }; }\n  async validateConnection(opts) { return { success: true, message: `${this.o.url} ${opts.deadlineMs}`, errors: [], warnings: [] }; }\n}\n";
+    for (const [name, code] of [
+      ["modern", modern],
+      ["legacy", legacy],
+      ["half", 'export class P { name = "half"; version = "1"; floeApiVersion = "1.1"; createDefinitions() {} }\n'],
+    ] as const) {
       pkg(name, { ...plugin(name, "./index.js#P", name === "legacy" ? "1.0" : "1.1"), type: "module" }, { "index.js": code });
     }
     const { artifacts } = parseArtifacts(minimalArtifacts());
     const m = await loadPlugin("modern", { cwd: dir, besideFloeCore: false });
     expect(pluginCapabilities(m)).toEqual(["schedules"]);
-    expect(m.generate(artifacts, { dbtProjectDir: "../p" }).files).toEqual([{ path: "out.txt", content: `${artifacts.metadata.product_name} ../p` }]);
+    expect(m.generate(artifacts, { dbtProjectDir: "../p" }).files).toEqual([
+      { path: "out.txt", content: `${artifacts.metadata.product_name} ../p` },
+    ]);
 
     const l = await loadPlugin("legacy", { cwd: dir, besideFloeCore: false });
     expect(pluginCapabilities(l)).toEqual(["helmValues", "connection"]);
     expect(l.generate(artifacts, { dbtProjectDir: "../p" })).toEqual({
-      files: [{ path: "m.txt", content: `${artifacts.metadata.product_name} ../p` }, { path: "values.yaml", content: "a: 1\n" }],
+      files: [
+        { path: "m.txt", content: `${artifacts.metadata.product_name} ../p` },
+        { path: "values.yaml", content: "a: 1\n" },
+      ],
       warnings: ["w"],
     });
     expect((await l.connection!.validate({ url: "http://127.0.0.1:9", deadlineMs: 500 })).message).toBe("http://127.0.0.1:9 500");

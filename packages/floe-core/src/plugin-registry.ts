@@ -130,10 +130,16 @@ function readManifest(dir: string): Record<string, unknown> {
   try {
     manifest = readJson(file);
   } catch (error) {
-    throw new FloeError("FLOE_CONFIG_INVALID", `cannot read ${file}: ${(error as Error).message}`, { path: "package.json", hint: "fix the project's package.json" });
+    throw new FloeError("FLOE_CONFIG_INVALID", `cannot read ${file}: ${(error as Error).message}`, {
+      path: "package.json",
+      hint: "fix the project's package.json",
+    });
   }
   if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest)) {
-    throw new FloeError("FLOE_CONFIG_INVALID", `${file} is not a JSON object`, { path: "package.json", hint: "fix the project's package.json" });
+    throw new FloeError("FLOE_CONFIG_INVALID", `${file} is not a JSON object`, {
+      path: "package.json",
+      hint: "fix the project's package.json",
+    });
   }
   return manifest as Record<string, unknown>;
 }
@@ -253,11 +259,19 @@ export function parseEntry(value: unknown, packageDir: string): { module: string
     return { code: "FLOE_PLUGIN_INVALID", message: `export name "${exportName}" is not a JavaScript identifier` };
   }
   if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(modulePath) || isAbsolute(modulePath) || /^[\\/]/.test(modulePath) || modulePath.includes("\0")) {
-    return { code: "FLOE_PLUGIN_INVALID", message: `entry "${value}" is not a path inside the package`, hint: "use a relative path such as ./dist/index.js" };
+    return {
+      code: "FLOE_PLUGIN_INVALID",
+      message: `entry "${value}" is not a path inside the package`,
+      hint: "use a relative path such as ./dist/index.js",
+    };
   }
   const absolute = resolve(packageDir, modulePath);
   if (modulePath.split(/[\\/]/).includes("..") || !isInside(packageDir, absolute)) {
-    return { code: "FLOE_PLUGIN_INVALID", message: `entry "${value}" points outside its package`, hint: "entries must stay inside the package directory" };
+    return {
+      code: "FLOE_PLUGIN_INVALID",
+      message: `entry "${value}" points outside its package`,
+      hint: "entries must stay inside the package directory",
+    };
   }
   return { module: absolute, exportName };
 }
@@ -340,7 +354,13 @@ function inspectDependency(fromDir: string, name: string, require: NodeJS.Requir
   try {
     packageDir = resolvePackageDir(fromDir, name, require);
   } catch (error) {
-    return { package: name, problem: { code: "FLOE_PLUGIN_INVALID", message: `cannot resolve the package: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` } };
+    return {
+      package: name,
+      problem: {
+        code: "FLOE_PLUGIN_INVALID",
+        message: `cannot resolve the package: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      },
+    };
   }
   if (!packageDir) return null;
   return inspectPackage(packageDir, name);
@@ -357,7 +377,10 @@ function inspectPackage(dir: string, name: string | null): Inspected {
     if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error("package.json is not an object");
     pkg = data as Record<string, unknown>;
   } catch (error) {
-    return { package: fallbackName, problem: { code: "FLOE_PLUGIN_INVALID", message: `unreadable package.json: ${(error as Error).message.split("\n")[0]}` } };
+    return {
+      package: fallbackName,
+      problem: { code: "FLOE_PLUGIN_INVALID", message: `unreadable package.json: ${(error as Error).message.split("\n")[0]}` },
+    };
   }
   const packageName = name ?? (typeof pkg.name === "string" && PACKAGE_NAME.test(pkg.name) ? pkg.name : fallbackName);
   const declared = readPluginFields(pkg);
@@ -366,7 +389,13 @@ function inspectPackage(dir: string, name: string | null): Inspected {
   try {
     packageDir = realpathSync(packageDir); // pnpm's symlink -> the real directory, against which entries are checked
   } catch (error) {
-    return { package: packageName, problem: { code: "FLOE_PLUGIN_INVALID", message: `cannot resolve the package: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` } };
+    return {
+      package: packageName,
+      problem: {
+        code: "FLOE_PLUGIN_INVALID",
+        message: `cannot resolve the package: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      },
+    };
   }
   const version = typeof pkg.version === "string" ? pkg.version : "0.0.0";
   const { orchestrators, apiVersion: declaredApi, apiField } = declared;
@@ -418,7 +447,9 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * The plugin declaration of a package.json: null when it declares none, a problem when it declares
  * one badly (never silently ignored), else the orchestrators and the API version with the field it came from.
  */
-function readPluginFields(pkg: Record<string, unknown>): { orchestrators: Record<string, unknown>; apiVersion: unknown; apiField: string } | PluginProblem | null {
+function readPluginFields(
+  pkg: Record<string, unknown>,
+): { orchestrators: Record<string, unknown>; apiVersion: unknown; apiField: string } | PluginProblem | null {
   const flat = ORCHESTRATORS_FIELD in pkg || API_VERSION_FIELD in pkg;
   const nested = NESTED_FIELD in pkg;
   if (!flat && !nested) return null;
@@ -435,7 +466,8 @@ function readPluginFields(pkg: Record<string, unknown>): { orchestrators: Record
     return { orchestrators: field, apiVersion: pkg[API_VERSION_FIELD], apiField: API_VERSION_FIELD };
   }
   const field = pkg[NESTED_FIELD];
-  if (!isObject(field)) return invalid(`"${NESTED_FIELD}" must be an object like { "orchestrators": {…}, "apiVersion": "${FLOE_API_VERSION}" }`);
+  if (!isObject(field))
+    return invalid(`"${NESTED_FIELD}" must be an object like { "orchestrators": {…}, "apiVersion": "${FLOE_API_VERSION}" }`);
   if (!("orchestrators" in field)) return invalid(`"${NESTED_FIELD}" has no "orchestrators"`);
   if (!isObject(field.orchestrators)) return invalid(`"${NESTED_FIELD}.orchestrators" must be an object of name to "./file.js#Export"`);
   return { orchestrators: field.orchestrators, apiVersion: field.apiVersion, apiField: `${NESTED_FIELD}.apiVersion` };
@@ -459,10 +491,15 @@ function checkEntryFile(
     };
   }
   if (!isInside(packageDir, real)) {
-    return { code: "FLOE_PLUGIN_INVALID", message: `entry "${value}" is a link that points outside its package`, hint: "entries must stay inside the package directory" };
+    return {
+      code: "FLOE_PLUGIN_INVALID",
+      message: `entry "${value}" is a link that points outside its package`,
+      hint: "entries must stay inside the package directory",
+    };
   }
   const info = statSync(real);
-  if (!info.isFile()) return { code: "FLOE_PLUGIN_INVALID", message: `entry "${value}" is not a file`, hint: "point the entry at a JavaScript module file" };
+  if (!info.isFile())
+    return { code: "FLOE_PLUGIN_INVALID", message: `entry "${value}" is not a file`, hint: "point the entry at a JavaScript module file" };
   return { module: real, exportName: entry.exportName };
 }
 
@@ -515,7 +552,10 @@ export async function loadPlugin(name: string, options: LoadPluginOptions): Prom
 }
 
 /** Imports and constructs a discovered plugin (checks as loadPlugin). */
-export async function instantiatePlugin(plugin: DiscoveredPlugin, options: Pick<LoadPluginOptions, "options"> = {}): Promise<FloeOrchestratorPlugin> {
+export async function instantiatePlugin(
+  plugin: DiscoveredPlugin,
+  options: Pick<LoadPluginOptions, "options"> = {},
+): Promise<FloeOrchestratorPlugin> {
   if (plugin.error || !plugin.entry) {
     const problem = plugin.error ?? { code: "FLOE_PLUGIN_INVALID" as const, message: "no entry" };
     throw new FloeError(problem.code, `${plugin.package}: ${problem.message}`, { path: "options.orchestrator", hint: problem.hint });
@@ -537,19 +577,27 @@ export async function instantiatePlugin(plugin: DiscoveredPlugin, options: Pick<
   }
   const declared = (exported as unknown as { floeApiVersion?: unknown }).floeApiVersion;
   if (declared !== undefined && (typeof declared !== "string" || !isApiCompatible(declared))) {
-    throw new FloeError("FLOE_PLUGIN_INCOMPATIBLE", `${plugin.package} class declares floe API ${String(declared)}; this floe-core provides ${FLOE_API_VERSION}`, {
-      hint: "install a plugin version built for this floe-core",
-    });
+    throw new FloeError(
+      "FLOE_PLUGIN_INCOMPATIBLE",
+      `${plugin.package} class declares floe API ${String(declared)}; this floe-core provides ${FLOE_API_VERSION}`,
+      {
+        hint: "install a plugin version built for this floe-core",
+      },
+    );
   }
   let instance: unknown;
   try {
     instance = new exported(options.options ?? {});
   } catch (error) {
     if (isFloeError(error)) throw error;
-    throw new FloeError("FLOE_PLUGIN_LOAD_FAILED", `${plugin.package} failed to start: ${(error as Error)?.message?.split("\n")[0] ?? String(error)}`, {
-      hint: "check the plugin's options; run with --debug for the stack",
-      cause: error,
-    });
+    throw new FloeError(
+      "FLOE_PLUGIN_LOAD_FAILED",
+      `${plugin.package} failed to start: ${(error as Error)?.message?.split("\n")[0] ?? String(error)}`,
+      {
+        hint: "check the plugin's options; run with --debug for the stack",
+        cause: error,
+      },
+    );
   }
   const usable = isOrchestratorPlugin(instance)
     ? instance
@@ -557,14 +605,22 @@ export async function instantiatePlugin(plugin: DiscoveredPlugin, options: Pick<
       ? adaptLegacyPlugin(instance, (extra) => new exported({ ...(options.options ?? {}), ...extra }))
       : undefined;
   if (!usable) {
-    throw new FloeError("FLOE_PLUGIN_INVALID", `${plugin.package} export "${plugin.entry.exportName}" does not implement the orchestrator plugin contract`, {
-      hint: "implement FloeOrchestratorPlugin: name, version, floeApiVersion and generate()",
-    });
+    throw new FloeError(
+      "FLOE_PLUGIN_INVALID",
+      `${plugin.package} export "${plugin.entry.exportName}" does not implement the orchestrator plugin contract`,
+      {
+        hint: "implement FloeOrchestratorPlugin: name, version, floeApiVersion and generate()",
+      },
+    );
   }
   if (!isApiCompatible(usable.floeApiVersion)) {
-    throw new FloeError("FLOE_PLUGIN_INCOMPATIBLE", `${plugin.package} implements floe API ${usable.floeApiVersion}; this floe-core provides ${FLOE_API_VERSION}`, {
-      hint: "install a plugin version built for this floe-core",
-    });
+    throw new FloeError(
+      "FLOE_PLUGIN_INCOMPATIBLE",
+      `${plugin.package} implements floe API ${usable.floeApiVersion}; this floe-core provides ${FLOE_API_VERSION}`,
+      {
+        hint: "install a plugin version built for this floe-core",
+      },
+    );
   }
   return usable;
 }
@@ -573,7 +629,9 @@ export async function instantiatePlugin(plugin: DiscoveredPlugin, options: Pick<
  * The optional capabilities of a discovered plugin (`floe plugins --json`). Imports and constructs
  * the plugin, so only for plugins discovery found compatible; a plugin that fails to load gives its error.
  */
-export async function loadPluginCapabilities(plugin: DiscoveredPlugin): Promise<{ capabilities: PluginCapability[] } | { error: FloeError }> {
+export async function loadPluginCapabilities(
+  plugin: DiscoveredPlugin,
+): Promise<{ capabilities: PluginCapability[] } | { error: FloeError }> {
   try {
     return { capabilities: pluginCapabilities(await instantiatePlugin(plugin)) };
   } catch (error) {

@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { AirflowPlugin } from "./airflow-plugin.js";
 
-const example = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "..", "examples", "jaffle_shop", "compiled_artifacts.json"), "utf8"));
+const example = JSON.parse(
+  readFileSync(join(import.meta.dirname, "..", "..", "..", "examples", "jaffle_shop", "compiled_artifacts.json"), "utf8"),
+);
 
 describe("AirflowPlugin.generate (the contract)", () => {
   it("returns every file, values.yaml included, from the artifacts alone (scheduleJob state is ignored)", () => {

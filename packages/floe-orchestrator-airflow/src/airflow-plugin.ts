@@ -72,7 +72,10 @@ export class AirflowPlugin extends OrchestratorPlugin {
   /** Checks the Airflow API server (`floe validate-connection --orchestrator airflow`). */
   readonly connection: ConnectionCapability = {
     validate: (options: ConnectionCheckOptions = {}) => {
-      const url = options.url === undefined ? this.options.url : checkOption(AirflowPluginOptionsSchema.pick({ url: true }), { url: options.url }).url;
+      const url =
+        options.url === undefined
+          ? this.options.url
+          : checkOption(AirflowPluginOptionsSchema.pick({ url: true }), { url: options.url }).url;
       const settings = resolveConnectionSettings({ ...this.options, ...(url === undefined ? {} : { url }) });
       return checkAirflowConnection(options.deadlineMs === undefined ? settings : { ...settings, budgetMs: options.deadlineMs });
     },
@@ -83,16 +86,25 @@ export class AirflowPlugin extends OrchestratorPlugin {
     this.options = checkOption(AirflowPluginOptionsSchema, options);
     const settings = resolveConnectionSettings(this.options);
     const token = this.options.token ?? (process.env.AIRFLOW_API_TOKEN || undefined);
-    this.runs = new AirflowRunControl({ ...settings, ...(token ? { token } : {}), modelOf: (artifacts) => this.createDefinitions(artifacts).model });
+    this.runs = new AirflowRunControl({
+      ...settings,
+      ...(token ? { token } : {}),
+      modelOf: (artifacts) => this.createDefinitions(artifacts).model,
+    });
   }
 
   /** Every file for validated artifacts, one DAG per job; schedules come from the artifacts only. */
   generate(artifacts: ValidatedArtifacts, options: GenerateOptions = {}): GenerateResult {
     const { dbtProjectDir, pluginOptions } = parseGenerateOptions(options);
-    const base = pluginOptions === undefined ? this.options : checkOption(AirflowPluginOptionsSchema, { ...this.options, ...pluginOptions });
+    const base =
+      pluginOptions === undefined ? this.options : checkOption(AirflowPluginOptionsSchema, { ...this.options, ...pluginOptions });
     const definitions = this.#definitions(artifacts, dbtProjectDir === undefined ? base : { ...base, dbtProjectDir }, new Map());
     const plan = definitions.planSummary?.();
-    return { files: [...definitions.render(), helmValuesFile(buildAirflowHelmValues({ artifacts }))], warnings: [...(definitions.warnings ?? [])], ...(plan ? { plan } : {}) };
+    return {
+      files: [...definitions.render(), helmValuesFile(buildAirflowHelmValues({ artifacts }))],
+      warnings: [...(definitions.warnings ?? [])],
+      ...(plan ? { plan } : {}),
+    };
   }
 
   /** One DAG per job (the product's default job first); includes schedules set with the legacy `scheduleJob`. */
@@ -101,20 +113,36 @@ export class AirflowPlugin extends OrchestratorPlugin {
     return this.#definitions(artifacts, this.options, this.#schedules);
   }
 
-  #definitions(artifacts: ValidatedArtifacts, options: AirflowPluginOptions, overrides: ReadonlyMap<string, ScheduleOverride>): OrchestratorDefinitions<AirflowDefinitionsModel> {
-    const model = buildAirflowModel(artifacts, options, overrides, { package: PACKAGE.name, version: PACKAGE.version, coreVersion: FLOE_CORE_VERSION });
+  #definitions(
+    artifacts: ValidatedArtifacts,
+    options: AirflowPluginOptions,
+    overrides: ReadonlyMap<string, ScheduleOverride>,
+  ): OrchestratorDefinitions<AirflowDefinitionsModel> {
+    const model = buildAirflowModel(artifacts, options, overrides, {
+      package: PACKAGE.name,
+      version: PACKAGE.version,
+      coreVersion: FLOE_CORE_VERSION,
+    });
     const lineage = buildAirflowLineage(artifacts);
     return {
       orchestrator: this.name,
       model,
-      warnings: [...noModelsWarnings(artifacts, "Airflow DAG"), ...(model.executionModeNote ? [model.executionModeNote] : []), ...poolWarnings(model)],
+      warnings: [
+        ...noModelsWarnings(artifacts, "Airflow DAG"),
+        ...(model.executionModeNote ? [model.executionModeNote] : []),
+        ...poolWarnings(model),
+      ],
       render: () => [...renderAirflowFiles(model, lineage), ...renderRuntimeFiles(model, artifacts)],
       planSummary: (): PlanSummary => ({
         orchestrator: this.name,
         product: model.source.product,
         jobs: model.dags.map((d) => ({ name: d.dagId, tasks: d.tasks.map((t) => t.taskId) })),
         // One schedule per DAG (several crons become one timetable), named after its DAG.
-        schedules: model.dags.flatMap((d) => (d.schedule ? [{ name: d.dagId, job: d.dagId, crons: [...d.schedule.crons], timezone: d.schedule.timezone, enabled: d.schedule.enabled }] : [])),
+        schedules: model.dags.flatMap((d) =>
+          d.schedule
+            ? [{ name: d.dagId, job: d.dagId, crons: [...d.schedule.crons], timezone: d.schedule.timezone, enabled: d.schedule.enabled }]
+            : [],
+        ),
         datasets: lineageDatasets(artifacts),
       }),
     };
@@ -168,7 +196,13 @@ export class AirflowPlugin extends OrchestratorPlugin {
 function checkOption<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw zodToFloeError(parsed.error, "FLOE_CONFIG_INVALID", "plugin options", ["options"], "see AirflowPluginOptionsSchema for the accepted options");
+    throw zodToFloeError(
+      parsed.error,
+      "FLOE_CONFIG_INVALID",
+      "plugin options",
+      ["options"],
+      "see AirflowPluginOptionsSchema for the accepted options",
+    );
   }
   return parsed.data;
 }

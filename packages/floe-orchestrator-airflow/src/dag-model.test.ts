@@ -109,5 +109,4 @@ describe("AirflowPlugin.createDefinitions", () => {
     b.version = "9.0.0";
     expectFloeError(() => new AirflowPlugin().createDefinitions(b as never), "FLOE_ARTIFACTS_VERSION", "version");
   });
-
 });

@@ -153,7 +153,8 @@ export function buildAirflowModel(
     });
   }
   // Build mode hands dbt no partition window and runs no freshness check first: such products run per model.
-  const needsPerModel = partitioning !== null || (artifacts.transforms?.models ?? []).some((m) => (m.sources ?? []).some((source) => source.freshness));
+  const needsPerModel =
+    partitioning !== null || (artifacts.transforms?.models ?? []).some((m) => (m.sources ?? []).some((source) => source.freshness));
   const executionMode = options.executionMode === "build" && needsPerModel ? "per_model" : options.executionMode;
   const executionModeNote =
     executionMode === options.executionMode
@@ -189,7 +190,10 @@ export function buildAirflowModel(
       docMd: renderDocMd(job.name, description, tasks.length, source, executionMode),
     };
   });
-  checkDistinct(dags.map((d) => d.fileName), "DAG file names");
+  checkDistinct(
+    dags.map((d) => d.fileName),
+    "DAG file names",
+  );
   return {
     source,
     generator,
@@ -248,10 +252,14 @@ function collectSchedules(
       return;
     }
     if (existing.timezone !== valid.timezone || existing.enabled !== schedule.enabled) {
-      throw new FloeError("FLOE_ARTIFACTS_INVALID", `job "${schedule.job}" has schedules in different time zones or states; one Airflow DAG has one timetable`, {
-        path: `${where}.timezone`,
-        hint: "give all schedules of a job the same timezone and enabled flag, or split the job",
-      });
+      throw new FloeError(
+        "FLOE_ARTIFACTS_INVALID",
+        `job "${schedule.job}" has schedules in different time zones or states; one Airflow DAG has one timetable`,
+        {
+          path: `${where}.timezone`,
+          hint: "give all schedules of a job the same timezone and enabled flag, or split the job",
+        },
+      );
     }
     if (!existing.crons.includes(valid.cron)) existing.crons.push(valid.cron);
   });
@@ -270,7 +278,8 @@ export function freshnessTasks(artifacts: CompiledArtifacts, tasks: ReadonlyArra
       let check = checks.get(source.unique_id);
       if (!check) {
         let taskId = safeName(`freshness__${source.source_name}__${source.name}`, AIRFLOW_ID_RULES);
-        for (let n = 2; taskIds.has(taskId); n++) taskId = safeName(`freshness__${source.source_name}__${source.name}_${n}`, AIRFLOW_ID_RULES);
+        for (let n = 2; taskIds.has(taskId); n++)
+          taskId = safeName(`freshness__${source.source_name}__${source.name}_${n}`, AIRFLOW_ID_RULES);
         taskIds.add(taskId);
         check = { taskId, selector: `source:${source.source_name}.${source.name}`, downstream: [], upstream: [] };
         checks.set(source.unique_id, check);
@@ -307,7 +316,10 @@ export function sourceAsset(source: SourceRef): { name: string; uri: string } {
   return { name: source.unique_id, uri };
 }
 
-function sourceInlets(artifacts: CompiledArtifacts, tasks: ReadonlyArray<AirflowTaskSpec>): Record<string, Array<{ name: string; uri: string }>> {
+function sourceInlets(
+  artifacts: CompiledArtifacts,
+  tasks: ReadonlyArray<AirflowTaskSpec>,
+): Record<string, Array<{ name: string; uri: string }>> {
   const byModel = new Map((artifacts.transforms?.models ?? []).map((m) => [m.name, m]));
   const inlets: Record<string, Array<{ name: string; uri: string }>> = {};
   for (const task of tasks) {
@@ -325,7 +337,13 @@ function checkDistinct(values: string[], what: string): void {
   }
 }
 
-function renderDocMd(job: string, description: string, taskCount: number, source: AirflowDefinitionsModel["source"], mode: "build" | "per_model"): string {
+function renderDocMd(
+  job: string,
+  description: string,
+  taskCount: number,
+  source: AirflowDefinitionsModel["source"],
+  mode: "build" | "per_model",
+): string {
   // Markdown shown in the Airflow UI; user text is inline code so it cannot add markup, and the
   // final line is fixed so the value never ends in ".md" (Airflow would read it as a file path).
   const code = (value: string) => `\`${value.replace(/[`\r\n]/g, " ")}\``;

@@ -32,7 +32,13 @@ export function renderAirflowFiles(model: AirflowDefinitionsModel, lineage?: Air
 function lineageConstant(lineage: AirflowLineage | undefined, dag: AirflowDagSpec): string[] {
   if (!lineage) return [];
   const entries = dag.tasks.map((t) => `    ${pyString(t.model)}: ${pyLiteral(lineage.models[t.model] ?? [[], []])},`);
-  return ["# dbt model -> (inputs, outputs) as (namespace, name): the OpenLineage datasets of its task's events.", "LINEAGE = {", ...entries, "}", ""];
+  return [
+    "# dbt model -> (inputs, outputs) as (namespace, name): the OpenLineage datasets of its task's events.",
+    "LINEAGE = {",
+    ...entries,
+    "}",
+    "",
+  ];
 }
 
 /**
@@ -147,7 +153,9 @@ function freshnessConstant(dag: AirflowDagSpec): string[] {
   return [
     "# freshness task id -> (dbt source selector, model task ids that wait for it, task ids it waits for)",
     "FRESHNESS = {",
-    ...dag.freshness.map((f) => `    ${pyString(f.taskId)}: (${pyString(f.selector)}, ${pyLiteral(f.downstream)}, ${pyLiteral(f.upstream)}),`),
+    ...dag.freshness.map(
+      (f) => `    ${pyString(f.taskId)}: (${pyString(f.selector)}, ${pyLiteral(f.downstream)}, ${pyLiteral(f.upstream)}),`,
+    ),
     "}",
     "",
   ];
@@ -256,7 +264,12 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     `    description=${pyString(dag.description)},`,
     "    doc_md=DOC_MD,",
     `    schedule=${schedule.expression},`,
-    ...(partitioned ? [`    start_date=${partitioned.startDate},`, "    # Past windows run by backfill (`airflow backfill create`), not all at once when the DAG appears."] : []),
+    ...(partitioned
+      ? [
+          `    start_date=${partitioned.startDate},`,
+          "    # Past windows run by backfill (`airflow backfill create`), not all at once when the DAG appears.",
+        ]
+      : []),
     "    catchup=False,",
     "    max_active_runs=1,",
     `    is_paused_upon_creation=${pausedOnCreation ? "True" : "False"},`,

@@ -7,7 +7,14 @@
  *   (`modelLineagePairs`) and rendered as a literal into the DAG module, where DbtModelOperator hands
  *   them to the provider (`get_openlineage_facets_on_start/complete/failure`).
  */
-import { FLOE_CORE_VERSION, modelLineagePairs, shareableLineageEndpoint, shellQuote, type CompiledArtifacts, type GeneratedFile } from "floe-core";
+import {
+  FLOE_CORE_VERSION,
+  modelLineagePairs,
+  shareableLineageEndpoint,
+  shellQuote,
+  type CompiledArtifacts,
+  type GeneratedFile,
+} from "floe-core";
 
 export const LINEAGE_ENV_FILE = "openlineage.env";
 

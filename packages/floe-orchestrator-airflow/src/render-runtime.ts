@@ -69,7 +69,11 @@ export function renderDockerfile(model: AirflowDefinitionsModel): string {
       : "#   docker build --build-context dbt_project=<your dbt project> -t <registry>/floe-airflow:<tag> .",
     ...(inside
       ? []
-      : ["# Stands for the dbt project; `--build-context dbt_project=<dir>` replaces it (empty without one).", "FROM scratch AS dbt_project", ""]),
+      : [
+          "# Stands for the dbt project; `--build-context dbt_project=<dir>` replaces it (empty without one).",
+          "FROM scratch AS dbt_project",
+          "",
+        ]),
     `FROM ${AIRFLOW_IMAGE}`,
     "",
     "ENV DBT_SEND_ANONYMOUS_USAGE_STATS=false",

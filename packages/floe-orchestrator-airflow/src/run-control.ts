@@ -84,11 +84,18 @@ export class AirflowRunControl implements RunControl {
       const { token, username, password } = this.#settings;
       if (token) return { authorization: `Bearer ${token}` };
       if (username === undefined) return {};
-      const answer = await requestJson(joinUrl(this.#settings.url, "/auth/token"), this.#target(), { method: "POST", body: { username, password: password ?? "" } });
+      const answer = await requestJson(joinUrl(this.#settings.url, "/auth/token"), this.#target(), {
+        method: "POST",
+        body: { username, password: password ?? "" },
+      });
       if (answer.status === 401 || answer.status === 403) {
-        throw new FloeError("FLOE_CONNECTION_FAILED", `Airflow rejected the credentials of user ${JSON.stringify(username.slice(0, 80))} (HTTP ${answer.status} from /auth/token)`, {
-          hint: "check AIRFLOW_USERNAME and AIRFLOW_PASSWORD (or the plugin's username/password options)",
-        });
+        throw new FloeError(
+          "FLOE_CONNECTION_FAILED",
+          `Airflow rejected the credentials of user ${JSON.stringify(username.slice(0, 80))} (HTTP ${answer.status} from /auth/token)`,
+          {
+            hint: "check AIRFLOW_USERNAME and AIRFLOW_PASSWORD (or the plugin's username/password options)",
+          },
+        );
       }
       const jwt = answer.status < 300 ? (answer.json as { access_token?: unknown } | null)?.access_token : undefined;
       if (typeof jwt !== "string") throw httpStatusError(answer.status, this.#target(), "getting a token from /auth/token");
@@ -101,7 +108,11 @@ export class AirflowRunControl implements RunControl {
     const headers = await this.#authHeaders();
     const answer = await requestJson(joinUrl(this.#settings.url, path), this.#target(), { ...request, headers });
     if (answer.status === 401 || answer.status === 403) {
-      const how = this.#settings.token ? "the token in AIRFLOW_API_TOKEN" : this.#settings.username !== undefined ? `user ${JSON.stringify(this.#settings.username.slice(0, 80))}` : "anonymous requests";
+      const how = this.#settings.token
+        ? "the token in AIRFLOW_API_TOKEN"
+        : this.#settings.username !== undefined
+          ? `user ${JSON.stringify(this.#settings.username.slice(0, 80))}`
+          : "anonymous requests";
       // Airflow says why (e.g. "Invalid JWT token"); a detail that quotes a credential is dropped.
       const detail = (answer.json as { detail?: unknown } | null)?.detail;
       const said = typeof detail === "string" ? `: ${this.#said(detail)}` : "";
@@ -119,17 +130,26 @@ export class AirflowRunControl implements RunControl {
   /** A server message for an error line; dropped when it quotes the token or the password. */
   #said(message: unknown): string {
     const secrets = [this.#settings.token, this.#settings.password].filter((v): v is string => typeof v === "string" && v.length > 0);
-    return typeof message === "string" && secrets.some((v) => message.includes(v)) ? "(message withheld: it quotes a credential)" : serverMessage(message);
+    return typeof message === "string" && secrets.some((v) => message.includes(v))
+      ? "(message withheld: it quotes a credential)"
+      : serverMessage(message);
   }
 
   async trigger(request: TriggerRunRequest): Promise<RunHandle> {
     const model = this.#settings.modelOf(request.artifacts);
-    const dag = pickRunnableJob(model.dags.map((d) => ({ floeName: d.job, id: d.dagId, isDefault: d.isDefault })), request.job);
+    const dag = pickRunnableJob(
+      model.dags.map((d) => ({ floeName: d.job, id: d.dagId, isDefault: d.isDefault })),
+      request.job,
+    );
     const info = await this.#api(`/api/v2/dags/${segment(dag.id)}`, {}, `reading DAG ${dag.id}`);
     if (info.status === 404) {
-      throw new FloeError("FLOE_RUN_TARGET_NOT_DEPLOYED", `DAG "${dag.id}" is not deployed on the Airflow API server at ${this.#target().url}`, {
-        hint: "copy the generated DAG files into the dags folder and wait for the dag processor to parse them (airflow dags list-import-errors shows why one fails)",
-      });
+      throw new FloeError(
+        "FLOE_RUN_TARGET_NOT_DEPLOYED",
+        `DAG "${dag.id}" is not deployed on the Airflow API server at ${this.#target().url}`,
+        {
+          hint: "copy the generated DAG files into the dags folder and wait for the dag processor to parse them (airflow dags list-import-errors shows why one fails)",
+        },
+      );
     }
     if (info.status !== 200) throw httpStatusError(info.status, this.#target(), `reading DAG ${dag.id}`);
     if ((info.json as { is_paused?: unknown } | null)?.is_paused === true) {
@@ -137,12 +157,20 @@ export class AirflowRunControl implements RunControl {
         hint: `unpause it first (airflow dags unpause ${dag.id}, or the toggle in the UI)`,
       });
     }
-    const answer = await this.#api(`/api/v2/dags/${segment(dag.id)}/dagRuns`, { method: "POST", body: { logical_date: null } }, `triggering DAG ${dag.id}`);
+    const answer = await this.#api(
+      `/api/v2/dags/${segment(dag.id)}/dagRuns`,
+      { method: "POST", body: { logical_date: null } },
+      `triggering DAG ${dag.id}`,
+    );
     const runId = (answer.json as { dag_run_id?: unknown } | null)?.dag_run_id;
     if (answer.status >= 300 || typeof runId !== "string") {
-      throw new FloeError("FLOE_RUN_REFUSED", `Airflow refused to trigger DAG ${dag.id} (HTTP ${answer.status}): ${this.#said((answer.json as { detail?: unknown } | null)?.detail)}`, {
-        hint: "look at the API server's logs",
-      });
+      throw new FloeError(
+        "FLOE_RUN_REFUSED",
+        `Airflow refused to trigger DAG ${dag.id} (HTTP ${answer.status}): ${this.#said((answer.json as { detail?: unknown } | null)?.detail)}`,
+        {
+          hint: "look at the API server's logs",
+        },
+      );
     }
     return { runId, job: dag.id };
   }
@@ -151,16 +179,22 @@ export class AirflowRunControl implements RunControl {
     const base = `/api/v2/dags/${segment(request.job)}/dagRuns/${segment(request.runId)}`;
     const run = await this.#api(base, {}, `reading run ${request.runId}`);
     if (run.status === 404) {
-      throw new FloeError("FLOE_RUN_NOT_FOUND", `Airflow has no run ${JSON.stringify(request.runId.slice(0, 80))} of DAG ${JSON.stringify(request.job.slice(0, 80))}`, {
-        path: "<run-id>",
-        hint: "pass a run id that floe run printed (with its --job), or one from the DAG's runs in the Airflow UI",
-      });
+      throw new FloeError(
+        "FLOE_RUN_NOT_FOUND",
+        `Airflow has no run ${JSON.stringify(request.runId.slice(0, 80))} of DAG ${JSON.stringify(request.job.slice(0, 80))}`,
+        {
+          path: "<run-id>",
+          hint: "pass a run id that floe run printed (with its --job), or one from the DAG's runs in the Airflow UI",
+        },
+      );
     }
     if (run.status !== 200) throw httpStatusError(run.status, this.#target(), `reading run ${request.runId}`);
     const state = RUN_STATES[String((run.json as { state?: unknown }).state)] ?? "queued";
     const tasks = await this.#api(`${base}/taskInstances?limit=1000`, {}, `reading the tasks of run ${request.runId}`);
     if (tasks.status !== 200) throw httpStatusError(tasks.status, this.#target(), `reading the tasks of run ${request.runId}`);
-    const instances = ((tasks.json as { task_instances?: Array<{ task_id: string; state: unknown; map_index?: number }> }).task_instances ?? []).filter((t) => (t.map_index ?? -1) < 0);
+    const instances = (
+      (tasks.json as { task_instances?: Array<{ task_id: string; state: unknown; map_index?: number }> }).task_instances ?? []
+    ).filter((t) => (t.map_index ?? -1) < 0);
     const dag = request.artifacts ? this.#settings.modelOf(request.artifacts).dags.find((d) => d.dagId === request.job) : undefined;
     const order = new Map((dag?.tasks ?? []).map((t, i) => [t.taskId, i]));
     const modelOf = new Map((dag?.tasks ?? []).map((t) => [t.taskId, t.model]));

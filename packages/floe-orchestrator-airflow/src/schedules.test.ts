@@ -9,7 +9,10 @@ const local = (cron: string, timezone: string, from: string, count: number): str
 // repository root, which recomputes them with the real tools on every run).
 describe("AirflowPlugin.schedules.preview", () => {
   it("spring-forward gap: Airflow shifts by the gap", () => {
-    expect(local("30 2 * * *", "America/New_York", "2025-03-08T17:00:00Z", 2)).toEqual(["2025-03-09T03:30:00-04:00", "2025-03-10T02:30:00-04:00"]);
+    expect(local("30 2 * * *", "America/New_York", "2025-03-08T17:00:00Z", 2)).toEqual([
+      "2025-03-09T03:30:00-04:00",
+      "2025-03-10T02:30:00-04:00",
+    ]);
     expect(local("15 2 * * *", "Australia/Lord_Howe", "2025-10-04T01:00:00Z", 1)).toEqual(["2025-10-05T02:45:00+11:00"]);
   });
 

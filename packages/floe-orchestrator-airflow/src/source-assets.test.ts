@@ -5,7 +5,9 @@ import { freshnessTasks, sourceAsset } from "./dag-model.js";
 
 describe("sourceAsset", () => {
   it("names the Asset by the source's unique_id and its URI by the relation, each part percent-encoded", () => {
-    expect(sourceAsset({ unique_id: "source.shop.raw.orders", source_name: "raw", name: "orders", database: "dev", schema: "raw_data" })).toEqual({
+    expect(
+      sourceAsset({ unique_id: "source.shop.raw.orders", source_name: "raw", name: "orders", database: "dev", schema: "raw_data" }),
+    ).toEqual({
       name: "source.shop.raw.orders",
       uri: "dbt-source://dev/raw_data/orders",
     });
@@ -18,7 +20,12 @@ describe("sourceAsset", () => {
 
 describe("freshnessTasks", () => {
   it("runs a source's check before the models reading it, after what they wait for, never after their descendants", () => {
-    const source = { unique_id: "source.p.raw.orders", source_name: "raw", name: "orders", freshness: { warn_after: { count: 1, period: "day" as const } } };
+    const source = {
+      unique_id: "source.p.raw.orders",
+      source_name: "raw",
+      name: "orders",
+      freshness: { warn_after: { count: 1, period: "day" as const } },
+    };
     const artifacts = {
       transforms: {
         models: [
@@ -28,7 +35,15 @@ describe("freshnessTasks", () => {
         ],
       },
     } as unknown as CompiledArtifacts;
-    const task = (taskId: string, upstream: string[]) => ({ taskId, model: taskId, upstream, tags: [], description: null, materialization: null, runSettings: null });
+    const task = (taskId: string, upstream: string[]) => ({
+      taskId,
+      model: taskId,
+      upstream,
+      tags: [],
+      description: null,
+      materialization: null,
+      runSettings: null,
+    });
     const tasks = [task("raw_orders", []), task("stg_orders", ["raw_orders"]), task("orders", ["stg_orders"])];
     expect(freshnessTasks(artifacts, tasks)).toEqual([
       { taskId: "freshness__raw__orders", selector: "source:raw.orders", downstream: ["stg_orders", "orders"], upstream: ["raw_orders"] },

@@ -40,7 +40,13 @@ describe("createTaskSpecs", () => {
   });
 
   it("refuses a name dbt's --select would not match alone, at the field, before any other check", () => {
-    for (const [name, index] of [["tag:nightly", 1], ["orders+", 1], ["a b", 1], ["*", 1], ["-x", 1]] as const) {
+    for (const [name, index] of [
+      ["tag:nightly", 1],
+      ["orders+", 1],
+      ["a b", 1],
+      ["*", 1],
+      ["-x", 1],
+    ] as const) {
       try {
         createTaskSpecs([{ name: "ok" }, { name, depends_on: ["missing"] }]);
         expect.unreachable();

@@ -42,7 +42,9 @@ function fakeAirflow(overrides: Partial<Record<string, Handler>> = {}): Promise<
     if (path === "/api/v2/monitor/health") return json(res, 200, allHealthy);
     if (path === "/auth/token" && req.method === "POST") return json(res, 201, { access_token: "jwt-abc" });
     if (path === "/api/v2/dags") {
-      return req.headers.authorization === "Bearer jwt-abc" ? json(res, 200, { dags: [], total_entries: 0 }) : json(res, 401, { detail: "Not authenticated" });
+      return req.headers.authorization === "Bearer jwt-abc"
+        ? json(res, 200, { dags: [], total_entries: 0 })
+        : json(res, 401, { detail: "Not authenticated" });
     }
     json(res, 404, { detail: "Not Found" });
   });
@@ -170,7 +172,12 @@ describe("validateConnection against loopback servers", () => {
   it("a health status that is not a string is named as unreadable, not printed as [object Object]", async () => {
     const url = await fakeAirflow({
       "GET /api/v2/monitor/health": (_req, res) =>
-        json(res, 200, { metadatabase: healthy, scheduler: { status: { nested: "x" } }, dag_processor: { status: ["a"] }, triggerer: { status: 7 } }),
+        json(res, 200, {
+          metadatabase: healthy,
+          scheduler: { status: { nested: "x" } },
+          dag_processor: { status: ["a"] },
+          triggerer: { status: 7 },
+        }),
     });
     const { result } = await check({ url });
     const text = JSON.stringify(result);

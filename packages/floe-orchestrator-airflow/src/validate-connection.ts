@@ -2,7 +2,16 @@
  * Checks an Airflow 3 API server: version, optional JWT login, and the health of its components.
  * The whole check shares one deadline, so it resolves within 10 s whatever the server does.
  */
-import { describeProbeFailure, joinUrl, probeHttp, redactUrl, shortInput, type ProbeResult, type ProbeSuccess, type ValidationResult } from "floe-core";
+import {
+  describeProbeFailure,
+  joinUrl,
+  probeHttp,
+  redactUrl,
+  shortInput,
+  type ProbeResult,
+  type ProbeSuccess,
+  type ValidationResult,
+} from "floe-core";
 
 export const DEFAULT_AIRFLOW_URL = "http://localhost:8080";
 // Leaves the CLI ~1 s to start and load the plugin inside the 10 s promise.
@@ -51,24 +60,39 @@ export async function checkAirflowConnection(settings: AirflowConnectionSettings
   const version = await get("/api/v2/version");
   if (!version.ok) return probeFailed(version);
   if (version.status === 401 || version.status === 403) {
-    return fail(`${SERVICE} refused an anonymous version request (HTTP ${version.status})`, "check that the URL points at the API server itself, not a proxy that requires its own login");
+    return fail(
+      `${SERVICE} refused an anonymous version request (HTTP ${version.status})`,
+      "check that the URL points at the API server itself, not a proxy that requires its own login",
+    );
   }
   if (version.status === 404) {
     const v1 = await get("/api/v1/version");
     if (v1.ok && v1.status < 500 && typeof readJson(v1)?.version === "string") {
       const found = String(readJson(v1)!.version);
-      return fail(`the server runs Airflow ${found}, which has only the /api/v1 API; floe generates DAGs for Airflow 3`, "upgrade to Airflow 3 (apache-airflow>=3.0), or point the URL at an Airflow 3 API server");
+      return fail(
+        `the server runs Airflow ${found}, which has only the /api/v1 API; floe generates DAGs for Airflow 3`,
+        "upgrade to Airflow 3 (apache-airflow>=3.0), or point the URL at an Airflow 3 API server",
+      );
     }
-    return fail(`${safeHost(settings.url)} answers, but not as Airflow: /api/v2/version was not found`, "check the URL: it should be the Airflow API server's base URL (e.g. http://host:8080)");
+    return fail(
+      `${safeHost(settings.url)} answers, but not as Airflow: /api/v2/version was not found`,
+      "check the URL: it should be the Airflow API server's base URL (e.g. http://host:8080)",
+    );
   }
   const info = version.status === 200 ? readJson(version) : undefined;
   if (!info || typeof info.version !== "string") {
-    return fail(`${safeHost(settings.url)} answers, but not as Airflow (HTTP ${version.status} on /api/v2/version without an Airflow version)`, "check the URL: it should be the Airflow API server's base URL (e.g. http://host:8080)");
+    return fail(
+      `${safeHost(settings.url)} answers, but not as Airflow (HTTP ${version.status} on /api/v2/version without an Airflow version)`,
+      "check the URL: it should be the Airflow API server's base URL (e.g. http://host:8080)",
+    );
   }
   const airflowVersion = info.version;
   const major = Number.parseInt(airflowVersion, 10);
   if (!(major >= 3)) {
-    return fail(`the server reports Airflow ${airflowVersion}; floe generates DAGs for Airflow 3`, "upgrade to Airflow 3 (apache-airflow>=3.0)");
+    return fail(
+      `the server reports Airflow ${airflowVersion}; floe generates DAGs for Airflow 3`,
+      "upgrade to Airflow 3 (apache-airflow>=3.0)",
+    );
   }
 
   const warnings: string[] = [];
@@ -82,33 +106,49 @@ export async function checkAirflowConnection(settings: AirflowConnectionSettings
     });
     if (!token.ok) return probeFailed(token);
     if (token.status === 401 || token.status === 403) {
-      return fail(`Airflow ${airflowVersion} rejected the credentials of user "${settings.username}" (HTTP ${token.status} from /auth/token)`, "check the username and password (plugin options or AIRFLOW_USERNAME/AIRFLOW_PASSWORD)");
+      return fail(
+        `Airflow ${airflowVersion} rejected the credentials of user "${settings.username}" (HTTP ${token.status} from /auth/token)`,
+        "check the username and password (plugin options or AIRFLOW_USERNAME/AIRFLOW_PASSWORD)",
+      );
     }
     const accessToken = token.status < 300 ? readJson(token)?.access_token : undefined;
     if (typeof accessToken !== "string") {
-      return fail(`Airflow ${airflowVersion} did not issue a token (HTTP ${token.status} from /auth/token)`, "check that the API server's auth manager supports POST /auth/token (simple or FAB auth manager)");
+      return fail(
+        `Airflow ${airflowVersion} did not issue a token (HTTP ${token.status} from /auth/token)`,
+        "check that the API server's auth manager supports POST /auth/token (simple or FAB auth manager)",
+      );
     }
     auth = { authorization: `Bearer ${accessToken}` };
     const dags = await get("/api/v2/dags?limit=1", auth);
     if (!dags.ok) return probeFailed(dags);
     if (dags.status === 401 || dags.status === 403) {
-      return fail(`Airflow ${airflowVersion} issued a token but refused it for listing DAGs (HTTP ${dags.status})`, `grant user "${settings.username}" read access to DAGs`);
+      return fail(
+        `Airflow ${airflowVersion} issued a token but refused it for listing DAGs (HTTP ${dags.status})`,
+        `grant user "${settings.username}" read access to DAGs`,
+      );
     }
   } else {
-    warnings.push("no credentials given: the authenticated API was not checked (set username/password or AIRFLOW_USERNAME/AIRFLOW_PASSWORD)");
+    warnings.push(
+      "no credentials given: the authenticated API was not checked (set username/password or AIRFLOW_USERNAME/AIRFLOW_PASSWORD)",
+    );
   }
 
   const healthAnswer = await get("/api/v2/monitor/health", auth);
   if (!healthAnswer.ok) return probeFailed(healthAnswer);
   const health = healthAnswer.status === 200 ? (readJson(healthAnswer) as Health | undefined) : undefined;
   if (!health || typeof health.metadatabase !== "object") {
-    return fail(`Airflow ${airflowVersion} gave no health report (HTTP ${healthAnswer.status} on /api/v2/monitor/health)`, "check the API server's logs");
+    return fail(
+      `Airflow ${airflowVersion} gave no health report (HTTP ${healthAnswer.status} on /api/v2/monitor/health)`,
+      "check the API server's logs",
+    );
   }
   // Whatever the server sends: a status that is not a string is reported as such, never as "[object Object]".
   const status = (key: string): string | null => {
     const value: unknown = health[key]?.status ?? null;
     if (value === null) return null;
-    return typeof value === "string" ? shortInput(value, 40) : `with an unreadable status (${Array.isArray(value) ? "array" : typeof value})`;
+    return typeof value === "string"
+      ? shortInput(value, 40)
+      : `with an unreadable status (${Array.isArray(value) ? "array" : typeof value})`;
   };
   const errors: string[] = [];
   const report = (key: string, label: string, when: { unhealthy: "error" | "warning"; missing: "error" | "warning" }, hint: string) => {
@@ -120,10 +160,25 @@ export async function checkAirflowConnection(settings: AirflowConnectionSettings
     return s === null ? `${label} not running` : `${label} ${s}`;
   };
   const parts = [
-    report("metadatabase", "metadatabase", { unhealthy: "error", missing: "error" }, "check the database connection of the API server (sql_alchemy_conn) and that `airflow db migrate` ran"),
+    report(
+      "metadatabase",
+      "metadatabase",
+      { unhealthy: "error", missing: "error" },
+      "check the database connection of the API server (sql_alchemy_conn) and that `airflow db migrate` ran",
+    ),
     report("scheduler", "scheduler", { unhealthy: "error", missing: "error" }, "start `airflow scheduler`; without it no DAG runs"),
-    report("dag_processor", "dag processor", { unhealthy: "error", missing: "warning" }, "start `airflow dag-processor`; without it new DAG files are not parsed"),
-    report("triggerer", "triggerer", { unhealthy: "warning", missing: "warning" }, "start `airflow triggerer` if any DAG uses deferrable operators (floe's dbt tasks do not)"),
+    report(
+      "dag_processor",
+      "dag processor",
+      { unhealthy: "error", missing: "warning" },
+      "start `airflow dag-processor`; without it new DAG files are not parsed",
+    ),
+    report(
+      "triggerer",
+      "triggerer",
+      { unhealthy: "warning", missing: "warning" },
+      "start `airflow triggerer` if any DAG uses deferrable operators (floe's dbt tasks do not)",
+    ),
   ];
   const summary = `Airflow ${airflowVersion} at ${safeHost(settings.url)}: ${parts.join(", ")}`;
   if (errors.length > 0) return { success: false, message: `${summary}; unhealthy components`, errors, warnings };

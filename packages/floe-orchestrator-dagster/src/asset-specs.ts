@@ -20,7 +20,10 @@ export interface DagsterAssetSpec {
 }
 
 /** Asset specs for transforms, in input order; deps follow `depends_on`. */
-export function buildAssetSpecs(transforms: ReadonlyArray<TransformConfig & { unique_id?: string | null }>, group: string): DagsterAssetSpec[] {
+export function buildAssetSpecs(
+  transforms: ReadonlyArray<TransformConfig & { unique_id?: string | null }>,
+  group: string,
+): DagsterAssetSpec[] {
   return transforms.map((t) => {
     const metadata: Record<string, PyValue> = { "floe/model": t.name };
     if (t.unique_id) metadata["floe/unique_id"] = t.unique_id;

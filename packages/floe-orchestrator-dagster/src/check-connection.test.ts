@@ -33,20 +33,35 @@ async function check(url: string) {
 
 describe("validateConnection failure classes", () => {
   const classes: Array<[string, () => Promise<string>, RegExp, RegExp]> = [
-    ["refused", async () => {
-      const url = await serve(() => undefined);
-      const server = servers.pop()!;
-      await new Promise((r) => server.close(r));
-      return url;
-    }, /refused/, /start the Dagster webserver/],
+    [
+      "refused",
+      async () => {
+        const url = await serve(() => undefined);
+        const server = servers.pop()!;
+        await new Promise((r) => server.close(r));
+        return url;
+      },
+      /refused/,
+      /start the Dagster webserver/,
+    ],
     ["dns", async () => "http://floe-no-such-host.invalid:3000", /does not resolve/, /host name/],
-    ["not Dagster (HTML)", () => serve((_q, r) => r.writeHead(200, { "content-type": "text/html" }).end("<html>hi</html>")), /not a Dagster webserver/, /point/],
+    [
+      "not Dagster (HTML)",
+      () => serve((_q, r) => r.writeHead(200, { "content-type": "text/html" }).end("<html>hi</html>")),
+      /not a Dagster webserver/,
+      /point/,
+    ],
     ["not Dagster (JSON without version)", () => serve(json(200, { data: { hello: "x" } })), /without a Dagster version/, /point/],
     ["401", () => serve(json(401, {})), /credentials \(HTTP 401\)/, /credentials/],
     ["403", () => serve(json(403, {})), /refused access \(HTTP 403\)/, /permission/],
     ["404", () => serve(json(404, {})), /does not exist \(HTTP 404\)/, /path prefix/],
     ["5xx", () => serve(json(502, {})), /failed \(HTTP 502\)/, /logs/],
-    ["GraphQL errors", () => serve(json(200, { errors: [{ message: 'Cannot query field "version"' }] })), /returned an error: Cannot query field/, /schema/],
+    [
+      "GraphQL errors",
+      () => serve(json(200, { errors: [{ message: 'Cannot query field "version"' }] })),
+      /returned an error: Cannot query field/,
+      /schema/,
+    ],
   ];
   for (const [name, start, message, hint] of classes) {
     it(`${name}: its own message and hint`, async () => {
@@ -68,7 +83,8 @@ describe("validateConnection failure classes", () => {
 
   it("every class has a distinct message", async () => {
     const messages = new Set<string>();
-    for (const [, start] of classes) messages.add((await checkDagsterConnection(await start())).message.replace(/127\.0\.0\.1:\d+/, "HOST"));
+    for (const [, start] of classes)
+      messages.add((await checkDagsterConnection(await start())).message.replace(/127\.0\.0\.1:\d+/, "HOST"));
     expect(messages.size).toBe(classes.length);
   });
 });

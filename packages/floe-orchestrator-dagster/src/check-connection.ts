@@ -1,5 +1,13 @@
 /** validateConnection for a Dagster webserver: one GraphQL `{ version }` query, answered within 10 s. */
-import { describeHttpStatus, describeProbeFailure, joinUrl, probeHttp, redactUrl, type ConnectionProblem, type ValidationResult } from "floe-core";
+import {
+  describeHttpStatus,
+  describeProbeFailure,
+  joinUrl,
+  probeHttp,
+  redactUrl,
+  type ConnectionProblem,
+  type ValidationResult,
+} from "floe-core";
 
 export const DEFAULT_DAGSTER_URL = "http://localhost:3000";
 const URL_SETTING = "the plugin's url option or DAGSTER_URL";
@@ -54,5 +62,10 @@ export async function checkDagsterConnection(baseUrl: string, deadlineMs = DEADL
 }
 
 function failure(problem: ConnectionProblem): ValidationResult {
-  return { success: false, message: problem.message, errors: [`${problem.kind}: ${problem.message}`, `hint: ${problem.hint}`], warnings: [] };
+  return {
+    success: false,
+    message: problem.message,
+    errors: [`${problem.kind}: ${problem.message}`, `hint: ${problem.hint}`],
+    warnings: [],
+  };
 }

@@ -15,13 +15,26 @@ describe("DagsterPlugin.createDefinitions", () => {
     expect(orchestrator).toBe("dagster");
     expect(model.assetMode).toBe("dbt-manifest");
     expect(model.assets.map((a) => a.key[0])).toContain("customer_revenue");
-    expect(model.assets.find((a) => a.model === "orders")).toMatchObject({ deps: [["stg_orders"], ["stg_payments"]], tags: { daily: "" }, group: "jaffle_shop" });
+    expect(model.assets.find((a) => a.model === "orders")).toMatchObject({
+      deps: [["stg_orders"], ["stg_payments"]],
+      tags: { daily: "" },
+      group: "jaffle_shop",
+    });
     expect(model.assetChecks.enabled).toBe(true);
     expect(model.jobs).toEqual([
       expect.objectContaining({ name: "jaffle_shop", isDefault: true }),
       expect.objectContaining({ name: "daily_marts", selection: [["customers"], ["orders"]] }),
     ]);
-    expect(model.schedules).toEqual([{ name: "daily_marts_morning", job: "daily_marts", cron: "0 6 * * *", expanded: "0 6 * * *", timezone: "Europe/London", running: true }]);
+    expect(model.schedules).toEqual([
+      {
+        name: "daily_marts_morning",
+        job: "daily_marts",
+        cron: "0 6 * * *",
+        expanded: "0 6 * * *",
+        timezone: "Europe/London",
+        running: true,
+      },
+    ]);
     expect(model.resources.dbt.projectDir).toBe("/p");
   });
 
@@ -42,12 +55,18 @@ describe("DagsterPlugin.createDefinitions", () => {
     );
     const plugin = new DagsterPlugin({ dbtProjectDir: "/p" });
     plugin.scheduleJob(product, "0 6 * * *", "UTC");
-    expect(() => plugin.createDefinitions(withoutTransforms)).toThrow(expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "scheduleJob[0]" }));
+    expect(() => plugin.createDefinitions(withoutTransforms)).toThrow(
+      expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "scheduleJob[0]" }),
+    );
   });
 
   it("refuses invalid options naming the field under `options`", () => {
-    expect(() => new DagsterPlugin({ url: "not a url" })).toThrow(expect.objectContaining({ code: "FLOE_CONFIG_INVALID", path: "options.url" }));
-    expect(() => new DagsterPlugin({ lineage: { transport: "kafka" } })).toThrow(expect.objectContaining({ path: "options.lineage.transport" }));
+    expect(() => new DagsterPlugin({ url: "not a url" })).toThrow(
+      expect.objectContaining({ code: "FLOE_CONFIG_INVALID", path: "options.url" }),
+    );
+    expect(() => new DagsterPlugin({ lineage: { transport: "kafka" } })).toThrow(
+      expect.objectContaining({ path: "options.lineage.transport" }),
+    );
     expect(() => new DagsterPlugin({ colour: "blue" })).toThrow(expect.objectContaining({ code: "FLOE_CONFIG_INVALID", path: "options" }));
   });
 
@@ -56,7 +75,11 @@ describe("DagsterPlugin.createDefinitions", () => {
       const bad = structuredClone(example);
       bad.transforms.models[8].name = name;
       expect(() => new DagsterPlugin().createDefinitions(bad), name).toThrow(
-        expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "transforms.models[8].name", message: expect.stringContaining(JSON.stringify(name)) }),
+        expect.objectContaining({
+          code: "FLOE_ARTIFACTS_INVALID",
+          path: "transforms.models[8].name",
+          message: expect.stringContaining(JSON.stringify(name)),
+        }),
       );
     }
     expect(() => new DagsterPlugin().createAssetsFromTransforms([{ name: "ok" }, { name: "x,y" }])).toThrow(
@@ -74,8 +97,12 @@ describe("DagsterPlugin.createDefinitions", () => {
 describe("DagsterPlugin.scheduleJob", () => {
   it("validates at once, naming the bad field", () => {
     const plugin = new DagsterPlugin();
-    expect(() => plugin.scheduleJob("jaffle_shop", "61 * * * *", "UTC")).toThrow(expect.objectContaining({ code: "FLOE_SCHEDULE_INVALID", path: "cron" }));
-    expect(() => plugin.scheduleJob("jaffle_shop", "0 6 * * *", "Mars/Olympus")).toThrow(expect.objectContaining({ code: "FLOE_TIMEZONE_INVALID", path: "timezone" }));
+    expect(() => plugin.scheduleJob("jaffle_shop", "61 * * * *", "UTC")).toThrow(
+      expect.objectContaining({ code: "FLOE_SCHEDULE_INVALID", path: "cron" }),
+    );
+    expect(() => plugin.scheduleJob("jaffle_shop", "0 6 * * *", "Mars/Olympus")).toThrow(
+      expect.objectContaining({ code: "FLOE_TIMEZONE_INVALID", path: "timezone" }),
+    );
     expect(() => plugin.scheduleJob(" ", "0 6 * * *", "UTC")).toThrow(expect.objectContaining({ path: "jobName" }));
   });
 
@@ -83,7 +110,14 @@ describe("DagsterPlugin.scheduleJob", () => {
     const plugin = new DagsterPlugin();
     plugin.scheduleJob("jaffle_shop", "@hourly", "America/New_York");
     const definitions = plugin.createDefinitions(example);
-    expect(definitions.model.schedules).toContainEqual({ name: "jaffle_shop_schedule", job: "jaffle_shop", cron: "@hourly", expanded: "0 * * * *", timezone: "America/New_York", running: true });
+    expect(definitions.model.schedules).toContainEqual({
+      name: "jaffle_shop_schedule",
+      job: "jaffle_shop",
+      cron: "@hourly",
+      expanded: "0 * * * *",
+      timezone: "America/New_York",
+      running: true,
+    });
     const py = definitions.render().find((f) => f.path === "definitions.py")!.content;
     expect(py).toContain('cron_schedule="0 * * * *",\n    execution_timezone="America/New_York"');
   });
@@ -110,13 +144,21 @@ describe("DagsterPlugin.generate (the contract)", () => {
 
   it("validates its options once, naming the field, and refuses what Dagster refuses in the artifacts' schedules", () => {
     const { artifacts } = parseArtifacts(example);
-    expect(() => new DagsterPlugin().generate(artifacts, { dbtProjectDir: "" })).toThrow(expect.objectContaining({ code: "FLOE_CONFIG_INVALID", path: "options.dbtProjectDir" }));
-    expect(() => new DagsterPlugin().generate(artifacts, { out: "x" } as never)).toThrow(expect.objectContaining({ code: "FLOE_CONFIG_INVALID", path: "options" }));
+    expect(() => new DagsterPlugin().generate(artifacts, { dbtProjectDir: "" })).toThrow(
+      expect.objectContaining({ code: "FLOE_CONFIG_INVALID", path: "options.dbtProjectDir" }),
+    );
+    expect(() => new DagsterPlugin().generate(artifacts, { out: "x" } as never)).toThrow(
+      expect.objectContaining({ code: "FLOE_CONFIG_INVALID", path: "options" }),
+    );
     const feb = structuredClone(example);
     feb.orchestration.schedules[0].cron = "0 0 31 2 1";
     const parsed = parseArtifacts(feb).artifacts;
     expect(() => new DagsterPlugin().generate(parsed)).toThrow(
-      expect.objectContaining({ code: "FLOE_SCHEDULE_INVALID", path: "orchestration.schedules[0].cron", hint: expect.stringMatching(/Dagster refuses/) }),
+      expect.objectContaining({
+        code: "FLOE_SCHEDULE_INVALID",
+        path: "orchestration.schedules[0].cron",
+        hint: expect.stringMatching(/Dagster refuses/),
+      }),
     );
   });
 });
@@ -144,7 +186,10 @@ describe("compiled_artifacts.json next to the generated code", () => {
     const planted = structuredClone(example);
     planted.observability.lineage_endpoint = "https://ol:EPW-1@lineage.example/api?token=QTOK-2#frag-3";
     planted.observability.telemetry = { headers: { authorization: "Bearer HDR-4" } };
-    planted.plugins = { compute: { type: "duckdb", version: "0.1.0", config: { password: "CPW-5", api_key: "CKEY-6" } }, orchestrator: { type: "dagster", version: "0.1.0" } };
+    planted.plugins = {
+      compute: { type: "duckdb", version: "0.1.0", config: { password: "CPW-5", api_key: "CKEY-6" } },
+      orchestrator: { type: "dagster", version: "0.1.0" },
+    };
     planted.governance = { policy_api_token: "GTOK-7" };
     planted.dbt_profiles = { p: { outputs: { dev: { password: "PPW-8" } } } };
     planted.identity.repository = "https://git:RTOK-9@git.example/shop.git";
@@ -158,7 +203,9 @@ describe("compiled_artifacts.json next to the generated code", () => {
     const parsed = JSON.parse(copy);
     expect(parsed.observability.lineage_endpoint).toBe("https://lineage.example/api?…#…");
     expect(parsed.identity.repository).toBe("https://git.example/shop.git");
-    expect(parsed.transforms.models.map((m: { name: string }) => m.name)).toEqual(example.transforms.models.map((m: { name: string }) => m.name));
+    expect(parsed.transforms.models.map((m: { name: string }) => m.name)).toEqual(
+      example.transforms.models.map((m: { name: string }) => m.name),
+    );
     expect(parsed.metadata.product_name).toBe(example.metadata.product_name);
   });
 });
@@ -174,12 +221,15 @@ describe("per-model run settings (dbt meta floe) in Dagster", () => {
   };
 
   it("manifest mode: one step, so the largest retries and delay become its RetryPolicy, one shared pool its pool, with warnings", () => {
-    const doc = withSettings({ orders: { retries: 2, retry_delay_seconds: 30, pool: "warehouse" }, customers: { retries: 4, pool: "warehouse", timeout_seconds: 60 } });
+    const doc = withSettings({
+      orders: { retries: 2, retry_delay_seconds: 30, pool: "warehouse" },
+      customers: { retries: 4, pool: "warehouse", timeout_seconds: 60 },
+    });
     const definitions = new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(doc);
     expect(definitions.model.stepSettings.manifest).toEqual({ retryPolicy: { maxRetries: 4, delaySeconds: 30 }, pool: "warehouse" });
     const code = definitions.render().find((f) => f.path === "definitions.py")!.content;
-    expect(code).toContain("    retry_policy=RetryPolicy(max_retries=4, delay=30),\n    pool=\"warehouse\",\n)\ndef dbt_models(");
-    expect(code).toMatch(/^    RetryPolicy,$/m);
+    expect(code).toContain('    retry_policy=RetryPolicy(max_retries=4, delay=30),\n    pool="warehouse",\n)\ndef dbt_models(');
+    expect(code).toMatch(/^ {4}RetryPolicy,$/m);
     expect(definitions.warnings).toEqual([
       expect.stringMatching(/^Dagster has no per-step timeout: timeout_seconds of customers/),
       expect.stringMatching(/RetryPolicy\(max_retries=4, delay=30\) for all models; a retry builds only the models not yet built$/),
@@ -188,25 +238,38 @@ describe("per-model run settings (dbt meta floe) in Dagster", () => {
   });
 
   it("manifest mode: models naming different pools get none, and say so", () => {
-    const definitions = new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(withSettings({ orders: { pool: "a" }, customers: { pool: "b" } }));
+    const definitions = new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(
+      withSettings({ orders: { pool: "a" }, customers: { pool: "b" } }),
+    );
     expect(definitions.model.stepSettings.manifest).toBeNull();
-    expect(definitions.warnings).toEqual([expect.stringMatching(/the models name 2 pools \(a, b\) and one step takes one, so none is applied$/)]);
+    expect(definitions.warnings).toEqual([
+      expect.stringMatching(/the models name 2 pools \(a, b\) and one step takes one, so none is applied$/),
+    ]);
     expect(definitions.render().find((f) => f.path === "definitions.py")!.content).not.toContain("pool=");
   });
 
   it("per-transform mode: each asset gets its own RetryPolicy and pool", () => {
-    const doc = withSettings({ orders: { retries: 3, retry_delay_seconds: 5, pool: "warehouse" }, customers: { retry_test_failures: true } }, true);
+    const doc = withSettings(
+      { orders: { retries: 3, retry_delay_seconds: 5, pool: "warehouse" }, customers: { retry_test_failures: true } },
+      true,
+    );
     const definitions = new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(doc);
     expect(definitions.model.assetMode).toBe("per-transform");
-    expect(definitions.model.stepSettings.perAsset).toEqual({ orders: { retryPolicy: { maxRetries: 3, delaySeconds: 5 }, pool: "warehouse" } });
+    expect(definitions.model.stepSettings.perAsset).toEqual({
+      orders: { retryPolicy: { maxRetries: 3, delaySeconds: 5 }, pool: "warehouse" },
+    });
     const code = definitions.render().find((f) => f.path === "definitions.py")!.content;
-    expect(code).toContain('        model="orders",\n        retry_policy=RetryPolicy(max_retries=3, delay=5),\n        pool="warehouse",\n    ),');
-    expect(definitions.warnings).toEqual([expect.stringMatching(/^retry_test_failures of customers \(dbt meta floe\) is not applied in Dagster/)]);
+    expect(code).toContain(
+      '        model="orders",\n        retry_policy=RetryPolicy(max_retries=3, delay=5),\n        pool="warehouse",\n    ),',
+    );
+    expect(definitions.warnings).toEqual([
+      expect.stringMatching(/^retry_test_failures of customers \(dbt meta floe\) is not applied in Dagster/),
+    ]);
   });
 
   it("generates no RetryPolicy, pool or warning without settings", () => {
     const definitions = new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(example);
     expect(definitions.model.stepSettings).toEqual({ manifest: null, perAsset: {} });
-    expect(definitions.render().find((f) => f.path === "definitions.py")!.content).not.toMatch(/^    RetryPolicy,$|retry_policy=|pool=/m);
+    expect(definitions.render().find((f) => f.path === "definitions.py")!.content).not.toMatch(/^ {4}RetryPolicy,$|retry_policy=|pool=/m);
   });
 });

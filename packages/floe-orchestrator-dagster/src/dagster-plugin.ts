@@ -79,7 +79,10 @@ export class DagsterPlugin extends OrchestratorPlugin {
   /** Checks the Dagster webserver (`floe validate-connection --orchestrator dagster`). */
   readonly connection: ConnectionCapability = {
     validate: (options: ConnectionCheckOptions = {}) => {
-      const url = options.url === undefined ? this.options.url : checkOption(DagsterPluginOptionsSchema.pick({ url: true }), { url: options.url }).url;
+      const url =
+        options.url === undefined
+          ? this.options.url
+          : checkOption(DagsterPluginOptionsSchema.pick({ url: true }), { url: options.url }).url;
       return checkDagsterConnection(resolveDagsterUrl(url, process.env), Math.min(options.deadlineMs ?? DEADLINE_MS, DEADLINE_MS));
     },
   };
@@ -102,7 +105,11 @@ export class DagsterPlugin extends OrchestratorPlugin {
     const own = pluginOptions === undefined ? this.options : checkOption(DagsterPluginOptionsSchema, { ...this.options, ...pluginOptions });
     const definitions = this.#definitions(artifacts, dbtProjectDir ?? own.dbtProjectDir, []);
     const plan = definitions.planSummary?.();
-    return { files: [...definitions.render(), helmValuesFile(buildDagsterHelmValues({ artifacts }))], warnings: [...(definitions.warnings ?? [])], ...(plan ? { plan } : {}) };
+    return {
+      files: [...definitions.render(), helmValuesFile(buildDagsterHelmValues({ artifacts }))],
+      warnings: [...(definitions.warnings ?? [])],
+      ...(plan ? { plan } : {}),
+    };
   }
 
   /** The inspectable model and its render; includes schedules added with the legacy `scheduleJob`. */
@@ -111,7 +118,11 @@ export class DagsterPlugin extends OrchestratorPlugin {
     return this.#definitions(artifacts, this.options.dbtProjectDir, [...this.#schedules]);
   }
 
-  #definitions(artifacts: ValidatedArtifacts, dbtProjectDir: string | undefined, extraSchedules: ExtraSchedule[]): OrchestratorDefinitions<DagsterDefinitionsModel> {
+  #definitions(
+    artifacts: ValidatedArtifacts,
+    dbtProjectDir: string | undefined,
+    extraSchedules: ExtraSchedule[],
+  ): OrchestratorDefinitions<DagsterDefinitionsModel> {
     // Parsed once by floe-core; here only Dagster's own refusals, naming the schedule's field.
     const schedules = validatedSchedules(artifacts);
     schedules.forEach((schedule, i) => {
@@ -133,7 +144,11 @@ export class DagsterPlugin extends OrchestratorPlugin {
     const artifactsJson = `${JSON.stringify(provenanceArtifacts(artifacts), null, 2)}
 `;
     const lineage = buildLineageModel(artifacts, { name: PACKAGE_NAME, version: this.version }, jobs);
-    const render = () => [...renderCodeLocation(model, artifactsJson), renderLineageFile(lineage, model.generatedBy), ...renderRuntimeFiles(model, artifacts)];
+    const render = () => [
+      ...renderCodeLocation(model, artifactsJson),
+      renderLineageFile(lineage, model.generatedBy),
+      ...renderRuntimeFiles(model, artifacts),
+    ];
     const planSummary = (): PlanSummary => ({
       orchestrator: this.name,
       product: model.product,
@@ -141,7 +156,13 @@ export class DagsterPlugin extends OrchestratorPlugin {
       schedules: model.schedules.map((s) => ({ name: s.name, job: s.job, crons: [s.cron], timezone: s.timezone, enabled: s.running })),
       datasets: lineageDatasets(artifacts),
     });
-    return { orchestrator: this.name, model, warnings: [...noModelsWarnings(artifacts, "Dagster code location"), ...model.warnings], render, planSummary };
+    return {
+      orchestrator: this.name,
+      model,
+      warnings: [...noModelsWarnings(artifacts, "Dagster code location"), ...model.warnings],
+      render,
+      planSummary,
+    };
   }
 
   /** Asset specs for transforms; `group` is the product's group when called through createDefinitions. */
@@ -195,7 +216,10 @@ export class DagsterPlugin extends OrchestratorPlugin {
    */
   scheduleJob(jobName: string, cron: string, timezone: string): void {
     if (typeof jobName !== "string" || jobName.trim() === "") {
-      throw new FloeError("FLOE_SCHEDULE_INVALID", "the job name is empty", { path: "jobName", hint: "name the product or one of its named jobs" });
+      throw new FloeError("FLOE_SCHEDULE_INVALID", "the job name is empty", {
+        path: "jobName",
+        hint: "name the product or one of its named jobs",
+      });
     }
     const valid = this.schedules.validate(cron, timezone);
     this.#schedules.push({ jobName, cron: valid.cron, expanded: valid.expanded, timezone: valid.timezone });
@@ -206,7 +230,13 @@ export class DagsterPlugin extends OrchestratorPlugin {
 function checkOption<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw zodToFloeError(parsed.error, "FLOE_CONFIG_INVALID", "plugin options", ["options"], "see DagsterPluginOptionsSchema for the accepted options");
+    throw zodToFloeError(
+      parsed.error,
+      "FLOE_CONFIG_INVALID",
+      "plugin options",
+      ["options"],
+      "see DagsterPluginOptionsSchema for the accepted options",
+    );
   }
   return parsed.data;
 }
@@ -234,14 +264,28 @@ export function provenanceArtifacts(artifacts: CompiledArtifacts): Record<string
     ? {
         default_compute: artifacts.transforms.default_compute,
         models: artifacts.transforms.models.map((m) =>
-          pick(m, ["name", "compute", "tags", "depends_on", "quality_tier", "path", "schema_name", "materialization", "description", "unique_id"]),
+          pick(m, [
+            "name",
+            "compute",
+            "tags",
+            "depends_on",
+            "quality_tier",
+            "path",
+            "schema_name",
+            "materialization",
+            "description",
+            "unique_id",
+          ]),
         ),
       }
     : undefined;
   const copy: Record<string, unknown> = {
     version: artifacts.version,
     metadata: pick(artifacts.metadata, ["compiled_at", "floe_version", "source_hash", "product_name", "product_version"]),
-    identity: { ...pick(artifacts.identity, ["product_id", "domain"]), repository: artifacts.identity.repository.includes("://") ? redactUrl(artifacts.identity.repository) : artifacts.identity.repository },
+    identity: {
+      ...pick(artifacts.identity, ["product_id", "domain"]),
+      repository: artifacts.identity.repository.includes("://") ? redactUrl(artifacts.identity.repository) : artifacts.identity.repository,
+    },
     mode: artifacts.mode,
     observability,
     plugins,

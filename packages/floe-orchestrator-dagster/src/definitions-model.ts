@@ -103,7 +103,8 @@ export function buildPartitions(artifacts: CompiledArtifacts): DagsterPartitions
 export function collectSources(artifacts: CompiledArtifacts): Array<{ uniqueId: string; freshness: boolean }> {
   const seen = new Map<string, boolean>();
   for (const model of artifacts.transforms?.models ?? []) {
-    for (const source of model.sources ?? []) seen.set(source.unique_id, (seen.get(source.unique_id) ?? false) || Boolean(source.freshness));
+    for (const source of model.sources ?? [])
+      seen.set(source.unique_id, (seen.get(source.unique_id) ?? false) || Boolean(source.freshness));
   }
   return [...seen].map(([uniqueId, freshness]) => ({ uniqueId, freshness }));
 }
@@ -169,7 +170,14 @@ export function buildDefinitionsModel(
   (artifacts.orchestration?.schedules ?? []).forEach((s, i) => {
     const job = jobByFloeName.get(s.job) as DagsterJob;
     add(
-      { name: dagsterName(s.name ?? `${s.job}_schedule`), job: job.name, cron: s.cron, expanded: options.schedules[i]!.expanded, timezone: s.timezone, running: s.enabled },
+      {
+        name: dagsterName(s.name ?? `${s.job}_schedule`),
+        job: job.name,
+        cron: s.cron,
+        expanded: options.schedules[i]!.expanded,
+        timezone: s.timezone,
+        running: s.enabled,
+      },
       `orchestration.schedules[${i}].name`,
     );
   });
@@ -245,15 +253,20 @@ export function mapRunSettings(
 ): Pick<DagsterDefinitionsModel, "stepSettings" | "warnings"> {
   const withSettings = assets.filter((a) => a.runSettings !== null);
   const warnings: string[] = [];
-  const names = (pick: (s: ModelRunSettings) => unknown) => withSettings.filter((a) => pick(a.runSettings as ModelRunSettings) != null).map((a) => a.model);
+  const names = (pick: (s: ModelRunSettings) => unknown) =>
+    withSettings.filter((a) => pick(a.runSettings as ModelRunSettings) != null).map((a) => a.model);
   const list = (models: string[]) => `${models.slice(0, 5).join(", ")}${models.length > 5 ? `, … ${models.length - 5} more` : ""}`;
   const timeouts = names((s) => s.timeout_seconds);
   if (timeouts.length > 0) {
-    warnings.push(`Dagster has no per-step timeout: timeout_seconds of ${list(timeouts)} (dbt meta floe) is not applied; set the run tag dagster/max_runtime (run monitoring) instead`);
+    warnings.push(
+      `Dagster has no per-step timeout: timeout_seconds of ${list(timeouts)} (dbt meta floe) is not applied; set the run tag dagster/max_runtime (run monitoring) instead`,
+    );
   }
   const retryTests = withSettings.filter((a) => a.runSettings?.retry_test_failures === true).map((a) => a.model);
   if (retryTests.length > 0) {
-    warnings.push(`retry_test_failures of ${list(retryTests)} (dbt meta floe) is not applied in Dagster: a step whose models built but whose tests failed is never retried`);
+    warnings.push(
+      `retry_test_failures of ${list(retryTests)} (dbt meta floe) is not applied in Dagster: a step whose models built but whose tests failed is never retried`,
+    );
   }
   if (assetMode === "per-transform") {
     const perAsset: Record<string, DagsterStepSettings> = {};
@@ -274,9 +287,13 @@ export function mapRunSettings(
   }
   const pools = [...new Set(all.flatMap((s) => (s.pool != null ? [s.pool] : [])))].sort();
   if (pools.length === 1) {
-    warnings.push(`dbt builds every model in one Dagster step (manifest mode): pool ${pools[0]} (dbt meta floe) is the pool of that whole step; configure it in the instance's concurrency settings`);
+    warnings.push(
+      `dbt builds every model in one Dagster step (manifest mode): pool ${pools[0]} (dbt meta floe) is the pool of that whole step; configure it in the instance's concurrency settings`,
+    );
   } else if (pools.length > 1) {
-    warnings.push(`dbt builds every model in one Dagster step (manifest mode): the models name ${pools.length} pools (${pools.join(", ")}) and one step takes one, so none is applied`);
+    warnings.push(
+      `dbt builds every model in one Dagster step (manifest mode): the models name ${pools.length} pools (${pools.join(", ")}) and one step takes one, so none is applied`,
+    );
   }
   return { stepSettings: { manifest: step.retryPolicy || step.pool ? step : null, perAsset: {} }, warnings };
 }

@@ -36,7 +36,14 @@ describe("renderCodeLocation (golden files as vitest file snapshots: `vitest run
         // A missing file fails under CI (vitest writes new snapshots only outside CI).
         await expect(content, `${name}/${generated.path}`).toMatchFileSnapshot(join(goldenDir, name, generated.path));
       }
-      expect(first.map((f) => f.path)).toEqual(["definitions.py", "workspace.yaml", "compiled_artifacts.json", "floe_lineage.py", "requirements.txt", "Dockerfile"]);
+      expect(first.map((f) => f.path)).toEqual([
+        "definitions.py",
+        "workspace.yaml",
+        "compiled_artifacts.json",
+        "floe_lineage.py",
+        "requirements.txt",
+        "Dockerfile",
+      ]);
     });
   }
 });

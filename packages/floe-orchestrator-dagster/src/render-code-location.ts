@@ -47,7 +47,9 @@ function isAbsolutePath(path: string): boolean {
 export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
   const manifestMode = model.assetMode === "dbt-manifest";
   const partitions = model.partitions;
-  const usesRetryPolicy = manifestMode ? Boolean(model.stepSettings.manifest?.retryPolicy) : Object.values(model.stepSettings.perAsset).some((s) => s.retryPolicy);
+  const usesRetryPolicy = manifestMode
+    ? Boolean(model.stepSettings.manifest?.retryPolicy)
+    : Object.values(model.stepSettings.perAsset).some((s) => s.retryPolicy);
   const dagsterImports = [
     "AssetExecutionContext",
     ...(partitions ? partitionImports(partitions) : []),
@@ -72,7 +74,11 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
   // A relative project dir is relative to the generated files, so the output can be moved with its project.
   const isRelative = projectDir !== null && !isAbsolutePath(projectDir);
   const projectDefault =
-    projectDir === null ? 'Path(__file__).parent / "dbt"' : isRelative ? `(Path(__file__).parent / ${pyString(projectDir)}).resolve()` : pyString(projectDir);
+    projectDir === null
+      ? 'Path(__file__).parent / "dbt"'
+      : isRelative
+        ? `(Path(__file__).parent / ${pyString(projectDir)}).resolve()`
+        : pyString(projectDir);
 
   const blocks: string[] = [];
   blocks.push(
@@ -126,10 +132,14 @@ export function renderDefinitionsPy(model: DagsterDefinitionsModel): string {
       ...(sourceBlock && model.sources.some((s) => s.freshness) ? ["    asset_checks=FRESHNESS_CHECKS,"] : []),
       `    jobs=[${[...model.jobs.map(jobVariable), ...(sourceBlock && model.sources.some((s) => s.freshness) ? ["source_freshness_job"] : [])].join(", ")}],`,
       ...(model.schedules.length || partitions
-        ? [`    schedules=[${[...model.schedules.map(scheduleVariable), ...(partitions ? model.jobs.map(partitionScheduleVariable) : [])].join(", ")}],`]
+        ? [
+            `    schedules=[${[...model.schedules.map(scheduleVariable), ...(partitions ? model.jobs.map(partitionScheduleVariable) : [])].join(", ")}],`,
+          ]
         : []),
       `    resources={"dbt": ${resource}},`,
-      ...(model.executor === "in_process" ? ["    # DuckDB takes one writer process at a time: run the steps one after another.", "    executor=in_process_executor,"] : []),
+      ...(model.executor === "in_process"
+        ? ["    # DuckDB takes one writer process at a time: run the steps one after another.", "    executor=in_process_executor,"]
+        : []),
       ")",
     ].join("\n"),
   );
@@ -245,7 +255,11 @@ function renderPerTransformAssets(model: DagsterDefinitionsModel): string[] {
       '    """An asset that runs `dbt build --select <model>`: the model, then the tests whose models are all built."""',
       "",
       model.partitions
-        ? `    @multi_asset(specs=[spec], name=spec.key.to_python_identifier(), ${PARTITION_DECORATOR_ARGS.filter((a) => !a.trim().startsWith("#")).map((a) => a.trim().replace(/,$/, "")).join(", ")}, retry_policy=retry_policy, pool=pool)`
+        ? `    @multi_asset(specs=[spec], name=spec.key.to_python_identifier(), ${PARTITION_DECORATOR_ARGS.filter(
+            (a) => !a.trim().startsWith("#"),
+          )
+            .map((a) => a.trim().replace(/,$/, ""))
+            .join(", ")}, retry_policy=retry_policy, pool=pool)`
         : "    @multi_asset(specs=[spec], name=spec.key.to_python_identifier(), retry_policy=retry_policy, pool=pool)",
       "    def _build(context: AssetExecutionContext, dbt: DbtCliResource):",
       `        invocation = dbt.cli([${args.join(", ")}${model.partitions ? ", *partition_vars(context)" : ""}])`,
@@ -278,11 +292,7 @@ function stepSettingsArgs(step: DagsterStepSettings | null, indent: string): str
 
 function renderAssetCall(asset: DagsterAssetSpec, step: DagsterStepSettings | null): string {
   const i = "        ";
-  const lines = [
-    "    dbt_build_asset(",
-    "        AssetSpec(",
-    `${i}    key=AssetKey(${pyLiteral(asset.key)}),`,
-  ];
+  const lines = ["    dbt_build_asset(", "        AssetSpec(", `${i}    key=AssetKey(${pyLiteral(asset.key)}),`];
   if (asset.deps.length) lines.push(`${i}    deps=[${asset.deps.map((d) => `AssetKey(${pyLiteral(d)})`).join(", ")}],`);
   lines.push(`${i}    group_name=GROUP,`);
   if (asset.description !== null) lines.push(`${i}    description=${pyString(asset.description)},`);
@@ -328,13 +338,13 @@ ${checked.map((s) => `    ${pyString(s.uniqueId)},`).join("\n")}
     "",
     "",
     "def source_freshness_check(unique_id):",
-    "    \"\"\"An asset check running `dbt source freshness` for one source: dbt's verdict, warn_after a warning, error_after an error.\"\"\"",
+    '    """An asset check running `dbt source freshness` for one source: dbt\'s verdict, warn_after a warning, error_after an error."""',
     '    props = MANIFEST["sources"][unique_id]',
     "",
     "    @asset_check(",
     "        asset=TRANSLATOR.get_asset_key(props),",
     '        name="dbt_source_freshness",',
-    "        description=\"dbt source freshness (the source's warn_after/error_after)\",",
+    '        description="dbt source freshness (the source\'s warn_after/error_after)",',
     "    )",
     "    def _check(dbt: DbtCliResource):",
     "        selector = f\"source:{props['source_name']}.{props['name']}\"",
@@ -357,8 +367,8 @@ ${checked.map((s) => `    ${pyString(s.uniqueId)},`).join("\n")}
     "    return _check",
     "",
     "",
-    "SOURCE_SPECS = [source_spec(unique_id) for unique_id in SOURCES if unique_id in MANIFEST[\"sources\"]]",
-    "FRESHNESS_CHECKS = [source_freshness_check(unique_id) for unique_id in FRESHNESS_SOURCES if unique_id in MANIFEST[\"sources\"]]",
+    'SOURCE_SPECS = [source_spec(unique_id) for unique_id in SOURCES if unique_id in MANIFEST["sources"]]',
+    'FRESHNESS_CHECKS = [source_freshness_check(unique_id) for unique_id in FRESHNESS_SOURCES if unique_id in MANIFEST["sources"]]',
   ];
   if (checked.length > 0) {
     lines.push(
@@ -378,7 +388,11 @@ const PARTITION_DECORATOR_ARGS = [
 ];
 
 function partitionImports(p: DagsterPartitions): string[] {
-  return ["BackfillPolicy", p.granularity === "daily" ? "DailyPartitionsDefinition" : "HourlyPartitionsDefinition", "build_schedule_from_partitioned_job"];
+  return [
+    "BackfillPolicy",
+    p.granularity === "daily" ? "DailyPartitionsDefinition" : "HourlyPartitionsDefinition",
+    "build_schedule_from_partitioned_job",
+  ];
 }
 
 function renderPartitions(p: DagsterPartitions): string {

@@ -11,12 +11,25 @@ const profiles = { jaffle_shop: { target: "dev", outputs: { dev: { type: "duckdb
 
 describe("floe_lineage.py", () => {
   it("names the endpoint, namespace, jobs and each model's datasets from the artifacts", () => {
-    const artifacts = { ...base, dbt_profiles: profiles, observability: { ...base.observability, lineage: true, lineage_endpoint: "http://lineage:5000" } };
+    const artifacts = {
+      ...base,
+      dbt_profiles: profiles,
+      observability: { ...base.observability, lineage: true, lineage_endpoint: "http://lineage:5000" },
+    };
     const model = buildLineageModel(artifacts, plugin, resolveJobs(artifacts));
-    expect(model).toMatchObject({ enabled: true, url: "http://lineage:5000", transport: "http", namespace: "jaffle_shop", defaultJob: "jaffle_shop" });
+    expect(model).toMatchObject({
+      enabled: true,
+      url: "http://lineage:5000",
+      transport: "http",
+      namespace: "jaffle_shop",
+      defaultJob: "jaffle_shop",
+    });
     expect(model.jobs).toEqual({ jaffle_shop: "jaffle_shop", daily_marts: "daily_marts" });
     expect(model.models.orders).toEqual([
-      [["duckdb://jaffle_shop.duckdb", "jaffle_shop.main.stg_orders"], ["duckdb://jaffle_shop.duckdb", "jaffle_shop.main.stg_payments"]],
+      [
+        ["duckdb://jaffle_shop.duckdb", "jaffle_shop.main.stg_orders"],
+        ["duckdb://jaffle_shop.duckdb", "jaffle_shop.main.stg_payments"],
+      ],
       [["duckdb://jaffle_shop.duckdb", "jaffle_shop.main.orders"]],
     ]);
     expect(model.uniqueIds["model.jaffle_shop.orders"]).toBe("orders");

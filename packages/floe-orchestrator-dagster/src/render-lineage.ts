@@ -40,7 +40,11 @@ export interface LineageModel {
 }
 
 /** `jobs` is resolveJobs(artifacts), computed once by the caller. */
-export function buildLineageModel(artifacts: CompiledArtifacts, plugin: { name: string; version: string }, jobs: ReadonlyArray<ResolvedJob>): LineageModel {
+export function buildLineageModel(
+  artifacts: CompiledArtifacts,
+  plugin: { name: string; version: string },
+  jobs: ReadonlyArray<ResolvedJob>,
+): LineageModel {
   const observability = artifacts.observability;
   const uniqueIds: Record<string, string> = {};
   for (const m of artifacts.transforms?.models ?? []) if (m.unique_id) uniqueIds[m.unique_id] = m.name;

@@ -42,7 +42,9 @@ describe("the code location's declared runtime", () => {
 describe("the dbt project path in definitions.py", () => {
   it("resolves a relative project dir against the generated file, an absolute one as given", () => {
     const relative = file(new DagsterPlugin({ dbtProjectDir: "../my proj" }).createDefinitions(artifacts()).render(), "definitions.py");
-    expect(relative).toContain('DBT_PROJECT_DIR = Path(os.environ.get("FLOE_DBT_PROJECT_DIR") or (Path(__file__).parent / "../my proj").resolve())');
+    expect(relative).toContain(
+      'DBT_PROJECT_DIR = Path(os.environ.get("FLOE_DBT_PROJECT_DIR") or (Path(__file__).parent / "../my proj").resolve())',
+    );
     const absolute = file(new DagsterPlugin({ dbtProjectDir: "/srv/dbt" }).createDefinitions(artifacts()).render(), "definitions.py");
     expect(absolute).toContain('DBT_PROJECT_DIR = Path(os.environ.get("FLOE_DBT_PROJECT_DIR") or "/srv/dbt")');
   });

@@ -61,7 +61,11 @@ export function renderDockerfile(model: DagsterDefinitionsModel): string {
       : "#   docker build --build-context dbt_project=<your dbt project> -t <registry>/floe-dagster-user-code:<tag> .",
     ...(inside
       ? []
-      : ["# Stands for the dbt project; `--build-context dbt_project=<dir>` replaces it (empty without one).", "FROM scratch AS dbt_project", ""]),
+      : [
+          "# Stands for the dbt project; `--build-context dbt_project=<dir>` replaces it (empty without one).",
+          "FROM scratch AS dbt_project",
+          "",
+        ]),
     "FROM python:3.11-slim-bookworm",
     "",
     "ENV PYTHONDONTWRITEBYTECODE=1 \\",

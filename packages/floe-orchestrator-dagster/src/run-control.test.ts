@@ -25,12 +25,22 @@ beforeAll(async () => {
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
       if (req.headers["dagster-cloud-api-token"] !== TOKEN) {
-        res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ error: `bad token ${String(req.headers["dagster-cloud-api-token"])}` }));
+        res
+          .writeHead(401, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: `bad token ${String(req.headers["dagster-cloud-api-token"])}` }));
         return;
       }
       const query = (JSON.parse(body) as { query: string }).query;
       const data = query.includes("runOrError")
-        ? { runOrError: { __typename: "Run", runId: "r1", jobName: "shop", status: "FAILURE", eventConnection: { cursor: "c", hasMore: false, events } } }
+        ? {
+            runOrError: {
+              __typename: "Run",
+              runId: "r1",
+              jobName: "shop",
+              status: "FAILURE",
+              eventConnection: { cursor: "c", hasMore: false, events },
+            },
+          }
         : {};
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data }));
     });
@@ -46,7 +56,11 @@ const key = (k: string) => ({ assetKey: { path: [k] } });
 describe("DagsterRunControl", () => {
   it("a rejected Dagster+ token: FLOE_CONNECTION_FAILED naming the 401, the token nowhere", async () => {
     const runs = new DagsterRunControl({ url, token: "wrong-token-77", modelOf: () => model });
-    const error = (await runs.status({ runId: "r1", job: "shop" }).catch((e: unknown) => e)) as { code: string; message: string; hint: string };
+    const error = (await runs.status({ runId: "r1", job: "shop" }).catch((e: unknown) => e)) as {
+      code: string;
+      message: string;
+      hint: string;
+    };
     expect(error.code).toBe("FLOE_CONNECTION_FAILED");
     expect(error.message).toMatch(/^reading run r1: http:\/\/127\.0\.0\.1:\d+ asks for credentials \(HTTP 401\)$/);
     expect(`${error.message} ${error.hint}`).not.toContain("wrong-token-77");
@@ -74,8 +88,16 @@ describe("DagsterRunControl", () => {
     });
     // A failed blocking test of `a` means b did not run because of it.
     events.push({ __typename: "AssetCheckEvaluationEvent", evaluation: { ...key("a"), success: false, severity: "ERROR" } });
-    expect((await runs.status({ runId: "r1", job: "shop", artifacts: {} as never })).models[1]).toEqual({ model: "b", state: "upstream_failed" });
+    expect((await runs.status({ runId: "r1", job: "shop", artifacts: {} as never })).models[1]).toEqual({
+      model: "b",
+      state: "upstream_failed",
+    });
     // Without the artifacts no dependencies are known: what did not materialize counts as skipped.
-    expect((await runs.status({ runId: "r1", job: "shop" })).models.map((m) => m.state)).toEqual(["success", "skipped", "skipped", "success"]);
+    expect((await runs.status({ runId: "r1", job: "shop" })).models.map((m) => m.state)).toEqual([
+      "success",
+      "skipped",
+      "skipped",
+      "success",
+    ]);
   });
 });

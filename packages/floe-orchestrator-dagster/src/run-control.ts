@@ -102,16 +102,26 @@ export class DagsterRunControl implements RunControl {
 
   async #graphql(query: string, variables: Record<string, unknown>, what: string): Promise<Gql> {
     const headers: Record<string, string> = this.#settings.token ? { "Dagster-Cloud-Api-Token": this.#settings.token } : {};
-    const answer = await requestJson(joinUrl(this.#settings.url, "graphql"), this.#target(), { method: "POST", headers, body: { query, variables } });
+    const answer = await requestJson(joinUrl(this.#settings.url, "graphql"), this.#target(), {
+      method: "POST",
+      headers,
+      body: { query, variables },
+    });
     if (answer.status < 200 || answer.status >= 300) throw httpStatusError(answer.status, this.#target(), what);
     const body = answer.json as { data?: Gql | null; errors?: Array<{ message?: unknown }> } | undefined;
     if (!body || typeof body !== "object") {
-      throw new FloeError("FLOE_CONNECTION_FAILED", `${what}: ${this.#target().url} did not answer with GraphQL JSON`, { hint: `point ${URL_SETTING} at the Dagster webserver` });
+      throw new FloeError("FLOE_CONNECTION_FAILED", `${what}: ${this.#target().url} did not answer with GraphQL JSON`, {
+        hint: `point ${URL_SETTING} at the Dagster webserver`,
+      });
     }
     if (Array.isArray(body.errors) && body.errors.length > 0) {
-      throw new FloeError("FLOE_CONNECTION_FAILED", `${what}: the Dagster webserver returned a GraphQL error: ${this.#said(body.errors[0]?.message)}`, {
-        hint: "check that the server runs Dagster 1.13 (the version floe generates for)",
-      });
+      throw new FloeError(
+        "FLOE_CONNECTION_FAILED",
+        `${what}: the Dagster webserver returned a GraphQL error: ${this.#said(body.errors[0]?.message)}`,
+        {
+          hint: "check that the server runs Dagster 1.13 (the version floe generates for)",
+        },
+      );
     }
     return body.data ?? {};
   }
@@ -119,21 +129,37 @@ export class DagsterRunControl implements RunControl {
   /** A server message for an error line; dropped when it quotes the token. */
   #said(message: unknown): string {
     const token = this.#settings.token;
-    return token && typeof message === "string" && message.includes(token) ? "(message withheld: it quotes the API token)" : serverMessage(message);
+    return token && typeof message === "string" && message.includes(token)
+      ? "(message withheld: it quotes the API token)"
+      : serverMessage(message);
   }
 
   async trigger(request: TriggerRunRequest): Promise<RunHandle> {
     const model = this.#settings.modelOf(request.artifacts);
     const floeJobs = resolveJobs(request.artifacts);
-    const job = pickRunnableJob(model.jobs.map((j, i) => ({ floeName: floeJobs[i]?.name ?? j.name, id: j.name, isDefault: j.isDefault })), request.job);
+    const job = pickRunnableJob(
+      model.jobs.map((j, i) => ({ floeName: floeJobs[i]?.name ?? j.name, id: j.name, isDefault: j.isDefault })),
+      request.job,
+    );
     const selector = await this.#locate(job.id, model.location);
-    const data = await this.#graphql(LAUNCH_MUTATION, { params: { selector: { ...selector, jobName: job.id }, runConfigData: {} } }, `launching ${job.id}`);
+    const data = await this.#graphql(
+      LAUNCH_MUTATION,
+      { params: { selector: { ...selector, jobName: job.id }, runConfigData: {} } },
+      `launching ${job.id}`,
+    );
     const result = (data.launchRun ?? {}) as Gql & { run?: { runId?: unknown }; errors?: Array<{ message?: unknown }> };
     if (result.__typename === "LaunchRunSuccess" && typeof result.run?.runId === "string") return { runId: result.run.runId, job: job.id };
     const message = result.__typename === "RunConfigValidationInvalid" ? result.errors?.[0]?.message : result.message;
-    throw new FloeError("FLOE_RUN_REFUSED", `the Dagster webserver refused to launch ${job.id} (${String(result.__typename)}): ${this.#said(message)}`, {
-      hint: result.__typename === "UnauthorizedError" ? "the server's user lacks permission to launch runs" : "look at the code location's state in the Dagster UI",
-    });
+    throw new FloeError(
+      "FLOE_RUN_REFUSED",
+      `the Dagster webserver refused to launch ${job.id} (${String(result.__typename)}): ${this.#said(message)}`,
+      {
+        hint:
+          result.__typename === "UnauthorizedError"
+            ? "the server's user lacks permission to launch runs"
+            : "look at the code location's state in the Dagster UI",
+      },
+    );
   }
 
   /** The repository and location serving `job`, found on the server (the generated location first). */
@@ -141,12 +167,18 @@ export class DagsterRunControl implements RunControl {
     const data = await this.#graphql(WORKSPACE_QUERY, {}, "reading the workspace");
     const workspace = (data.workspaceOrError ?? {}) as Gql & { locationEntries?: Array<Gql & { locationOrLoadError?: Gql }> };
     if (workspace.__typename !== "Workspace") {
-      throw new FloeError("FLOE_CONNECTION_FAILED", `the Dagster webserver could not list its code locations: ${this.#said(workspace.message)}`, { hint: "look at the webserver's logs" });
+      throw new FloeError(
+        "FLOE_CONNECTION_FAILED",
+        `the Dagster webserver could not list its code locations: ${this.#said(workspace.message)}`,
+        { hint: "look at the webserver's logs" },
+      );
     }
     const found: Array<{ repositoryLocationName: string; repositoryName: string }> = [];
     const broken: string[] = [];
     for (const entry of workspace.locationEntries ?? []) {
-      const loc = entry.locationOrLoadError as (Gql & { repositories?: Array<{ name: string; jobs: Array<{ name: string }> }> }) | undefined;
+      const loc = entry.locationOrLoadError as
+        | (Gql & { repositories?: Array<{ name: string; jobs: Array<{ name: string }> }> })
+        | undefined;
       if (loc?.__typename !== "RepositoryLocation") {
         broken.push(String(entry.name));
         continue;
@@ -182,8 +214,15 @@ export class DagsterRunControl implements RunControl {
           hint: "pass a run id that floe run printed, or one from the Dagster UI's Runs page",
         });
       }
-      if (run.__typename !== "Run") throw new FloeError("FLOE_CONNECTION_FAILED", `reading run ${request.runId} failed: ${this.#said(run.message)}`, { hint: "look at the webserver's logs" });
-      type Event = { __typename: string; assetKey?: { path: string[] } | null; evaluation?: { assetKey: { path: string[] }; success: boolean; severity: string } };
+      if (run.__typename !== "Run")
+        throw new FloeError("FLOE_CONNECTION_FAILED", `reading run ${request.runId} failed: ${this.#said(run.message)}`, {
+          hint: "look at the webserver's logs",
+        });
+      type Event = {
+        __typename: string;
+        assetKey?: { path: string[] } | null;
+        evaluation?: { assetKey: { path: string[] }; success: boolean; severity: string };
+      };
       const events = run.eventConnection as { cursor: string; hasMore: boolean; events: Event[] };
       for (const event of events.events) {
         if (event.evaluation && !event.evaluation.success && event.evaluation.severity === "ERROR") {

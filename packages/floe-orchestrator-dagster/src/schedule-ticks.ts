@@ -85,10 +85,20 @@ function cronWeekday(dt: PyDateTime): number {
   return (wallFields(dt.wall).weekday + 1) % 7;
 }
 
-function findDaily(minute: number, hour: number, daysOfWeek: number[] | undefined, date: PyDateTime, ascending: boolean, onBoundary: boolean): PyDateTime {
+function findDaily(
+  minute: number,
+  hour: number,
+  daysOfWeek: number[] | undefined,
+  date: PyDateTime,
+  ascending: boolean,
+  onBoundary: boolean,
+): PyDateTime {
   for (let i = 0; i < 10; i++) {
     const f = wallFields(date.wall);
-    let next = !onBoundary || f.hour !== hour || f.minute !== minute || f.second !== 0 || f.ms !== 0 ? replaceDateFields(date, hour, minute, f.day) : date;
+    let next =
+      !onBoundary || f.hour !== hour || f.minute !== minute || f.second !== 0 || f.ms !== 0
+        ? replaceDateFields(date, hour, minute, f.day)
+        : date;
     if (ascending) {
       if (onBoundary || ts(next) <= ts(date)) next = pyAddWall(next, TIME.DAY);
     } else if (onBoundary || ts(next) >= ts(date)) next = pyAddWall(next, -TIME.DAY);
@@ -101,14 +111,21 @@ function findDaily(minute: number, hour: number, daysOfWeek: number[] | undefine
   throw new Error("Dagster's daily schedule search did not reach a matching day of week");
 }
 
-function findWeekly(minute: number, hour: number, dayOfWeek: number, date: PyDateTime, ascending: boolean, onBoundary: boolean): PyDateTime {
+function findWeekly(
+  minute: number,
+  hour: number,
+  dayOfWeek: number,
+  date: PyDateTime,
+  ascending: boolean,
+  onBoundary: boolean,
+): PyDateTime {
   let next: PyDateTime;
   if (!onBoundary) {
     next = replaceDateFields(date, hour, minute, wallFields(date.wall).day);
     const current = cronWeekday(next);
     if (dayOfWeek !== current) {
       next = ascending
-        ? pyAddWall(next, (((dayOfWeek - current) % 7) + 7) % 7 * TIME.DAY)
+        ? pyAddWall(next, ((((dayOfWeek - current) % 7) + 7) % 7) * TIME.DAY)
         : pyAddWall(next, -((((current - dayOfWeek) % 7) + 7) % 7) * TIME.DAY);
     }
   } else next = date;
@@ -166,7 +183,15 @@ function fastPathOf(expr: CronExpression): FastPath | undefined {
   const [m, h, dom, mon, dow] = [expr.minute, expr.hour, expr.dayOfMonth, expr.month, expr.dayOfWeek];
   const numeric = [m, h, dom, mon, dow].map((f) => single(f.values, f.isWildcard));
   let type: ScheduleType | undefined;
-  if (numeric[0] && numeric[1] && numeric[2] && mon.isWildcard && dow.isWildcard && dom.values[0]! <= MAX_DAY_OF_MONTH_WITH_GUARANTEED_MONTHLY_INTERVAL) type = "MONTHLY";
+  if (
+    numeric[0] &&
+    numeric[1] &&
+    numeric[2] &&
+    mon.isWildcard &&
+    dow.isWildcard &&
+    dom.values[0]! <= MAX_DAY_OF_MONTH_WITH_GUARANTEED_MONTHLY_INTERVAL
+  )
+    type = "MONTHLY";
   else if (numeric[0] && numeric[1] && numeric[4] && dom.isWildcard && mon.isWildcard) type = "WEEKLY";
   else if (numeric[0] && numeric[1] && dom.isWildcard && mon.isWildcard) type = "DAILY";
   else if (!m.isWildcard && h.isWildcard && dom.isWildcard && mon.isWildcard && dow.isWildcard) type = "HOURLY";
@@ -243,7 +268,13 @@ export interface DagsterTickOptions {
 }
 
 /** Dagster's `cron_string_iterator(start_timestamp, cron_string, execution_timezone)`. */
-export function* dagsterTicks(cron: string, expr: CronExpression, startMs: number, zone: IANAZone, options: DagsterTickOptions = {}): Generator<PyDateTime> {
+export function* dagsterTicks(
+  cron: string,
+  expr: CronExpression,
+  startMs: number,
+  zone: IANAZone,
+  options: DagsterTickOptions = {},
+): Generator<PyDateTime> {
   if (cron.endsWith(" 29 2 *")) {
     const dayBefore = `${cron.slice(0, -" 29 2 *".length)} 28 2 *`;
     const before: CronExpression = { ...expr, source: dayBefore, dayOfMonth: { values: [28], isWildcard: false, isSingleNumber: true } };

@@ -9,7 +9,10 @@ const local = (cron: string, timezone: string, from: string, count: number): str
 // repository root, which recomputes them with the real tools on every run).
 describe("DagsterPlugin.schedules.preview", () => {
   it("spring-forward gap: Dagster fires at the end of the gap", () => {
-    expect(local("30 2 * * *", "America/New_York", "2025-03-08T17:00:00Z", 2)).toEqual(["2025-03-09T03:00:00-04:00", "2025-03-10T02:30:00-04:00"]);
+    expect(local("30 2 * * *", "America/New_York", "2025-03-08T17:00:00Z", 2)).toEqual([
+      "2025-03-09T03:00:00-04:00",
+      "2025-03-10T02:30:00-04:00",
+    ]);
     expect(local("15 2 * * *", "Australia/Lord_Howe", "2025-10-04T01:00:00Z", 1)).toEqual(["2025-10-05T02:30:00+11:00"]);
   });
 
@@ -32,19 +35,33 @@ describe("DagsterPlugin.schedules.preview", () => {
   });
 
   it("refuses a bad count, naming the field", () => {
-    expect(() => schedules.preview({ cron: "@daily", timezone: "UTC", count: 0 })).toThrow(expect.objectContaining({ path: "options.count", message: expect.stringMatching(/count 0/) }));
+    expect(() => schedules.preview({ cron: "@daily", timezone: "UTC", count: 0 })).toThrow(
+      expect.objectContaining({ path: "options.count", message: expect.stringMatching(/count 0/) }),
+    );
   });
 });
 
 describe("DagsterPlugin.schedules.validate", () => {
   it("returns the trimmed and the expanded cron", () => {
-    expect(schedules.validate(" @daily ", "Europe/London")).toMatchObject({ cron: "@daily", expanded: "0 0 * * *", timezone: "Europe/London" });
+    expect(schedules.validate(" @daily ", "Europe/London")).toMatchObject({
+      cron: "@daily",
+      expanded: "0 0 * * *",
+      timezone: "Europe/London",
+    });
   });
 
   it("refuses 30/31 February as Dagster does, even with a weekday, naming the field", () => {
-    expect(() => schedules.validate("0 0 31 2 *", "UTC")).toThrow(expect.objectContaining({ code: "FLOE_SCHEDULE_INVALID", path: "cron", hint: expect.stringMatching(/Dagster refuses/) }));
-    expect(() => schedules.validate("0 0 30 2 *", "UTC")).toThrow(expect.objectContaining({ hint: expect.stringMatching(/Dagster refuses/) }));
-    expect(() => schedules.validate("0 0 31 2 1", "UTC")).toThrow(expect.objectContaining({ message: expect.stringMatching(/never occurs/) }));
-    expect(() => schedules.validate("0 0 * * *", "EST")).toThrow(expect.objectContaining({ code: "FLOE_TIMEZONE_INVALID", path: "timezone" }));
+    expect(() => schedules.validate("0 0 31 2 *", "UTC")).toThrow(
+      expect.objectContaining({ code: "FLOE_SCHEDULE_INVALID", path: "cron", hint: expect.stringMatching(/Dagster refuses/) }),
+    );
+    expect(() => schedules.validate("0 0 30 2 *", "UTC")).toThrow(
+      expect.objectContaining({ hint: expect.stringMatching(/Dagster refuses/) }),
+    );
+    expect(() => schedules.validate("0 0 31 2 1", "UTC")).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/never occurs/) }),
+    );
+    expect(() => schedules.validate("0 0 * * *", "EST")).toThrow(
+      expect.objectContaining({ code: "FLOE_TIMEZONE_INVALID", path: "timezone" }),
+    );
   });
 });

@@ -20,7 +20,10 @@ import { dagsterTicks } from "./schedule-ticks.js";
 export function refineDagsterCron(expression: CronExpression, fields: readonly string[]): void {
   const { month, dayOfMonth } = expression;
   if (month.values.length === 1 && month.values[0] === 2 && dayOfMonth.values.length === 1 && dayOfMonth.values[0]! >= 30) {
-    throw cronError(`day-of-month field "${fields[2]}" never occurs in month field "${fields[3]}"`, "Dagster refuses schedules on 30 or 31 February; pick a day that exists");
+    throw cronError(
+      `day-of-month field "${fields[2]}" never occurs in month field "${fields[3]}"`,
+      "Dagster refuses schedules on 30 or 31 February; pick a day that exists",
+    );
   }
 }
 

@@ -64,7 +64,10 @@ const NOBODY = 65534;
  * server runs as `nobody`.
  */
 export async function startPostgres(dir: string): Promise<Postgres> {
-  const bin = execFileSync("bash", [join(REPO_ROOT, "scripts/ensure-postgres.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  const bin = execFileSync("bash", [join(REPO_ROOT, "scripts/ensure-postgres.sh")], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
   const asRoot = process.getuid?.() === 0;
   const data = join(dir, "data");
   const socketDir = join(dir, "socket");
@@ -76,7 +79,8 @@ export async function startPostgres(dir: string): Promise<Postgres> {
     for (let d = dir; d !== dirname(d) && d.startsWith("/tmp/"); d = dirname(d)) chmodSync(d, 0o755);
     for (const path of [dir, socketDir, join(dir, "pwfile")]) chownSync(path, NOBODY, NOBODY);
   }
-  const asServerUser = (file: string, args: string[]): [string, string[]] => (asRoot ? ["runuser", ["-u", "nobody", "--", file, ...args]] : [file, args]);
+  const asServerUser = (file: string, args: string[]): [string, string[]] =>
+    asRoot ? ["runuser", ["-u", "nobody", "--", file, ...args]] : [file, args];
   const exec = async (file: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
     const [cmd, argv] = asServerUser(file, args);
     try {
@@ -86,11 +90,27 @@ export async function startPostgres(dir: string): Promise<Postgres> {
       throw new Error(`${file} ${args.join(" ")} failed: ${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}`);
     }
   };
-  await exec(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", `--pwfile=${join(dir, "pwfile")}`, "-E", "UTF8", "--no-instructions"]);
+  await exec(join(bin, "initdb"), [
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth-local=trust",
+    "--auth-host=scram-sha-256",
+    `--pwfile=${join(dir, "pwfile")}`,
+    "-E",
+    "UTF8",
+    "--no-instructions",
+  ]);
   const port = await freePort();
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${socketDir} -c max_connections=300 -c fsync=off`;
   await exec(join(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", join(dir, "server.log"), "-w", "-t", "60", "start"]);
-  const psql = (sql: string) => exec(join(bin, "psql"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", sql], { PGPASSWORD: superPassword });
+  const psql = (sql: string) =>
+    exec(
+      join(bin, "psql"),
+      ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", sql],
+      { PGPASSWORD: superPassword },
+    );
   return {
     port,
     async createDatabase(name, user, password) {
@@ -144,7 +164,8 @@ function container(c: any, volumes: Map<string, VolumeSource>, secrets: Secrets,
     if (e.valueFrom?.secretKeyRef) {
       const { name, key } = e.valueFrom.secretKeyRef;
       const value = secrets[name]?.[key];
-      if (value === undefined) throw new Error(`${workload}/${c.name}: env ${e.name} needs secret ${name} key ${key}, which the test does not provide`);
+      if (value === undefined)
+        throw new Error(`${workload}/${c.name}: env ${e.name} needs secret ${name} key ${key}, which the test does not provide`);
       env[e.name] = value;
     } else if (e.valueFrom) {
       throw new Error(`${workload}/${c.name}: env ${e.name} uses an unsupported valueFrom ${JSON.stringify(e.valueFrom)}`);
@@ -159,7 +180,14 @@ function container(c: any, volumes: Map<string, VolumeSource>, secrets: Secrets,
     return { path: m.mountPath, volume: m.name, source, subPath: m.subPath, readOnly: m.readOnly === true };
   });
   const command: string[] = c.command ?? [];
-  return { name: c.name, argv: [...command, ...(c.args ?? [])], usesImageEntrypoint: command.length === 0, env, mounts, workingDir: c.workingDir };
+  return {
+    name: c.name,
+    argv: [...command, ...(c.args ?? [])],
+    usesImageEntrypoint: command.length === 0,
+    env,
+    mounts,
+    workingDir: c.workingDir,
+  };
 }
 
 /** The pods of every Deployment and Job among the rendered objects, with env resolved from `secrets`. */
@@ -286,17 +314,22 @@ function mountScript(c: RenderedContainer, options: BootOptions): string {
   const hidesSource = (b: { target: string }) => binds.some((o) => o.source.startsWith(`${b.target}/`));
   binds.sort(
     (a, b) =>
-      Number(hidesSource(a)) - Number(hidesSource(b)) || a.target.split("/").length - b.target.split("/").length || a.target.localeCompare(b.target),
+      Number(hidesSource(a)) - Number(hidesSource(b)) ||
+      a.target.split("/").length - b.target.split("/").length ||
+      a.target.localeCompare(b.target),
   );
   for (const b of binds) {
-    if (hidesSource(b) && binds.some((o) => o.target.startsWith(`${b.target}/`))) throw new Error(`${c.name}: ${b.target} both hides a source and holds a mount`);
+    if (hidesSource(b) && binds.some((o) => o.target.startsWith(`${b.target}/`)))
+      throw new Error(`${c.name}: ${b.target} both hides a source and holds a mount`);
   }
   const lines = ["set -e"];
   const tmpfsAt = new Set<string>();
   for (const b of binds) {
     let ancestor = dirname(b.target);
     while (!existsSync(ancestor)) ancestor = dirname(ancestor);
-    const covered = [...tmpfsAt].some((t) => b.target.startsWith(`${t}/`)) || binds.some((o) => o !== b && !o.file && b.target.startsWith(`${o.target}/`));
+    const covered =
+      [...tmpfsAt].some((t) => b.target.startsWith(`${t}/`)) ||
+      binds.some((o) => o !== b && !o.file && b.target.startsWith(`${o.target}/`));
     if (!existsSync(b.target) && !covered) {
       if (ancestor === "/") throw new Error(`${c.name}: cannot mount at ${b.target} without writing to the host's /`);
       tmpfsAt.add(ancestor);
@@ -304,7 +337,11 @@ function mountScript(c: RenderedContainer, options: BootOptions): string {
   }
   for (const t of tmpfsAt) lines.push(`mount -t tmpfs -o mode=755 floe-root ${shellQuote(t)}`);
   for (const b of binds) {
-    lines.push(b.file ? `mkdir -p ${shellQuote(dirname(b.target))}; [ -e ${shellQuote(b.target)} ] || : > ${shellQuote(b.target)}` : `mkdir -p ${shellQuote(b.target)}`);
+    lines.push(
+      b.file
+        ? `mkdir -p ${shellQuote(dirname(b.target))}; [ -e ${shellQuote(b.target)} ] || : > ${shellQuote(b.target)}`
+        : `mkdir -p ${shellQuote(b.target)}`,
+    );
     lines.push(`mount --bind ${shellQuote(b.source)} ${shellQuote(b.target)}`);
   }
   for (const m of c.mounts) if (m.readOnly) lines.push(`mount -o remount,bind,ro ${shellQuote(m.path)}`);
@@ -336,12 +373,20 @@ export function startContainer(pod: RenderedPod, c: RenderedContainer, options: 
 }
 
 /** Runs a pod's init containers one after the other to completion (like the kubelet), each within `timeoutMs`. */
-export async function runToCompletion(pod: RenderedPod, containers: RenderedContainer[], options: BootOptions, timeoutMs: number): Promise<void> {
+export async function runToCompletion(
+  pod: RenderedPod,
+  containers: RenderedContainer[],
+  options: BootOptions,
+  timeoutMs: number,
+): Promise<void> {
   for (const c of containers) {
     const p = startContainer(pod, c, options);
     const code = await new Promise<number | null>((resolve) => {
       const timer = setTimeout(() => {
-        stopProcesses([p]).then(() => resolve(null), () => resolve(null));
+        stopProcesses([p]).then(
+          () => resolve(null),
+          () => resolve(null),
+        );
       }, timeoutMs);
       p.child.once("exit", (exitCode) => {
         clearTimeout(timer);

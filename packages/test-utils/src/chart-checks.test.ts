@@ -8,13 +8,21 @@ function deployment(container: Record<string, unknown>, podSecurity: Record<stri
     metadata: { name: "web" },
     spec: {
       selector: { matchLabels: { app: "web" } },
-      template: { metadata: { labels: { app: "web" } }, spec: { securityContext: podSecurity, containers: [{ name: "web", image: "web:1", ...container }] } },
+      template: {
+        metadata: { labels: { app: "web" } },
+        spec: { securityContext: podSecurity, containers: [{ name: "web", image: "web:1", ...container }] },
+      },
     },
   };
 }
 
 const restricted = {
-  securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } },
+  securityContext: {
+    runAsNonRoot: true,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  },
   resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
   readinessProbe: { httpGet: { path: "/", port: 80 } },
   livenessProbe: { httpGet: { path: "/", port: 80 } },

@@ -115,9 +115,30 @@ export function podSpecOf(object: K8sObject): any | undefined {
 
 // The Container fields of the Kubernetes API; kubernetes-models' schemas let unknown fields through.
 const CONTAINER_FIELDS = new Set([
-  "name", "image", "imagePullPolicy", "command", "args", "workingDir", "ports", "envFrom", "env", "resources",
-  "resizePolicy", "restartPolicy", "volumeMounts", "volumeDevices", "livenessProbe", "readinessProbe", "startupProbe",
-  "lifecycle", "terminationMessagePath", "terminationMessagePolicy", "securityContext", "stdin", "stdinOnce", "tty",
+  "name",
+  "image",
+  "imagePullPolicy",
+  "command",
+  "args",
+  "workingDir",
+  "ports",
+  "envFrom",
+  "env",
+  "resources",
+  "resizePolicy",
+  "restartPolicy",
+  "volumeMounts",
+  "volumeDevices",
+  "livenessProbe",
+  "readinessProbe",
+  "startupProbe",
+  "lifecycle",
+  "terminationMessagePath",
+  "terminationMessagePolicy",
+  "securityContext",
+  "stdin",
+  "stdinOnce",
+  "tty",
 ]);
 
 /**
@@ -130,7 +151,10 @@ export function podProblems(spec: any, where: string, options: { probes?: boolea
   if (spec.hostNetwork || spec.hostPID || spec.hostIPC) problems.push(`${where}: uses host namespaces`);
   const volumes = new Set<string>([...(spec.volumes ?? []).map((v: { name: string }) => v.name), ...(options.claimedVolumes ?? [])]);
   for (const volume of spec.volumes ?? []) if (volume.hostPath) problems.push(`${where}: hostPath volume ${volume.name}`);
-  const groups: Array<[string, any[]]> = [["initContainers", spec.initContainers ?? []], ["containers", spec.containers ?? []]];
+  const groups: Array<[string, any[]]> = [
+    ["initContainers", spec.initContainers ?? []],
+    ["containers", spec.containers ?? []],
+  ];
   for (const [group, containers] of groups) {
     for (const c of containers) {
       const at = `${where} ${group}/${c.name}`;
@@ -146,7 +170,8 @@ export function podProblems(spec: any, where: string, options: { probes?: boolea
       if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") problems.push(`${at}: seccompProfile is not RuntimeDefault`);
       if (!c.resources?.limits?.cpu || !c.resources?.limits?.memory) problems.push(`${at}: no cpu/memory limits`);
       if (!c.resources?.requests?.cpu || !c.resources?.requests?.memory) problems.push(`${at}: no cpu/memory requests`);
-      for (const mount of c.volumeMounts ?? []) if (!volumes.has(mount.name)) problems.push(`${at}: mounts undeclared volume ${mount.name}`);
+      for (const mount of c.volumeMounts ?? [])
+        if (!volumes.has(mount.name)) problems.push(`${at}: mounts undeclared volume ${mount.name}`);
       if (group === "containers" && options.probes !== false && (!c.livenessProbe || !c.readinessProbe)) {
         problems.push(`${at}: no liveness/readiness probe`);
       }
@@ -162,7 +187,8 @@ export async function manifestProblems(objects: K8sObject[]): Promise<string[]> 
   for (const object of objects) {
     // Names become DNS labels (Services) and label values (job-name, pod-name): 63 characters at most.
     if (object.metadata.name.length > 63) problems.push(`${object.kind}/${object.metadata.name}: name longer than 63 characters`);
-    if (object.kind === "StatefulSet" && object.metadata.name.length > 60) problems.push(`${object.kind}/${object.metadata.name}: pod names would pass 63 characters`);
+    if (object.kind === "StatefulSet" && object.metadata.name.length > 60)
+      problems.push(`${object.kind}/${object.metadata.name}: pod names would pass 63 characters`);
     try {
       await validateKubernetesObject(object);
     } catch (error) {
@@ -229,7 +255,11 @@ export async function floeHelmValues(orchestrator: "dagster" | "airflow", args: 
  * Values files from `floe helm-values` in `dir`: one per size (small, medium, large) and `artifacts`
  * (the fixture's product at `artifactsSize`). Returns name -> path.
  */
-export async function writeHelmValuesFiles(orchestrator: "dagster" | "airflow", dir: string, artifactsSize: string): Promise<Record<string, string>> {
+export async function writeHelmValuesFiles(
+  orchestrator: "dagster" | "airflow",
+  dir: string,
+  artifactsSize: string,
+): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const size of ["small", "medium", "large"]) {
     files[size] = join(dir, `${size}.yaml`);

@@ -58,7 +58,7 @@ export async function startLineageBackend(port = 0): Promise<LineageBackend> {
       const fault = backend.fault(++count, recorded);
       if (fault.kind === "reset") {
         // Answer half a response, then cut the connection mid-body.
-        res.socket?.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"partial\":");
+        res.socket?.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{"partial":');
         setTimeout(() => res.socket?.destroy(), 5);
         return;
       }

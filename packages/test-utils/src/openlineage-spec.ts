@@ -54,7 +54,12 @@ export function loadSpecValidator(): SpecValidator {
   const baseFacet = ajv.getSchema(`${core.$id}#/$defs/BaseFacet`);
   if (!baseFacet) throw new Error("BaseFacet not found in OpenLineage.json");
 
-  function validateFacets(where: string, facetMap: Record<string, unknown> | undefined, errors: string[], custom: "reject" | "base" = "reject"): void {
+  function validateFacets(
+    where: string,
+    facetMap: Record<string, unknown> | undefined,
+    errors: string[],
+    custom: "reject" | "base" = "reject",
+  ): void {
     for (const [key, facet] of Object.entries(facetMap ?? {})) {
       const url = (facet as { _schemaURL?: string })._schemaURL ?? "";
       const [id, pointer] = url.split("#");

@@ -30,9 +30,7 @@ export const ResolvedPluginsSchema = z
 
 export const QualityCheckSchema = looseRecord;
 
-const FreshnessThresholdSchema = z
-  .object({ count: z.number().int().positive(), period: z.enum(["minute", "hour", "day"]) })
-  .strict();
+const FreshnessThresholdSchema = z.object({ count: z.number().int().positive(), period: z.enum(["minute", "hour", "day"]) }).strict();
 
 /** dbt's source freshness thresholds (sources.yml `freshness`), checked by `dbt source freshness`. */
 export const SourceFreshnessSchema = z
@@ -53,7 +51,9 @@ export const SourceRefSchema = z
     schema: z.string().nullish().describe("schema (dataset) of the relation"),
     identifier: z.string().nullish().describe("the relation's name in the warehouse, when it differs from `name`"),
     loaded_at_field: z.string().nullish().describe("the column dbt's freshness check reads (dbt `loaded_at_field`)"),
-    freshness: SourceFreshnessSchema.nullish().describe("dbt freshness thresholds; the plugins run `dbt source freshness` as a check before the models reading it"),
+    freshness: SourceFreshnessSchema.nullish().describe(
+      "dbt freshness thresholds; the plugins run `dbt source freshness` as a check before the models reading it",
+    ),
   })
   .loose()
   .describe("extension: a dbt source read by the model");
@@ -68,13 +68,21 @@ export const MODEL_RUN_SETTING_KEYS = ["retries", "retry_delay_seconds", "pool",
 
 export const ModelRunSettingsSchema = z
   .object({
-    retries: z.number().int().min(0).max(100).nullish().describe("retries of the model's task or step after a failure of the model (0 to 100)"),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .nullish()
+      .describe("retries of the model's task or step after a failure of the model (0 to 100)"),
     retry_delay_seconds: z.number().int().min(0).max(86_400).nullish().describe("delay before a retry, in seconds (0 to 86400)"),
     pool: z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,250}$/, "must be 1 to 250 letters, digits, '_', '.' or '-'")
       .nullish()
-      .describe("Airflow pool of the model's task / Dagster concurrency pool of its step; the pool must exist (Airflow) or be configured (Dagster)"),
+      .describe(
+        "Airflow pool of the model's task / Dagster concurrency pool of its step; the pool must exist (Airflow) or be configured (Dagster)",
+      ),
     timeout_seconds: z.number().int().min(1).max(604_800).nullish().describe("a run of the model longer than this fails (1 to 604800)"),
     retry_test_failures: z
       .boolean()
@@ -95,15 +103,24 @@ export const ResolvedModelSchema = z
     // Extensions written by `floe artifacts from-dbt` (optional; floe's Python compiler omits them).
     path: z.string().nullish().describe("extension: the model's file path inside the dbt project"),
     schema_name: z.string().nullish().describe("extension: the schema the model builds into"),
-    materialization: z.string().nullish().describe("extension: dbt materialization (table, view, incremental…; `seed` for a seed, `snapshot` for a snapshot)"),
+    materialization: z
+      .string()
+      .nullish()
+      .describe("extension: dbt materialization (table, view, incremental…; `seed` for a seed, `snapshot` for a snapshot)"),
     meta: looseRecord.nullish().describe("extension: dbt `meta` of the model"),
     description: z.string().nullish().describe("extension: the model's description"),
     unique_id: z
       .string()
       .nullish()
       .describe("extension: dbt unique_id, e.g. model.jaffle.orders, snapshot.jaffle.orders_snapshot, model.jaffle.dim_customers.v2"),
-    alias: z.string().nullish().describe("extension: the relation dbt builds, when it differs from `name` (dbt alias; `dim_customers_v2` for version 2)"),
-    sources: z.array(SourceRefSchema).nullish().describe("extension: the dbt sources the model reads (directly or through ephemeral models); lineage inputs"),
+    alias: z
+      .string()
+      .nullish()
+      .describe("extension: the relation dbt builds, when it differs from `name` (dbt alias; `dim_customers_v2` for version 2)"),
+    sources: z
+      .array(SourceRefSchema)
+      .nullish()
+      .describe("extension: the dbt sources the model reads (directly or through ephemeral models); lineage inputs"),
     run_settings: ModelRunSettingsSchema.nullish(),
   })
   .loose();
@@ -176,7 +193,9 @@ export const ObservabilitySchema = z
   .object({
     telemetry: looseRecord
       .nullish()
-      .describe("OpenTelemetry settings (floe's TelemetryConfig); floe's Python 0.10.0 models require it, floe-core does not, and `floe artifacts from-dbt` does not write it"),
+      .describe(
+        "OpenTelemetry settings (floe's TelemetryConfig); floe's Python 0.10.0 models require it, floe-core does not, and `floe artifacts from-dbt` does not write it",
+      ),
     lineage: z.boolean().default(true),
     lineage_namespace: nonEmpty.nullish(),
     lineage_endpoint: z.string().nullish().describe("OpenLineage backend, with or without the /api/v1/lineage suffix"),
@@ -207,11 +226,7 @@ export const CompiledArtifactsSchema = z
       .loose(),
     mode: z.enum(["simple", "centralized", "mesh"]).default("simple"),
     inheritance_chain: z
-      .array(
-        z
-          .object({ name: nonEmpty, version: nonEmpty, scope: z.enum(["enterprise", "domain"]), ref: z.string() })
-          .loose(),
-      )
+      .array(z.object({ name: nonEmpty, version: nonEmpty, scope: z.enum(["enterprise", "domain"]), ref: z.string() }).loose())
       .default([]),
     observability: ObservabilitySchema,
     plugins: ResolvedPluginsSchema.nullish(),

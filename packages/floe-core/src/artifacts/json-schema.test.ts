@@ -20,7 +20,9 @@ describe("compiledArtifactsJsonSchema", () => {
 
   it("refuses the shape errors of the bad corpus (graph and version-range checks are the CLI's)", () => {
     const shapeErrors = readdirSync(`${fixtures}bad`).filter((f) =>
-      /^(metadata|identity|mode|observability|inheritance|plugins|transforms|data-contracts|dbt-profiles|version-(missing|number|not-semver)|top-level)/.test(f),
+      /^(metadata|identity|mode|observability|inheritance|plugins|transforms|data-contracts|dbt-profiles|version-(missing|number|not-semver)|top-level)/.test(
+        f,
+      ),
     );
     expect(shapeErrors.length).toBeGreaterThan(20);
     for (const file of shapeErrors) expect([file, validate(read(`bad/${file}`))]).toEqual([file, false]);
@@ -31,11 +33,22 @@ describe("compiledArtifactsJsonSchema", () => {
     const schema = compiledArtifactsJsonSchema() as Node;
     const unwrap = (n: Node): Node => n.anyOf?.find((a) => a.properties || a.items) ?? n;
     const model = unwrap(unwrap(unwrap(schema.properties!.transforms!).properties!.models!).items!);
-    for (const field of ["path", "schema_name", "materialization", "meta", "description", "unique_id", "alias", "sources", "run_settings"]) {
+    for (const field of [
+      "path",
+      "schema_name",
+      "materialization",
+      "meta",
+      "description",
+      "unique_id",
+      "alias",
+      "sources",
+      "run_settings",
+    ]) {
       const node = model.properties![field]!;
       expect(node.description ?? unwrap(node).description, field).toMatch(/^extension: /);
     }
-    for (const field of ["name", "compute", "tags", "depends_on", "quality_checks", "quality_tier"]) expect(model.properties![field]!.description ?? "", field).not.toMatch(/^extension/);
+    for (const field of ["name", "compute", "tags", "depends_on", "quality_checks", "quality_tier"])
+      expect(model.properties![field]!.description ?? "", field).not.toMatch(/^extension/);
     expect(JSON.stringify(schema.properties!.orchestration)).toContain("extension: named jobs and schedules");
     expect(schema.description).toMatch(/forbid extra keys/);
     expect(JSON.stringify(unwrap(schema.properties!.observability!).properties!.telemetry)).toMatch(/Python 0\.10\.0 models require it/);

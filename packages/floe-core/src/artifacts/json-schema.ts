@@ -9,7 +9,10 @@ import { SUPPORTED_ARTIFACTS_RANGE } from "./version.js";
  * dependencies, cycles) and the version range cannot be said in JSON Schema; the CLI still runs them.
  */
 export function compiledArtifactsJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(CompiledArtifactsSchema, { io: "input", target: "draft-2020-12", unrepresentable: "any" }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(CompiledArtifactsSchema, { io: "input", target: "draft-2020-12", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
   return {
     $schema: schema.$schema,
     title: "CompiledArtifacts",

@@ -75,7 +75,10 @@ describe("parseArtifactsJson", () => {
 
   it("parses each schedule once and hands plugins the parsed form", () => {
     const doc = v06() as Record<string, unknown>;
-    doc.orchestration = { jobs: [], schedules: [{ job: (doc.metadata as { product_name: string }).product_name, cron: " @daily ", timezone: "Europe/Berlin" }] };
+    doc.orchestration = {
+      jobs: [],
+      schedules: [{ job: (doc.metadata as { product_name: string }).product_name, cron: " @daily ", timezone: "Europe/Berlin" }],
+    };
     const { artifacts } = parseArtifacts(doc);
     const [schedule] = validatedSchedules(artifacts);
     expect(schedule).toMatchObject({ cron: "@daily", expanded: "0 0 * * *", timezone: "Europe/Berlin" });
@@ -91,20 +94,41 @@ describe("parseArtifactsJson", () => {
 describe("transformsFromArtifacts and resolveJobs", () => {
   it("maps models to TransformConfig with extension fields defaulted", () => {
     const [first] = transformsFromArtifacts(parseArtifactsJson(fixture("v0.6.0.json")).artifacts);
-    expect(first).toEqual({ name: "stg_orders", path: "", schema_name: null, materialization: null, tags: ["staging"], depends_on: [], meta: {}, compute: "duckdb", description: null, unique_id: null, run_settings: null });
+    expect(first).toEqual({
+      name: "stg_orders",
+      path: "",
+      schema_name: null,
+      materialization: null,
+      tags: ["staging"],
+      depends_on: [],
+      meta: {},
+      compute: "duckdb",
+      description: null,
+      unique_id: null,
+      run_settings: null,
+    });
     // 0.1.0 documents have no transforms: no models, and one warning for the plugins to report.
     const empty = parseArtifactsJson(fixture("v0.1.0.json")).artifacts;
     expect(transformsFromArtifacts(empty)).toEqual([]);
-    expect(noModelsWarnings(empty, "Airflow DAG")).toEqual(['the artifacts of product "customer-360" have no models: the generated Airflow DAG runs nothing']);
+    expect(noModelsWarnings(empty, "Airflow DAG")).toEqual([
+      'the artifacts of product "customer-360" have no models: the generated Airflow DAG runs nothing',
+    ]);
     expect(noModelsWarnings(parseArtifactsJson(fixture("v0.6.0.json")).artifacts, "Airflow DAG")).toEqual([]);
     // A schedule of such a product would run nothing: refused.
-    const scheduled = { ...empty, orchestration: { jobs: [], schedules: [{ job: "customer-360", cron: "0 6 * * *", timezone: "UTC", enabled: true }] } };
-    expect(() => transformsFromArtifacts(scheduled)).toThrow(expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "orchestration.schedules[0]" }));
+    const scheduled = {
+      ...empty,
+      orchestration: { jobs: [], schedules: [{ job: "customer-360", cron: "0 6 * * *", timezone: "UTC", enabled: true }] },
+    };
+    expect(() => transformsFromArtifacts(scheduled)).toThrow(
+      expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: "orchestration.schedules[0]" }),
+    );
   });
 
   it("resolves the default job plus named jobs by tag and by name", () => {
     const doc = v06();
-    doc.orchestration = { jobs: [{ name: "marts", select: { tags: ["mart"] } }, { name: "one", select: { models: ["stg_customers"] } }, { name: "all" }] };
+    doc.orchestration = {
+      jobs: [{ name: "marts", select: { tags: ["mart"] } }, { name: "one", select: { models: ["stg_customers"] } }, { name: "all" }],
+    };
     const jobs = resolveJobs(parseArtifacts(doc).artifacts);
     expect(jobs.map((j) => [j.name, j.models, j.isDefault])).toEqual([
       ["orders", ["stg_orders", "stg_customers", "fct_orders"], true],

@@ -48,7 +48,13 @@ export function parseArtifactsJson(text: string): ParsedArtifacts {
       hint: "pass the compiled_artifacts.json that `floe compile` wrote",
     });
   }
-  return parseArtifacts(parseJsonText(text, { code: "FLOE_ARTIFACTS_NOT_JSON", depthCode: "FLOE_ARTIFACTS_INVALID", hint: "CompiledArtifacts are a JSON document" }));
+  return parseArtifacts(
+    parseJsonText(text, {
+      code: "FLOE_ARTIFACTS_NOT_JSON",
+      depthCode: "FLOE_ARTIFACTS_INVALID",
+      hint: "CompiledArtifacts are a JSON document",
+    }),
+  );
 }
 
 declare const validatedBrand: unique symbol;
@@ -75,7 +81,9 @@ export function isValidatedArtifacts(value: unknown): value is ValidatedArtifact
 export function validatedSchedules(artifacts: ValidatedArtifacts): readonly ValidSchedule[] {
   const schedules = produced.get(artifacts);
   if (!schedules) {
-    throw new FloeError("FLOE_INTERNAL", "these artifacts did not come from floe-core's parser", { hint: "pass the artifacts parseArtifacts returned" });
+    throw new FloeError("FLOE_INTERNAL", "these artifacts did not come from floe-core's parser", {
+      hint: "pass the artifacts parseArtifacts returned",
+    });
   }
   return schedules;
 }

@@ -51,7 +51,12 @@ export function resolveJobs(artifacts: CompiledArtifacts): ResolvedJob[] {
   const models = artifacts.transforms?.models ?? [];
   const all = models.map((m) => m.name);
   const jobs: ResolvedJob[] = [
-    { name: artifacts.metadata.product_name, description: `every model of ${artifacts.metadata.product_name}`, models: all, isDefault: true },
+    {
+      name: artifacts.metadata.product_name,
+      description: `every model of ${artifacts.metadata.product_name}`,
+      models: all,
+      isDefault: true,
+    },
   ];
   (artifacts.orchestration?.jobs ?? []).forEach((job, i) => {
     if (job.name === artifacts.metadata.product_name) {
@@ -77,5 +82,7 @@ export function resolveJobs(artifacts: CompiledArtifacts): ResolvedJob[] {
  */
 export function noModelsWarnings(artifacts: CompiledArtifacts, output: string): string[] {
   if ((artifacts.transforms?.models ?? []).length > 0) return [];
-  return [`the artifacts of product ${JSON.stringify(artifacts.metadata.product_name)} have no models: the generated ${output} runs nothing`];
+  return [
+    `the artifacts of product ${JSON.stringify(artifacts.metadata.product_name)} have no models: the generated ${output} runs nothing`,
+  ];
 }

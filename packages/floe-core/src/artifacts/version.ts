@@ -30,7 +30,9 @@ export function checkArtifactsVersion(version: string): ArtifactsVersionCheck {
     });
   }
   if (minor > 10) {
-    return { warning: `CompiledArtifacts version ${version} is newer than ${SUPPORTED_ARTIFACTS_RANGE.max}; unknown fields are kept but not used` };
+    return {
+      warning: `CompiledArtifacts version ${version} is newer than ${SUPPORTED_ARTIFACTS_RANGE.max}; unknown fields are kept but not used`,
+    };
   }
   return {};
 }

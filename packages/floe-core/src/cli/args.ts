@@ -8,7 +8,8 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 /** The parser's view of a command's option table (its help fields dropped). */
 function parserOptions(options: Record<string, CommandOption>): Options {
   const parser: Options = {};
-  for (const [name, option] of Object.entries(options)) parser[name] = { type: option.type, ...(option.multiple ? { multiple: true } : {}) };
+  for (const [name, option] of Object.entries(options))
+    parser[name] = { type: option.type, ...(option.multiple ? { multiple: true } : {}) };
   return parser;
 }
 

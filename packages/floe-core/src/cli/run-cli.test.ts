@@ -6,38 +6,50 @@ import { runCli } from "./run-cli.js";
 async function floe(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const code = await runCli({ argv, cwd: process.cwd(), env: {}, stdout: (t) => {
+  const code = await runCli({
+    argv,
+    cwd: process.cwd(),
+    env: {},
+    stdout: (t) => {
       stdout += t;
-    }, stderr: (t) => {
+    },
+    stderr: (t) => {
       stderr += t;
-    }, debug: false });
+    },
+    debug: false,
+  });
   return { code, stdout, stderr };
 }
 
 describe("per-command help", () => {
-  it.each(COMMANDS.map((c) => [c.path.join(" "), c] as const))("floe %s --help lists every option with its default and environment variable", async (_, command) => {
-    const { code, stdout, stderr } = await floe([...command.path, "--help"]);
-    expect(code).toBe(0);
-    expect(stderr).toBe("");
-    expect(stdout).toContain(`usage: ${command.usage}`);
-    // The usage line and the option table name the same flags: neither can drift from the other.
-    const inUsage = [...new Set([...command.usage.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]))].sort();
-    expect(inUsage).toEqual(Object.keys(command.options).sort());
-    const lines = stdout.split("\n");
-    for (const [name, option] of Object.entries(command.options)) {
-      const line = lines.find((l) => l.trimStart().startsWith(`--${name}`));
-      expect(line, `--${name}`).toBeDefined();
-      expect(line).toContain(option.description);
-      expect(line).toContain(`(default: ${option.default}`);
-      if (option.env) expect(line).toContain(`env: ${option.env})`);
-    }
-    for (const name of Object.keys(command.environment ?? {})) expect(stdout).toMatch(new RegExp(`^  ${name} `, "m"));
-    // floe help <command> says the same.
-    expect(await floe(["help", ...command.path])).toEqual({ code: 0, stdout, stderr: "" });
-  });
+  it.each(COMMANDS.map((c) => [c.path.join(" "), c] as const))(
+    "floe %s --help lists every option with its default and environment variable",
+    async (_, command) => {
+      const { code, stdout, stderr } = await floe([...command.path, "--help"]);
+      expect(code).toBe(0);
+      expect(stderr).toBe("");
+      expect(stdout).toContain(`usage: ${command.usage}`);
+      // The usage line and the option table name the same flags: neither can drift from the other.
+      const inUsage = [...new Set([...command.usage.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]))].sort();
+      expect(inUsage).toEqual(Object.keys(command.options).sort());
+      const lines = stdout.split("\n");
+      for (const [name, option] of Object.entries(command.options)) {
+        const line = lines.find((l) => l.trimStart().startsWith(`--${name}`));
+        expect(line, `--${name}`).toBeDefined();
+        expect(line).toContain(option.description);
+        expect(line).toContain(`(default: ${option.default}`);
+        if (option.env) expect(line).toContain(`env: ${option.env})`);
+      }
+      for (const name of Object.keys(command.environment ?? {})) expect(stdout).toMatch(new RegExp(`^  ${name} `, "m"));
+      // floe help <command> says the same.
+      expect(await floe(["help", ...command.path])).toEqual({ code: 0, stdout, stderr: "" });
+    },
+  );
 
   it("names the environment variables the commands read", async () => {
-    expect((await floe(["validate-connection", "--help"])).stdout).toMatch(/--url <url> .*env: DAGSTER_URL \(dagster\), AIRFLOW_URL \(airflow\)/);
+    expect((await floe(["validate-connection", "--help"])).stdout).toMatch(
+      /--url <url> .*env: DAGSTER_URL \(dagster\), AIRFLOW_URL \(airflow\)/,
+    );
     const emit = (await floe(["help", "lineage", "emit"])).stdout;
     expect(emit).toMatch(/--url <url> .*env: OPENLINEAGE_URL/);
     expect(emit).toMatch(/--endpoint <path> .*\(default: api\/v1\/lineage; env: OPENLINEAGE_ENDPOINT\)/);
@@ -91,10 +103,21 @@ describe("floe generate --execution-mode", () => {
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const dir = mkdtempSync(join(tmpdir(), "floe-mode-"));
-    const { code, stdout, stderr } = await floe(["generate", "a.json", "--orchestrator", "airflow", "--out", join(dir, "out"), "--execution-mode", "fast"]);
+    const { code, stdout, stderr } = await floe([
+      "generate",
+      "a.json",
+      "--orchestrator",
+      "airflow",
+      "--out",
+      join(dir, "out"),
+      "--execution-mode",
+      "fast",
+    ]);
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toBe('floe: FLOE_USAGE at --execution-mode: unknown --execution-mode "fast" (hint: use build (one dbt invocation per run) or per_model (one dbt process per model))\n');
+    expect(stderr).toBe(
+      'floe: FLOE_USAGE at --execution-mode: unknown --execution-mode "fast" (hint: use build (one dbt invocation per run) or per_model (one dbt process per model))\n',
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -36,7 +36,14 @@ export function commandHelp(command: Command): string {
   });
   rows.push(["--help", "show this help"]);
   const width = Math.max(...rows.map(([flag]) => flag.length));
-  const lines = [command.summary, "", `usage: ${command.usage}`, "", "options:", ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`)];
+  const lines = [
+    command.summary,
+    "",
+    `usage: ${command.usage}`,
+    "",
+    "options:",
+    ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
+  ];
   const environment = Object.entries(command.environment ?? {});
   if (environment.length) {
     const envWidth = Math.max(...environment.map(([name]) => name.length));
@@ -56,9 +63,13 @@ function unknownCommand(words: string[]): string {
     const single = members.find((c) => c.path.length === 1);
     if (single) suggestion = group === first ? undefined : group;
     else {
-      const second = closestWord(words[1] ?? "", members.map((c) => c.path[1]!));
+      const second = closestWord(
+        words[1] ?? "",
+        members.map((c) => c.path[1]!),
+      );
       if (second !== undefined && (group !== first || second !== words[1])) suggestion = `${group} ${second}`;
-      else if (group === first) return `floe: FLOE_USAGE: unknown command ${quoteInput(words.slice(0, 2).join(" "), MAX_SUGGEST_INPUT)} (hint: ${members.map((c) => c.path.join(" ")).join(", ")})\n`;
+      else if (group === first)
+        return `floe: FLOE_USAGE: unknown command ${quoteInput(words.slice(0, 2).join(" "), MAX_SUGGEST_INPUT)} (hint: ${members.map((c) => c.path.join(" ")).join(", ")})\n`;
     }
   }
   const hint = suggestion ? `did you mean "floe ${suggestion}"? see floe --help` : "see floe --help";

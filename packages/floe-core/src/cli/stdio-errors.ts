@@ -21,7 +21,9 @@ export function watchStdio(proc: StdioProcess): void {
   proc.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") return end(0);
     try {
-      proc.stderr.write(`floe: FLOE_OUTPUT_FAILED at (stdout): cannot write standard output: ${error.code ?? "error"} (hint: ${hintFor(error.code)})\n`);
+      proc.stderr.write(
+        `floe: FLOE_OUTPUT_FAILED at (stdout): cannot write standard output: ${error.code ?? "error"} (hint: ${hintFor(error.code)})\n`,
+      );
     } catch {
       // stderr is gone too: the exit code is all that is left.
     }

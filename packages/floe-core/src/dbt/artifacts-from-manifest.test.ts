@@ -111,16 +111,22 @@ describe("artifactsFromManifest", () => {
   it("names the bad field of a malformed manifest", () => {
     const bad = manifest([node("model.a.b")]);
     (bad.nodes["model.a.b"] as Record<string, unknown>).tags = "daily";
-    expect(() => parseDbtManifest(bad)).toThrow(expect.objectContaining({ code: "FLOE_MANIFEST_INVALID", path: 'nodes["model.a.b"].tags' }));
+    expect(() => parseDbtManifest(bad)).toThrow(
+      expect.objectContaining({ code: "FLOE_MANIFEST_INVALID", path: 'nodes["model.a.b"].tags' }),
+    );
   });
 
   it("reads only models, seeds and snapshots in full: other node kinds are not validated, a bad model field still is", () => {
     const withTest = manifest([node("model.a.b"), node("test.a.not_null_b", { tags: "not a list", config: "odd" })]);
     const parsed = parseDbtManifest(withTest);
     expect([...parsed.nodes.keys()]).toEqual(["model.a.b"]);
-    expect(parsed.others).toEqual([{ unique_id: "test.a.not_null_b", name: "not_null_b", resource_type: "test", disabled: false, map: "nodes" }]);
+    expect(parsed.others).toEqual([
+      { unique_id: "test.a.not_null_b", name: "not_null_b", resource_type: "test", disabled: false, map: "nodes" },
+    ]);
     const badConfig = manifest([node("model.a.b", { config: "table" })]);
-    expect(() => parseDbtManifest(badConfig)).toThrow(expect.objectContaining({ code: "FLOE_MANIFEST_INVALID", path: 'nodes["model.a.b"].config' }));
+    expect(() => parseDbtManifest(badConfig)).toThrow(
+      expect.objectContaining({ code: "FLOE_MANIFEST_INVALID", path: 'nodes["model.a.b"].config' }),
+    );
   });
 
   it("validates the product name and the orchestration extension", () => {
@@ -138,16 +144,27 @@ describe("artifactsFromManifest", () => {
   });
 });
 
-
 describe("every resource of the manifest is a transform, run with one, or reported", () => {
   const full = manifest(
     [
       node("seed.shop.raw_people"),
-      node("snapshot.shop.people_snapshot", { config: { enabled: true, materialized: "snapshot" }, depends_on: { nodes: ["source.shop.crm.people"] } }),
+      node("snapshot.shop.people_snapshot", {
+        config: { enabled: true, materialized: "snapshot" },
+        depends_on: { nodes: ["source.shop.crm.people"] },
+      }),
       node("model.shop.from_snapshot", { depends_on: { nodes: ["snapshot.shop.people_snapshot", "model.shop.eph"] } }),
-      node("model.shop.eph", { config: { enabled: true, materialized: "ephemeral" }, depends_on: { nodes: ["source.shop.crm.events", "seed.shop.raw_people"] } }),
+      node("model.shop.eph", {
+        config: { enabled: true, materialized: "ephemeral" },
+        depends_on: { nodes: ["source.shop.crm.events", "seed.shop.raw_people"] },
+      }),
       node("model.shop.dim_people", { unique_id: "model.shop.dim_people.v1", version: 1, latest_version: 2, alias: "dim_people_v1" }),
-      node("model.shop.dim_people", { unique_id: "model.shop.dim_people.v2", version: 2, latest_version: 2, alias: "dim_people_v2", depends_on: { nodes: ["model.shop.dim_people.v1"] } }),
+      node("model.shop.dim_people", {
+        unique_id: "model.shop.dim_people.v2",
+        version: 2,
+        latest_version: 2,
+        alias: "dim_people_v2",
+        depends_on: { nodes: ["model.shop.dim_people.v1"] },
+      }),
       node("model.shop.uses_v2", { depends_on: { nodes: ["model.shop.dim_people.v2"] } }),
       node("model.shop.off", { config: { enabled: false, materialized: "table" } }),
       node("test.shop.unique_people"),
@@ -158,15 +175,33 @@ describe("every resource of the manifest is a transform, run with one, or report
     12,
     {
       sources: {
-        "source.shop.crm.people": { unique_id: "source.shop.crm.people", source_name: "crm", name: "people", database: "dev", schema: "crm", identifier: "people_raw", resource_type: "source" },
-        "source.shop.crm.events": { unique_id: "source.shop.crm.events", source_name: "crm", name: "events", database: "dev", schema: "crm", identifier: "events" },
+        "source.shop.crm.people": {
+          unique_id: "source.shop.crm.people",
+          source_name: "crm",
+          name: "people",
+          database: "dev",
+          schema: "crm",
+          identifier: "people_raw",
+          resource_type: "source",
+        },
+        "source.shop.crm.events": {
+          unique_id: "source.shop.crm.events",
+          source_name: "crm",
+          name: "events",
+          database: "dev",
+          schema: "crm",
+          identifier: "events",
+        },
       },
       exposures: { "exposure.shop.dash": { name: "dash", resource_type: "exposure" } },
       metrics: { "metric.shop.revenue": { name: "revenue" } },
       semantic_models: { "semantic_model.shop.orders": { name: "orders" } },
       saved_queries: { "saved_query.shop.q": { name: "q" } },
       unit_tests: { "unit_test.shop.uses_v2.t1": { name: "t1", resource_type: "unit_test" } },
-      disabled: { "model.shop.old": [{ name: "old", resource_type: "model" }], "test.shop.off_test": [{ name: "off_test", resource_type: "test" }] },
+      disabled: {
+        "model.shop.old": [{ name: "old", resource_type: "model" }],
+        "test.shop.off_test": [{ name: "off_test", resource_type: "test" }],
+      },
     },
   );
   // node() derives unique_id from its first argument; the versioned ones override it.
@@ -179,44 +214,79 @@ describe("every resource of the manifest is a transform, run with one, or report
   it("snapshots are transforms with materialization snapshot, and their dependants depend on them", () => {
     const models = artifactsFromManifest(parseDbtManifest(full), options).artifacts.transforms!.models;
     const snapshot = models.find((m) => m.name === "people_snapshot")!;
-    expect(snapshot).toMatchObject({ materialization: "snapshot", unique_id: "snapshot.shop.people_snapshot", path: "snapshots/people_snapshot.sql" });
-    expect(snapshot.sources).toEqual([{ unique_id: "source.shop.crm.people", source_name: "crm", name: "people", database: "dev", schema: "crm", identifier: "people_raw" }]);
+    expect(snapshot).toMatchObject({
+      materialization: "snapshot",
+      unique_id: "snapshot.shop.people_snapshot",
+      path: "snapshots/people_snapshot.sql",
+    });
+    expect(snapshot.sources).toEqual([
+      { unique_id: "source.shop.crm.people", source_name: "crm", name: "people", database: "dev", schema: "crm", identifier: "people_raw" },
+    ]);
     const from = models.find((m) => m.name === "from_snapshot")!;
     expect(from.depends_on).toEqual(["people_snapshot", "raw_people"]);
     // The ephemeral model's source reaches the model that inlines it.
-    expect(from.sources).toEqual([{ unique_id: "source.shop.crm.events", source_name: "crm", name: "events", database: "dev", schema: "crm" }]);
+    expect(from.sources).toEqual([
+      { unique_id: "source.shop.crm.events", source_name: "crm", name: "events", database: "dev", schema: "crm" },
+    ]);
     expect(models.map((m) => m.name).indexOf("people_snapshot")).toBeLessThan(models.map((m) => m.name).indexOf("from_snapshot"));
   });
 
   it("carries a source's dbt freshness and loaded_at_field, only when it sets a threshold", () => {
-    const withFreshness = manifest([node("model.shop.a", { depends_on: { nodes: ["source.shop.crm.people", "source.shop.crm.events"] } })], 12, {
-      sources: {
-        "source.shop.crm.people": {
-          unique_id: "source.shop.crm.people", source_name: "crm", name: "people", loaded_at_field: "updated_at",
-          freshness: { warn_after: { count: 12, period: "hour" }, error_after: { count: null, period: null }, filter: "id > 0" },
-        },
-        "source.shop.crm.events": {
-          unique_id: "source.shop.crm.events", source_name: "crm", name: "events", loaded_at_field: "at",
-          freshness: { warn_after: { count: null, period: null }, error_after: { count: null, period: null }, filter: null },
+    const withFreshness = manifest(
+      [node("model.shop.a", { depends_on: { nodes: ["source.shop.crm.people", "source.shop.crm.events"] } })],
+      12,
+      {
+        sources: {
+          "source.shop.crm.people": {
+            unique_id: "source.shop.crm.people",
+            source_name: "crm",
+            name: "people",
+            loaded_at_field: "updated_at",
+            freshness: { warn_after: { count: 12, period: "hour" }, error_after: { count: null, period: null }, filter: "id > 0" },
+          },
+          "source.shop.crm.events": {
+            unique_id: "source.shop.crm.events",
+            source_name: "crm",
+            name: "events",
+            loaded_at_field: "at",
+            freshness: { warn_after: { count: null, period: null }, error_after: { count: null, period: null }, filter: null },
+          },
         },
       },
-    });
+    );
     const [model] = artifactsFromManifest(parseDbtManifest(withFreshness), options).artifacts.transforms!.models;
     expect(model!.sources).toEqual([
-      { unique_id: "source.shop.crm.people", source_name: "crm", name: "people", loaded_at_field: "updated_at", freshness: { warn_after: { count: 12, period: "hour" }, filter: "id > 0" } },
+      {
+        unique_id: "source.shop.crm.people",
+        source_name: "crm",
+        name: "people",
+        loaded_at_field: "updated_at",
+        freshness: { warn_after: { count: 12, period: "hour" }, filter: "id > 0" },
+      },
       { unique_id: "source.shop.crm.events", source_name: "crm", name: "events" },
     ]);
   });
 
   it("versioned models are named <name>.v<version>, with their alias and edges", () => {
     const models = artifactsFromManifest(parseDbtManifest(full), options).artifacts.transforms!.models;
-    expect(models.find((m) => m.unique_id === "model.shop.dim_people.v2")).toMatchObject({ name: "dim_people.v2", alias: "dim_people_v2", depends_on: ["dim_people.v1"] });
+    expect(models.find((m) => m.unique_id === "model.shop.dim_people.v2")).toMatchObject({
+      name: "dim_people.v2",
+      alias: "dim_people_v2",
+      depends_on: ["dim_people.v1"],
+    });
     expect(models.find((m) => m.name === "uses_v2")!.depends_on).toEqual(["dim_people.v2"]);
   });
 
   it("reports tests as run with their models and every other kind as not orchestrated", () => {
     const { report, artifacts } = artifactsFromManifest(parseDbtManifest(full), options);
-    expect(artifacts.transforms!.models.map((m) => m.name).sort()).toEqual(["dim_people.v1", "dim_people.v2", "from_snapshot", "people_snapshot", "raw_people", "uses_v2"]);
+    expect(artifacts.transforms!.models.map((m) => m.name).sort()).toEqual([
+      "dim_people.v1",
+      "dim_people.v2",
+      "from_snapshot",
+      "people_snapshot",
+      "raw_people",
+      "uses_v2",
+    ]);
     expect(report.tests).toEqual({ data: 2, unit: 1 });
     expect(report.notOrchestrated.map((g) => [g.kind, g.resources.map((r) => r.unique_id)])).toEqual([
       ["ephemeral model", ["model.shop.eph"]],
@@ -230,23 +300,41 @@ describe("every resource of the manifest is a transform, run with one, or report
     ]);
     const lines = formatReport(report);
     expect(lines[0]).toBe("floe: tests: 2 data tests and 1 unit test run with the models they test (dbt build)");
-    expect(lines).toContain("floe: not orchestrated: 2 disabled nodes (off, old): disabled in the dbt project (`enabled: false`), so dbt does not build them either");
+    expect(lines).toContain(
+      "floe: not orchestrated: 2 disabled nodes (off, old): disabled in the dbt project (`enabled: false`), so dbt does not build them either",
+    );
     expect(lines).toContain("floe: not orchestrated: 1 analysis (adhoc): analyses are only compiled by dbt, never run");
     expect(lines).toHaveLength(9);
   });
 
   it("caps the names listed per kind and keeps each report line one line", () => {
-    const many = manifest([node("model.a.m"), ...Array.from({ length: 8 }, (_, i) => node(`analysis.a.x${i}`)), node("analysis.a.evil", { name: "ev\nil" })]);
+    const many = manifest([
+      node("model.a.m"),
+      ...Array.from({ length: 8 }, (_, i) => node(`analysis.a.x${i}`)),
+      node("analysis.a.evil", { name: "ev\nil" }),
+    ]);
     const lines = formatReport(artifactsFromManifest(parseDbtManifest(many), options).report);
-    expect(lines).toEqual(["floe: not orchestrated: 9 analyses (ev\\u000ail, x0, x1, x2, x3, … 4 more): analyses are only compiled by dbt, never run"]);
+    expect(lines).toEqual([
+      "floe: not orchestrated: 9 analyses (ev\\u000ail, x0, x1, x2, x3, … 4 more): analyses are only compiled by dbt, never run",
+    ]);
   });
 
   it("--strict refuses a manifest with anything not orchestrated, naming the first resource; tests alone pass", () => {
     expect(() => artifactsFromManifest(parseDbtManifest(full), { ...options, strict: true })).toThrow(
-      expect.objectContaining({ code: "FLOE_MANIFEST_NOT_ORCHESTRATED", path: 'nodes["model.shop.eph"]', message: expect.stringContaining("1 ephemeral model, 2 disabled nodes, 1 analysis") }),
+      expect.objectContaining({
+        code: "FLOE_MANIFEST_NOT_ORCHESTRATED",
+        path: 'nodes["model.shop.eph"]',
+        message: expect.stringContaining("1 ephemeral model, 2 disabled nodes, 1 analysis"),
+      }),
     );
-    const testsOnly = manifest([node("model.a.m"), node("test.a.t")], 12, { unit_tests: { "unit_test.a.m.u": { name: "u" } }, disabled: { "test.a.off": [{ name: "off", resource_type: "test" }] } });
-    expect(artifactsFromManifest(parseDbtManifest(testsOnly), { ...options, strict: true }).report).toEqual({ tests: { data: 1, unit: 1 }, notOrchestrated: [] });
+    const testsOnly = manifest([node("model.a.m"), node("test.a.t")], 12, {
+      unit_tests: { "unit_test.a.m.u": { name: "u" } },
+      disabled: { "test.a.off": [{ name: "off", resource_type: "test" }] },
+    });
+    expect(artifactsFromManifest(parseDbtManifest(testsOnly), { ...options, strict: true }).report).toEqual({
+      tests: { data: 1, unit: 1 },
+      notOrchestrated: [],
+    });
   });
 
   it("keeps a node keyed __proto__ (ids are data)", () => {
@@ -260,7 +348,11 @@ describe("every resource of the manifest is a transform, run with one, or report
     for (const name of ["a\u0000b", "tab\tbed", "esc\u001b", "c1\u0085"]) {
       const bad = manifest([node("model.a.ok"), node("model.a.x", { name })]);
       expect(() => artifactsFromManifest(parseDbtManifest(bad), options), JSON.stringify(name)).toThrow(
-        expect.objectContaining({ code: "FLOE_MANIFEST_INVALID", path: 'nodes["model.a.x"].name', message: expect.stringContaining("control character") }),
+        expect.objectContaining({
+          code: "FLOE_MANIFEST_INVALID",
+          path: 'nodes["model.a.x"].name',
+          message: expect.stringContaining("control character"),
+        }),
       );
     }
   });
@@ -268,8 +360,12 @@ describe("every resource of the manifest is a transform, run with one, or report
 
 describe("per-model run settings from dbt meta `floe`", () => {
   const build = (extra: Record<string, unknown>) =>
-    artifactsFromManifest(parseDbtManifest(manifest([node("model.shop.orders", extra), node("model.shop.plain")])), { product: "shop", floeVersion: "0.0.0" });
-  const settingsOf = (extra: Record<string, unknown>) => build(extra).artifacts.transforms!.models.find((m) => m.name === "orders")!.run_settings;
+    artifactsFromManifest(parseDbtManifest(manifest([node("model.shop.orders", extra), node("model.shop.plain")])), {
+      product: "shop",
+      floeVersion: "0.0.0",
+    });
+  const settingsOf = (extra: Record<string, unknown>) =>
+    build(extra).artifacts.transforms!.models.find((m) => m.name === "orders")!.run_settings;
   const errorOf = (extra: Record<string, unknown>) => {
     try {
       build(extra);
@@ -283,9 +379,19 @@ describe("per-model run settings from dbt meta `floe`", () => {
   it("carries meta.floe into run_settings, config.meta.floe winning key by key", () => {
     const settings = settingsOf({
       meta: { floe: { retries: 3, retry_delay_seconds: 60, pool: "warehouse" }, owner: "x" },
-      config: { enabled: true, materialized: "table", meta: { floe: { pool: "big_warehouse", timeout_seconds: 600, retry_test_failures: true } } },
+      config: {
+        enabled: true,
+        materialized: "table",
+        meta: { floe: { pool: "big_warehouse", timeout_seconds: 600, retry_test_failures: true } },
+      },
     });
-    expect(settings).toEqual({ retries: 3, retry_delay_seconds: 60, pool: "big_warehouse", timeout_seconds: 600, retry_test_failures: true });
+    expect(settings).toEqual({
+      retries: 3,
+      retry_delay_seconds: 60,
+      pool: "big_warehouse",
+      timeout_seconds: 600,
+      retry_test_failures: true,
+    });
     // the rest of meta is copied as before, and a model without `floe` has no run_settings
     const models = build({ meta: { floe: { retries: 1 } } }).artifacts.transforms!.models;
     expect(models.find((m) => m.name === "plain")!.run_settings).toBeUndefined();

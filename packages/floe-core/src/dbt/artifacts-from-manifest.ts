@@ -192,7 +192,10 @@ export function runSettingsOf(node: Pick<DbtNode, "unique_id" | "meta" | "config
       const error = zodToFloeError(result.error, "FLOE_MANIFEST_INVALID", "dbt project", [where, ...unknown.slice(0, 1)]);
       throw new FloeError("FLOE_MANIFEST_INVALID", `${node.unique_id}: ${error.message}`, {
         path: error.path,
-        hint: unknown.length > 0 ? `the keys floe reads are ${MODEL_RUN_SETTING_KEYS.join(", ")}` : `fix it in the model's meta (or config.meta) and run dbt parse again`,
+        hint:
+          unknown.length > 0
+            ? `the keys floe reads are ${MODEL_RUN_SETTING_KEYS.join(", ")}`
+            : `fix it in the model's meta (or config.meta) and run dbt parse again`,
         cause: error,
       });
     }
@@ -320,7 +323,9 @@ export function formatReport(report: FromManifestReport): string[] {
 function refuseNotOrchestrated(report: FromManifestReport): void {
   const first = report.notOrchestrated[0]?.resources[0];
   if (first === undefined) return;
-  const counts = report.notOrchestrated.map((g) => plural(g.resources.length, g.kind === "disabled" ? "disabled node" : g.kind.replace("_", " "))).join(", ");
+  const counts = report.notOrchestrated
+    .map((g) => plural(g.resources.length, g.kind === "disabled" ? "disabled node" : g.kind.replace("_", " ")))
+    .join(", ");
   throw new FloeError("FLOE_MANIFEST_NOT_ORCHESTRATED", `--strict: the manifest holds resources floe would not orchestrate: ${counts}`, {
     path: first.path,
     hint: "run without --strict to write the artifacts anyway (stderr lists each kind and why), or remove them from the dbt project",

@@ -33,7 +33,10 @@ const DbtNodeSchema = z
     alias: z.string().nullish(),
     tags: z.array(z.string()).default([]),
     meta: z.record(z.string(), z.unknown()).default({}),
-    description: z.string().nullish().transform((d) => d ?? ""),
+    description: z
+      .string()
+      .nullish()
+      .transform((d) => d ?? ""),
     checksum: z.object({ name: z.string(), checksum: z.string() }).loose().nullish(),
     version: versionValue.describe("model version (v9+), e.g. 2"),
     latest_version: versionValue,
@@ -41,11 +44,17 @@ const DbtNodeSchema = z
       .object({
         enabled: z.boolean().default(true),
         materialized: z.string().nullish(),
-        meta: z.record(z.string(), z.unknown()).nullish().describe("config.meta (dbt 1.10+ puts meta here; `+meta` in dbt_project.yml lands here)"),
+        meta: z
+          .record(z.string(), z.unknown())
+          .nullish()
+          .describe("config.meta (dbt 1.10+ puts meta here; `+meta` in dbt_project.yml lands here)"),
       })
       .loose()
       .default({ enabled: true }),
-    depends_on: z.object({ nodes: z.array(z.string()).default([]) }).loose().default({ nodes: [] }),
+    depends_on: z
+      .object({ nodes: z.array(z.string()).default([]) })
+      .loose()
+      .default({ nodes: [] }),
   })
   .loose();
 
@@ -119,10 +128,31 @@ export function parseDbtManifestJson(text: string): DbtManifest {
 }
 
 const NODE_FIELDS = [
-  "unique_id", "name", "resource_type", "package_name", "original_file_path", "schema", "alias", "tags", "meta",
-  "description", "checksum", "version", "latest_version",
+  "unique_id",
+  "name",
+  "resource_type",
+  "package_name",
+  "original_file_path",
+  "schema",
+  "alias",
+  "tags",
+  "meta",
+  "description",
+  "checksum",
+  "version",
+  "latest_version",
 ] as const;
-const SOURCE_FIELDS = ["unique_id", "source_name", "name", "package_name", "database", "schema", "identifier", "loaded_at_field", "freshness"] as const;
+const SOURCE_FIELDS = [
+  "unique_id",
+  "source_name",
+  "name",
+  "package_name",
+  "database",
+  "schema",
+  "identifier",
+  "loaded_at_field",
+  "freshness",
+] as const;
 
 /** Top-level maps of resources floe never orchestrates, and the resource_type of their entries. */
 const OTHER_MAPS = [
@@ -160,7 +190,8 @@ export function parseDbtManifest(data: unknown): DbtManifest {
     const part: Record<string, unknown> = {};
     for (const field of NODE_FIELDS) if (node[field] !== undefined) part[field] = node[field];
     const config = node.config;
-    if (config !== undefined) part.config = isPlainObject(config) ? { enabled: config.enabled, materialized: config.materialized, meta: config.meta } : config;
+    if (config !== undefined)
+      part.config = isPlainObject(config) ? { enabled: config.enabled, materialized: config.materialized, meta: config.meta } : config;
     const dependsOn = node.depends_on;
     if (dependsOn !== undefined) part.depends_on = isPlainObject(dependsOn) ? { nodes: dependsOn.nodes } : dependsOn;
     const result = DbtNodeSchema.safeParse(part);

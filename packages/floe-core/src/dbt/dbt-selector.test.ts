@@ -2,7 +2,14 @@ import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isFloeError, type FloeError } from "../errors.js";
-import { DBT_SELECTOR_SPECIAL_SOURCE, checkDbtModelName, checkDbtModelNames, dbtPackageOf, dbtSelectorProblem, isPlainDbtModelName } from "./dbt-selector.js";
+import {
+  DBT_SELECTOR_SPECIAL_SOURCE,
+  checkDbtModelName,
+  checkDbtModelNames,
+  dbtPackageOf,
+  dbtSelectorProblem,
+  isPlainDbtModelName,
+} from "./dbt-selector.js";
 
 const SPECIAL = [",", ":", "+", "@", "*", "?", "[", "]", ".", "/", "\\"];
 
@@ -54,7 +61,10 @@ describe("dbtSelectorProblem", () => {
   });
 
   it("agrees with Python's re on the same source (property)", () => {
-    const names = fc.sample(fc.string({ unit: "binary", maxLength: 8 }).filter((s) => !/[\ud800-\udfff]/.test(s)), { numRuns: 2000, seed: 8 });
+    const names = fc.sample(
+      fc.string({ unit: "binary", maxLength: 8 }).filter((s) => !/[\ud800-\udfff]/.test(s)),
+      { numRuns: 2000, seed: 8 },
+    );
     names.push("-x", "a-", " ", "\u0085", "\u001c");
     const script = "import json,re,sys\np=re.compile(sys.argv[1])\nprint(json.dumps([bool(p.search(s)) for s in json.load(sys.stdin)]))";
     const result = spawnSync("python3", ["-c", script, DBT_SELECTOR_SPECIAL_SOURCE], { input: JSON.stringify(names), encoding: "utf8" });
@@ -94,7 +104,15 @@ describe("checkDbtModelName(s)", () => {
     expect(e.message).toContain('"models/staging/stg_orders.sql"');
     // Alone in its own folder, `orders` selects only itself.
     expect(() => checkDbtModelNames([{ name: "orders", path: "models/orders/orders.sql" }], "t")).not.toThrow();
-    expect(() => checkDbtModelNames([{ name: "raw", path: "seeds/raw.csv" }, { name: "seeds", path: "models/seeds.sql" }], "t")).not.toThrow();
+    expect(() =>
+      checkDbtModelNames(
+        [
+          { name: "raw", path: "seeds/raw.csv" },
+          { name: "seeds", path: "models/seeds.sql" },
+        ],
+        "t",
+      ),
+    ).not.toThrow();
   });
 
   it("reports the first bad model by index", () => {

@@ -48,7 +48,9 @@ export function dbtSelectorProblem(name: string, uniqueId?: string | null): stri
   const base = versionedModelBase(name, uniqueId);
   if (base !== null) {
     const problem = dbtSelectorProblem(base, `model.${dbtPackageOf(uniqueId) as string}.${base}`);
-    return problem === null ? null : `its model name ${JSON.stringify(base)} (version ${name.slice(base.length + 2)}) has a problem: ${problem}`;
+    return problem === null
+      ? null
+      : `its model name ${JSON.stringify(base)} (version ${name.slice(base.length + 2)}) has a problem: ${problem}`;
   }
   const match = SPECIAL.exec(name);
   if (match) {
@@ -58,7 +60,8 @@ export function dbtSelectorProblem(name: string, uniqueId?: string | null): stri
     return `it contains ${JSON.stringify(found)}, which has a meaning in dbt's node selection (one of , : + @ * ? [ ] . / \\)`;
   }
   const pkg = dbtPackageOf(uniqueId);
-  if (pkg !== null && pkg === name) return `it equals its dbt package's name, so selecting it selects the whole package ${JSON.stringify(pkg)}`;
+  if (pkg !== null && pkg === name)
+    return `it equals its dbt package's name, so selecting it selects the whole package ${JSON.stringify(pkg)}`;
   return null;
 }
 
@@ -100,10 +103,14 @@ export function checkDbtModelNames(
     checkDbtModelName(m.name, { path, uniqueId: m.unique_id });
     const other = (inFolder.get(m.name) ?? []).find((j) => j !== i);
     if (other !== undefined) {
-      throw new FloeError("FLOE_ARTIFACTS_INVALID", `model name ${JSON.stringify(m.name)} cannot be selected on its own by dbt: it equals the folder of ${JSON.stringify(models[other]?.path)}, so selecting it selects every model in that folder`, {
-        path,
-        hint: "rename the model or the folder: dbt selects a folder by the same bare word as a model",
-      });
+      throw new FloeError(
+        "FLOE_ARTIFACTS_INVALID",
+        `model name ${JSON.stringify(m.name)} cannot be selected on its own by dbt: it equals the folder of ${JSON.stringify(models[other]?.path)}, so selecting it selects every model in that folder`,
+        {
+          path,
+          hint: "rename the model or the folder: dbt selects a folder by the same bare word as a model",
+        },
+      );
     }
   });
 }

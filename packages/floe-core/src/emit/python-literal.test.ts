@@ -47,7 +47,14 @@ function python(cases: object[]): unknown[] {
 }
 
 // Every UTF-16 string, lone surrogates included (JSON carries them as \uD800 escapes, Python reads them back).
-const anyString = fc.string({ unit: fc.oneof(fc.constantFrom("'", '"', "\\", "\n", "\r", "\u0000", "\u2028", "{", "}", "\t"), fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), fc.string({ unit: "binary", minLength: 1, maxLength: 1 })), maxLength: 30 });
+const anyString = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom("'", '"', "\\", "\n", "\r", "\u0000", "\u2028", "{", "}", "\t"),
+    fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+    fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+  ),
+  maxLength: 30,
+});
 const value: fc.Arbitrary<PyValue> = fc.letrec<{ value: PyValue }>((tie) => ({
   value: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
@@ -73,7 +80,13 @@ describe("pyString and pyLiteral", () => {
     ];
     expect(python(cases)).toEqual([]);
     // The checker itself catches a wrong literal, a bool passing for an int, and a non-literal.
-    expect(python([{ literal: '"a"', expected: "b" }, { literal: "True", expected: 1 }, { literal: "__import__('os')", expected: 0 }])).toHaveLength(3);
+    expect(
+      python([
+        { literal: '"a"', expected: "b" },
+        { literal: "True", expected: 1 },
+        { literal: "__import__('os')", expected: 0 },
+      ]),
+    ).toHaveLength(3);
   });
 
   it("emit pure printable ASCII on one line", () => {
@@ -94,10 +107,16 @@ describe("pyString and pyLiteral", () => {
 });
 
 describe("pyIdentifier", () => {
-  const names = fc.oneof(fc.string({ maxLength: 100 }), fc.string({ unit: "grapheme", maxLength: 20 }), fc.constantFrom("class", "match", "_", "None", "a_h0123456789", "1abc", ""));
+  const names = fc.oneof(
+    fc.string({ maxLength: 100 }),
+    fc.string({ unit: "grapheme", maxLength: 20 }),
+    fc.constantFrom("class", "match", "_", "None", "a_h0123456789", "1abc", ""),
+  );
 
   it("is always a valid, non-keyword identifier in a real python3", () => {
-    const cases = [...fc.sample(names, 3000), "class", "match", "type", "_", "__init__", "def", "é", "x".repeat(200)].map((n) => ({ identifier: pyIdentifier(n) }));
+    const cases = [...fc.sample(names, 3000), "class", "match", "type", "_", "__init__", "def", "é", "x".repeat(200)].map((n) => ({
+      identifier: pyIdentifier(n),
+    }));
     expect(python(cases)).toEqual([]);
   });
 
@@ -119,6 +138,8 @@ describe("pyIdentifier", () => {
     expect(isPythonKeyword(pyIdentifier("class"))).toBe(false);
     expect(pyIdentifier("class")).toMatch(/^class_h[0-9a-z]{10}$/);
     expect(pyIdentifier("x".repeat(200)).length).toBeLessThanOrEqual(80);
-    expect(safeName("Orders", { allowed: /[a-z]/i, maxLength: 20, foldCase: true })).not.toBe(safeName("orders", { allowed: /[a-z]/i, maxLength: 20, foldCase: true }));
+    expect(safeName("Orders", { allowed: /[a-z]/i, maxLength: 20, foldCase: true })).not.toBe(
+      safeName("orders", { allowed: /[a-z]/i, maxLength: 20, foldCase: true }),
+    );
   });
 });

@@ -6,11 +6,46 @@
 import { createHash } from "node:crypto";
 
 const PYTHON_KEYWORDS = new Set([
-  "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-  "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
-  "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+  "False",
+  "None",
+  "True",
+  "and",
+  "as",
+  "assert",
+  "async",
+  "await",
+  "break",
+  "class",
+  "continue",
+  "def",
+  "del",
+  "elif",
+  "else",
+  "except",
+  "finally",
+  "for",
+  "from",
+  "global",
+  "if",
+  "import",
+  "in",
+  "is",
+  "lambda",
+  "nonlocal",
+  "not",
+  "or",
+  "pass",
+  "raise",
+  "return",
+  "try",
+  "while",
+  "with",
+  "yield",
   // Soft keywords and builtins that would shadow something a generated module relies on.
-  "match", "case", "type", "_",
+  "match",
+  "case",
+  "type",
+  "_",
 ]);
 
 /**
@@ -36,11 +71,16 @@ export function pyString(value: string): string {
 
 function escapeCodePoint(cp: number): string {
   switch (cp) {
-    case 0x5c: return "\\\\";
-    case 0x22: return '\\"';
-    case 0x0a: return "\\n";
-    case 0x0d: return "\\r";
-    case 0x09: return "\\t";
+    case 0x5c:
+      return "\\\\";
+    case 0x22:
+      return '\\"';
+    case 0x0a:
+      return "\\n";
+    case 0x0d:
+      return "\\r";
+    case 0x09:
+      return "\\t";
   }
   if (cp >= 0x20 && cp < 0x7f) return String.fromCharCode(cp);
   if (cp < 0x100) return `\\x${cp.toString(16).padStart(2, "0")}`;
@@ -48,14 +88,7 @@ function escapeCodePoint(cp: number): string {
   return `\\U${cp.toString(16).padStart(8, "0")}`;
 }
 
-export type PyValue =
-  | string
-  | number
-  | boolean
-  | null
-  | undefined
-  | ReadonlyArray<PyValue>
-  | { readonly [key: string]: PyValue };
+export type PyValue = string | number | boolean | null | undefined | ReadonlyArray<PyValue> | { readonly [key: string]: PyValue };
 
 /**
  * A Python literal for a JSON-like value: str, int/float, True/False/None, list, dict (keys in

@@ -13,12 +13,33 @@ function throughShell(values: string[]): string[] {
 
 describe("shellQuote", () => {
   it("round-trips hostile strings through a real sh", () => {
-    const hostile = ["", " ", "a b", "'", "''", "\"", "$(touch /tmp/pwned)", "`id`", "$HOME", "a\nb", "\\", "*", "-n", "~", "é漢😀", "a;b|c&d", "!x", "#"];
+    const hostile = [
+      "",
+      " ",
+      "a b",
+      "'",
+      "''",
+      '"',
+      "$(touch /tmp/pwned)",
+      "`id`",
+      "$HOME",
+      "a\nb",
+      "\\",
+      "*",
+      "-n",
+      "~",
+      "é漢😀",
+      "a;b|c&d",
+      "!x",
+      "#",
+    ];
     expect(throughShell(hostile)).toEqual(hostile);
   });
 
   it("round-trips arbitrary strings (property)", () => {
-    const word = fc.string({ unit: "binary", maxLength: 40 }).filter((s) => !s.includes("\u0000") && !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, "")));
+    const word = fc
+      .string({ unit: "binary", maxLength: 40 })
+      .filter((s) => !s.includes("\u0000") && !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, "")));
     const batches = fc.sample(fc.array(word, { minLength: 1, maxLength: 50 }), 20);
     for (const batch of batches) expect(throughShell(batch)).toEqual(batch);
   });

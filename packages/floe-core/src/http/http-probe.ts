@@ -3,16 +3,7 @@
  * on the body size, and failures sorted into kinds a caller can explain. It never rejects.
  */
 
-export type ProbeFailureKind =
-  | "invalid-url"
-  | "dns"
-  | "refused"
-  | "timeout"
-  | "reset"
-  | "tls"
-  | "protocol"
-  | "too-large"
-  | "other";
+export type ProbeFailureKind = "invalid-url" | "dns" | "refused" | "timeout" | "reset" | "tls" | "protocol" | "too-large" | "other";
 
 export interface ProbeSuccess {
   ok: true;
@@ -143,9 +134,16 @@ function classify(error: unknown): ProbeFailure {
     return { ok: false, kind: "timeout", detail: code };
   }
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") return { ok: false, kind: "reset", detail: code };
-  if (code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS") || /SSL|TLS|certificate/i.test(message) || code === "DEPTH_ZERO_SELF_SIGNED_CERT" || code === "SELF_SIGNED_CERT_IN_CHAIN") {
+  if (
+    code.startsWith("ERR_SSL") ||
+    code.startsWith("ERR_TLS") ||
+    /SSL|TLS|certificate/i.test(message) ||
+    code === "DEPTH_ZERO_SELF_SIGNED_CERT" ||
+    code === "SELF_SIGNED_CERT_IN_CHAIN"
+  ) {
     return { ok: false, kind: "tls", detail: code || "TLS handshake failed" };
   }
-  if (code.startsWith("HPE_") || code === "UND_ERR_RESPONSE" || /parse|invalid/i.test(message)) return { ok: false, kind: "protocol", detail: code || "not an HTTP answer" };
+  if (code.startsWith("HPE_") || code === "UND_ERR_RESPONSE" || /parse|invalid/i.test(message))
+    return { ok: false, kind: "protocol", detail: code || "not an HTTP answer" };
   return { ok: false, kind: "other", detail: code || "request failed" };
 }

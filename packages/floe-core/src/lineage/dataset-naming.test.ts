@@ -29,7 +29,10 @@ describe("dataset naming (OpenLineage naming conventions)", () => {
       namespace: "postgres://db:5432",
       name: "shop.public.orders",
     });
-    expect(warehouseDataset({ type: "postgres", host: "db", port: 6543, dbname: "shop" }, "s", "t")).toEqual({ namespace: "postgres://db:6543", name: "shop.s.t" });
+    expect(warehouseDataset({ type: "postgres", host: "db", port: 6543, dbname: "shop" }, "s", "t")).toEqual({
+      namespace: "postgres://db:6543",
+      name: "shop.s.t",
+    });
     expect(snowflakeDataset({ account: "acme-prod", database: "DB", schema: "S", table: "T" }).namespace).toBe("snowflake://acme-prod");
     expect(snowflakeAccountIdentifier("xy12345")).toBe("xy12345.us-west-1.aws");
     expect(snowflakeAccountIdentifier("xy12345.us-east-1")).toBe("xy12345.us-east-1.aws");

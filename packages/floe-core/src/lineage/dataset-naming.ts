@@ -39,7 +39,13 @@ export function duckdbDatabaseName(filePath: string): string {
   return dot > 0 ? base.slice(0, dot) : base;
 }
 
-export function postgresDataset(opts: { host: string; port?: number | string; database: string; schema: string; table: string }): DatasetName {
+export function postgresDataset(opts: {
+  host: string;
+  port?: number | string;
+  database: string;
+  schema: string;
+  table: string;
+}): DatasetName {
   return { namespace: `postgres://${opts.host}:${opts.port ?? 5432}`, name: `${opts.database}.${opts.schema}.${opts.table}` };
 }
 
@@ -47,7 +53,13 @@ export function mysqlDataset(opts: { host: string; port?: number | string; datab
   return { namespace: `mysql://${opts.host}:${opts.port ?? 3306}`, name: `${opts.database}.${opts.table}` };
 }
 
-export function redshiftDataset(opts: { host: string; port?: number | string; database: string; schema: string; table: string }): DatasetName {
+export function redshiftDataset(opts: {
+  host: string;
+  port?: number | string;
+  database: string;
+  schema: string;
+  table: string;
+}): DatasetName {
   return { namespace: `redshift://${opts.host}:${opts.port ?? 5439}`, name: `${opts.database}.${opts.schema}.${opts.table}` };
 }
 
@@ -85,13 +97,36 @@ export function warehouseDataset(profile: WarehouseProfile, schema: string, tabl
       return duckdbDataset({ path: file, ...(database ? { database } : {}), schema, table });
     }
     case "postgres":
-      return postgresDataset({ host: text(profile, "host"), port: text(profile, "port", "5432"), database: text(profile, "dbname", text(profile, "database", "")), schema, table });
+      return postgresDataset({
+        host: text(profile, "host"),
+        port: text(profile, "port", "5432"),
+        database: text(profile, "dbname", text(profile, "database", "")),
+        schema,
+        table,
+      });
     case "redshift":
-      return redshiftDataset({ host: text(profile, "host"), port: text(profile, "port", "5439"), database: text(profile, "dbname", text(profile, "database", "")), schema, table });
+      return redshiftDataset({
+        host: text(profile, "host"),
+        port: text(profile, "port", "5439"),
+        database: text(profile, "dbname", text(profile, "database", "")),
+        schema,
+        table,
+      });
     case "mysql":
-      return mysqlDataset({ host: text(profile, "server", text(profile, "host", "")), port: text(profile, "port", "3306"), database: schema, table });
+      return mysqlDataset({
+        host: text(profile, "server", text(profile, "host", "")),
+        port: text(profile, "port", "3306"),
+        database: schema,
+        table,
+      });
     case "trino":
-      return trinoDataset({ host: text(profile, "host"), port: text(profile, "port", "8080"), catalog: text(profile, "database"), schema, table });
+      return trinoDataset({
+        host: text(profile, "host"),
+        port: text(profile, "port", "8080"),
+        catalog: text(profile, "database"),
+        schema,
+        table,
+      });
     case "snowflake":
       return snowflakeDataset({ account: text(profile, "account"), database: text(profile, "database"), schema, table });
     case "bigquery":

@@ -61,7 +61,11 @@ describe("emitLineage", () => {
       "daily.orders",
       [{ namespace: "duckdb://warehouse.duckdb", name: "warehouse.main.raw_orders" }],
       [{ namespace: "duckdb://warehouse.duckdb", name: "warehouse.main.orders" }],
-      { parent: { namespace: "shop", name: "daily", runId: parent.runId }, jobType: { integration: "DBT", jobType: "MODEL" }, nominalTime: { start: "2026-01-01T00:00:00Z" } },
+      {
+        parent: { namespace: "shop", name: "daily", runId: parent.runId },
+        jobType: { integration: "DBT", jobType: "MODEL" },
+        nominalTime: { start: "2026-01-01T00:00:00Z" },
+      },
     );
     expect(child.status).toBe("delivered");
     const spec = loadSpecValidator();
@@ -90,6 +94,9 @@ describe("emitLineage", () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ eventType: "START", job: { name: "j" } });
     expect((await emitLineage({ url: backend.url, disabled: true, spoolDir }, "START", "j", [], [])).status).toBe("disabled");
     expect(backend.requests).toHaveLength(0);
-    await expect(emitLineage({ url: backend.url, spoolDir }, "START", "j", [], [], { runId: "x" })).rejects.toMatchObject({ code: "FLOE_CONFIG_INVALID", path: "runId" });
+    await expect(emitLineage({ url: backend.url, spoolDir }, "START", "j", [], [], { runId: "x" })).rejects.toMatchObject({
+      code: "FLOE_CONFIG_INVALID",
+      path: "runId",
+    });
   });
 });

@@ -159,7 +159,10 @@ export function createLineageClient(settings: LineageSettings, io: { console?: (
     send,
     async emit(eventType, job, inputs, outputs, options = {}) {
       if (options.runId !== undefined && !isUuid(options.runId)) {
-        throw new FloeError("FLOE_CONFIG_INVALID", "not a UUID", { path: "runId", hint: "use a UUID such as the one a START event printed" });
+        throw new FloeError("FLOE_CONFIG_INVALID", "not a UUID", {
+          path: "runId",
+          hint: "use a UUID such as the one a START event printed",
+        });
       }
       if (options.parent && !isUuid(options.parent.runId)) {
         throw new FloeError("FLOE_CONFIG_INVALID", "not a UUID", { path: "parent.runId", hint: "the parent run id must be a UUID" });
@@ -189,12 +192,16 @@ export function createLineageClient(settings: LineageSettings, io: { console?: (
       // Once the backend has failed one event past its retry budget, keep the rest without trying:
       // a flush against a backend that is down ends in one budget, not one budget per event.
       let backendDown = false;
-      return flushSpool(spoolDir, async (json) => {
-        if (backendDown) return false;
-        const result = await http!.send(json);
-        if (!result.ok && result.retryable) backendDown = true;
-        return result.ok;
-      }, { concurrency: settings.concurrency ?? 8 });
+      return flushSpool(
+        spoolDir,
+        async (json) => {
+          if (backendDown) return false;
+          const result = await http!.send(json);
+          if (!result.ok && result.retryable) backendDown = true;
+          return result.ok;
+        },
+        { concurrency: settings.concurrency ?? 8 },
+      );
     },
     async close() {
       spool.close();

@@ -52,7 +52,11 @@ describe("HttpTransport against a loopback backend", () => {
     const result = await transport.send(body("a"));
     expect(result).toMatchObject({ ok: true, status: 201, attempts: 1 });
     expect(backend.requests[0]).toMatchObject({ url: "/api/v1/lineage" });
-    expect(backend.requests[0]!.headers).toMatchObject({ authorization: "Bearer k-123", "content-encoding": "gzip", "content-type": "application/json" });
+    expect(backend.requests[0]!.headers).toMatchObject({
+      authorization: "Bearer k-123",
+      "content-encoding": "gzip",
+      "content-type": "application/json",
+    });
     expect(backend.keys()).toEqual(["a/START"]);
   });
 

@@ -61,13 +61,22 @@ export function parseHttpUrl(value: string, field: string): URL {
   try {
     parsed = new URL(value);
   } catch {
-    throw new FloeError("FLOE_CONFIG_INVALID", "not a URL", { path: field, hint: "use an http:// or https:// URL, e.g. http://127.0.0.1:5000" });
+    throw new FloeError("FLOE_CONFIG_INVALID", "not a URL", {
+      path: field,
+      hint: "use an http:// or https:// URL, e.g. http://127.0.0.1:5000",
+    });
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new FloeError("FLOE_CONFIG_INVALID", `unsupported scheme ${parsed.protocol}`, { path: field, hint: "use an http:// or https:// URL" });
+    throw new FloeError("FLOE_CONFIG_INVALID", `unsupported scheme ${parsed.protocol}`, {
+      path: field,
+      hint: "use an http:// or https:// URL",
+    });
   }
   if (parsed.username || parsed.password) {
-    throw new FloeError("FLOE_CONFIG_INVALID", "credentials in the URL are not allowed", { path: field, hint: "put the key in OPENLINEAGE_API_KEY" });
+    throw new FloeError("FLOE_CONFIG_INVALID", "credentials in the URL are not allowed", {
+      path: field,
+      hint: "put the key in OPENLINEAGE_API_KEY",
+    });
   }
   return parsed;
 }
@@ -166,9 +175,9 @@ export class HttpTransport {
     return { ok: false, attempts, retryable: true, reason: `${reason}; gave up after ${attempts} attempt(s)` };
   }
 
-  private async attempt(payload: string | Buffer): Promise<
-    { ok: true; status: number } | { ok: false; retryable: boolean; reason: string; retryAfterMs?: number }
-  > {
+  private async attempt(
+    payload: string | Buffer,
+  ): Promise<{ ok: true; status: number } | { ok: false; retryable: boolean; reason: string; retryAfterMs?: number }> {
     await this.semaphore.acquire();
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     try {

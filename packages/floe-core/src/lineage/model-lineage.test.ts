@@ -34,12 +34,24 @@ describe("modelLineage", () => {
         schema_name: "marts",
         depends_on: ["raw_people"],
         sources: [
-          { unique_id: "source.p.crm.people", source_name: "crm", name: "people", database: "dev", schema: "crm", identifier: "people_raw" },
+          {
+            unique_id: "source.p.crm.people",
+            source_name: "crm",
+            name: "people",
+            database: "dev",
+            schema: "crm",
+            identifier: "people_raw",
+          },
           { unique_id: "source.p.crm.events", source_name: "crm", name: "events" },
         ],
       },
     ];
-    const duck = { ...artifacts, plugins: undefined, dbt_profiles: { p: { target: "dev", outputs: { dev: { type: "duckdb", path: "/w/shop.duckdb", schema: "main" } } } }, transforms: { default_compute: "duckdb", models } };
+    const duck = {
+      ...artifacts,
+      plugins: undefined,
+      dbt_profiles: { p: { target: "dev", outputs: { dev: { type: "duckdb", path: "/w/shop.duckdb", schema: "main" } } } },
+      transforms: { default_compute: "duckdb", models },
+    };
     const lineage = modelLineage(duck as unknown as typeof artifacts)["dim_people.v2"]!;
     expect(lineage.outputs).toEqual([{ namespace: "duckdb:///w/shop.duckdb", name: "shop.marts.dim_people_v2" }]);
     expect(lineage.inputs).toEqual([
@@ -48,7 +60,10 @@ describe("modelLineage", () => {
       { namespace: "duckdb:///w/shop.duckdb", name: "shop.crm.people_raw" },
       { namespace: "duckdb:///w/shop.duckdb", name: "shop.main.events" },
     ]);
-    const pg = { ...duck, dbt_profiles: { p: { target: "dev", outputs: { dev: { type: "postgres", host: "db", dbname: "analytics", schema: "public" } } } } };
+    const pg = {
+      ...duck,
+      dbt_profiles: { p: { target: "dev", outputs: { dev: { type: "postgres", host: "db", dbname: "analytics", schema: "public" } } } },
+    };
     expect(modelLineage(pg as unknown as typeof artifacts)["dim_people.v2"]!.inputs.slice(1)).toEqual([
       { namespace: "postgres://db:5432", name: "dev.crm.people_raw" },
       { namespace: "postgres://db:5432", name: "analytics.public.events" },

@@ -6,7 +6,13 @@
  */
 import type { CompiledArtifacts, SourceRef } from "../artifacts/compiled-artifacts.js";
 import { lineageBaseUrl } from "./lineage-endpoint.js";
-import { activeWarehouseProfile, profileModelDataset, warehouseDataset, type DatasetName, type WarehouseProfile } from "./dataset-naming.js";
+import {
+  activeWarehouseProfile,
+  profileModelDataset,
+  warehouseDataset,
+  type DatasetName,
+  type WarehouseProfile,
+} from "./dataset-naming.js";
 import { credentialFreeUrl } from "../redact.js";
 
 export interface ModelLineage {
@@ -27,8 +33,14 @@ export function modelLineage(artifacts: CompiledArtifacts): Record<string, Model
   if (profile && models.length > 0) {
     try {
       for (const model of models) {
-        datasets.set(model.name, [profileModelDataset(profile, { name: model.alias ?? model.name, schema_name: model.schema_name ?? null })]);
-        if (model.sources?.length) sourceInputs.set(model.name, model.sources.map((s) => sourceDataset(profile, s)));
+        datasets.set(model.name, [
+          profileModelDataset(profile, { name: model.alias ?? model.name, schema_name: model.schema_name ?? null }),
+        ]);
+        if (model.sources?.length)
+          sourceInputs.set(
+            model.name,
+            model.sources.map((s) => sourceDataset(profile, s)),
+          );
       }
     } catch {
       // A warehouse type without OpenLineage naming: it fails for every model alike.
@@ -55,7 +67,8 @@ export function modelLineage(artifacts: CompiledArtifacts): Record<string, Model
 export function sourceDataset(profile: WarehouseProfile, source: SourceRef): DatasetName {
   const schema = source.schema ?? (typeof profile.schema === "string" ? profile.schema : "main");
   const database = source.database;
-  const located = database && profile.type.toLowerCase() !== "duckdb" ? { ...profile, database, dbname: database, project: database } : profile;
+  const located =
+    database && profile.type.toLowerCase() !== "duckdb" ? { ...profile, database, dbname: database, project: database } : profile;
   return warehouseDataset(located, schema, source.identifier ?? source.name);
 }
 

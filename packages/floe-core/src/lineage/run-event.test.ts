@@ -69,7 +69,12 @@ describe("RunEvent", () => {
   });
 
   it("points every facet _schemaURL at a facet schema of the spec by its $id", () => {
-    const byName = { parent: "ParentRunFacet", nominalTime: "NominalTimeRunFacet", errorMessage: "ErrorMessageRunFacet", jobType: "JobTypeJobFacet" };
+    const byName = {
+      parent: "ParentRunFacet",
+      nominalTime: "NominalTimeRunFacet",
+      errorMessage: "ErrorMessageRunFacet",
+      jobType: "JobTypeJobFacet",
+    };
     for (const [key, name] of Object.entries(byName)) {
       const url = FACET_SCHEMA_URLS[key as keyof typeof FACET_SCHEMA_URLS];
       expect(url).toBe(`${spec.facets.get(name)!.id}#/$defs/${name}`);

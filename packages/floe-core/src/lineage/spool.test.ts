@@ -72,7 +72,10 @@ describe("flushSpool", () => {
   it("leaves files of a live writer alone", async () => {
     const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"]);
     try {
-      const name = `spool-${os.hostname().replace(/[^A-Za-z0-9.-]/g, "_").slice(0, 64)}~${child.pid}~1~abcd.jsonl`;
+      const name = `spool-${os
+        .hostname()
+        .replace(/[^A-Za-z0-9.-]/g, "_")
+        .slice(0, 64)}~${child.pid}~1~abcd.jsonl`;
       fs.writeFileSync(path.join(dir, name), encodeRecord(event(1)));
       const report = await flushSpool(dir, async () => true);
       expect(report.files).toBe(0);
@@ -121,14 +124,19 @@ describe("spool faults", () => {
     fs.writeFileSync(file, "x");
     for (const target of [file, path.join(file, "below")]) {
       const writer = new SpoolWriter(target);
-      expect(() => writer.append(event(1))).toThrow(expect.objectContaining({ code: "FLOE_LINEAGE_FAILED", path: "FLOE_LINEAGE_SPOOL_DIR" }));
+      expect(() => writer.append(event(1))).toThrow(
+        expect.objectContaining({ code: "FLOE_LINEAGE_FAILED", path: "FLOE_LINEAGE_SPOOL_DIR" }),
+      );
       writer.close();
     }
   });
 
   it("names each file-system failure in words (immutable, full, read-only)", () => {
-    const line = (code: string) => formatErrorLine(spoolFailed("/s", Object.assign(new Error(code), { code }), "the lineage event was not kept"));
-    expect(line("EPERM")).toContain("writing there is not permitted (permissions, or an immutable directory); the lineage event was not kept");
+    const line = (code: string) =>
+      formatErrorLine(spoolFailed("/s", Object.assign(new Error(code), { code }), "the lineage event was not kept"));
+    expect(line("EPERM")).toContain(
+      "writing there is not permitted (permissions, or an immutable directory); the lineage event was not kept",
+    );
     expect(line("ENOSPC")).toContain("the disk is full; the lineage event was not kept");
     expect(line("EROFS")).toContain("the file system is read-only");
     expect(line("EEXIST")).toContain("is a file, not a directory");

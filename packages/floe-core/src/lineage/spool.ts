@@ -46,7 +46,11 @@ export function decodeRecord(line: string): string | undefined {
   return json;
 }
 
-const hostTag = os.hostname().replace(/[^A-Za-z0-9.-]/g, "_").slice(0, 64) || "host";
+const hostTag =
+  os
+    .hostname()
+    .replace(/[^A-Za-z0-9.-]/g, "_")
+    .slice(0, 64) || "host";
 
 function ownFileName(prefix: string): string {
   return `${prefix}${hostTag}~${process.pid}~${Date.now()}~${randomBytes(4).toString("hex")}${SUFFIX}`;

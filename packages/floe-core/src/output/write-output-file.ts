@@ -15,7 +15,10 @@ export async function checkOutputTarget(target: string, kind: "file" | "director
   const refuse = (what: string): FloeError =>
     new FloeError("FLOE_USAGE", `${shortInput(target)} is ${what}, not ${wanted}`, {
       path: "options.out",
-      hint: kind === "file" ? "give the path of a new or existing regular file, e.g. --out compiled_artifacts.json" : "give the path of a new or existing directory, e.g. --out out/dagster",
+      hint:
+        kind === "file"
+          ? "give the path of a new or existing regular file, e.g. --out compiled_artifacts.json"
+          : "give the path of a new or existing directory, e.g. --out out/dagster",
     });
   if (basename(target) === "" || parse(target).root === target) throw refuse("a file-system root");
   const link = await lstat(target).catch(() => undefined);
@@ -47,10 +50,14 @@ export async function writeOutputFile(target: string, content: string): Promise<
     await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
-    throw new FloeError("FLOE_OUTPUT_FAILED", `cannot write ${shortInput(target)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      path: "options.out",
-      hint: "check that the directory is writable and --out is not a directory",
-      cause: error,
-    });
+    throw new FloeError(
+      "FLOE_OUTPUT_FAILED",
+      `cannot write ${shortInput(target)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        path: "options.out",
+        hint: "check that the directory is writable and --out is not a directory",
+        cause: error,
+      },
+    );
   }
 }

@@ -1,4 +1,16 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -28,7 +40,10 @@ function tree(root: string): Record<string, string> {
 
 describe("writeOutputDirectory, plain layout (the default)", () => {
   it("writes <dir> as a real directory with a list of what floe wrote, and replaces it by rename", async () => {
-    await writeOutputDirectory(out, [{ path: "a.py", content: "one" }, { path: "sub/b.py", content: "two" }]);
+    await writeOutputDirectory(out, [
+      { path: "a.py", content: "one" },
+      { path: "sub/b.py", content: "two" },
+    ]);
     expect(lstatSync(out).isDirectory()).toBe(true);
     expect(tree(out)).toEqual({ "a.py": "one", "sub/b.py": "two" });
     expect(JSON.parse(readFileSync(join(out, OUTPUT_MANIFEST), "utf8"))).toEqual({ writtenBy: "floe", files: ["a.py", "sub/b.py"] });
@@ -64,7 +79,9 @@ describe("writeOutputDirectory, plain layout (the default)", () => {
     await writeOutputDirectory(out, [{ path: "a.py", content: "one" }]);
     writeFileSync(join(out, "notes.txt"), "mine");
     for (let i = 0; i < 3; i++) {
-      await expect(writeOutputDirectory(out, [{ path: "b.py", content: "two" }])).rejects.toSatisfy((e: unknown) => isFloeError(e, "FLOE_OUTPUT_NOT_OWNED"));
+      await expect(writeOutputDirectory(out, [{ path: "b.py", content: "two" }])).rejects.toSatisfy((e: unknown) =>
+        isFloeError(e, "FLOE_OUTPUT_NOT_OWNED"),
+      );
     }
     expect(tree(out)).toEqual({ "a.py": "one", "notes.txt": "mine" });
     expect(readdirSync(dir)).toEqual(["out"]);
@@ -79,7 +96,16 @@ describe("writeOutputDirectory, plain layout (the default)", () => {
   it("leaves <dir> untouched and nothing staged when a path is invalid", async () => {
     await writeOutputDirectory(out, [{ path: "a.py", content: "one" }]);
     for (const bad of ["../x", "/abs", "a//b", "", "a/./b", "dup", OUTPUT_MANIFEST]) {
-      const files = bad === "dup" ? [{ path: "z", content: "" }, { path: "z", content: "" }] : [{ path: "ok.py", content: "" }, { path: bad, content: "x" }];
+      const files =
+        bad === "dup"
+          ? [
+              { path: "z", content: "" },
+              { path: "z", content: "" },
+            ]
+          : [
+              { path: "ok.py", content: "" },
+              { path: bad, content: "x" },
+            ];
       await expect(writeOutputDirectory(out, files)).rejects.toSatisfy((e: unknown) => isFloeError(e, "FLOE_INTERNAL"));
     }
     expect(tree(out)).toEqual({ "a.py": "one" });
@@ -89,7 +115,10 @@ describe("writeOutputDirectory, plain layout (the default)", () => {
   it("fails with FLOE_OUTPUT_FAILED and leaves <dir> alone when the output cannot be written", async () => {
     await writeOutputDirectory(out, [{ path: "a.py", content: "one" }]);
     await expect(
-      writeOutputDirectory(out, [{ path: "x", content: "file" }, { path: "x/y", content: "under a file" }]),
+      writeOutputDirectory(out, [
+        { path: "x", content: "file" },
+        { path: "x/y", content: "under a file" },
+      ]),
     ).rejects.toSatisfy((e: unknown) => isFloeError(e, "FLOE_OUTPUT_FAILED"));
     expect(tree(out)).toEqual({ "a.py": "one" });
     expect(readdirSync(dir)).toEqual(["out"]);
@@ -97,7 +126,9 @@ describe("writeOutputDirectory, plain layout (the default)", () => {
 
   it("refuses an output path that is a file", async () => {
     writeFileSync(out, "keep me");
-    await expect(writeOutputDirectory(out, [{ path: "a", content: "" }])).rejects.toSatisfy((e: unknown) => isFloeError(e, "FLOE_OUTPUT_FAILED"));
+    await expect(writeOutputDirectory(out, [{ path: "a", content: "" }])).rejects.toSatisfy((e: unknown) =>
+      isFloeError(e, "FLOE_OUTPUT_FAILED"),
+    );
     expect(readFileSync(out, "utf8")).toBe("keep me");
   });
 
@@ -135,14 +166,18 @@ describe("writeOutputDirectory, plain layout (the default)", () => {
     mkdirSync(join(versionsDir, "legacy"), { recursive: true });
     writeFileSync(join(versionsDir, "legacy", "notes.txt"), "the user's");
     symlinkSync(".out.floe/legacy", out);
-    await expect(writeOutputDirectory(out, [{ path: "a", content: "" }])).rejects.toSatisfy((e: unknown) => isFloeError(e, "FLOE_OUTPUT_NOT_OWNED"));
+    await expect(writeOutputDirectory(out, [{ path: "a", content: "" }])).rejects.toSatisfy((e: unknown) =>
+      isFloeError(e, "FLOE_OUTPUT_NOT_OWNED"),
+    );
     expect(tree(out)).toEqual({ "notes.txt": "the user's" });
   });
 
   it("refuses a symlink it did not make", async () => {
     mkdirSync(join(dir, "elsewhere"));
     symlinkSync("elsewhere", out);
-    await expect(writeOutputDirectory(out, [{ path: "a", content: "" }])).rejects.toSatisfy((e: unknown) => isFloeError(e, "FLOE_OUTPUT_NOT_OWNED"));
+    await expect(writeOutputDirectory(out, [{ path: "a", content: "" }])).rejects.toSatisfy((e: unknown) =>
+      isFloeError(e, "FLOE_OUTPUT_NOT_OWNED"),
+    );
     expect(readlinkSync(out)).toBe("elsewhere");
   });
 });
@@ -151,7 +186,14 @@ describe("writeOutputDirectory, symlink layout", () => {
   const symlinkLayout = { layout: "symlink" } as const;
 
   it("creates <dir> as a symlink to a complete version and replaces it on the next write", async () => {
-    await writeOutputDirectory(out, [{ path: "a.py", content: "one" }, { path: "sub/b.py", content: "two" }], symlinkLayout);
+    await writeOutputDirectory(
+      out,
+      [
+        { path: "a.py", content: "one" },
+        { path: "sub/b.py", content: "two" },
+      ],
+      symlinkLayout,
+    );
     expect(lstatSync(out).isSymbolicLink()).toBe(true);
     expect(readlinkSync(out)).toMatch(/^\.out\.floe\/v-/);
     expect(tree(out)).toEqual({ "a.py": "one", "sub/b.py": "two" });
@@ -176,16 +218,25 @@ describe("writeOutputDirectory, symlink layout", () => {
   it("refuses a version to which the user added a file", async () => {
     await writeOutputDirectory(out, [{ path: "a.py", content: "one" }], symlinkLayout);
     writeFileSync(join(out, "notes.txt"), "mine");
-    await expect(writeOutputDirectory(out, [{ path: "b.py", content: "two" }], symlinkLayout)).rejects.toSatisfy((e: unknown) => isFloeError(e, "FLOE_OUTPUT_NOT_OWNED"));
+    await expect(writeOutputDirectory(out, [{ path: "b.py", content: "two" }], symlinkLayout)).rejects.toSatisfy((e: unknown) =>
+      isFloeError(e, "FLOE_OUTPUT_NOT_OWNED"),
+    );
     expect(tree(out)).toEqual({ "a.py": "one", "notes.txt": "mine" });
   });
 
   it("leaves <dir> untouched and nothing staged when a path is invalid", async () => {
     await writeOutputDirectory(out, [{ path: "a.py", content: "one" }], symlinkLayout);
     const link = readlinkSync(out);
-    await expect(writeOutputDirectory(out, [{ path: "ok.py", content: "" }, { path: "../x", content: "x" }], symlinkLayout)).rejects.toSatisfy((e: unknown) =>
-      isFloeError(e, "FLOE_INTERNAL"),
-    );
+    await expect(
+      writeOutputDirectory(
+        out,
+        [
+          { path: "ok.py", content: "" },
+          { path: "../x", content: "x" },
+        ],
+        symlinkLayout,
+      ),
+    ).rejects.toSatisfy((e: unknown) => isFloeError(e, "FLOE_INTERNAL"));
     expect(readlinkSync(out)).toBe(link);
     expect(readdirSync(outputLayout(out).versionsDir).filter((e) => e.endsWith(".staging"))).toEqual([]);
   });

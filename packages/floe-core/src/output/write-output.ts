@@ -71,7 +71,8 @@ function checkRelative(path: string): void {
   ) {
     throw new FloeError("FLOE_INTERNAL", `generated file path "${path}" is not a plain relative path`);
   }
-  if (path === OUTPUT_MANIFEST) throw new FloeError("FLOE_INTERNAL", `generated file path "${path}" is reserved for floe's own list of files`);
+  if (path === OUTPUT_MANIFEST)
+    throw new FloeError("FLOE_INTERNAL", `generated file path "${path}" is reserved for floe's own list of files`);
 }
 
 async function lstatOrNull(path: string) {
@@ -144,10 +145,14 @@ export async function findForeignFile(dir: string): Promise<string | null> {
 async function refuseForeign(dir: string, shownAs: string): Promise<void> {
   const foreign = await findForeignFile(dir);
   if (foreign === null) return;
-  throw new FloeError("FLOE_OUTPUT_NOT_OWNED", `${shownAs} holds ${foreign}, which floe did not write; floe replaces only directories it wrote`, {
-    path: "options.out",
-    hint: `choose a new or empty --out directory, or move ${foreign} out of ${shownAs}`,
-  });
+  throw new FloeError(
+    "FLOE_OUTPUT_NOT_OWNED",
+    `${shownAs} holds ${foreign}, which floe did not write; floe replaces only directories it wrote`,
+    {
+      path: "options.out",
+      hint: `choose a new or empty --out directory, or move ${foreign} out of ${shownAs}`,
+    },
+  );
 }
 
 /** Points `<name>` at `relTarget` atomically: a new symlink renamed over the old one. */
@@ -216,7 +221,11 @@ async function cleanVersions(layout: OutputLayout, keep: ReadonlySet<string>): P
  * Replaces the contents of `outDir` with `files` atomically (see the layouts above). On any error
  * before the swap, `outDir` is untouched and the staging directory is removed.
  */
-export async function writeOutputDirectory(outDir: string, files: ReadonlyArray<OutputFile>, options: WriteOutputOptions = {}): Promise<void> {
+export async function writeOutputDirectory(
+  outDir: string,
+  files: ReadonlyArray<OutputFile>,
+  options: WriteOutputOptions = {},
+): Promise<void> {
   const kind = options.layout ?? "plain";
   const layout = outputLayout(outDir);
   for (const file of files) checkRelative(file.path);
@@ -248,7 +257,9 @@ export async function writeOutputDirectory(outDir: string, files: ReadonlyArray<
   // A version written by floe before it kept .floe-output.json (the symlink layout of floe-core 1.0)
   // is floe's as a whole; the `legacy` directory it moved a user's files to is not.
   const isUnlistedOldVersion =
-    previousLink !== null && /^v-\d+-\d+-[0-9a-f]+$/.test(basename(previousLink)) && (await lstatOrNull(join(layout.target, OUTPUT_MANIFEST))) === null;
+    previousLink !== null &&
+    /^v-\d+-\d+-[0-9a-f]+$/.test(basename(previousLink)) &&
+    (await lstatOrNull(join(layout.target, OUTPUT_MANIFEST))) === null;
   if (existing && !isUnlistedOldVersion) await refuseForeign(layout.target, outDir);
 
   const id = `v-${Date.now()}-${process.pid}-${randomBytes(4).toString("hex")}`;
@@ -293,7 +304,13 @@ async function swapPlain(layout: OutputLayout, outDir: string, id: string, hasEx
   await rmdir(layout.versionsDir).catch(() => undefined);
 }
 
-async function swapSymlink(layout: OutputLayout, outDir: string, id: string, isRealDir: boolean, previousLink: string | null): Promise<void> {
+async function swapSymlink(
+  layout: OutputLayout,
+  outDir: string,
+  id: string,
+  isRealDir: boolean,
+  previousLink: string | null,
+): Promise<void> {
   const version = join(layout.versionsDir, id);
   try {
     if (isRealDir) {

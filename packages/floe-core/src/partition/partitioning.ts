@@ -22,10 +22,15 @@ const WHERE = "orchestration.partitioning";
 export function resolvePartitioning(artifacts: CompiledArtifacts): ResolvedPartitioning | null {
   const p = artifacts.orchestration?.partitioning;
   if (!p) return null;
-  const bad = (field: string, message: string, hint: string) => new FloeError("FLOE_ARTIFACTS_INVALID", message, { path: `${WHERE}.${field}`, hint });
+  const bad = (field: string, message: string, hint: string) =>
+    new FloeError("FLOE_ARTIFACTS_INVALID", message, { path: `${WHERE}.${field}`, hint });
   const match = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):00)?$/.exec(p.start);
   if (!match) {
-    throw bad("start", `${JSON.stringify(p.start.slice(0, 40))} is not a date`, "write YYYY-MM-DD, or YYYY-MM-DDTHH:00 for an hourly partitioning");
+    throw bad(
+      "start",
+      `${JSON.stringify(p.start.slice(0, 40))} is not a date`,
+      "write YYYY-MM-DD, or YYYY-MM-DDTHH:00 for an hourly partitioning",
+    );
   }
   const [, y, m, d, h] = match;
   const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
@@ -47,10 +52,14 @@ export function resolvePartitioning(artifacts: CompiledArtifacts): ResolvedParti
     throw bad("vars.end", `the window's start and end both go to var "${p.vars.end}"`, "name two different dbt vars");
   }
   (artifacts.orchestration?.schedules ?? []).forEach((s, i) => {
-    throw new FloeError("FLOE_ARTIFACTS_INVALID", `schedule for job "${s.job}" on a partitioned product: each job already runs once per ${p.granularity === "daily" ? "day" : "hour"} when its window closes`, {
-      path: `orchestration.schedules[${i}]`,
-      hint: "remove the schedule (or the partitioning); backfills run past windows",
-    });
+    throw new FloeError(
+      "FLOE_ARTIFACTS_INVALID",
+      `schedule for job "${s.job}" on a partitioned product: each job already runs once per ${p.granularity === "daily" ? "day" : "hour"} when its window closes`,
+      {
+        path: `orchestration.schedules[${i}]`,
+        hint: "remove the schedule (or the partitioning); backfills run past windows",
+      },
+    );
   });
   return {
     granularity: p.granularity,

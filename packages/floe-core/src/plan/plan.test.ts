@@ -27,7 +27,11 @@ describe("computePlan without schedule semantics", () => {
   });
 
   it("jobs, tasks and datasets compare; schedules show without next fire times; a switch shows no fire-time changes", () => {
-    const after = summary({ orchestrator: "airflow", jobs: [{ name: "shop", tasks: ["a", "c", "d"] }], datasets: ["duckdb://w::w.main.a"] });
+    const after = summary({
+      orchestrator: "airflow",
+      jobs: [{ name: "shop", tasks: ["a", "c", "d"] }],
+      datasets: ["duckdb://w::w.main.a"],
+    });
     const plan = computePlan(summary(), after, { from: FROM });
     expect(plan.changed).toBe(true);
     expect(plan.previousOrchestrator).toBe("dagster");

@@ -24,7 +24,8 @@ export interface PlanSummary {
 /** Every lineage dataset the artifacts' models read or write, `namespace::name`, sorted and unique. */
 export function lineageDatasets(artifacts: CompiledArtifacts): string[] {
   const names = new Set<string>();
-  for (const l of Object.values(modelLineage(artifacts))) for (const d of [...l.inputs, ...l.outputs]) names.add(`${d.namespace}::${d.name}`);
+  for (const l of Object.values(modelLineage(artifacts)))
+    for (const d of [...l.inputs, ...l.outputs]) names.add(`${d.namespace}::${d.name}`);
   return [...names].sort();
 }
 
@@ -88,14 +89,22 @@ function nextFireTimes(schedules: ScheduleCapability | undefined, s: Omit<Schedu
  * schedules their own way — Dagster by schedule, Airflow by DAG — so names do not match across a switch).
  */
 function sameSchedules(before: PlanSummary, after: PlanSummary): PlanSummary["schedules"] {
-  return after.schedules.filter((s) => before.schedules.some((b) => b.job === s.job && b.timezone === s.timezone && JSON.stringify(b.crons) === JSON.stringify(s.crons)));
+  return after.schedules.filter((s) =>
+    before.schedules.some((b) => b.job === s.job && b.timezone === s.timezone && JSON.stringify(b.crons) === JSON.stringify(s.crons)),
+  );
 }
 
 /**
  * The fire-time changes of switching `schedules` from one orchestrator to the other, within a year of
  * `when`, with each side's own semantics; none when either side's semantics are unknown.
  */
-export function switchFireTimeChanges(from: string, to: string, schedules: PlanSummary["schedules"], when: Date, lookup: ScheduleLookup | undefined): FireTimeChange[] {
+export function switchFireTimeChanges(
+  from: string,
+  to: string,
+  schedules: PlanSummary["schedules"],
+  when: Date,
+  lookup: ScheduleLookup | undefined,
+): FireTimeChange[] {
   const before = from === to ? undefined : lookup?.(from);
   const after = from === to ? undefined : lookup?.(to);
   if (!before || !after) return [];
@@ -104,7 +113,13 @@ export function switchFireTimeChanges(from: string, to: string, schedules: PlanS
     for (const cron of s.crons) {
       const d = fireTimeDivergences(before, after, { cron, timezone: s.timezone, from: when, count: 1, days: 366 })[0];
       if (!d) continue;
-      out.push({ schedule: s.name, cron, timezone: s.timezone, before: d.firstOnly.map((t) => t.local), after: d.secondOnly.map((t) => t.local) });
+      out.push({
+        schedule: s.name,
+        cron,
+        timezone: s.timezone,
+        before: d.firstOnly.map((t) => t.local),
+        after: d.secondOnly.map((t) => t.local),
+      });
     }
   }
   return out;
@@ -147,12 +162,23 @@ export function computePlan(before: PlanSummary | undefined, after: PlanSummary,
   const schedules: Plan["schedules"] = { added: [], removed: [], changed: [] };
   for (const s of after.schedules) {
     const prev = oldSchedules.get(s.name);
-    const change = { name: s.name, job: s.job, after: strip(s), nextFireTimes: nextFireTimes(options.schedules?.(after.orchestrator), s, from, count) };
+    const change = {
+      name: s.name,
+      job: s.job,
+      after: strip(s),
+      nextFireTimes: nextFireTimes(options.schedules?.(after.orchestrator), s, from, count),
+    };
     if (!prev) schedules.added.push(change);
     else if (JSON.stringify(strip(prev)) !== JSON.stringify(strip(s))) schedules.changed.push({ ...change, before: strip(prev) });
   }
   for (const s of old.schedules) {
-    if (!newSchedules.has(s.name)) schedules.removed.push({ name: s.name, job: s.job, before: strip(s), nextFireTimes: nextFireTimes(options.schedules?.(old.orchestrator), s, from, count) });
+    if (!newSchedules.has(s.name))
+      schedules.removed.push({
+        name: s.name,
+        job: s.job,
+        before: strip(s),
+        nextFireTimes: nextFireTimes(options.schedules?.(old.orchestrator), s, from, count),
+      });
   }
 
   const hadData = new Set(old.datasets);
@@ -190,7 +216,9 @@ function describeSchedule(s: Omit<Schedule, "name">): string {
 /** The plan as a reviewer reads it: `+` added, `-` removed, `~` changed, and a count line. */
 export function renderPlan(plan: Plan, target: string): string {
   const unit = plan.orchestrator === "dagster" ? "asset" : "task";
-  const lines: string[] = [`floe plan: ${plan.product} for ${plan.orchestrator} against ${target}${plan.previousOrchestrator === null ? " (no floe output there yet)" : ""}`];
+  const lines: string[] = [
+    `floe plan: ${plan.product} for ${plan.orchestrator} against ${target}${plan.previousOrchestrator === null ? " (no floe output there yet)" : ""}`,
+  ];
   if (plan.previousOrchestrator !== null && plan.previousOrchestrator !== plan.orchestrator) {
     lines.push(`  ~ orchestrator ${plan.previousOrchestrator} -> ${plan.orchestrator}`);
   }
@@ -204,9 +232,12 @@ export function renderPlan(plan: Plan, target: string): string {
   const next = (c: ScheduleChange) => (c.nextFireTimes.length ? ` (next: ${c.nextFireTimes.join(", ")})` : "");
   for (const c of plan.schedules.added) lines.push(`  + schedule ${c.name} of ${c.job}: ${describeSchedule(c.after!)}${next(c)}`);
   for (const c of plan.schedules.removed) lines.push(`  - schedule ${c.name} of ${c.job}: ${describeSchedule(c.before!)}`);
-  for (const c of plan.schedules.changed) lines.push(`  ~ schedule ${c.name} of ${c.job}: ${describeSchedule(c.before!)} -> ${describeSchedule(c.after!)}${next(c)}`);
+  for (const c of plan.schedules.changed)
+    lines.push(`  ~ schedule ${c.name} of ${c.job}: ${describeSchedule(c.before!)} -> ${describeSchedule(c.after!)}${next(c)}`);
   for (const f of plan.fireTimeChanges) {
-    lines.push(`  ~ schedule ${f.schedule} fires differently on ${plan.orchestrator}: ${f.before.join(", ") || "-"} -> ${f.after.join(", ") || "-"} (floe schedule diff "${f.cron}" --timezone ${f.timezone})`);
+    lines.push(
+      `  ~ schedule ${f.schedule} fires differently on ${plan.orchestrator}: ${f.before.join(", ") || "-"} -> ${f.after.join(", ") || "-"} (floe schedule diff "${f.cron}" --timezone ${f.timezone})`,
+    );
   }
   for (const d of plan.datasets.added) lines.push(`  + dataset ${d}`);
   for (const d of plan.datasets.removed) lines.push(`  - dataset ${d}`);
@@ -222,7 +253,12 @@ export function renderPlan(plan: Plan, target: string): string {
 }
 
 /** `generate`'s one-line warning when the switch of orchestrator moves a schedule's fire times; undefined when none. */
-export function switchWarning(before: PlanSummary | undefined, after: PlanSummary, lookup: ScheduleLookup | undefined, from: Date = new Date()): string | undefined {
+export function switchWarning(
+  before: PlanSummary | undefined,
+  after: PlanSummary,
+  lookup: ScheduleLookup | undefined,
+  from: Date = new Date(),
+): string | undefined {
   if (!before || before.orchestrator === after.orchestrator) return undefined;
   const same = sameSchedules(before, after);
   const changes = switchFireTimeChanges(before.orchestrator, after.orchestrator, same, from, lookup);

@@ -8,9 +8,19 @@ describe("waitForRun", () => {
   it("reports each model once, as it reaches a final state, and resolves with the final status", async () => {
     const polls = [
       status("queued", []),
-      status("running", [{ model: "a", state: "running" }, { model: "b", state: "pending" }]),
-      status("running", [{ model: "a", state: "success" }, { model: "b", state: "running" }]),
-      status("failed", [{ model: "a", state: "success" }, { model: "b", state: "failed" }, { model: "c", state: "upstream_failed" }]),
+      status("running", [
+        { model: "a", state: "running" },
+        { model: "b", state: "pending" },
+      ]),
+      status("running", [
+        { model: "a", state: "success" },
+        { model: "b", state: "running" },
+      ]),
+      status("failed", [
+        { model: "a", state: "success" },
+        { model: "b", state: "failed" },
+        { model: "c", state: "upstream_failed" },
+      ]),
     ];
     const seen: string[] = [];
     const final = await waitForRun(async () => polls.shift()!, { pollMs: 1, onModel: (p) => seen.push(`${p.model}:${p.state}`) });
@@ -29,14 +39,19 @@ describe("waitForRun", () => {
     await expect(waitForRun(flaky(4), { pollMs: 1 })).resolves.toMatchObject({ state: "success" });
     await expect(waitForRun(flaky(5), { pollMs: 1 })).rejects.toMatchObject({ code: "FLOE_CONNECTION_FAILED" });
     await expect(
-      waitForRun(async () => {
-        throw new FloeError("FLOE_RUN_NOT_FOUND", "no run");
-      }, { pollMs: 1 }),
+      waitForRun(
+        async () => {
+          throw new FloeError("FLOE_RUN_NOT_FOUND", "no run");
+        },
+        { pollMs: 1 },
+      ),
     ).rejects.toMatchObject({ code: "FLOE_RUN_NOT_FOUND" });
   });
 
   it("gives up after its timeout with FLOE_RUN_TIMEOUT", async () => {
-    await expect(waitForRun(async () => status("running", []), { pollMs: 5, timeoutMs: 20 })).rejects.toMatchObject({ code: "FLOE_RUN_TIMEOUT" });
+    await expect(waitForRun(async () => status("running", []), { pollMs: 5, timeoutMs: 20 })).rejects.toMatchObject({
+      code: "FLOE_RUN_TIMEOUT",
+    });
   });
 });
 
@@ -51,7 +66,9 @@ describe("pickRunnableJob", () => {
     expect(pickRunnableJob(jobs, "daily_marts").id).toBe("daily_marts");
   });
   it("refuses an unknown job at --job, and artifacts without jobs", () => {
-    expect(() => pickRunnableJob(jobs, "nope")).toThrow(expect.objectContaining({ code: "FLOE_USAGE", path: "options.job", hint: "use one of shop, daily marts" }));
+    expect(() => pickRunnableJob(jobs, "nope")).toThrow(
+      expect.objectContaining({ code: "FLOE_USAGE", path: "options.job", hint: "use one of shop, daily marts" }),
+    );
     expect(() => pickRunnableJob([], undefined)).toThrow(expect.objectContaining({ code: "FLOE_USAGE" }));
   });
 });

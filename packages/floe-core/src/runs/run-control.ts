@@ -17,7 +17,12 @@ export type RunState = "queued" | "running" | "success" | "failed" | "canceled";
 export type ModelRunState = "pending" | "running" | "success" | "failed" | "skipped" | "upstream_failed";
 
 export const TERMINAL_RUN_STATES: ReadonlySet<RunState> = new Set<RunState>(["success", "failed", "canceled"]);
-export const TERMINAL_MODEL_STATES: ReadonlySet<ModelRunState> = new Set<ModelRunState>(["success", "failed", "skipped", "upstream_failed"]);
+export const TERMINAL_MODEL_STATES: ReadonlySet<ModelRunState> = new Set<ModelRunState>([
+  "success",
+  "failed",
+  "skipped",
+  "upstream_failed",
+]);
 
 export interface ModelProgress {
   /** The dbt model name (the orchestrator's task id or asset key when the artifacts do not name it). */
@@ -98,9 +103,13 @@ export async function waitForRun(poll: () => Promise<RunStatus>, options: WaitOp
     }
     if (TERMINAL_RUN_STATES.has(status.state)) return status;
     if (options.timeoutMs !== undefined && Date.now() - started > options.timeoutMs) {
-      throw new FloeError("FLOE_RUN_TIMEOUT", `run ${status.runId} of ${status.job} is still ${status.state} after ${Math.round(options.timeoutMs / 1000)} s`, {
-        hint: "it keeps running on the server; follow it with floe run status",
-      });
+      throw new FloeError(
+        "FLOE_RUN_TIMEOUT",
+        `run ${status.runId} of ${status.job} is still ${status.state} after ${Math.round(options.timeoutMs / 1000)} s`,
+        {
+          hint: "it keeps running on the server; follow it with floe run status",
+        },
+      );
     }
     await new Promise((r) => setTimeout(r, pollMs));
   }
@@ -127,7 +136,11 @@ export interface JsonAnswer {
 export async function requestJson(url: string, target: ConnectionTarget, request: JsonRequest = {}): Promise<JsonAnswer> {
   const result = await probeHttp(url, {
     method: request.method ?? "GET",
-    headers: { accept: "application/json", ...(request.body === undefined ? {} : { "content-type": "application/json" }), ...request.headers },
+    headers: {
+      accept: "application/json",
+      ...(request.body === undefined ? {} : { "content-type": "application/json" }),
+      ...request.headers,
+    },
     ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
     deadlineMs: request.deadlineMs ?? 60_000,
     maxBytes: 16 * 1024 * 1024,
@@ -179,6 +192,9 @@ export function pickRunnableJob(jobs: ReadonlyArray<RunnableJob>, requested: str
   if (found) return found;
   throw new FloeError("FLOE_USAGE", `the artifacts define no job ${JSON.stringify(shortInput(requested, 80))}`, {
     path: "options.job",
-    hint: `use one of ${jobs.map((j) => j.floeName).slice(0, 20).join(", ")}`,
+    hint: `use one of ${jobs
+      .map((j) => j.floeName)
+      .slice(0, 20)
+      .join(", ")}`,
   });
 }

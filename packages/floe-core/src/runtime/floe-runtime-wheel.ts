@@ -41,7 +41,10 @@ async function sourceDir(): Promise<URL> {
   for (const dir of SOURCE_DIRS) {
     if ((await stat(new URL("src/floe_runtime/__init__.py", dir)).catch(() => null))?.isFile()) return dir;
   }
-  throw new FloeError("FLOE_INTERNAL", "floe-core ships without floe-runtime's sources (dist/floe-runtime); reinstall floe-core or run its build");
+  throw new FloeError(
+    "FLOE_INTERNAL",
+    "floe-core ships without floe-runtime's sources (dist/floe-runtime); reinstall floe-core or run its build",
+  );
 }
 
 let cached: Promise<Uint8Array> | null = null;
@@ -55,7 +58,9 @@ export function floeRuntimeWheelBytes(): Promise<Uint8Array> {
       .filter((e) => e.isFile() && (e.name.endsWith(".py") || e.name === "py.typed"))
       .map((e) => e.name)
       .sort();
-    const files = await Promise.all(names.map(async (name) => ({ path: `floe_runtime/${name}`, content: new Uint8Array(await readFile(new URL(name, pkg))) })));
+    const files = await Promise.all(
+      names.map(async (name) => ({ path: `floe_runtime/${name}`, content: new Uint8Array(await readFile(new URL(name, pkg))) })),
+    );
     const wheel = buildPureWheel({
       name: "floe-runtime",
       version: FLOE_RUNTIME_VERSION,

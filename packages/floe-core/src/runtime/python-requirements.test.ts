@@ -7,11 +7,19 @@ function artifactsWith(compute: string | null) {
   const models = [{ name: "orders", compute: compute ?? "duckdb", tags: [], depends_on: [] }];
   return parseArtifacts({
     version: "0.10.0",
-    metadata: { compiled_at: "2026-01-01T00:00:00Z", floe_version: "0.10.0", source_hash: "x", product_name: "shop", product_version: "1.0.0" },
+    metadata: {
+      compiled_at: "2026-01-01T00:00:00Z",
+      floe_version: "0.10.0",
+      source_hash: "x",
+      product_name: "shop",
+      product_version: "1.0.0",
+    },
     identity: { product_id: "shop", domain: "d", repository: "" },
     mode: "simple",
     observability: { telemetry: { enabled: false }, lineage: false },
-    ...(compute === null ? {} : { plugins: { compute: { type: compute, version: "1.0.0" }, orchestrator: { type: "dagster", version: "1.0.0" } } }),
+    ...(compute === null
+      ? {}
+      : { plugins: { compute: { type: compute, version: "1.0.0" }, orchestrator: { type: "dagster", version: "1.0.0" } } }),
     transforms: { models, default_compute: compute ?? "duckdb" },
   } as never).artifacts;
 }
@@ -51,7 +59,11 @@ describe("renderRequirements", () => {
   };
 
   it("declares the tested ranges and the tested adapter", () => {
-    expect(renderRequirements({ ...base, artifacts: artifactsWith("duckdb") }).split("\n").filter((l) => l && !l.startsWith("#"))).toEqual([
+    expect(
+      renderRequirements({ ...base, artifacts: artifactsWith("duckdb") })
+        .split("\n")
+        .filter((l) => l && !l.startsWith("#")),
+    ).toEqual([
       "dagster>=1.13,<1.14",
       "dbt-core>=1.11,<1.12",
       "openlineage-python>=1.54,<1.55",

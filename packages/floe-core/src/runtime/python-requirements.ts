@@ -38,7 +38,8 @@ export interface DbtAdapterRequirement {
 }
 
 export function dbtAdapterOf(artifacts: CompiledArtifacts): DbtAdapterRequirement {
-  const computeType = artifacts.plugins?.compute?.type ?? artifacts.transforms?.default_compute ?? artifacts.transforms?.models[0]?.compute ?? null;
+  const computeType =
+    artifacts.plugins?.compute?.type ?? artifacts.transforms?.default_compute ?? artifacts.transforms?.models[0]?.compute ?? null;
   const key = computeType?.trim().toLowerCase() ?? null;
   return { computeType, package: key !== null ? (DBT_ADAPTER_PACKAGES[key] ?? null) : null };
 }
@@ -105,7 +106,10 @@ export function renderRequirements(input: RequirementsInput): string {
   } else if (pins.has(adapter.package)) {
     lines.push(`# dbt adapter for compute ${JSON.stringify(adapter.computeType)}`, rangeOf(adapter.package));
   } else {
-    lines.push(`# dbt adapter for compute ${JSON.stringify(adapter.computeType)}: not in floe's tests; any release that supports the dbt-core line above`, adapter.package);
+    lines.push(
+      `# dbt adapter for compute ${JSON.stringify(adapter.computeType)}: not in floe's tests; any release that supports the dbt-core line above`,
+      adapter.package,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -52,7 +52,9 @@ describe("buildPureWheel", () => {
       "demo_pkg-1.2.3.dist-info/RECORD",
     ]);
     expect(files.get("demo_pkg-1.2.3.dist-info/WHEEL")!.toString()).toMatch(/^Root-Is-Purelib: true\nTag: py3-none-any\n$/m);
-    expect(files.get("demo_pkg-1.2.3.dist-info/METADATA")!.toString()).toBe("Metadata-Version: 2.1\nName: demo-pkg\nVersion: 1.2.3\n\n# demo\n");
+    expect(files.get("demo_pkg-1.2.3.dist-info/METADATA")!.toString()).toBe(
+      "Metadata-Version: 2.1\nName: demo-pkg\nVersion: 1.2.3\n\n# demo\n",
+    );
     const record = files.get("demo_pkg-1.2.3.dist-info/RECORD")!.toString().trimEnd().split("\n");
     for (const [name, content] of files) {
       if (name.endsWith("/RECORD")) expect(record).toContain(`${name},,`);

@@ -35,7 +35,13 @@ describe("parseCron", () => {
   });
 
   it("expands macros and keeps the macro as the source", () => {
-    for (const [macro, expanded] of [["@hourly", "0 * * * *"], ["@daily", "0 0 * * *"], ["@weekly", "0 0 * * 0"], ["@monthly", "0 0 1 * *"], ["@yearly", "0 0 1 1 *"]]) {
+    for (const [macro, expanded] of [
+      ["@hourly", "0 * * * *"],
+      ["@daily", "0 0 * * *"],
+      ["@weekly", "0 0 * * 0"],
+      ["@monthly", "0 0 1 * *"],
+      ["@yearly", "0 0 1 1 *"],
+    ]) {
       const e = parseCron(macro!);
       expect(e.source).toBe(macro);
       expect(e.expanded).toBe(expanded);
@@ -75,6 +81,9 @@ describe("parseCron", () => {
     };
     expect(refusal("0 0 30 2 *", { refine })).toMatchObject({ path: "cron", message: "no 30th here", hint: "pick another day" });
     expect(parseCron("@daily", { refine }).source).toBe("@daily");
-    expect(seen).toEqual([["0", "0", "30", "2", "*"], ["0", "0", "*", "*", "*"]]);
+    expect(seen).toEqual([
+      ["0", "0", "30", "2", "*"],
+      ["0", "0", "*", "*", "*"],
+    ]);
   });
 });

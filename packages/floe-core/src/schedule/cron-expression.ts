@@ -118,7 +118,10 @@ function parseField(text: string, index: number): CronField {
       start = parseValue(bounds[0]!, index, field, text);
       end = parseValue(bounds[1]!, index, field, text);
       if (start > end) {
-        throw cronError(`${field} field range "${rangeText}" runs backwards`, `write the smaller value first, e.g. ${bounds[1]}-${bounds[0]}`);
+        throw cronError(
+          `${field} field range "${rangeText}" runs backwards`,
+          `write the smaller value first, e.g. ${bounds[1]}-${bounds[0]}`,
+        );
       }
     } else {
       start = parseValue(rangeText, index, field, text);
@@ -149,9 +152,10 @@ export function parseCron(cron: string, options: ParseCronOptions = {}): CronExp
   if (trimmed.startsWith("@")) {
     const macro = CRON_MACROS[trimmed.toLowerCase()];
     if (!macro) {
-      const hint = trimmed.toLowerCase() === "@reboot" || trimmed.toLowerCase() === "@once"
-        ? "neither Dagster schedules nor Airflow's CronTriggerTimetable fire on it; trigger the job manually instead"
-        : `use one of ${Object.keys(CRON_MACROS).join(", ")}`;
+      const hint =
+        trimmed.toLowerCase() === "@reboot" || trimmed.toLowerCase() === "@once"
+          ? "neither Dagster schedules nor Airflow's CronTriggerTimetable fire on it; trigger the job manually instead"
+          : `use one of ${Object.keys(CRON_MACROS).join(", ")}`;
       throw cronError(`cron macro "${trimmed}" is not supported`, hint);
     }
     return { ...parseCron(macro, options), source: trimmed.toLowerCase() };
@@ -166,14 +170,23 @@ export function parseCron(cron: string, options: ParseCronOptions = {}): CronExp
         : 'write five fields, e.g. "0 6 * * *", or a macro such as @daily',
     );
   }
-  const [minute, hour, dayOfMonth, month, dayOfWeek] = fields.map((f, i) => parseField(f, i)) as [CronField, CronField, CronField, CronField, CronField];
+  const [minute, hour, dayOfMonth, month, dayOfWeek] = fields.map((f, i) => parseField(f, i)) as [
+    CronField,
+    CronField,
+    CronField,
+    CronField,
+    CronField,
+  ];
   const expression: CronExpression = { source: trimmed, expanded: fields.join(" "), minute, hour, dayOfMonth, month, dayOfWeek };
   options.refine?.(expression, fields);
   if (dayOfWeek.isWildcard) {
     // Only day-of-month decides: a date that never exists would never fire.
     const longest = Math.max(...month.values.map((m) => (m === 2 ? 29 : [4, 6, 9, 11].includes(m) ? 30 : 31)));
     if (!dayOfMonth.values.some((d) => d <= longest)) {
-      throw cronError(`day-of-month field "${fields[2]}" never occurs in month field "${fields[3]}"`, "the schedule would never fire; pick a day that exists");
+      throw cronError(
+        `day-of-month field "${fields[2]}" never occurs in month field "${fields[3]}"`,
+        "the schedule would never fire; pick a day that exists",
+      );
     }
   }
   // cron-parser is the second opinion: anything it cannot read is not standard cron.

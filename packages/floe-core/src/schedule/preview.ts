@@ -32,7 +32,10 @@ export interface FireTime {
 export function previewCount(count: number | undefined): number {
   const n = count ?? 10;
   if (!Number.isInteger(n) || n < 1 || n > MAX_PREVIEW_COUNT) {
-    throw new FloeError("FLOE_USAGE", `count ${String(n)} is not a whole number from 1 to ${MAX_PREVIEW_COUNT}`, { path: "options.count", hint: "e.g. --count 10" });
+    throw new FloeError("FLOE_USAGE", `count ${String(n)} is not a whole number from 1 to ${MAX_PREVIEW_COUNT}`, {
+      path: "options.count",
+      hint: "e.g. --count 10",
+    });
   }
   return n;
 }
@@ -49,7 +52,10 @@ export function fireTime(epochMs: number, zone: IANAZone | string): FireTime {
   const local = DateTime.fromMillis(epochMs, { zone });
   return {
     local: local.toISO({ suppressMilliseconds: true })!,
-    utc: local.toUTC().toISO({ suppressMilliseconds: true })!.replace(/\+00:00$/, "Z"),
+    utc: local
+      .toUTC()
+      .toISO({ suppressMilliseconds: true })!
+      .replace(/\+00:00$/, "Z"),
     epochMs,
   };
 }

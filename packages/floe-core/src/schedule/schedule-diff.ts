@@ -89,7 +89,15 @@ export function offsetChanges(zone: string, fromMs: number, toMs: number): numbe
  * A schedule's fire times in [fromMs, toMs), at most `limit`, as `schedules.preview` gives them: asked for
  * in growing batches (a daily cron needs a few, a minutely one hundreds), each batch after the last tick.
  */
-function ticksBetween(schedules: ScheduleCapability, cron: string, timezone: string, fromMs: number, toMs: number, limit: number, now: Date | undefined): number[] {
+function ticksBetween(
+  schedules: ScheduleCapability,
+  cron: string,
+  timezone: string,
+  fromMs: number,
+  toMs: number,
+  limit: number,
+  now: Date | undefined,
+): number[] {
   const out: number[] = [];
   let from = fromMs;
   let batch = 8;
@@ -112,14 +120,21 @@ function ticksBetween(schedules: ScheduleCapability, cron: string, timezone: str
  * `count`. Both plugins' `schedules.validate` check the schedule first (FLOE_SCHEDULE_INVALID at `cron`,
  * FLOE_TIMEZONE_INVALID at `timezone`; FLOE_USAGE at `options.count`).
  */
-export function fireTimeDivergences(first: ScheduleCapability, second: ScheduleCapability, options: ScheduleDiffOptions): FireTimeDivergence[] {
+export function fireTimeDivergences(
+  first: ScheduleCapability,
+  second: ScheduleCapability,
+  options: ScheduleDiffOptions,
+): FireTimeDivergence[] {
   const { cron, timezone } = options;
   first.validate(cron, timezone);
   second.validate(cron, timezone);
   const zone = validateTimeZone(timezone);
   const count = options.count ?? 10;
   if (!Number.isInteger(count) || count < 1 || count > MAX_DIFF_COUNT) {
-    throw new FloeError("FLOE_USAGE", `count ${String(count)} is not a whole number from 1 to ${MAX_DIFF_COUNT}`, { path: "options.count", hint: "e.g. --count 10" });
+    throw new FloeError("FLOE_USAGE", `count ${String(count)} is not a whole number from 1 to ${MAX_DIFF_COUNT}`, {
+      path: "options.count",
+      hint: "e.g. --count 10",
+    });
   }
   const from = (options.from ?? new Date()).getTime();
   const to = from + (options.days ?? 1827) * DAY;
@@ -145,5 +160,9 @@ export function fireTimeDivergences(first: ScheduleCapability, second: ScheduleC
 
 /** `floe schedule diff`: the divergences between Dagster's and Airflow's fire times, in order, at most `count`. */
 export function diffSchedule(options: ScheduleDiffOptions, sides: ScheduleDiffSides): ScheduleDivergence[] {
-  return fireTimeDivergences(sides.dagster, sides.airflow, options).map((d) => ({ transition: d.transition, dagsterOnly: d.firstOnly, airflowOnly: d.secondOnly }));
+  return fireTimeDivergences(sides.dagster, sides.airflow, options).map((d) => ({
+    transition: d.transition,
+    dagsterOnly: d.firstOnly,
+    airflowOnly: d.secondOnly,
+  }));
 }

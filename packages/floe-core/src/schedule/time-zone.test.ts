@@ -14,7 +14,16 @@ function hintFor(zone: string): string | undefined {
 
 describe("validateTimeZone", () => {
   it("accepts IANA names as spelled, links included", () => {
-    for (const zone of ["UTC", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe", "America/Argentina/Buenos_Aires", "US/Eastern", "Asia/Calcutta", "America/Port-au-Prince"]) {
+    for (const zone of [
+      "UTC",
+      "America/New_York",
+      "Asia/Kathmandu",
+      "Australia/Lord_Howe",
+      "America/Argentina/Buenos_Aires",
+      "US/Eastern",
+      "Asia/Calcutta",
+      "America/Port-au-Prince",
+    ]) {
       expect(validateTimeZone(zone).name).toBe(zone);
     }
   });

@@ -5,26 +5,65 @@ import { quoteInput } from "../redact.js";
 
 /** Abbreviations and legacy names people type, mapped to a real zone to suggest. */
 const ABBREVIATIONS: Readonly<Record<string, string>> = {
-  EST: "America/New_York", EDT: "America/New_York", EST5EDT: "America/New_York", ET: "America/New_York",
-  CST: "America/Chicago", CDT: "America/Chicago", CST6CDT: "America/Chicago", CT: "America/Chicago",
-  MST: "America/Denver", MDT: "America/Denver", MST7MDT: "America/Denver", MT: "America/Denver",
-  PST: "America/Los_Angeles", PDT: "America/Los_Angeles", PST8PDT: "America/Los_Angeles", PT: "America/Los_Angeles",
-  AKST: "America/Anchorage", HST: "Pacific/Honolulu",
-  GMT: "Europe/London", BST: "Europe/London", IST: "Asia/Kolkata", WET: "Europe/Lisbon",
-  CET: "Europe/Paris", CEST: "Europe/Paris", MET: "Europe/Paris", EET: "Europe/Athens", EEST: "Europe/Athens",
-  MSK: "Europe/Moscow", JST: "Asia/Tokyo", KST: "Asia/Seoul", HKT: "Asia/Hong_Kong", SGT: "Asia/Singapore",
-  AEST: "Australia/Sydney", AEDT: "Australia/Sydney", ACST: "Australia/Adelaide", AWST: "Australia/Perth",
-  NZST: "Pacific/Auckland", NZDT: "Pacific/Auckland", NPT: "Asia/Kathmandu", Z: "UTC", ZULU: "UTC",
+  EST: "America/New_York",
+  EDT: "America/New_York",
+  EST5EDT: "America/New_York",
+  ET: "America/New_York",
+  CST: "America/Chicago",
+  CDT: "America/Chicago",
+  CST6CDT: "America/Chicago",
+  CT: "America/Chicago",
+  MST: "America/Denver",
+  MDT: "America/Denver",
+  MST7MDT: "America/Denver",
+  MT: "America/Denver",
+  PST: "America/Los_Angeles",
+  PDT: "America/Los_Angeles",
+  PST8PDT: "America/Los_Angeles",
+  PT: "America/Los_Angeles",
+  AKST: "America/Anchorage",
+  HST: "Pacific/Honolulu",
+  GMT: "Europe/London",
+  BST: "Europe/London",
+  IST: "Asia/Kolkata",
+  WET: "Europe/Lisbon",
+  CET: "Europe/Paris",
+  CEST: "Europe/Paris",
+  MET: "Europe/Paris",
+  EET: "Europe/Athens",
+  EEST: "Europe/Athens",
+  MSK: "Europe/Moscow",
+  JST: "Asia/Tokyo",
+  KST: "Asia/Seoul",
+  HKT: "Asia/Hong_Kong",
+  SGT: "Asia/Singapore",
+  AEST: "Australia/Sydney",
+  AEDT: "Australia/Sydney",
+  ACST: "Australia/Adelaide",
+  AWST: "Australia/Perth",
+  NZST: "Pacific/Auckland",
+  NZDT: "Pacific/Auckland",
+  NPT: "Asia/Kathmandu",
+  Z: "UTC",
+  ZULU: "UTC",
 };
 
 /** ICU lists some zones under their old names; IANA (and Python's tzdata) prefer the new ones. */
 const MODERN_NAMES: Readonly<Record<string, string>> = {
-  "Africa/Asmera": "Africa/Asmara", "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
-  "America/Godthab": "America/Nuuk", "America/Indianapolis": "America/Indiana/Indianapolis",
-  "America/Louisville": "America/Kentucky/Louisville", "Asia/Calcutta": "Asia/Kolkata",
-  "Asia/Katmandu": "Asia/Kathmandu", "Asia/Rangoon": "Asia/Yangon", "Asia/Saigon": "Asia/Ho_Chi_Minh",
-  "Atlantic/Faeroe": "Atlantic/Faroe", "Europe/Kiev": "Europe/Kyiv", "Pacific/Enderbury": "Pacific/Kanton",
-  "Pacific/Ponape": "Pacific/Pohnpei", "Pacific/Truk": "Pacific/Chuuk",
+  "Africa/Asmera": "Africa/Asmara",
+  "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+  "America/Godthab": "America/Nuuk",
+  "America/Indianapolis": "America/Indiana/Indianapolis",
+  "America/Louisville": "America/Kentucky/Louisville",
+  "Asia/Calcutta": "Asia/Kolkata",
+  "Asia/Katmandu": "Asia/Kathmandu",
+  "Asia/Rangoon": "Asia/Yangon",
+  "Asia/Saigon": "Asia/Ho_Chi_Minh",
+  "Atlantic/Faeroe": "Atlantic/Faroe",
+  "Europe/Kiev": "Europe/Kyiv",
+  "Pacific/Enderbury": "Pacific/Kanton",
+  "Pacific/Ponape": "Pacific/Pohnpei",
+  "Pacific/Truk": "Pacific/Chuuk",
 };
 
 /** The longest IANA name is 32 characters (America/Argentina/ComodRivadavia); leave room for typos. */
@@ -94,12 +133,14 @@ export function validateTimeZone(timezone: string): IANAZone {
   if (timezone.length > MAX_ZONE_NAME_LENGTH) throw problem(`${shown} is longer than any IANA time zone name`);
   if (timezone !== timezone.trim() || /\s/.test(timezone)) throw problem(`${shown} contains spaces; IANA names use underscores`);
   if (timezone === "UTC") return IANAZone.create("UTC");
-  if (/^Etc\//.test(timezone) || /^[A-Z]{3,4}\d/.test(timezone)) throw problem(`${shown} is a fixed-offset or POSIX-rule zone, not a place`);
+  if (/^Etc\//.test(timezone) || /^[A-Z]{3,4}\d/.test(timezone))
+    throw problem(`${shown} is a fixed-offset or POSIX-rule zone, not a place`);
   if (!timezone.includes("/")) throw problem(`${shown} is an abbreviation or legacy name, not an IANA Area/Location zone`);
   if (!IANAZone.isValidZone(timezone)) throw problem(`${shown} is not an IANA time zone`);
   const canonical = knownZones().find((z) => z.toLowerCase() === timezone.toLowerCase());
   const resolved = new Intl.DateTimeFormat("en-US", { timeZone: timezone }).resolvedOptions().timeZone;
-  if (canonical !== undefined && canonical !== timezone) throw problem(`${shown} is not spelled as IANA spells it (zone names are case-sensitive in Python)`);
+  if (canonical !== undefined && canonical !== timezone)
+    throw problem(`${shown} is not spelled as IANA spells it (zone names are case-sensitive in Python)`);
   if (canonical === undefined && resolved.toLowerCase() === timezone.toLowerCase() && resolved !== timezone) {
     throw problem(`${shown} is not spelled as IANA spells it (zone names are case-sensitive in Python)`);
   }

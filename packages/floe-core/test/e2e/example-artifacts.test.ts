@@ -10,7 +10,9 @@ describe("the bundled example's CompiledArtifacts", () => {
     const fresh = (buildExampleArtifacts as () => string)();
     const committed = readFileSync(EXAMPLE_ARTIFACTS as string, "utf8");
     expect(committed).toBe(fresh);
-    const artifacts = JSON.parse(fresh) as { transforms: { models: Array<{ name: string; tags: string[]; materialization: string; schema_name: string }> } };
+    const artifacts = JSON.parse(fresh) as {
+      transforms: { models: Array<{ name: string; tags: string[]; materialization: string; schema_name: string }> };
+    };
     const models = artifacts.transforms.models;
     expect(models.some((m) => m.materialization === "incremental")).toBe(true);
     expect(models.some((m) => m.tags.includes("daily"))).toBe(true);

@@ -67,7 +67,20 @@ describe("floe lineage emit/flush against a faulty backend", () => {
 
   const url = () => `http://127.0.0.1:${port}/`;
   async function emit(type: string, extra: string[] = []): Promise<Run & { runId: string }> {
-    const run = await floe(["lineage", "emit", "--type", type, "--job", "daily.orders", "--namespace", "shop", "--url", url(), ...fast, ...extra]);
+    const run = await floe([
+      "lineage",
+      "emit",
+      "--type",
+      type,
+      "--job",
+      "daily.orders",
+      "--namespace",
+      "shop",
+      "--url",
+      url(),
+      ...fast,
+      ...extra,
+    ]);
     expect(run.killed).toBe(false);
     expect(run.code, run.stderr).toBe(0);
     const runId = run.stdout.trim();
@@ -77,7 +90,12 @@ describe("floe lineage emit/flush against a faulty backend", () => {
   }
 
   it("spools when the backend is down at start", async () => {
-    const run = await emit("START", ["--input", "postgres://db:5432::shop.public.raw_orders", "--output", "duckdb://warehouse.duckdb::warehouse.main.orders"]);
+    const run = await emit("START", [
+      "--input",
+      "postgres://db:5432::shop.public.raw_orders",
+      "--output",
+      "duckdb://warehouse.duckdb::warehouse.main.orders",
+    ]);
     expect(run.stderr).toMatch(/spooled/);
     expect(fs.readdirSync(spoolDir).length).toBeGreaterThan(0);
   });
@@ -125,15 +143,37 @@ describe("floe lineage emit/flush against a faulty backend", () => {
     const spec = loadSpecValidator();
     expect(backend!.events.length).toBeGreaterThanOrEqual(5);
     for (const event of backend!.events) expect(spec.validateRunEvent(event)).toEqual([]);
-    const fail = backend!.events.find((e) => (e as { eventType: string }).eventType === "FAIL") as { run: { facets: { errorMessage: { message: string } } } };
+    const fail = backend!.events.find((e) => (e as { eventType: string }).eventType === "FAIL") as {
+      run: { facets: { errorMessage: { message: string } } };
+    };
     expect(fail.run.facets.errorMessage.message).toBe("model orders failed");
   });
 
   it("sent the key as a bearer token, and it appears in no output, error or spool file", async () => {
     expect(backend!.requests.some((r) => r.headers.authorization === `Bearer ${SECRET}`)).toBe(true);
     // Error paths, with --debug stack traces on.
-    outputs.push(...Object.values(await floe(["lineage", "emit", "--type", "START", "--job", "j", "--debug"], { OPENLINEAGE_URL: "ftp://nowhere" })).map(String));
-    outputs.push(...Object.values(await floe(["lineage", "emit", "--type", "START", "--job", "j", "--url", "http://127.0.0.1:1", "--retry-budget-ms", "500", "--debug"])).map(String));
+    outputs.push(
+      ...Object.values(
+        await floe(["lineage", "emit", "--type", "START", "--job", "j", "--debug"], { OPENLINEAGE_URL: "ftp://nowhere" }),
+      ).map(String),
+    );
+    outputs.push(
+      ...Object.values(
+        await floe([
+          "lineage",
+          "emit",
+          "--type",
+          "START",
+          "--job",
+          "j",
+          "--url",
+          "http://127.0.0.1:1",
+          "--retry-budget-ms",
+          "500",
+          "--debug",
+        ]),
+      ).map(String),
+    );
     for (const text of outputs) expect(text).not.toContain(SECRET);
     for (const file of fs.readdirSync(spoolDir)) expect(fs.readFileSync(path.join(spoolDir, file), "utf8")).not.toContain(SECRET);
   });
@@ -164,7 +204,9 @@ describe("floe lineage emit: bad input exits 2 naming the field", () => {
   }
 
   it("OPENLINEAGE_DISABLED=true sends nothing", async () => {
-    const run = await floe(["lineage", "emit", "--type", "START", "--job", "j", "--url", "http://127.0.0.1:1"], { OPENLINEAGE_DISABLED: "true" });
+    const run = await floe(["lineage", "emit", "--type", "START", "--job", "j", "--url", "http://127.0.0.1:1"], {
+      OPENLINEAGE_DISABLED: "true",
+    });
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/disabled/);
     expect(fs.readdirSync(spoolDir)).toEqual([]);

@@ -38,7 +38,10 @@ beforeAll(() => {
     const dir = join(root, manager);
     mkdirSync(join(dir, "src", "deep"), { recursive: true });
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `project-${manager}`, private: true, dependencies: deps }, null, 2));
-    const args = manager === "npm" ? ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"] : ["install", "--offline", "--ignore-scripts"];
+    const args =
+      manager === "npm"
+        ? ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"]
+        : ["install", "--offline", "--ignore-scripts"];
     execFileSync(manager, args, { cwd: dir, env: cleanEnv(), stdio: "pipe" });
     projects[manager] = dir;
   }
@@ -126,7 +129,9 @@ describe.each(["npm", "pnpm"] as const)("plugins installed with %s", (manager) =
       missing: "FLOE_PLUGIN_NOT_FOUND",
     });
     // The refused plugins were never imported; only the one that throws was (and it failed).
-    const imported = markers(cwd).map((m) => (m.includes("floe-fixture-good") ? "good" : m.includes("floe-fixture-throws") ? "throws" : m)).sort();
+    const imported = markers(cwd)
+      .map((m) => (m.includes("floe-fixture-good") ? "good" : m.includes("floe-fixture-throws") ? "throws" : m))
+      .sort();
     expect(imported).toEqual(["good", "throws"]);
     expect(existsSync(join(cwd, "node_modules"))).toBe(true);
   });

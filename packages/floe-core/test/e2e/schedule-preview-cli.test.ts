@@ -66,7 +66,11 @@ const INVALID: Array<[string[], string, RegExp]> = [
   [["0 0 * * *", "--timezone", "UTC", "--count", "ten"], "--count", /whole number/],
   [["0 0 * * *", "--timezone", "UTC", "--count", "100000"], "--count", /from 1 to 1000/],
   // The semantics come from the installed plugin of that name (found beside this checkout's floe-core).
-  [["0 0 * * *", "--timezone", "UTC", "--orchestrator", "prefect"], "--orchestrator", /no orchestrator plugin named "prefect" is installed/],
+  [
+    ["0 0 * * *", "--timezone", "UTC", "--orchestrator", "prefect"],
+    "--orchestrator",
+    /no orchestrator plugin named "prefect" is installed/,
+  ],
 ];
 
 function runAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -92,14 +96,30 @@ describe("floe schedule preview (built CLI)", () => {
     for (const [i, [args, field, reason]] of INVALID.entries()) {
       const r = results[i]!;
       const lines = r.stderr.split("\n").filter(Boolean);
-      const ok = r.status === 2 && r.stdout === "" && lines.length === 1 && lines[0]!.includes(` at ${field}: `) && reason.test(lines[0]!) && !/\n\s+at /.test(r.stderr);
+      const ok =
+        r.status === 2 &&
+        r.stdout === "" &&
+        lines.length === 1 &&
+        lines[0]!.includes(` at ${field}: `) &&
+        reason.test(lines[0]!) &&
+        !/\n\s+at /.test(r.stderr);
       if (!ok) failures.push(`${JSON.stringify(args)} -> exit ${r.status}, stderr ${JSON.stringify(r.stderr)}`);
     }
     expect(failures.join("\n")).toBe("");
   });
 
   it("prints each fire time in the zone and in UTC", () => {
-    const r = run(["30 2 * * *", "--timezone", "America/New_York", "--from", "2025-03-08T12:00:00-05:00", "--count", "2", "--orchestrator", "airflow"]);
+    const r = run([
+      "30 2 * * *",
+      "--timezone",
+      "America/New_York",
+      "--from",
+      "2025-03-08T12:00:00-05:00",
+      "--count",
+      "2",
+      "--orchestrator",
+      "airflow",
+    ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(
       "# 30 2 * * * in America/New_York, airflow semantics\n2025-03-09T03:30:00-04:00  2025-03-09T07:30:00Z\n2025-03-10T02:30:00-04:00  2025-03-10T06:30:00Z\n",

@@ -30,9 +30,14 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Spawns the writer; resolves with whether it finished, after killing it `killAfterMs` in (if still running). */
-function runWriter(seed: string, killAfterMs: number | null): Promise<{ finished: boolean; readsWhileRunning: number; missingReads: number }> {
+function runWriter(
+  seed: string,
+  killAfterMs: number | null,
+): Promise<{ finished: boolean; readsWhileRunning: number; missingReads: number }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, distModule, out, seed, String(FILES), String(BYTES), "1", layout], { stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, [child, distModule, out, seed, String(FILES), String(BYTES), "1", layout], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     proc.stdout.on("data", (d) => (stdout += d));
@@ -126,7 +131,9 @@ describe.each(["plain", "symlink"] as const)("writeOutputDirectory under SIGKILL
     }
     // The interesting case must have happened: kills in the middle of a write.
     expect(killedBeforeSwap).toBeGreaterThan(0);
-    console.log(`kill test (${kind}): ${ROUNDS} rounds, write ~${fullMs} ms, ${killedBeforeSwap} killed before the swap, ${killedAfterSwap} after, ${recovered} restored after a kill between the renames, ${reads} reads of <dir> while writing, none missing`);
+    console.log(
+      `kill test (${kind}): ${ROUNDS} rounds, write ~${fullMs} ms, ${killedBeforeSwap} killed before the swap, ${killedAfterSwap} after, ${recovered} restored after a kill between the renames, ${reads} reads of <dir> while writing, none missing`,
+    );
 
     // The next successful write cleans up the killed writers' leftovers (and, past the grace period
     // that protects slow readers, every version but the current and the previous one).
@@ -143,27 +150,28 @@ describe.each(["plain", "symlink"] as const)("writeOutputDirectory under SIGKILL
     }
   });
 
-  if (kind === "symlink") it("never shows a reader a missing <dir> while a writer swaps versions many times", async () => {
-    // This process reads <dir> in a tight synchronous loop (no event-loop gaps) while the child swaps
-    // 300 small versions: a rename-away-then-rename-in swap leaves <dir> missing for a moment and is caught here.
-    const done = `${out}.done`;
-    rmSync(done, { force: true });
-    const proc: ChildProcess = spawn(process.execPath, [child, distModule, out, "loop", "5", "64", "300", layout], { stdio: "ignore" });
-    const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
-    let reads = 0;
-    let missing = 0;
-    const deadline = Date.now() + 120_000;
-    while (!existsSync(done) && Date.now() < deadline) {
-      reads++;
-      try {
-        readFileSync(join(out, "MANIFEST"));
-      } catch {
-        missing++;
+  if (kind === "symlink")
+    it("never shows a reader a missing <dir> while a writer swaps versions many times", async () => {
+      // This process reads <dir> in a tight synchronous loop (no event-loop gaps) while the child swaps
+      // 300 small versions: a rename-away-then-rename-in swap leaves <dir> missing for a moment and is caught here.
+      const done = `${out}.done`;
+      rmSync(done, { force: true });
+      const proc: ChildProcess = spawn(process.execPath, [child, distModule, out, "loop", "5", "64", "300", layout], { stdio: "ignore" });
+      const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
+      let reads = 0;
+      let missing = 0;
+      const deadline = Date.now() + 120_000;
+      while (!existsSync(done) && Date.now() < deadline) {
+        reads++;
+        try {
+          readFileSync(join(out, "MANIFEST"));
+        } catch {
+          missing++;
+        }
       }
-    }
-    expect(await exited).toBe(0);
-    console.log(`swap test: 300 swaps, ${reads} reads of <dir>, ${missing} missing`);
-    expect(reads).toBeGreaterThan(1000);
-    expect(missing).toBe(0);
-  });
+      expect(await exited).toBe(0);
+      console.log(`swap test: 300 swaps, ${reads} reads of <dir>, ${missing} missing`);
+      expect(reads).toBeGreaterThan(1000);
+      expect(missing).toBe(0);
+    });
 });

@@ -11,7 +11,10 @@ export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 
 /** The cached Airflow venv (built once by scripts/python-env.sh; several minutes the first time). */
 export function airflowVenv(): string {
-  return execFileSync("bash", [join(REPO_ROOT, "scripts/python-env.sh"), "airflow"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  return execFileSync("bash", [join(REPO_ROOT, "scripts/python-env.sh"), "airflow"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
 }
 
 export interface AirflowHome {
@@ -90,7 +93,18 @@ export interface DagBagReport {
       catchup: boolean;
       tags: string[];
       doc_md: string;
-      tasks: Record<string, { upstream: string[]; serialized_upstream: string[]; model: string; retries: number; owner: string; template_fields: string[]; execution_timeout: number | null }>;
+      tasks: Record<
+        string,
+        {
+          upstream: string[];
+          serialized_upstream: string[];
+          model: string;
+          retries: number;
+          owner: string;
+          template_fields: string[];
+          execution_timeout: number | null;
+        }
+      >;
     }
   >;
   ast_errors: Record<string, string>;
@@ -141,7 +155,9 @@ async function freePort(): Promise<number> {
  * processor, sharing a fresh AIRFLOW_HOME; resolves when the scheduler and dag processor report healthy.
  * `prepare` runs after the database migration and before the processes start (e.g. to fill the dags folder).
  */
-export async function startAirflowServers(options: { env?: NodeJS.ProcessEnv; prepare?: (airflow: AirflowHome) => Promise<void> } = {}): Promise<AirflowServers> {
+export async function startAirflowServers(
+  options: { env?: NodeJS.ProcessEnv; prepare?: (airflow: AirflowHome) => Promise<void> } = {},
+): Promise<AirflowServers> {
   const { spawn } = await import("node:child_process");
   const { openSync, writeFileSync } = await import("node:fs");
   const { probeHttp } = await import("floe-core");
@@ -210,16 +226,24 @@ export async function startAirflowServers(options: { env?: NodeJS.ProcessEnv; pr
     start("api-server", ["api-server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1"]);
     start("scheduler", ["scheduler"]);
     start("dag-processor", ["dag-processor"]);
-    await waitFor("the API server", async () => {
-      const r = await probeHttp(`${url}/api/v2/version`, { deadlineMs: 2000 });
-      return r.ok && r.status === 200;
-    }, 180_000);
-    await waitFor("scheduler and dag processor heartbeats", async () => {
-      const r = await probeHttp(`${url}/api/v2/monitor/health`, { deadlineMs: 2000 });
-      if (!r.ok || r.status !== 200) return false;
-      const h = JSON.parse(r.body) as Record<string, { status: string | null } | null>;
-      return h.scheduler?.status === "healthy" && h.dag_processor?.status === "healthy";
-    }, 180_000);
+    await waitFor(
+      "the API server",
+      async () => {
+        const r = await probeHttp(`${url}/api/v2/version`, { deadlineMs: 2000 });
+        return r.ok && r.status === 200;
+      },
+      180_000,
+    );
+    await waitFor(
+      "scheduler and dag processor heartbeats",
+      async () => {
+        const r = await probeHttp(`${url}/api/v2/monitor/health`, { deadlineMs: 2000 });
+        if (!r.ok || r.status !== 200) return false;
+        const h = JSON.parse(r.body) as Record<string, { status: string | null } | null>;
+        return h.scheduler?.status === "healthy" && h.dag_processor?.status === "healthy";
+      },
+      180_000,
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -26,7 +26,11 @@ interface Event {
   outputs?: Array<{ namespace: string; name: string }>;
 }
 type Relations = Record<string, { rows: number; hash: string }>;
-type Artifacts = CompiledArtifactsInput & { metadata: { product_name: string }; observability: Record<string, unknown>; transforms: { models: Array<{ name: string; depends_on?: string[] }> } };
+type Artifacts = CompiledArtifactsInput & {
+  metadata: { product_name: string };
+  observability: Record<string, unknown>;
+  transforms: { models: Array<{ name: string; depends_on?: string[] }> };
+};
 
 const EXAMPLE_DIR = join(REPO_ROOT, "examples", "jaffle_shop");
 const RELATIONS_PY = join(REPO_ROOT, "test", "fixtures", "dbt", "relations.py");
@@ -84,8 +88,18 @@ describe("build mode: one dbt invocation, a task per model reporting its result"
       await writeOutputDirectory(dags, plugin.createDefinitions(artifacts).render());
       const database = join(airflow.home, `${name}.duckdb`);
       const env = { ...airflow.env, ...dbtPaths, ...lineageEnv(dags), FLOE_DUCKDB_PATH: database, AIRFLOW__CORE__DAGS_FOLDER: dags };
-      const result = await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", dag], { env, timeoutMs: 600_000, allowFailure: true });
-      return { code: result.code, stdout: result.stdout + result.stderr, events: backend.events.splice(0) as Event[], states: await taskStates(airflow, dag), database };
+      const result = await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", dag], {
+        env,
+        timeoutMs: 600_000,
+        allowFailure: true,
+      });
+      return {
+        code: result.code,
+        stdout: result.stdout + result.stderr,
+        events: backend.events.splice(0) as Event[],
+        states: await taskStates(airflow, dag),
+        database,
+      };
     };
 
     const first = await dagsTest(EXAMPLE_DIR, "ok", product);
@@ -95,7 +109,15 @@ describe("build mode: one dbt invocation, a task per model reporting its result"
     const project = join(airflow.home, "broken-project");
     cpSync(EXAMPLE_DIR, project, { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
     writeFileSync(join(project, "models", "marts", "orders.sql"), "select no_such_column from no_such_table\n");
-    await run(airflow.python, ["-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('delete from task_instance'); c.commit()", join(airflow.home, "airflow.db")], { env: airflow.env });
+    await run(
+      airflow.python,
+      [
+        "-c",
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('delete from task_instance'); c.commit()",
+        join(airflow.home, "airflow.db"),
+      ],
+      { env: airflow.env },
+    );
     // One retry: the failed model's second try runs dbt for that model alone (still broken).
     failing = await dagsTest(project, "broken", product, 1);
   });
@@ -107,13 +129,18 @@ describe("build mode: one dbt invocation, a task per model reporting its result"
 
   it("runs every task to success and leaves in DuckDB exactly what plain `dbt build` leaves", () => {
     expect(ok.code, ok.stdout.slice(-3000)).toBe(0);
-    expect(ok.states).toEqual({ dbt_build: "success", ...Object.fromEntries(artifacts.transforms.models.map((m) => [airflowTaskId(m.name), "success"])) });
+    expect(ok.states).toEqual({
+      dbt_build: "success",
+      ...Object.fromEntries(artifacts.transforms.models.map((m) => [airflowTaskId(m.name), "success"])),
+    });
     expect(Object.keys(reference).length).toBeGreaterThanOrEqual(artifacts.transforms.models.length);
     expect(ok.relations).toEqual(reference);
   });
 
   it("runs dbt once for the selection, and each model's task logs its model's and tests' dbt lines and timing", () => {
-    expect(ok.stdout.match(/floe: running dbt for \d+ models in one invocation/g)).toEqual([`floe: running dbt for ${artifacts.transforms.models.length} models in one invocation`]);
+    expect(ok.stdout.match(/floe: running dbt for \d+ models in one invocation/g)).toEqual([
+      `floe: running dbt for ${artifacts.transforms.models.length} models in one invocation`,
+    ]);
     expect(ok.stdout).not.toContain("running dbt for this model alone");
     expect(ok.stdout).toMatch(/dbt model orders: success \(\d+\.\d\ds, started 20\d\d-/);
     expect(ok.stdout).toMatch(/dbt test unique_orders_order_id: pass/);
@@ -122,12 +149,15 @@ describe("build mode: one dbt invocation, a task per model reporting its result"
 
   it("emits START and COMPLETE for every model's task, with the datasets floe named, and for the DAG run", () => {
     const jobs = byJob(ok.events);
-    for (const model of artifacts.transforms.models) expect(jobs.get(`${product}.${model.name}`), model.name).toEqual(["START", "COMPLETE"]);
+    for (const model of artifacts.transforms.models)
+      expect(jobs.get(`${product}.${model.name}`), model.name).toEqual(["START", "COMPLETE"]);
     expect(jobs.get(product)).toEqual(["START", "COMPLETE"]);
     expect(jobs.get(`${product}.dbt_build`)).toEqual(["START", "COMPLETE"]);
     expect(ok.events).toHaveLength(2 * artifacts.transforms.models.length + 4);
     for (const event of ok.events.filter((e) => e.job.name === `${product}.orders`)) {
-      expect(event.outputs?.map(({ namespace, name }) => ({ namespace, name }))).toEqual([{ namespace: "duckdb://jaffle_shop.duckdb", name: "jaffle_shop.main.orders" }]);
+      expect(event.outputs?.map(({ namespace, name }) => ({ namespace, name }))).toEqual([
+        { namespace: "duckdb://jaffle_shop.duckdb", name: "jaffle_shop.main.orders" },
+      ]);
       expect(event.inputs?.map((d) => d.name).sort()).toEqual(["jaffle_shop.main.stg_orders", "jaffle_shop.main.stg_payments"]);
     }
   });
@@ -143,7 +173,9 @@ describe("build mode: one dbt invocation, a task per model reporting its result"
 
   it("a failed model's retry runs dbt for that model alone, once", () => {
     expect(failing.stdout.match(/floe: running dbt for \d+ models in one invocation/g)).toHaveLength(1);
-    expect(failing.stdout.match(/floe: running dbt for this model alone \(try \d+\)/g)).toEqual(["floe: running dbt for this model alone (try 2)"]);
+    expect(failing.stdout.match(/floe: running dbt for this model alone \(try \d+\)/g)).toEqual([
+      "floe: running dbt for this model alone (try 2)",
+    ]);
   });
 
   it("emits FAIL for the failing model's task and for the DAG run, COMPLETE for the others that ran", () => {

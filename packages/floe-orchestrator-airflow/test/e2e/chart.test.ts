@@ -53,7 +53,10 @@ describe("charts/floe-airflow", () => {
   it("renders valid, PSS-restricted objects with the default values (KubernetesExecutor)", async () => {
     const objects = await renderChart(CHART);
     expect(await manifestProblems(withPodTemplate(objects))).toEqual([]);
-    const workloads = objects.filter((o) => ["Deployment", "StatefulSet", "Job"].includes(o.kind)).map((o) => o.metadata.name).sort();
+    const workloads = objects
+      .filter((o) => ["Deployment", "StatefulSet", "Job"].includes(o.kind))
+      .map((o) => o.metadata.name)
+      .sort();
     expect(workloads).toEqual([
       "release-floe-airflow-api-server",
       "release-floe-airflow-dag-processor",
@@ -75,7 +78,10 @@ describe("charts/floe-airflow", () => {
     const podTemplate = parse(findObject(objects, "ConfigMap", "-pod-template").data["pod_template.yaml"]) as K8sObject;
     expect(podTemplate.spec.containers[0].name).toBe("base");
     // The root filesystem is read-only: dbt's target/ and logs/ go to an emptyDir, in task pods and every component.
-    for (const spec of [podTemplate.spec, ...Object.values(COMPONENTS).map((suffix) => findObject(objects, "Deployment", suffix).spec.template.spec)]) {
+    for (const spec of [
+      podTemplate.spec,
+      ...Object.values(COMPONENTS).map((suffix) => findObject(objects, "Deployment", suffix).spec.template.spec),
+    ]) {
       expect(spec.containers[0].env).toContainEqual({ name: "DBT_TARGET_PATH", value: "/opt/floe/dbt-work/target" });
       expect(spec.containers[0].env).toContainEqual({ name: "DBT_LOG_PATH", value: "/opt/floe/dbt-work/logs" });
       expect(spec.containers[0].volumeMounts).toContainEqual({ name: "dbt-work", mountPath: "/opt/floe/dbt-work" });
@@ -108,7 +114,10 @@ describe("charts/floe-airflow", () => {
     expect(await manifestProblems(objects)).toEqual([]);
     const worker = findObject(objects, "Deployment", "-worker").spec.template.spec.containers[0];
     expect(worker.args).toEqual(["airflow", "celery", "worker"]);
-    expect(worker.env).toContainEqual({ name: "AIRFLOW__CELERY__BROKER_URL", valueFrom: { secretKeyRef: { name: "my-broker", key: "broker-url" } } });
+    expect(worker.env).toContainEqual({
+      name: "AIRFLOW__CELERY__BROKER_URL",
+      valueFrom: { secretKeyRef: { name: "my-broker", key: "broker-url" } },
+    });
     expect(objects.some((o) => o.metadata.name.endsWith("-pod-template") || o.kind === "Role")).toBe(false);
     const config = findObject(objects, "ConfigMap", "-config").data["airflow.cfg"] as string;
     expect(config).toContain("executor = CeleryExecutor");
@@ -117,7 +126,10 @@ describe("charts/floe-airflow", () => {
 
   it("mounts `floe generate` output given as a ConfigMap, or DAGs baked into the image", async () => {
     const dagFile = join(dir, "shop_analytics.py");
-    await writeFile(dagFile, 'from airflow.sdk import dag\n\n@dag(dag_id="shop_analytics")\ndef shop():\n    """quotes \' " and {{ braces }}"""\n\nshop()\n');
+    await writeFile(
+      dagFile,
+      'from airflow.sdk import dag\n\n@dag(dag_id="shop_analytics")\ndef shop():\n    """quotes \' " and {{ braces }}"""\n\nshop()\n',
+    );
     const result = await helm(["template", "release", CHART, "--set-file", `dags.configMap.files.shop_analytics\\.py=${dagFile}`]);
     expect(result.code, result.stderr).toBe(0);
     const objects = parseManifests(result.stdout);
@@ -153,7 +165,18 @@ describe("charts/floe-airflow", () => {
     const home = join(dir, "airflow-home-commands");
     await mkdir(home, { recursive: true });
     await writeFile(join(home, "airflow.cfg"), findObject(objects, "ConfigMap", "-config").data["airflow.cfg"]);
-    const result = await execTool("bash", ["-c", `exec "$0" "$1" < "$2"`, venvPython("airflow"), join(REPO_ROOT, "packages/floe-orchestrator-airflow/test/fixtures/check_commands.py"), input], dir, { AIRFLOW_HOME: home });
+    const result = await execTool(
+      "bash",
+      [
+        "-c",
+        `exec "$0" "$1" < "$2"`,
+        venvPython("airflow"),
+        join(REPO_ROOT, "packages/floe-orchestrator-airflow/test/fixtures/check_commands.py"),
+        input,
+      ],
+      dir,
+      { AIRFLOW_HOME: home },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim().split("\n")).toHaveLength(distinct.length);
   });
@@ -164,7 +187,9 @@ describe("charts/floe-airflow", () => {
     await mkdir(home, { recursive: true });
     const objects = await renderChart(CHART);
     await writeFile(join(home, "airflow.cfg"), findObject(objects, "ConfigMap", "-config").data["airflow.cfg"]);
-    const result = await execTool(python, [join(REPO_ROOT, "packages/floe-orchestrator-airflow/test/fixtures/check_config.py")], dir, { AIRFLOW_HOME: home });
+    const result = await execTool(python, [join(REPO_ROOT, "packages/floe-orchestrator-airflow/test/fixtures/check_config.py")], dir, {
+      AIRFLOW_HOME: home,
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("core.executor: known, value 'KubernetesExecutor'");
     expect(result.stdout).toContain("core.execution_api_server_url: known, value 'http://release-floe-airflow-api-server:8080/execution/'");
@@ -180,11 +205,19 @@ describe("charts/floe-airflow", () => {
   const refused: Array<[string, string[], RegExp]> = [
     ["an unknown top-level key", ["bogus=1"], /additional properties 'bogus' not allowed/],
     ["an unknown key in a component", ["scheduler.bogus=1"], /at '\/scheduler': additional properties 'bogus' not allowed/],
-    ["an unknown key three levels down", ["celery.brokerUrl.url=redis://x"], /at '\/celery\/brokerUrl': additional properties 'url' not allowed/],
+    [
+      "an unknown key three levels down",
+      ["celery.brokerUrl.url=redis://x"],
+      /at '\/celery\/brokerUrl': additional properties 'url' not allowed/,
+    ],
     ["an executor the chart does not run", ["executor=LocalExecutor"], /at '\/executor'/],
     ["a string where a count goes", ["workers.replicas=many"], /at '\/workers\/replicas': got string, want integer/],
     ["a DAG file that is not text", ["dags.configMap.files.x\\.py=1"], /at '\/dags\/configMap\/files\/x.py': got number, want string/],
-    ["a plain-text secret next to the reference", ["jwtSecret.value=hunter2"], /at '\/jwtSecret': additional properties 'value' not allowed/],
+    [
+      "a plain-text secret next to the reference",
+      ["jwtSecret.value=hunter2"],
+      /at '\/jwtSecret': additional properties 'value' not allowed/,
+    ],
   ];
   for (const [what, set, message] of refused) {
     it(`refuses ${what}`, async () => {

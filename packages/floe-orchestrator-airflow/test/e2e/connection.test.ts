@@ -23,7 +23,9 @@ describe("validateConnection against a live Airflow 3 API server", () => {
     const result = await new AirflowPlugin({ url, username: "admin", password: "floe-test-pw" }).validateConnection();
     expect(result.errors).toEqual([]);
     expect(result.success).toBe(true);
-    expect(result.message).toMatch(/^Airflow 3\.\d+\.\d+ at 127\.0\.0\.1:\d+: metadatabase healthy, scheduler healthy, dag processor healthy, triggerer /);
+    expect(result.message).toMatch(
+      /^Airflow 3\.\d+\.\d+ at 127\.0\.0\.1:\d+: metadatabase healthy, scheduler healthy, dag processor healthy, triggerer /,
+    );
     // No triggerer runs in this test: reported as a warning, not a failure.
     expect(result.warnings.some((w) => w.startsWith("triggerer"))).toBe(true);
   });

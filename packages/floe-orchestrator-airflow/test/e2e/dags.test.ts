@@ -19,7 +19,8 @@ const EXAMPLE_DIR = join(REPO_ROOT, "examples", "jaffle_shop");
 const EXAMPLE = { artifacts: join(EXAMPLE_DIR, "compiled_artifacts.json"), dbtProject: EXAMPLE_DIR };
 
 type Model = { name: string; depends_on?: string[]; compute: string; tags?: string[]; schema_name?: string | null };
-const readArtifacts = (path: string) => JSON.parse(readFileSync(path, "utf8")) as CompiledArtifactsInput & { transforms: { models: Model[] } };
+const readArtifacts = (path: string) =>
+  JSON.parse(readFileSync(path, "utf8")) as CompiledArtifactsInput & { transforms: { models: Model[] } };
 
 let airflow: AirflowHome;
 
@@ -42,11 +43,24 @@ describe("generated DAGs of the example in Airflow 3", () => {
     // parent folder is copied (`cp -r`) elsewhere and the original removed: everything below runs on the
     // moved copy, whose tasks run dbt in the moved project (where dbt finds the example's profiles.yml).
     const parent = join(airflow.home, "generated-elsewhere");
-    cpSync(EXAMPLE.dbtProject, join(parent, "project"), { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
+    cpSync(EXAMPLE.dbtProject, join(parent, "project"), {
+      recursive: true,
+      filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src),
+    });
     const floeCli = join(REPO_ROOT, "packages/floe-core/bin/floe.js");
     const { stdout } = await run(
       process.execPath,
-      [floeCli, "generate", EXAMPLE.artifacts, "--orchestrator", "airflow", "--out", join(parent, "dags"), "--dbt-project", join(parent, "project")],
+      [
+        floeCli,
+        "generate",
+        EXAMPLE.artifacts,
+        "--orchestrator",
+        "airflow",
+        "--out",
+        join(parent, "dags"),
+        "--dbt-project",
+        join(parent, "project"),
+      ],
       { cwd: REPO_ROOT },
     );
     expect(stdout).toMatch(/^wrote \d+ files for airflow/);
@@ -56,13 +70,31 @@ describe("generated DAGs of the example in Airflow 3", () => {
     dags = join(moved, "dags");
     // The same output with the project bundled into it (<out>/dbt): loaded too (DagBag), not run again.
     bundled = join(airflow.home, "bundled");
-    await run(process.execPath, [floeCli, "generate", EXAMPLE.artifacts, "--orchestrator", "airflow", "--out", bundled, "--dbt-project", EXAMPLE.dbtProject, "--bundle-dbt-project"], {
-      cwd: REPO_ROOT,
-    });
+    await run(
+      process.execPath,
+      [
+        floeCli,
+        "generate",
+        EXAMPLE.artifacts,
+        "--orchestrator",
+        "airflow",
+        "--out",
+        bundled,
+        "--dbt-project",
+        EXAMPLE.dbtProject,
+        "--bundle-dbt-project",
+      ],
+      {
+        cwd: REPO_ROOT,
+      },
+    );
   });
 
   it("names no path of the machine or folder it was generated in", () => {
-    for (const [folder, projectDir] of [[dags, "../project"], [bundled, "dbt"]] as const) {
+    for (const [folder, projectDir] of [
+      [dags, "../project"],
+      [bundled, "dbt"],
+    ] as const) {
       const files = readdirSync(folder).filter((f) => f.endsWith(".py"));
       expect(files.length).toBeGreaterThan(0);
       for (const file of files) {
@@ -127,14 +159,21 @@ describe("generated DAGs of the example in Airflow 3", () => {
       timeoutMs: 600_000,
     });
     const states = await taskStates(airflow, dagId);
-    expect(states).toEqual({ dbt_build: "success", ...Object.fromEntries(artifacts.transforms.models.map((m) => [airflowTaskId(m.name), "success"])) });
+    expect(states).toEqual({
+      dbt_build: "success",
+      ...Object.fromEntries(artifacts.transforms.models.map((m) => [airflowTaskId(m.name), "success"])),
+    });
     // dbt ran in the moved project and wrote nothing there: its output went where DBT_TARGET_PATH/DBT_LOG_PATH say.
     expect(existsSync(join(dags, "..", "project", "target"))).toBe(false);
     expect(existsSync(join(dags, "..", "project", "logs"))).toBe(false);
     expect(existsSync(join(airflow.home, "dbt-target", "run_results.json"))).toBe(true);
     const { stdout } = await run(
       airflow.python,
-      ["-c", "import duckdb, json, sys; c = duckdb.connect(sys.argv[1], read_only=True); print(json.dumps(sorted(f'{s}.{n}' for s, n in c.execute('select table_schema, table_name from information_schema.tables').fetchall())))", duckdb],
+      [
+        "-c",
+        "import duckdb, json, sys; c = duckdb.connect(sys.argv[1], read_only=True); print(json.dumps(sorted(f'{s}.{n}' for s, n in c.execute('select table_schema, table_name from information_schema.tables').fetchall())))",
+        duckdb,
+      ],
       { env: airflow.env },
     );
     const relations = JSON.parse(stdout.trim().split("\n").pop()!) as string[];
@@ -146,7 +185,13 @@ describe("generated DAGs of the example in Airflow 3", () => {
 function hostileArtifacts(product: string, names: string[]): CompiledArtifactsInput {
   return {
     version: "0.10.0",
-    metadata: { compiled_at: "2026-10-01T12:00:00+00:00", floe_version: "0.10.0", source_hash: "x", product_name: product, product_version: "1.0.0" },
+    metadata: {
+      compiled_at: "2026-10-01T12:00:00+00:00",
+      floe_version: "0.10.0",
+      source_hash: "x",
+      product_name: product,
+      product_version: "1.0.0",
+    },
     identity: { product_id: "p", domain: "d", repository: "r" },
     observability: { lineage: false },
     transforms: {
@@ -196,7 +241,10 @@ describe("hostile model names", () => {
         timeoutMs: 600_000,
       });
       expect(existsSync(canary)).toBe(false);
-      const calls = readFileSync(record, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[]);
+      const calls = readFileSync(record, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as string[]);
       if (executionMode === "per_model") {
         expect(calls).toEqual(names.map((name) => ["build", "--select", name, "--indirect-selection", "buildable"]));
       } else {
@@ -204,37 +252,79 @@ describe("hostile model names", () => {
       }
       const states = await taskStates(airflow, dagId);
       // The stub reports no node: each model's task finds no result (nothing built), as dbt's "nothing to do".
-      expect(Object.entries(states).filter(([id]) => id !== "dbt_build").map(([, s]) => s).sort()).toEqual(names.map(() => "success"));
+      expect(
+        Object.entries(states)
+          .filter(([id]) => id !== "dbt_build")
+          .map(([, s]) => s)
+          .sort(),
+      ).toEqual(names.map(() => "success"));
     }
   }, 1_200_000); // two `airflow dags test` runs (one per execution mode)
 
   it("property: any names give a DAG file that parses and imports, each task carrying its exact name", async () => {
-    const pieces = fc.constantFrom("$(", ")", "`", "'", '"', "\\", "{{", "}}", "{%", "%}", "{#", "\n", "\r", "\u0000", "\u2028", "é", "𝔉", "\ud800", "#", ";", "|", "&", " ", "\t", "%", "$", ".md", "'''", '"""');
+    const pieces = fc.constantFrom(
+      "$(",
+      ")",
+      "`",
+      "'",
+      '"',
+      "\\",
+      "{{",
+      "}}",
+      "{%",
+      "%}",
+      "{#",
+      "\n",
+      "\r",
+      "\u0000",
+      "\u2028",
+      "é",
+      "𝔉",
+      "\ud800",
+      "#",
+      ";",
+      "|",
+      "&",
+      " ",
+      "\t",
+      "%",
+      "$",
+      ".md",
+      "'''",
+      '"""',
+    );
     // Names dbt's --select would not match alone are refused before rendering; the rest must survive.
     const name = fc
       .oneof(
         fc.string({ minLength: 1, maxLength: 40, unit: "binary" }),
-        fc.array(fc.oneof(pieces, fc.string({ maxLength: 4 })), { minLength: 1, maxLength: 10 }).map((parts) => parts.join("")).filter((s) => s.length > 0),
+        fc
+          .array(fc.oneof(pieces, fc.string({ maxLength: 4 })), { minLength: 1, maxLength: 10 })
+          .map((parts) => parts.join(""))
+          .filter((s) => s.length > 0),
       )
       .filter((s) => isPlainDbtModelName(s));
     let run_ = 0;
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(name, { minLength: 20, maxLength: 60 }), fc.string({ minLength: 1, maxLength: 60, unit: "binary" }), async (names, product) => {
-        const folder = join(airflow.home, `hostile-parse-${run_++}`);
-        const defs = new AirflowPlugin().createDefinitions(hostileArtifacts(product, names));
-        await writeOutputDirectory(folder, defs.render());
-        const report = await loadDagBag(airflow, folder);
-        expect(report.ast_errors).toEqual({});
-        expect(report.import_errors).toEqual({});
-        const dag = report.dags[defs.model.dags[0]!.dagId];
-        expect(dag).toBeDefined();
-        // Build mode (the default) adds the `dbt_build` task (renamed if a model's task takes that id).
-        const buildTaskId = defs.model.dags[0]!.buildTaskId!;
-        const modelTasks = Object.entries(dag!.tasks).filter(([id]) => id !== buildTaskId);
-        expect(dag!.tasks[buildTaskId]).toBeDefined();
-        expect(modelTasks.map(([, t]) => t.model).sort()).toEqual([...names].sort());
-        expect(modelTasks.map(([id]) => id).sort()).toEqual(names.map(airflowTaskId).sort());
-      }),
+      fc.asyncProperty(
+        fc.uniqueArray(name, { minLength: 20, maxLength: 60 }),
+        fc.string({ minLength: 1, maxLength: 60, unit: "binary" }),
+        async (names, product) => {
+          const folder = join(airflow.home, `hostile-parse-${run_++}`);
+          const defs = new AirflowPlugin().createDefinitions(hostileArtifacts(product, names));
+          await writeOutputDirectory(folder, defs.render());
+          const report = await loadDagBag(airflow, folder);
+          expect(report.ast_errors).toEqual({});
+          expect(report.import_errors).toEqual({});
+          const dag = report.dags[defs.model.dags[0]!.dagId];
+          expect(dag).toBeDefined();
+          // Build mode (the default) adds the `dbt_build` task (renamed if a model's task takes that id).
+          const buildTaskId = defs.model.dags[0]!.buildTaskId!;
+          const modelTasks = Object.entries(dag!.tasks).filter(([id]) => id !== buildTaskId);
+          expect(dag!.tasks[buildTaskId]).toBeDefined();
+          expect(modelTasks.map(([, t]) => t.model).sort()).toEqual([...names].sort());
+          expect(modelTasks.map(([id]) => id).sort()).toEqual(names.map(airflowTaskId).sort());
+        },
+      ),
       { numRuns: 3 },
     );
   });

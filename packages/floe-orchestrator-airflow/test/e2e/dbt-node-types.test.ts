@@ -39,14 +39,28 @@ describe("jaffle_snapshots: snapshots as Airflow tasks", () => {
     project = join(airflow.home, PROJECT);
     cpSync(join(FIXTURES, PROJECT), project, { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
     const referenceDb = join(airflow.home, "reference.duckdb");
-    await run(join(airflow.venv, "bin", "dbt"), ["build", "--project-dir", project, "--profiles-dir", project, "--target-path", join(airflow.home, "reference-target"), "--quiet"], {
-      cwd: project,
-      env: { ...airflow.env, FLOE_DUCKDB_PATH: referenceDb },
-    });
+    await run(
+      join(airflow.venv, "bin", "dbt"),
+      ["build", "--project-dir", project, "--profiles-dir", project, "--target-path", join(airflow.home, "reference-target"), "--quiet"],
+      {
+        cwd: project,
+        env: { ...airflow.env, FLOE_DUCKDB_PATH: referenceDb },
+      },
+    );
     reference = await readRelations(referenceDb);
     await run(
       process.execPath,
-      [join(REPO_ROOT, "packages/floe-core/bin/floe.js"), "generate", artifactsFile, "--orchestrator", "airflow", "--out", airflow.dags, "--dbt-project", project],
+      [
+        join(REPO_ROOT, "packages/floe-core/bin/floe.js"),
+        "generate",
+        artifactsFile,
+        "--orchestrator",
+        "airflow",
+        "--out",
+        airflow.dags,
+        "--dbt-project",
+        project,
+      ],
       { cwd: REPO_ROOT },
     );
   });
@@ -63,12 +77,21 @@ describe("jaffle_snapshots: snapshots as Airflow tasks", () => {
   it("`airflow dags test` builds what `dbt build` builds: same relations, rows and contents", async () => {
     const duckdb = join(airflow.home, "warehouse.duckdb");
     await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", PROJECT], {
-      env: { ...airflow.env, FLOE_DUCKDB_PATH: duckdb, DBT_TARGET_PATH: join(airflow.home, "dbt-target"), DBT_LOG_PATH: join(airflow.home, "dbt-logs") },
+      env: {
+        ...airflow.env,
+        FLOE_DUCKDB_PATH: duckdb,
+        DBT_TARGET_PATH: join(airflow.home, "dbt-target"),
+        DBT_LOG_PATH: join(airflow.home, "dbt-logs"),
+      },
       timeoutMs: 1_700_000,
     });
     // Build mode (the default): one dbt invocation in `dbt_build`, then each node's task reports its result.
-    expect(await taskStates(airflow, PROJECT)).toEqual({ dbt_build: "success", ...Object.fromEntries(models.map((m) => [airflowTaskId(m.name), "success"])) });
-    for (const table of ["snapshots.customers_snapshot", "snapshots.orders_snapshot"]) expect(reference[table]?.rows, table).toBeGreaterThan(0);
+    expect(await taskStates(airflow, PROJECT)).toEqual({
+      dbt_build: "success",
+      ...Object.fromEntries(models.map((m) => [airflowTaskId(m.name), "success"])),
+    });
+    for (const table of ["snapshots.customers_snapshot", "snapshots.orders_snapshot"])
+      expect(reference[table]?.rows, table).toBeGreaterThan(0);
     expect(await readRelations(duckdb)).toEqual(reference);
   }, 1_800_000); // one dbt build and 12 reporting tasks: minutes on a busy 2-core machine
 });

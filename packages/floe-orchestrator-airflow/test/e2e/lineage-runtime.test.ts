@@ -32,7 +32,11 @@ const API_KEY = "floe-airflow-key-51c9";
 // The example's profiles.yml, so floe can name the DuckDB tables (the example's artifacts carry no profile).
 const EXAMPLE_PROFILES = { jaffle_shop: { target: "dev", outputs: { dev: { type: "duckdb", path: "jaffle_shop.duckdb", threads: 1 } } } };
 
-type Artifacts = CompiledArtifactsInput & { metadata: { product_name: string }; observability: Record<string, unknown>; transforms: { models: Array<{ name: string }> } };
+type Artifacts = CompiledArtifactsInput & {
+  metadata: { product_name: string };
+  observability: Record<string, unknown>;
+  transforms: { models: Array<{ name: string }> };
+};
 
 function artifactsFor(backend: LineageBackend): Artifacts {
   const artifacts = JSON.parse(readFileSync(join(EXAMPLE_DIR, "compiled_artifacts.json"), "utf8")) as Artifacts;
@@ -71,13 +75,24 @@ describe("runtime lineage from `airflow dags test` of the example", () => {
     airflow = await createAirflowHome();
     artifacts = artifactsFor(backend);
     product = artifacts.metadata.product_name;
-    const dbtEnv = { FLOE_DUCKDB_PATH: join(airflow.home, "warehouse.duckdb"), DBT_TARGET_PATH: join(airflow.home, "dbt-target"), DBT_LOG_PATH: join(airflow.home, "dbt-logs") };
+    const dbtEnv = {
+      FLOE_DUCKDB_PATH: join(airflow.home, "warehouse.duckdb"),
+      DBT_TARGET_PATH: join(airflow.home, "dbt-target"),
+      DBT_LOG_PATH: join(airflow.home, "dbt-logs"),
+    };
 
     okDags = join(airflow.home, "ok-dags");
     mkdirSync(okDags);
-    await writeOutputDirectory(okDags, new AirflowPlugin({ dbtProjectDir: EXAMPLE_DIR, retries: 0, executionMode: "per_model" }).createDefinitions(artifacts).render());
+    await writeOutputDirectory(
+      okDags,
+      new AirflowPlugin({ dbtProjectDir: EXAMPLE_DIR, retries: 0, executionMode: "per_model" }).createDefinitions(artifacts).render(),
+    );
     const env = { ...airflow.env, ...dbtEnv, ...lineageEnv(okDags), OPENLINEAGE_API_KEY: API_KEY, AIRFLOW__CORE__DAGS_FOLDER: okDags };
-    const first = await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", product], { env, timeoutMs: 600_000, allowFailure: true });
+    const first = await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", product], {
+      env,
+      timeoutMs: 600_000,
+      allowFailure: true,
+    });
     ok = { code: first.code, events: backend.events.splice(0) as Event[] };
 
     // A copy of the project with orders broken; the job "daily_marts" (customers, orders) reads the
@@ -87,7 +102,10 @@ describe("runtime lineage from `airflow dags test` of the example", () => {
     writeFileSync(join(project, "models", "marts", "orders.sql"), "select no_such_column from no_such_table\n");
     const brokenDags = join(airflow.home, "broken-dags");
     mkdirSync(brokenDags);
-    await writeOutputDirectory(brokenDags, new AirflowPlugin({ dbtProjectDir: project, retries: 0, executionMode: "per_model" }).createDefinitions(artifacts).render());
+    await writeOutputDirectory(
+      brokenDags,
+      new AirflowPlugin({ dbtProjectDir: project, retries: 0, executionMode: "per_model" }).createDefinitions(artifacts).render(),
+    );
     const second = await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", "daily_marts"], {
       env: { ...env, ...lineageEnv(brokenDags), AIRFLOW__CORE__DAGS_FOLDER: brokenDags },
       timeoutMs: 600_000,
@@ -104,7 +122,8 @@ describe("runtime lineage from `airflow dags test` of the example", () => {
   it("emits START and COMPLETE for every model's task and for the DAG run", () => {
     expect(ok.code).toBe(0);
     const jobs = byJob(ok.events);
-    for (const model of artifacts.transforms.models) expect(jobs.get(`${product}.${model.name}`), model.name).toEqual(["START", "COMPLETE"]);
+    for (const model of artifacts.transforms.models)
+      expect(jobs.get(`${product}.${model.name}`), model.name).toEqual(["START", "COMPLETE"]);
     expect(jobs.get(product)).toEqual(["START", "COMPLETE"]);
     expect(ok.events).toHaveLength(2 * artifacts.transforms.models.length + 2);
     expect(new Set(ok.events.map((e) => e.job.namespace))).toEqual(new Set([artifacts.observability.lineage_namespace]));
@@ -113,7 +132,9 @@ describe("runtime lineage from `airflow dags test` of the example", () => {
   it("carries the datasets floe named for each model, and ties tasks to the DAG run", () => {
     const orders = ok.events.filter((e) => e.job.name === `${product}.orders`);
     for (const event of orders) {
-      expect(event.outputs?.map(({ namespace, name }) => ({ namespace, name }))).toEqual([{ namespace: "duckdb://jaffle_shop.duckdb", name: "jaffle_shop.main.orders" }]);
+      expect(event.outputs?.map(({ namespace, name }) => ({ namespace, name }))).toEqual([
+        { namespace: "duckdb://jaffle_shop.duckdb", name: "jaffle_shop.main.orders" },
+      ]);
       expect(event.inputs?.map((d) => d.name).sort()).toEqual(["jaffle_shop.main.stg_orders", "jaffle_shop.main.stg_payments"]);
     }
     const dagRun = ok.events.filter((e) => e.job.name === product);
@@ -124,7 +145,8 @@ describe("runtime lineage from `airflow dags test` of the example", () => {
 
   it("every received event validates against the OpenLineage spec (the provider's own facets against the base facet)", () => {
     const spec = loadSpecValidator();
-    for (const event of [...ok.events, ...failing.events]) expect(spec.validateRunEvent(event, { customFacets: "base" }), JSON.stringify(event).slice(0, 500)).toEqual([]);
+    for (const event of [...ok.events, ...failing.events])
+      expect(spec.validateRunEvent(event, { customFacets: "base" }), JSON.stringify(event).slice(0, 500)).toEqual([]);
   });
 
   it("sends the API key from OPENLINEAGE_API_KEY and never writes it into the generated files", () => {

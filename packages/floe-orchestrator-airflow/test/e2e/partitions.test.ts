@@ -32,7 +32,17 @@ describe("daily partitions as data intervals", () => {
     const env = { ...airflow.env, FLOE_DUCKDB_PATH: database };
     await run(
       process.execPath,
-      [join(REPO_ROOT, "packages/floe-core/bin/floe.js"), "generate", join(FIXTURES, PROJECT, "compiled_artifacts.json"), "--orchestrator", "airflow", "--out", airflow.dags, "--dbt-project", project],
+      [
+        join(REPO_ROOT, "packages/floe-core/bin/floe.js"),
+        "generate",
+        join(FIXTURES, PROJECT, "compiled_artifacts.json"),
+        "--orchestrator",
+        "airflow",
+        "--out",
+        airflow.dags,
+        "--dbt-project",
+        project,
+      ],
       { cwd: REPO_ROOT },
     );
     // The interval the daily timetable infers for a run at midnight is the day before it.
@@ -43,10 +53,12 @@ describe("daily partitions as data intervals", () => {
     const script = [
       "import json, sqlite3, sys",
       "con = sqlite3.connect(sys.argv[1])",
-      "runs = con.execute(\"select data_interval_start, data_interval_end, state from dag_run where dag_id = ? order by data_interval_start\", (sys.argv[2],)).fetchall()",
+      'runs = con.execute("select data_interval_start, data_interval_end, state from dag_run where dag_id = ? order by data_interval_start", (sys.argv[2],)).fetchall()',
       "print(json.dumps([[str(a)[:10], str(b)[:10], s] for a, b, s in runs]))",
     ].join("\n");
-    const dagRuns = JSON.parse((await run(airflow.python, ["-c", script, join(airflow.home, "airflow.db"), PROJECT], { env })).stdout.trim().split("\n").pop()!);
+    const dagRuns = JSON.parse(
+      (await run(airflow.python, ["-c", script, join(airflow.home, "airflow.db"), PROJECT], { env })).stdout.trim().split("\n").pop()!,
+    );
     // dags test reuses the run of a logical date it ran before, so the rerun is the same run, cleared and run again.
     expect(dagRuns).toEqual([
       ["2026-01-01", "2026-01-02", "success"],

@@ -39,14 +39,29 @@ describe("retry only what failed: Airflow", () => {
     cpSync(PROJECT, project, { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
     marker = join(airflow.home, "flaky-marker");
     const env = { ...airflow.env, FLOE_DUCKDB_PATH: join(airflow.home, "warehouse.duckdb"), FLOE_FLAKY_MARKER: marker };
-    await run(join(airflow.venv, "bin", "dbt"), ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project, env });
+    await run(join(airflow.venv, "bin", "dbt"), ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], {
+      cwd: project,
+      env,
+    });
     const artifactsFile = join(airflow.home, "compiled_artifacts.json");
-    await run(process.execPath, [FLOE, "artifacts", "from-dbt", join(project, "target", "manifest.json"), "--product", "retry_demo", "--out", artifactsFile], { cwd: REPO_ROOT });
+    await run(
+      process.execPath,
+      [FLOE, "artifacts", "from-dbt", join(project, "target", "manifest.json"), "--product", "retry_demo", "--out", artifactsFile],
+      { cwd: REPO_ROOT },
+    );
     artifacts = JSON.parse(readFileSync(artifactsFile, "utf8")) as typeof artifacts;
-    const generated = await run(process.execPath, [FLOE, "generate", artifactsFile, "--orchestrator", "airflow", "--out", airflow.dags, "--dbt-project", project], { cwd: REPO_ROOT });
+    const generated = await run(
+      process.execPath,
+      [FLOE, "generate", artifactsFile, "--orchestrator", "airflow", "--out", airflow.dags, "--dbt-project", project],
+      { cwd: REPO_ROOT },
+    );
     generateStderr = generated.stderr;
     await run(join(airflow.venv, "bin", "airflow"), ["pools", "set", POOL, "1", "floe retry e2e"], { env });
-    dagsTest = await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", "retry_demo"], { env, timeoutMs: 900_000, allowFailure: true });
+    dagsTest = await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", "retry_demo"], {
+      env,
+      timeoutMs: 900_000,
+      allowFailure: true,
+    });
     const script = [
       "import json, sqlite3, sys",
       "con = sqlite3.connect(sys.argv[1])",

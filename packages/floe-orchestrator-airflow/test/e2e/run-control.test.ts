@@ -31,7 +31,11 @@ interface Cli {
 /** The built `floe` bin as a child process (asynchronously: the test's event loop stays free). */
 function floe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FLOE_BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, AIRFLOW_USERNAME: "", AIRFLOW_PASSWORD: "", AIRFLOW_API_TOKEN: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [FLOE_BIN, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, AIRFLOW_USERNAME: "", AIRFLOW_PASSWORD: "", AIRFLOW_API_TOKEN: "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
@@ -41,7 +45,11 @@ function floe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli> {
   });
 }
 
-const lines = (text: string) => text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (text: string) =>
+  text
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 beforeAll(async () => {
   servers = await startAirflowServers({
@@ -61,7 +69,10 @@ beforeAll(async () => {
         DBT_TARGET_PATH: join(airflow.home, "dbt-target"),
         DBT_LOG_PATH: join(airflow.home, "dbt-logs"),
       });
-      await writeOutputDirectory(airflow.dags, new AirflowPlugin({ dbtProjectDir: project, retries: 0 }).createDefinitions(artifacts).render());
+      await writeOutputDirectory(
+        airflow.dags,
+        new AirflowPlugin({ dbtProjectDir: project, retries: 0 }).createDefinitions(artifacts).render(),
+      );
       artifactsFile = join(airflow.home, "artifacts.json");
       writeFileSync(artifactsFile, JSON.stringify(artifacts));
     },
@@ -104,7 +115,22 @@ describe("floe run against a live Airflow 3", () => {
     expect(events.at(-1)).toMatchObject({ event: "finished", state: "failed", runId: events[0]!.runId });
 
     // The same run read back by id: its state and every model's.
-    const status = await floe(["run", "status", String(events[0]!.runId), "--job", artifacts.metadata.product_name, "--orchestrator", "airflow", "--url", servers.url, "--artifacts", artifactsFile], auth);
+    const status = await floe(
+      [
+        "run",
+        "status",
+        String(events[0]!.runId),
+        "--job",
+        artifacts.metadata.product_name,
+        "--orchestrator",
+        "airflow",
+        "--url",
+        servers.url,
+        "--artifacts",
+        artifactsFile,
+      ],
+      auth,
+    );
     expect(status.code).toBe(1);
     expect(lines(status.stdout)[0]).toMatchObject({ event: "status", state: "failed" });
   });
@@ -142,41 +168,70 @@ describe("floe run against a live Airflow 3", () => {
     const auth = { AIRFLOW_USERNAME: servers.username, AIRFLOW_PASSWORD: servers.password };
     const unknown = await floe(["run", artifactsFile, "--orchestrator", "airflow", "--url", servers.url, "--job", "nope"], auth);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^floe: FLOE_USAGE at --job: the artifacts define no job "nope" \(hint: use one of jaffle_shop, daily_marts\)\n$/);
+    expect(unknown.stderr).toMatch(
+      /^floe: FLOE_USAGE at --job: the artifacts define no job "nope" \(hint: use one of jaffle_shop, daily_marts\)\n$/,
+    );
 
     const other = join(servers.airflow.home, "other.json");
-    writeFileSync(other, JSON.stringify({ ...artifacts, metadata: { ...artifacts.metadata, product_name: "not_deployed" }, orchestration: undefined }));
+    writeFileSync(
+      other,
+      JSON.stringify({ ...artifacts, metadata: { ...artifacts.metadata, product_name: "not_deployed" }, orchestration: undefined }),
+    );
     const missing = await floe(["run", other, "--orchestrator", "airflow", "--url", servers.url], auth);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^floe: FLOE_RUN_TARGET_NOT_DEPLOYED: DAG "not_deployed" is not deployed on the Airflow API server at http:\/\/127\.0\.0\.1:\d+ \(hint: [^\n]+\)\n$/);
+    expect(missing.stderr).toMatch(
+      /^floe: FLOE_RUN_TARGET_NOT_DEPLOYED: DAG "not_deployed" is not deployed on the Airflow API server at http:\/\/127\.0\.0\.1:\d+ \(hint: [^\n]+\)\n$/,
+    );
 
     // A paused DAG would queue the run until someone unpauses it: refused with the command that unpauses it.
     await new Promise<void>((resolve, reject) => {
-      const cli = spawn(join(servers.airflow.venv, "bin", "airflow"), ["dags", "pause", "daily_marts"], { env: servers.airflow.env, stdio: "ignore" });
+      const cli = spawn(join(servers.airflow.venv, "bin", "airflow"), ["dags", "pause", "daily_marts"], {
+        env: servers.airflow.env,
+        stdio: "ignore",
+      });
       cli.on("error", reject);
       cli.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`airflow dags pause exited ${code}`))));
     });
-    const paused = await floe(["run", artifactsFile, "--orchestrator", "airflow", "--url", servers.url, "--job", "daily_marts", "--wait"], auth);
+    const paused = await floe(
+      ["run", artifactsFile, "--orchestrator", "airflow", "--url", servers.url, "--job", "daily_marts", "--wait"],
+      auth,
+    );
     expect(paused.code).toBe(1);
-    expect(paused.stderr).toMatch(/^floe: FLOE_RUN_REFUSED: DAG "daily_marts" is paused: a run would wait in the queue until it is unpaused \(hint: unpause it first \(airflow dags unpause daily_marts, or the toggle in the UI\)\)\n$/);
+    expect(paused.stderr).toMatch(
+      /^floe: FLOE_RUN_REFUSED: DAG "daily_marts" is paused: a run would wait in the queue until it is unpaused \(hint: unpause it first \(airflow dags unpause daily_marts, or the toggle in the UI\)\)\n$/,
+    );
 
-    const noRun = await floe(["run", "status", "manual__no-such-run", "--job", "daily_marts", "--orchestrator", "airflow", "--url", servers.url], auth);
+    const noRun = await floe(
+      ["run", "status", "manual__no-such-run", "--job", "daily_marts", "--orchestrator", "airflow", "--url", servers.url],
+      auth,
+    );
     expect(noRun.code).toBe(2);
-    expect(noRun.stderr).toMatch(/^floe: FLOE_RUN_NOT_FOUND at <run-id>: Airflow has no run "manual__no-such-run" of DAG "daily_marts" \(hint: [^\n]+\)\n$/);
+    expect(noRun.stderr).toMatch(
+      /^floe: FLOE_RUN_NOT_FOUND at <run-id>: Airflow has no run "manual__no-such-run" of DAG "daily_marts" \(hint: [^\n]+\)\n$/,
+    );
   });
 
   it("a bad token or password: one line, exit 1, the secret nowhere", async () => {
     const token = "floe-bad-token-5e1d";
-    const badToken = await floe(["run", artifactsFile, "--orchestrator", "airflow", "--url", servers.url, "--wait"], { AIRFLOW_API_TOKEN: token });
+    const badToken = await floe(["run", artifactsFile, "--orchestrator", "airflow", "--url", servers.url, "--wait"], {
+      AIRFLOW_API_TOKEN: token,
+    });
     expect(badToken.code).toBe(1);
     expect(badToken.stdout).toBe("");
-    expect(badToken.stderr).toMatch(/^floe: FLOE_CONNECTION_FAILED: reading DAG jaffle_shop: Airflow refused the token in AIRFLOW_API_TOKEN \(HTTP 40[13][^)\n]*\) \(hint: the token is invalid[^\n]+\)\n$/);
+    expect(badToken.stderr).toMatch(
+      /^floe: FLOE_CONNECTION_FAILED: reading DAG jaffle_shop: Airflow refused the token in AIRFLOW_API_TOKEN \(HTTP 40[13][^)\n]*\) \(hint: the token is invalid[^\n]+\)\n$/,
+    );
     expect(badToken.stderr).not.toContain(token);
 
     const password = "wrong-pw-93c2";
-    const badPassword = await floe(["run", artifactsFile, "--orchestrator", "airflow", "--url", servers.url], { AIRFLOW_USERNAME: "admin", AIRFLOW_PASSWORD: password });
+    const badPassword = await floe(["run", artifactsFile, "--orchestrator", "airflow", "--url", servers.url], {
+      AIRFLOW_USERNAME: "admin",
+      AIRFLOW_PASSWORD: password,
+    });
     expect(badPassword.code).toBe(1);
-    expect(badPassword.stderr).toMatch(/^floe: FLOE_CONNECTION_FAILED: Airflow rejected the credentials of user "admin" \(HTTP 401 from \/auth\/token\) \(hint: [^\n]+\)\n$/);
+    expect(badPassword.stderr).toMatch(
+      /^floe: FLOE_CONNECTION_FAILED: Airflow rejected the credentials of user "admin" \(HTTP 401 from \/auth\/token\) \(hint: [^\n]+\)\n$/,
+    );
     expect(badPassword.stderr + badPassword.stdout).not.toContain(password);
   });
 });

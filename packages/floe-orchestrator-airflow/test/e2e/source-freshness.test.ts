@@ -30,7 +30,17 @@ describe("dbt source freshness as tasks", () => {
     await run(airflow.python, [join(project, "load_sources.py"), database], { env });
     await run(
       process.execPath,
-      [join(REPO_ROOT, "packages/floe-core/bin/floe.js"), "generate", join(FIXTURES, PROJECT, "compiled_artifacts.json"), "--orchestrator", "airflow", "--out", airflow.dags, "--dbt-project", project],
+      [
+        join(REPO_ROOT, "packages/floe-core/bin/floe.js"),
+        "generate",
+        join(FIXTURES, PROJECT, "compiled_artifacts.json"),
+        "--orchestrator",
+        "airflow",
+        "--out",
+        airflow.dags,
+        "--dbt-project",
+        project,
+      ],
       { cwd: REPO_ROOT },
     );
     const report = await loadDagBag(airflow, airflow.dags);
@@ -46,14 +56,20 @@ describe("dbt source freshness as tasks", () => {
       "dag = DagBag(sys.argv[1]).dags[sys.argv[2]]",
       "print(json.dumps({t.task_id: [[a.name, a.uri, a.group] for a in t.inlets] for t in dag.tasks if t.inlets}))",
     ].join("\n");
-    const inlets = JSON.parse((await run(airflow.python, ["-c", inletsScript, airflow.dags, PROJECT], { env })).stdout.trim().split("\n").pop()!);
+    const inlets = JSON.parse(
+      (await run(airflow.python, ["-c", inletsScript, airflow.dags, PROJECT], { env })).stdout.trim().split("\n").pop()!,
+    );
     expect(inlets).toEqual({
       fresh_totals: [["source.fresh_sources.raw.fresh_orders", "dbt-source://fresh_sources/raw/fresh_orders", "dbt_source"]],
       late_totals: [["source.fresh_sources.raw.late_orders", "dbt-source://fresh_sources/raw/late_orders", "dbt_source"]],
       stale_totals: [["source.fresh_sources.raw.stale_orders", "dbt-source://fresh_sources/raw/stale_orders", "dbt_source"]],
     });
 
-    const result = await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", PROJECT], { env, timeoutMs: 900_000, allowFailure: true });
+    const result = await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", PROJECT], {
+      env,
+      timeoutMs: 900_000,
+      allowFailure: true,
+    });
     expect(await taskStates(airflow, PROJECT)).toEqual({
       freshness__raw__fresh_orders: "success",
       freshness__raw__late_orders: "success",

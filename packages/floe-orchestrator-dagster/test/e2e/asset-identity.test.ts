@@ -10,7 +10,19 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DBT_FIXTURES, FLOE_BIN, ROOT, copyDbtFixture, makeWorkspace, mustSucceed, python, readRelations, run, type Relations, type Workspace } from "./tools.js";
+import {
+  DBT_FIXTURES,
+  FLOE_BIN,
+  ROOT,
+  copyDbtFixture,
+  makeWorkspace,
+  mustSucceed,
+  python,
+  readRelations,
+  run,
+  type Relations,
+  type Workspace,
+} from "./tools.js";
 
 const COMPARE_PY = join(import.meta.dirname, "compare_dagster_dbt.py");
 
@@ -57,12 +69,23 @@ function load(name: string): Loaded {
   let artifacts = join(DBT_FIXTURES, name, "compiled_artifacts.json");
   if (!existsSync(artifacts)) {
     artifacts = join(ws.dir, "compiled_artifacts.json");
-    mustSucceed(run(ws, process.execPath, [FLOE_BIN, "artifacts", "from-dbt", manifestFile, "--product", name, "--out", artifacts], { cwd: ROOT }), "from-dbt");
+    mustSucceed(
+      run(ws, process.execPath, [FLOE_BIN, "artifacts", "from-dbt", manifestFile, "--product", name, "--out", artifacts], { cwd: ROOT }),
+      "from-dbt",
+    );
   }
   const out = join(ws.dir, "out");
-  mustSucceed(run(ws, process.execPath, [FLOE_BIN, "generate", artifacts, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], { cwd: ROOT }), "floe generate");
+  mustSucceed(
+    run(ws, process.execPath, [FLOE_BIN, "generate", artifacts, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], {
+      cwd: ROOT,
+    }),
+    "floe generate",
+  );
   const definitions = join(out, "definitions.py");
-  const compared = JSON.parse(mustSucceed(python(ws, [COMPARE_PY, definitions, manifestFile]), "compare").stdout) as { floe: Graph; plain: Graph | { error: string } };
+  const compared = JSON.parse(mustSucceed(python(ws, [COMPARE_PY, definitions, manifestFile]), "compare").stdout) as {
+    floe: Graph;
+    plain: Graph | { error: string };
+  };
   return { ws, project, manifest: JSON.parse(readFileSync(manifestFile, "utf8")) as Manifest, definitions, ...compared };
 }
 
@@ -135,7 +158,12 @@ describe("claims_clash: a seed and a source naming the same table", () => {
     // seed before the model that reads the source (it knows no edge between them).
     const dbt = (args: string[], database: string) =>
       mustSucceed(
-        run({ ...ws, env: { ...ws.env, FLOE_DUCKDB_PATH: database } }, "dbt", [...args, "--project-dir", project, "--profiles-dir", project, "--target-path", join(ws.dir, "cli-target"), "--quiet"], { cwd: project }),
+        run(
+          { ...ws, env: { ...ws.env, FLOE_DUCKDB_PATH: database } },
+          "dbt",
+          [...args, "--project-dir", project, "--profiles-dir", project, "--target-path", join(ws.dir, "cli-target"), "--quiet"],
+          { cwd: project },
+        ),
         `dbt ${args[0]}`,
       );
     const referenceDb = join(ws.dir, "reference.duckdb");

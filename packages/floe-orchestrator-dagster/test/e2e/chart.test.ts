@@ -56,7 +56,17 @@ describe("charts/floe-dagster", () => {
     const objects = await renderChart(CHART);
     expect(await manifestProblems(objects)).toEqual([]);
     const kinds = objects.map((o) => o.kind).sort();
-    expect(kinds).toEqual(["ConfigMap", "Deployment", "Deployment", "Deployment", "Role", "RoleBinding", "Service", "Service", "ServiceAccount"]);
+    expect(kinds).toEqual([
+      "ConfigMap",
+      "Deployment",
+      "Deployment",
+      "Deployment",
+      "Role",
+      "RoleBinding",
+      "Service",
+      "Service",
+      "ServiceAccount",
+    ]);
     // Secrets only by reference: the chart renders none, and references the database secret.
     expect(objects.some((o) => o.kind === "Secret")).toBe(false);
     expect([...referencedSecrets(objects)]).toEqual(["release-floe-dagster-database"]);
@@ -69,7 +79,9 @@ describe("charts/floe-dagster", () => {
       const values = parse(await readFile(valuesFiles[size]!, "utf8")) as Record<string, any>;
       const userCode = findObject(objects, "Deployment", "-user-code").spec.template.spec.containers[0];
       expect(userCode.resources).toEqual(values.userCode.resources);
-      expect(findObject(objects, "Deployment", "-webserver").spec.template.spec.containers[0].resources).toEqual(values.webserver.resources);
+      expect(findObject(objects, "Deployment", "-webserver").spec.template.spec.containers[0].resources).toEqual(
+        values.webserver.resources,
+      );
       expect(findObject(objects, "Deployment", "-daemon").spec.template.spec.containers[0].resources).toEqual(values.daemon.resources);
     });
   }
@@ -81,14 +93,22 @@ describe("charts/floe-dagster", () => {
     const dagsterYaml = parse(instance.data["dagster.yaml"]) as Record<string, any>;
     const workspace = parse(instance.data["workspace.yaml"]) as Record<string, any>;
     const userCodeService = findObject(objects, "Service", "-user-code");
-    expect(workspace.load_from[0].grpc_server).toEqual({ host: userCodeService.metadata.name, port: 3030, location_name: "shop-analytics" });
+    expect(workspace.load_from[0].grpc_server).toEqual({
+      host: userCodeService.metadata.name,
+      port: 3030,
+      location_name: "shop-analytics",
+    });
     expect(dagsterYaml.storage.postgres.postgres_db.password).toEqual({ env: "DAGSTER_PG_PASSWORD" });
     const launcher = dagsterYaml.run_launcher;
     expect(launcher.class).toBe("K8sRunLauncher");
     expect(launcher.config.instance_config_map).toBe(instance.metadata.name);
     expect(launcher.config.labels["floe.dev/product"]).toBe("shop-analytics");
     const run = launcher.config.run_k8s_config;
-    expect(run.container_config.security_context).toMatchObject({ run_as_non_root: true, allow_privilege_escalation: false, capabilities: { drop: ["ALL"] } });
+    expect(run.container_config.security_context).toMatchObject({
+      run_as_non_root: true,
+      allow_privilege_escalation: false,
+      capabilities: { drop: ["ALL"] },
+    });
     expect(run.container_config.resources.limits).toEqual({ cpu: "2", memory: "4Gi" });
     expect(run.container_config.env).toContainEqual({ name: "OPENLINEAGE_URL", value: "http://127.0.0.1:5000" });
     // The root filesystem is read-only: dbt's target/ and logs/ go to an emptyDir, in run pods and the gRPC server.
@@ -118,7 +138,13 @@ describe("charts/floe-dagster", () => {
     // The run launcher's service account may manage Jobs and read pods, logs and events, nothing else.
     const role = findObject(objects, "Role", "-run-launcher");
     const granted = role.rules.flatMap((r: any) => r.resources.map((res: string) => `${res}:${r.verbs.join(",")}`));
-    expect(granted).toEqual(["jobs:create,get,list,watch,delete", "jobs/status:create,get,list,watch,delete", "pods:get,list,watch,delete", "pods/log:get", "events:get,list,watch"]);
+    expect(granted).toEqual([
+      "jobs:create,get,list,watch,delete",
+      "jobs/status:create,get,list,watch,delete",
+      "pods:get,list,watch,delete",
+      "pods/log:get",
+      "events:get,list,watch",
+    ]);
     // The trial database is the host Dagster uses.
     const postgres = findObject(objects, "StatefulSet", "-postgresql");
     const env = findObject(objects, "Deployment", "-daemon").spec.template.spec.containers[0].env;
@@ -130,13 +156,20 @@ describe("charts/floe-dagster", () => {
 
   it("renders a dagster.yaml and workspace.yaml that Dagster's own config schemas accept", async () => {
     const python = venvPython("dagster");
-    for (const [name, files] of [["defaults", []], ["artifacts", [valuesFiles.artifacts!]]] as const) {
+    for (const [name, files] of [
+      ["defaults", []],
+      ["artifacts", [valuesFiles.artifacts!]],
+    ] as const) {
       const objects = await renderChart(CHART, { valuesFiles: [...files] });
       const home = join(dir, `home-${name}`);
       await mkdir(home, { recursive: true });
       const instance = findObject(objects, "ConfigMap", "-instance");
       for (const [file, content] of Object.entries(instance.data as Record<string, string>)) await writeFile(join(home, file), content);
-      const result = await execTool(python, [join(REPO_ROOT, "packages/floe-orchestrator-dagster/test/fixtures/check_instance.py"), home], dir);
+      const result = await execTool(
+        python,
+        [join(REPO_ROOT, "packages/floe-orchestrator-dagster/test/fixtures/check_instance.py"), home],
+        dir,
+      );
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain("run_coordinator: dagster._core.run_coordinator.QueuedRunCoordinator");
       expect(result.stdout).toContain("workspace: ok");
@@ -159,7 +192,10 @@ describe("charts/floe-dagster", () => {
     // The files the pods mount, where the check can find them.
     const root = join(dir, "pod-root");
     await mkdir(join(root, "opt/dagster/workspace"), { recursive: true });
-    await writeFile(join(root, "opt/dagster/workspace/workspace.yaml"), findObject(objects, "ConfigMap", "-instance").data["workspace.yaml"]);
+    await writeFile(
+      join(root, "opt/dagster/workspace/workspace.yaml"),
+      findObject(objects, "ConfigMap", "-instance").data["workspace.yaml"],
+    );
     const input = join(dir, "commands.json");
     await writeFile(input, `[${distinct.join(",")}]`);
     const script = join(REPO_ROOT, "packages/floe-orchestrator-dagster/test/fixtures/check_commands.py");
@@ -186,11 +222,19 @@ describe("charts/floe-dagster", () => {
   const refused: Array<[string, string[], RegExp]> = [
     ["an unknown top-level key", ["bogus=1"], /additional properties 'bogus' not allowed/],
     ["an unknown key in a component", ["webserver.bogus=1"], /at '\/webserver': additional properties 'bogus' not allowed/],
-    ["an unknown key three levels down", ["userCode.resources.limits.gpu=1"], /at '\/userCode\/resources\/limits': additional properties 'gpu' not allowed/],
+    [
+      "an unknown key three levels down",
+      ["userCode.resources.limits.gpu=1"],
+      /at '\/userCode\/resources\/limits': additional properties 'gpu' not allowed/,
+    ],
     ["a string where a port goes", ["webserver.port=http"], /at '\/webserver\/port': got string, want integer/],
     ["a number where a boolean goes", ["postgresql.enabled=3"], /at '\/postgresql\/enabled': got number, want boolean/],
     ["a bad quantity", ["daemon.resources.limits.cpu=lots"], /at '\/daemon\/resources\/limits\/cpu'/],
-    ["a plain-text secret next to the reference", ["database.password=hunter2"], /at '\/database': additional properties 'password' not allowed/],
+    [
+      "a plain-text secret next to the reference",
+      ["database.password=hunter2"],
+      /at '\/database': additional properties 'password' not allowed/,
+    ],
   ];
   for (const [what, set, message] of refused) {
     it(`refuses ${what}`, async () => {

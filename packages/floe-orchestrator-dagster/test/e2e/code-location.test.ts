@@ -28,7 +28,13 @@ function expectedAssets(artifactsFile: string) {
   const { artifacts } = parseArtifactsJson(readFileSync(artifactsFile, "utf8"));
   const plugin = new DagsterPlugin();
   const specs = plugin.createAssetsFromTransforms(
-    (artifacts.transforms?.models ?? []).map((m) => ({ ...m, path: m.path ?? "", tags: m.tags ?? [], depends_on: m.depends_on ?? [], meta: m.meta ?? {} })),
+    (artifacts.transforms?.models ?? []).map((m) => ({
+      ...m,
+      path: m.path ?? "",
+      tags: m.tags ?? [],
+      depends_on: m.depends_on ?? [],
+      meta: m.meta ?? {},
+    })),
     plugin.createDefinitions(artifacts).model.group,
   );
   return {
@@ -43,7 +49,9 @@ function generateAndRun(ws: Workspace, artifactsFile: string, project: string) {
   const out = join(ws.dir, "out");
   // From the repository root: the registry finds floe-orchestrator-dagster among its dependencies.
   mustSucceed(
-    run(ws, process.execPath, [FLOE_BIN, "generate", artifactsFile, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], { cwd: ROOT }),
+    run(ws, process.execPath, [FLOE_BIN, "generate", artifactsFile, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], {
+      cwd: ROOT,
+    }),
     "floe generate",
   );
   const definitions = join(out, "definitions.py");
@@ -54,7 +62,9 @@ function generateAndRun(ws: Workspace, artifactsFile: string, project: string) {
 }
 
 function readResults(ws: Workspace, models: string[]): Results {
-  return JSON.parse(mustSucceed(python(ws, [READ_RESULTS_PY, ws.env.FLOE_DUCKDB_PATH as string, JSON.stringify(models)]), "read results").stdout) as Results;
+  return JSON.parse(
+    mustSucceed(python(ws, [READ_RESULTS_PY, ws.env.FLOE_DUCKDB_PATH as string, JSON.stringify(models)]), "read results").stdout,
+  ) as Results;
 }
 
 describe("the example's code location (dbt manifest, @dbt_assets)", () => {
@@ -83,7 +93,9 @@ describe("the example's code location (dbt manifest, @dbt_assets)", () => {
 
   it("has the jobs and the Europe/London schedule", () => {
     expect(outcome.inspected.jobs).toEqual(["daily_marts", "jaffle_shop"]);
-    expect(outcome.inspected.schedules).toEqual([{ name: "daily_marts_morning", job: "daily_marts", cron: "0 6 * * *", timezone: "Europe/London" }]);
+    expect(outcome.inspected.schedules).toEqual([
+      { name: "daily_marts_morning", job: "daily_marts", cron: "0 6 * * *", timezone: "Europe/London" },
+    ]);
   });
 
   it("materializes every model: each table or view exists with rows", () => {

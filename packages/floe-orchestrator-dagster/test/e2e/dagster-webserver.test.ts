@@ -34,10 +34,16 @@ describe("validateConnection against dagster-webserver", () => {
   it("floe validate-connection exits 0 against it and 1 against a closed port", () => {
     const repo = join(import.meta.dirname, "..", "..", "..", "..");
     const cli = join(repo, "packages", "floe-core", "bin", "floe.js");
-    const ok = spawnSync(process.execPath, [cli, "validate-connection", "--orchestrator", "dagster", "--url", url, "--json"], { cwd: repo, encoding: "utf8" });
+    const ok = spawnSync(process.execPath, [cli, "validate-connection", "--orchestrator", "dagster", "--url", url, "--json"], {
+      cwd: repo,
+      encoding: "utf8",
+    });
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ success: true });
-    const bad = spawnSync(process.execPath, [cli, "validate-connection", "--orchestrator", "dagster", "--url", "http://127.0.0.1:1"], { cwd: repo, encoding: "utf8" });
+    const bad = spawnSync(process.execPath, [cli, "validate-connection", "--orchestrator", "dagster", "--url", "http://127.0.0.1:1"], {
+      cwd: repo,
+      encoding: "utf8",
+    });
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/^failed: .*refused/);
   });

@@ -6,7 +6,20 @@
 import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DBT_FIXTURES, FLOE_BIN, INSPECT_PY, ROOT, copyDbtFixture, makeWorkspace, mustSucceed, python, readRelations, run, type Relations, type Workspace } from "./tools.js";
+import {
+  DBT_FIXTURES,
+  FLOE_BIN,
+  INSPECT_PY,
+  ROOT,
+  copyDbtFixture,
+  makeWorkspace,
+  mustSucceed,
+  python,
+  readRelations,
+  run,
+  type Relations,
+  type Workspace,
+} from "./tools.js";
 
 const PROJECT = "jaffle_snapshots";
 const ARTIFACTS = join(DBT_FIXTURES, PROJECT, "compiled_artifacts.json");
@@ -31,11 +44,17 @@ function setUp(prefix: string): Setup {
   copyDbtFixture(PROJECT, project);
   const reference = join(ws.dir, "reference.duckdb");
   const dbt = (args: string[], env: NodeJS.ProcessEnv = ws.env) =>
-    mustSucceed(run({ ...ws, env }, "dbt", [...args, "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), `dbt ${args[0]}`);
+    mustSucceed(
+      run({ ...ws, env }, "dbt", [...args, "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }),
+      `dbt ${args[0]}`,
+    );
   dbt(["build", "--target-path", join(ws.dir, "reference-target")], { ...ws.env, FLOE_DUCKDB_PATH: reference });
   dbt(["parse"]);
   const manifest = JSON.parse(readFileSync(join(project, "target", "manifest.json"), "utf8")) as Manifest;
-  const tests = Object.entries(manifest.nodes).filter(([, n]) => n.resource_type === "test").map(([id]) => id).sort();
+  const tests = Object.entries(manifest.nodes)
+    .filter(([, n]) => n.resource_type === "test")
+    .map(([id]) => id)
+    .sort();
   return { ws, project, reference: readRelations(ws, reference), tests, manifest };
 }
 
@@ -65,7 +84,9 @@ function generateAndMaterialize(setup: Setup, artifactsFile: string) {
   const { ws, project } = setup;
   const out = join(ws.dir, "out");
   mustSucceed(
-    run(ws, process.execPath, [FLOE_BIN, "generate", artifactsFile, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], { cwd: ROOT }),
+    run(ws, process.execPath, [FLOE_BIN, "generate", artifactsFile, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], {
+      cwd: ROOT,
+    }),
     "floe generate",
   );
   const definitions = join(out, "definitions.py");

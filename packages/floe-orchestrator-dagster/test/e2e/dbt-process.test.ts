@@ -22,7 +22,10 @@ describe("a step that fails while dbt runs", () => {
     copyExample(project);
     mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
     const location = join(ws.dir, "out");
-    await writeOutputDirectory(location, new DagsterPlugin({ dbtProjectDir: project }).createDefinitions(JSON.parse(readFileSync(ARTIFACTS, "utf8"))).render());
+    await writeOutputDirectory(
+      location,
+      new DagsterPlugin({ dbtProjectDir: project }).createDefinitions(JSON.parse(readFileSync(ARTIFACTS, "utf8"))).render(),
+    );
     const result = mustSucceed(python(ws, [STOP_DBT_PY, location, project, ws.env.FLOE_DUCKDB_PATH as string]), "stop_dbt.py");
     outcome = JSON.parse(result.stdout.trim().split("\n").pop() as string) as typeof outcome;
   });

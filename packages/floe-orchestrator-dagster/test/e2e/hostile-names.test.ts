@@ -7,18 +7,51 @@
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CompiledArtifactsSchema, isPlainDbtModelName, transformsFromArtifacts, writeOutputDirectory, type CompiledArtifactsInput } from "floe-core";
+import {
+  CompiledArtifactsSchema,
+  isPlainDbtModelName,
+  transformsFromArtifacts,
+  writeOutputDirectory,
+  type CompiledArtifactsInput,
+} from "floe-core";
 import { DagsterPlugin } from "../../src/dagster-plugin.js";
 import { INSPECT_PY, copyExample, makeWorkspace, mustSucceed, python, type Workspace } from "./tools.js";
 
 const CHECK_PY = join(import.meta.dirname, "check_literals.py");
-const NASTY = ['a"b', "a'b", "back\\slash", "new\nline", "{{ ref('x') }}", "{% if %}", "\"\"\"", "class", "None", "ünïcødé ☃ 🚀", "\u2028sep", "\0nul", "x) ; import os #", "dagster", "context", "a b c",
-  "{{ref('x')}}", "{%if%}", "x);import${IFS}os#", "ünïcødé☃🚀", "$(touch${IFS}x)"];
+const NASTY = [
+  'a"b',
+  "a'b",
+  "back\\slash",
+  "new\nline",
+  "{{ ref('x') }}",
+  "{% if %}",
+  '"""',
+  "class",
+  "None",
+  "ünïcødé ☃ 🚀",
+  "\u2028sep",
+  "\0nul",
+  "x) ; import os #",
+  "dagster",
+  "context",
+  "a b c",
+  "{{ref('x')}}",
+  "{%if%}",
+  "x);import${IFS}os#",
+  "ünïcødé☃🚀",
+  "$(touch${IFS}x)",
+];
 
 function artifactsFor(product: string, names: string[], descriptions: string[], jobName: string, withIds: boolean): CompiledArtifactsInput {
   return {
     version: "0.10.0",
-    metadata: { compiled_at: "2026-01-01T00:00:00Z", floe_version: "0.10.0", source_hash: "x", product_name: product, product_version: "1.0.0" },
+    metadata: {
+      compiled_at: "2026-01-01T00:00:00Z",
+      floe_version: "0.10.0",
+      source_hash: "x",
+      product_name: product,
+      product_version: "1.0.0",
+    },
     identity: { product_id: "p", domain: "d", repository: "" },
     observability: { lineage: true },
     transforms: {
@@ -45,14 +78,16 @@ describe("hostile names", () => {
   it("always give Python that parses and whose literals evaluate back to the input (fast-check)", () => {
     const ws = makeWorkspace("floe-dagster-hostile-ast-");
     const samples = fc.sample(
-      fc.record({
-        product: hostile().filter((s) => s.length <= 128),
-        names: fc.uniqueArray(hostile(), { minLength: 1, maxLength: 4 }),
-        descriptions: fc.array(hostile(), { minLength: 4, maxLength: 4 }),
-        job: hostile(),
-        dir: hostile(),
-        withIds: fc.boolean(),
-      }).filter((r) => r.job !== r.product && r.names.every((n) => isPlainDbtModelName(n, `model.${r.product}.${n}`))),
+      fc
+        .record({
+          product: hostile().filter((s) => s.length <= 128),
+          names: fc.uniqueArray(hostile(), { minLength: 1, maxLength: 4 }),
+          descriptions: fc.array(hostile(), { minLength: 4, maxLength: 4 }),
+          job: hostile(),
+          dir: hostile(),
+          withIds: fc.boolean(),
+        })
+        .filter((r) => r.job !== r.product && r.names.every((n) => isPlainDbtModelName(n, `model.${r.product}.${n}`))),
       { numRuns: 150, seed: 20261126 },
     );
     const inputs = samples.map((s) => {
@@ -78,8 +113,18 @@ describe("hostile names", () => {
     const names = [...NASTY, ...fc.sample(fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }), { numRuns: 20, seed: 7 })].filter(
       (n, i, all) => all.indexOf(n) === i && isPlainDbtModelName(n),
     );
-    const artifacts = artifactsFor("prod \"uct\"\n{{ x }}", names, names.map((n) => `about ${n}`), "nightly \\ job", false);
-    let inspected: { assets: Record<string, { deps: string[]; group: string; tags: Record<string, string> }>; jobs: string[]; schedules: unknown[] };
+    const artifacts = artifactsFor(
+      'prod "uct"\n{{ x }}',
+      names,
+      names.map((n) => `about ${n}`),
+      "nightly \\ job",
+      false,
+    );
+    let inspected: {
+      assets: Record<string, { deps: string[]; group: string; tags: Record<string, string> }>;
+      jobs: string[];
+      schedules: unknown[];
+    };
 
     beforeAll(async () => {
       ws = makeWorkspace("floe-dagster-hostile-load-");
@@ -94,10 +139,7 @@ describe("hostile names", () => {
     it("loads with exactly the asset keys and edges floe declares", () => {
       const plugin = new DagsterPlugin();
       const { model } = plugin.createDefinitions(artifacts);
-      const specs = plugin.createAssetsFromTransforms(
-        transformsFromArtifacts(CompiledArtifactsSchema.parse(artifacts)),
-        model.group,
-      );
+      const specs = plugin.createAssetsFromTransforms(transformsFromArtifacts(CompiledArtifactsSchema.parse(artifacts)), model.group);
       const expected = Object.fromEntries(
         specs.map((s) => [JSON.stringify(s.key), { deps: s.deps.map((d) => JSON.stringify(d)).sort(), group: s.group, tags: s.tags }]),
       );

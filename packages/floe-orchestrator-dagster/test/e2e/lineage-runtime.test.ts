@@ -8,7 +8,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseArtifactsJson } from "floe-core";
 import { freePort, startLineageBackend, type LineageBackend } from "floe-test-utils/lineage-backend";
 import { loadSpecValidator } from "floe-test-utils/openlineage-spec";
-import { EXAMPLE, FLOE_BIN, ROOT, copyExample, makeWorkspace, mustSucceed, python, run, spawn, type RunResult, type Workspace } from "./tools.js";
+import {
+  EXAMPLE,
+  FLOE_BIN,
+  ROOT,
+  copyExample,
+  makeWorkspace,
+  mustSucceed,
+  python,
+  run,
+  spawn,
+  type RunResult,
+  type Workspace,
+} from "./tools.js";
 
 interface Event {
   eventType: string;
@@ -26,7 +38,14 @@ const NAMESPACE = exampleArtifacts.observability?.lineage_namespace ?? "default"
 const JOB = exampleArtifacts.metadata.product_name;
 
 /** Generates the example's code location with the backend as lineage endpoint and materializes every asset. */
-async function materialize(ws: Workspace, backend: LineageBackend, name: string, breakModel?: string, source = join(EXAMPLE, "compiled_artifacts.json"), endpoint = backend.url): Promise<{ result: RunResult; out: string }> {
+async function materialize(
+  ws: Workspace,
+  backend: LineageBackend,
+  name: string,
+  breakModel?: string,
+  source = join(EXAMPLE, "compiled_artifacts.json"),
+  endpoint = backend.url,
+): Promise<{ result: RunResult; out: string }> {
   const project = join(ws.dir, `${name}-project`);
   copyExample(project);
   if (breakModel) writeFileSync(join(project, "models", "marts", `${breakModel}.sql`), "select no_such_column from no_such_table\n");
@@ -39,7 +58,9 @@ async function materialize(ws: Workspace, backend: LineageBackend, name: string,
   mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
   const out = join(ws.dir, `${name}-out`);
   mustSucceed(
-    run(ws, process.execPath, [FLOE_BIN, "generate", artifactsFile, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], { cwd: ROOT }),
+    run(ws, process.execPath, [FLOE_BIN, "generate", artifactsFile, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], {
+      cwd: ROOT,
+    }),
     "floe generate",
   );
   // Asynchronously: the backend answers from this process's event loop while Dagster runs.
@@ -107,7 +128,9 @@ describe("runtime lineage from a Dagster materialization of the example", () => 
     const orders = ok.events.filter((e) => e.job.name === `${JOB}.orders`);
     expect(new Set(orders.map((e) => e.run.runId)).size).toBe(1);
     expect(orders[0]!.run.facets?.parent).toMatchObject({ run: { runId }, job: { name: JOB } });
-    expect(orders[0]!.outputs.map(({ namespace, name }) => ({ namespace, name }))).toEqual([{ namespace: "duckdb://jaffle_shop.duckdb", name: "jaffle_shop.main.orders" }]);
+    expect(orders[0]!.outputs.map(({ namespace, name }) => ({ namespace, name }))).toEqual([
+      { namespace: "duckdb://jaffle_shop.duckdb", name: "jaffle_shop.main.orders" },
+    ]);
     expect(orders[0]!.inputs.map((d) => d.name.split(".").pop()).sort()).toEqual(["stg_orders", "stg_payments"]);
   });
 
@@ -118,7 +141,8 @@ describe("runtime lineage from a Dagster materialization of the example", () => 
 
   it("every received event validates against the OpenLineage spec", () => {
     const spec = loadSpecValidator();
-    for (const event of [...ok.events, ...failing.events, ...perTransform.events]) expect(spec.validateRunEvent(event), JSON.stringify(event)).toEqual([]);
+    for (const event of [...ok.events, ...failing.events, ...perTransform.events])
+      expect(spec.validateRunEvent(event), JSON.stringify(event)).toEqual([]);
   });
 
   it("sends the API key from OPENLINEAGE_API_KEY and never writes it into the generated files", () => {

@@ -15,13 +15,23 @@ describe("the code location without openlineage-python", () => {
     ws = makeWorkspace("floe-dagster-minimal-", "dagster-minimal");
     const project = join(ws.dir, "jaffle_shop");
     copyExample(project);
-    const artifacts = JSON.parse(readFileSync(join(EXAMPLE, "compiled_artifacts.json"), "utf8")) as { observability: Record<string, unknown> };
+    const artifacts = JSON.parse(readFileSync(join(EXAMPLE, "compiled_artifacts.json"), "utf8")) as {
+      observability: Record<string, unknown>;
+    };
     // Lineage on, towards a port nothing listens on: the code must reach for openlineage-python.
     artifacts.observability = { ...artifacts.observability, lineage: true, lineage_endpoint: "http://127.0.0.1:9/lineage" };
     writeFileSync(join(ws.dir, "artifacts.json"), JSON.stringify(artifacts));
     mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
     const out = join(ws.dir, "out");
-    mustSucceed(run(ws, process.execPath, [FLOE_BIN, "generate", join(ws.dir, "artifacts.json"), "--orchestrator", "dagster", "--out", out, "--dbt-project", project], { cwd: ROOT }), "floe generate");
+    mustSucceed(
+      run(
+        ws,
+        process.execPath,
+        [FLOE_BIN, "generate", join(ws.dir, "artifacts.json"), "--orchestrator", "dagster", "--out", out, "--dbt-project", project],
+        { cwd: ROOT },
+      ),
+      "floe generate",
+    );
     materialize = run(ws, "dagster", ["asset", "materialize", "--select", "*", "-f", join(out, "definitions.py")]);
   });
 

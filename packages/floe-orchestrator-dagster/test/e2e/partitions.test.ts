@@ -28,7 +28,22 @@ describe("daily partitions on the dbt assets", () => {
     mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
     const out = join(ws.dir, "out");
     mustSucceed(
-      run(ws, process.execPath, [FLOE_BIN, "generate", join(DBT_FIXTURES, PROJECT, "compiled_artifacts.json"), "--orchestrator", "dagster", "--out", out, "--dbt-project", project], { cwd: ROOT }),
+      run(
+        ws,
+        process.execPath,
+        [
+          FLOE_BIN,
+          "generate",
+          join(DBT_FIXTURES, PROJECT, "compiled_artifacts.json"),
+          "--orchestrator",
+          "dagster",
+          "--out",
+          out,
+          "--dbt-project",
+          project,
+        ],
+        { cwd: ROOT },
+      ),
       "floe generate",
     );
     const result = mustSucceed(

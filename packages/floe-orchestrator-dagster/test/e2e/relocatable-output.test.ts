@@ -16,7 +16,12 @@ function filesUnder(dir: string, prefix = ""): string[] {
 }
 
 function generate(ws: Workspace, out: string, project: string, extra: string[] = []) {
-  return run(ws, process.execPath, [FLOE_BIN, "generate", ARTIFACTS, "--orchestrator", "dagster", "--out", out, "--dbt-project", project, ...extra], { cwd: ROOT });
+  return run(
+    ws,
+    process.execPath,
+    [FLOE_BIN, "generate", ARTIFACTS, "--orchestrator", "dagster", "--out", out, "--dbt-project", project, ...extra],
+    { cwd: ROOT },
+  );
 }
 
 function validateAndMaterialize(ws: Workspace, definitions: string) {
@@ -44,12 +49,17 @@ describe("a bundled code location, copied elsewhere", () => {
     cpSync(join(first, "out"), moved, { recursive: true });
     rmSync(first, { recursive: true, force: true });
     // The image build's step (the generated Dockerfile runs it): dbt writes the manifest @dbt_assets reads.
-    mustSucceed(run(ws, "dbt", ["parse", "--project-dir", join(moved, "dbt"), "--profiles-dir", join(moved, "dbt"), "--quiet"], { cwd: moved }), "dbt parse (bundle)");
+    mustSucceed(
+      run(ws, "dbt", ["parse", "--project-dir", join(moved, "dbt"), "--profiles-dir", join(moved, "dbt"), "--quiet"], { cwd: moved }),
+      "dbt parse (bundle)",
+    );
     outcome = validateAndMaterialize(ws, join(moved, "definitions.py"));
   });
 
   it("bundled only what dbt needs, and no path of the machine that generated it", () => {
-    const files = filesUnder(moved).filter((f) => !f.startsWith("dbt/target/") && !f.startsWith("dbt/logs/") && !f.includes("__pycache__/"));
+    const files = filesUnder(moved).filter(
+      (f) => !f.startsWith("dbt/target/") && !f.startsWith("dbt/logs/") && !f.includes("__pycache__/"),
+    );
     expect(files).toContain("dbt/dbt_project.yml");
     expect(files).toContain("dbt/models/marts/orders.sql");
     expect(files.filter((f) => /\.duckdb|(^|\/)\.git\//.test(f))).toEqual([]);

@@ -42,17 +42,30 @@ describe("re-execute from failure in Dagster runs only what failed (retry_demo, 
     // builds only what is left, but this test is about "re-execute from failure").
     const schema = join(project, "models", "schema.yml");
     const yml = readFileSync(schema, "utf8");
-    writeFileSync(schema, yml.replace("retries: 2, retry_delay_seconds: 1, ", "").replace("floe: {retries: 3, retry_delay_seconds: 1}", "owner: floe"));
+    writeFileSync(
+      schema,
+      yml.replace("retries: 2, retry_delay_seconds: 1, ", "").replace("floe: {retries: 3, retry_delay_seconds: 1}", "owner: floe"),
+    );
     ws.env.FLOE_FLAKY_MARKER = join(ws.dir, "flaky-marker");
-    mustSucceed(run(ws, join(ws.venv, "bin", "dbt"), ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
+    mustSucceed(
+      run(ws, join(ws.venv, "bin", "dbt"), ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }),
+      "dbt parse",
+    );
     const artifacts = join(ws.dir, "compiled_artifacts.json");
     mustSucceed(
-      run(ws, process.execPath, [FLOE_BIN, "artifacts", "from-dbt", join(project, "target", "manifest.json"), "--product", "retry_demo", "--out", artifacts], { cwd: ROOT }),
+      run(
+        ws,
+        process.execPath,
+        [FLOE_BIN, "artifacts", "from-dbt", join(project, "target", "manifest.json"), "--product", "retry_demo", "--out", artifacts],
+        { cwd: ROOT },
+      ),
       "floe artifacts from-dbt",
     );
     const out = join(ws.dir, "out");
     const generated = mustSucceed(
-      run(ws, process.execPath, [FLOE_BIN, "generate", artifacts, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], { cwd: ROOT }),
+      run(ws, process.execPath, [FLOE_BIN, "generate", artifacts, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], {
+        cwd: ROOT,
+      }),
       "floe generate",
     );
     generateStderr = generated.stderr;

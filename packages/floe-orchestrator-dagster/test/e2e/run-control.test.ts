@@ -9,7 +9,19 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseArtifactsJson, runCli } from "floe-core";
-import { EXAMPLE, FLOE_BIN, ROOT, copyExample, makeWorkspace, mustSucceed, run, spawn, startDagsterWebserver, type DagsterWebserver, type Workspace } from "./tools.js";
+import {
+  EXAMPLE,
+  FLOE_BIN,
+  ROOT,
+  copyExample,
+  makeWorkspace,
+  mustSucceed,
+  run,
+  spawn,
+  startDagsterWebserver,
+  type DagsterWebserver,
+  type Workspace,
+} from "./tools.js";
 
 const artifacts = parseArtifactsJson(readFileSync(join(EXAMPLE, "compiled_artifacts.json"), "utf8")).artifacts;
 const MODELS = (artifacts.transforms?.models ?? []).map((m) => m.name);
@@ -28,7 +40,11 @@ interface Cli {
 
 function floe(args: string[]): Promise<Cli> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FLOE_BIN, ...args], { cwd: ROOT, env: { ...process.env, DAGSTER_URL: "" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [FLOE_BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DAGSTER_URL: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
@@ -38,7 +54,11 @@ function floe(args: string[]): Promise<Cli> {
   });
 }
 
-const lines = (text: string) => text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (text: string) =>
+  text
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 beforeAll(async () => {
   ws = makeWorkspace("floe-dagster-run-");
@@ -49,7 +69,12 @@ beforeAll(async () => {
   artifactsFile = join(ws.dir, "artifacts.json");
   writeFileSync(artifactsFile, JSON.stringify(artifacts));
   const out = join(ws.dir, "out");
-  mustSucceed(run(ws, process.execPath, [FLOE_BIN, "generate", artifactsFile, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], { cwd: ROOT }), "floe generate");
+  mustSucceed(
+    run(ws, process.execPath, [FLOE_BIN, "generate", artifactsFile, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], {
+      cwd: ROOT,
+    }),
+    "floe generate",
+  );
   server = await startDagsterWebserver(ws, join(out, "definitions.py"));
 }, 600_000);
 
@@ -70,7 +95,19 @@ describe("floe run against a live dagster-webserver", () => {
     for (const e of perModel.filter((e) => e.model !== BROKEN)) expect(e.state, String(e.model)).toBe("success");
     expect(events.at(-1)).toMatchObject({ event: "finished", state: "failed", runId: events[0]!.runId });
 
-    const status = await floe(["run", "status", String(events[0]!.runId), "--job", PRODUCT, "--orchestrator", "dagster", "--url", server.url, "--artifacts", artifactsFile]);
+    const status = await floe([
+      "run",
+      "status",
+      String(events[0]!.runId),
+      "--job",
+      PRODUCT,
+      "--orchestrator",
+      "dagster",
+      "--url",
+      server.url,
+      "--artifacts",
+      artifactsFile,
+    ]);
     expect(status.code).toBe(1);
     expect(lines(status.stdout)[0]).toMatchObject({ event: "status", state: "failed" });
   });
@@ -98,21 +135,42 @@ describe("floe run against a live dagster-webserver", () => {
   it("bad input is one line: unknown job (2), job not deployed (1), run id that does not exist (2), no server (1)", async () => {
     const unknown = await floe(["run", artifactsFile, "--orchestrator", "dagster", "--url", server.url, "--job", "nope"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^floe: FLOE_USAGE at --job: the artifacts define no job "nope" \(hint: use one of jaffle_shop, daily_marts\)\n$/);
+    expect(unknown.stderr).toMatch(
+      /^floe: FLOE_USAGE at --job: the artifacts define no job "nope" \(hint: use one of jaffle_shop, daily_marts\)\n$/,
+    );
 
     const other = join(ws.dir, "other.json");
-    writeFileSync(other, JSON.stringify({ ...artifacts, metadata: { ...artifacts.metadata, product_name: "not_deployed" }, orchestration: undefined }));
+    writeFileSync(
+      other,
+      JSON.stringify({ ...artifacts, metadata: { ...artifacts.metadata, product_name: "not_deployed" }, orchestration: undefined }),
+    );
     const missing = await floe(["run", other, "--orchestrator", "dagster", "--url", server.url]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^floe: FLOE_RUN_TARGET_NOT_DEPLOYED: job "not_deployed" is not deployed on the Dagster webserver at http:\/\/127\.0\.0\.1:\d+ \(hint: [^\n]+\)\n$/);
+    expect(missing.stderr).toMatch(
+      /^floe: FLOE_RUN_TARGET_NOT_DEPLOYED: job "not_deployed" is not deployed on the Dagster webserver at http:\/\/127\.0\.0\.1:\d+ \(hint: [^\n]+\)\n$/,
+    );
 
-    const noRun = await floe(["run", "status", "00000000-0000-0000-0000-000000000000", "--job", PRODUCT, "--orchestrator", "dagster", "--url", server.url]);
+    const noRun = await floe([
+      "run",
+      "status",
+      "00000000-0000-0000-0000-000000000000",
+      "--job",
+      PRODUCT,
+      "--orchestrator",
+      "dagster",
+      "--url",
+      server.url,
+    ]);
     expect(noRun.code).toBe(2);
-    expect(noRun.stderr).toMatch(/^floe: FLOE_RUN_NOT_FOUND at <run-id>: the Dagster webserver has no run "0{8}-0{4}-0{4}-0{4}-0{12}" \(hint: [^\n]+\)\n$/);
+    expect(noRun.stderr).toMatch(
+      /^floe: FLOE_RUN_NOT_FOUND at <run-id>: the Dagster webserver has no run "0{8}-0{4}-0{4}-0{4}-0{12}" \(hint: [^\n]+\)\n$/,
+    );
 
     const closed = await floe(["run", artifactsFile, "--orchestrator", "dagster", "--url", "http://user:pw-4411@127.0.0.1:1/"]);
     expect(closed.code).toBe(1);
-    expect(closed.stderr).toMatch(/^floe: FLOE_CONNECTION_FAILED: connection to http:\/\/127\.0\.0\.1:1 was refused: nothing listens there \(hint: [^\n]+\)\n$/);
+    expect(closed.stderr).toMatch(
+      /^floe: FLOE_CONNECTION_FAILED: connection to http:\/\/127\.0\.0\.1:1 was refused: nothing listens there \(hint: [^\n]+\)\n$/,
+    );
     expect(closed.stderr).not.toContain("pw-4411");
   });
 });

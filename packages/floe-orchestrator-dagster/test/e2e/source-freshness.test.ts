@@ -20,16 +20,40 @@ describe("dbt sources as external assets with freshness checks", () => {
     mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
     const out = join(ws.dir, "out");
     mustSucceed(
-      run(ws, process.execPath, [FLOE_BIN, "generate", join(DBT_FIXTURES, PROJECT, "compiled_artifacts.json"), "--orchestrator", "dagster", "--out", out, "--dbt-project", project], { cwd: ROOT }),
+      run(
+        ws,
+        process.execPath,
+        [
+          FLOE_BIN,
+          "generate",
+          join(DBT_FIXTURES, PROJECT, "compiled_artifacts.json"),
+          "--orchestrator",
+          "dagster",
+          "--out",
+          out,
+          "--dbt-project",
+          project,
+        ],
+        { cwd: ROOT },
+      ),
       "floe generate",
     );
-    const report = JSON.parse(mustSucceed(python(ws, [CHECK_PY, join(out, "definitions.py"), `${PROJECT}_source_freshness`]), "freshness job").stdout.trim().split("\n").pop()!);
+    const report = JSON.parse(
+      mustSucceed(python(ws, [CHECK_PY, join(out, "definitions.py"), `${PROJECT}_source_freshness`]), "freshness job")
+        .stdout.trim()
+        .split("\n")
+        .pop()!,
+    );
     expect(report.sources).toEqual({
       "raw/fresh_orders": { group: "fresh_sources_sources", unique_id: "source.fresh_sources.raw.fresh_orders" },
       "raw/late_orders": { group: "fresh_sources_sources", unique_id: "source.fresh_sources.raw.late_orders" },
       "raw/stale_orders": { group: "fresh_sources_sources", unique_id: "source.fresh_sources.raw.stale_orders" },
     });
-    expect(report.deps).toEqual({ fresh_totals: ["raw/fresh_orders"], late_totals: ["raw/late_orders"], stale_totals: ["raw/stale_orders"] });
+    expect(report.deps).toEqual({
+      fresh_totals: ["raw/fresh_orders"],
+      late_totals: ["raw/late_orders"],
+      stale_totals: ["raw/stale_orders"],
+    });
     expect(report.checks).toEqual({
       "raw/fresh_orders": { name: "dbt_source_freshness", passed: true, severity: "ERROR", dbt_status: "pass" },
       "raw/late_orders": { name: "dbt_source_freshness", passed: false, severity: "WARN", dbt_status: "warn" },

@@ -63,7 +63,8 @@ export function python(ws: Workspace, args: string[], input?: string): RunResult
 }
 
 export function mustSucceed(result: RunResult, what: string): RunResult {
-  if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+  if (result.status !== 0)
+    throw new Error(`${what} failed (exit ${result.status}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
   return result;
 }
 
@@ -129,7 +130,12 @@ export async function startDagsterWebserver(ws: Workspace, definitionsFile: stri
   };
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
-    const r = await probeHttp(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ version }" }), deadlineMs: 2000 });
+    const r = await probeHttp(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ version }" }),
+      deadlineMs: 2000,
+    });
     if (r.ok && r.status === 200) return { url, log: () => log, stop };
     if (child.exitCode !== null) throw new Error(`dagster-webserver exited:\n${log.slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 1000));

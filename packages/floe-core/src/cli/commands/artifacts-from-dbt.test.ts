@@ -8,8 +8,12 @@ const manifest = {
   metadata: { dbt_schema_version: "https://schemas.getdbt.com/dbt/manifest/v12.json", adapter_type: "duckdb" },
   nodes: {
     "model.p.a": {
-      unique_id: "model.p.a", name: "a", resource_type: "model", package_name: "p",
-      original_file_path: "models/a.sql", config: { enabled: true, materialized: "table" },
+      unique_id: "model.p.a",
+      name: "a",
+      resource_type: "model",
+      package_name: "p",
+      original_file_path: "models/a.sql",
+      config: { enabled: true, materialized: "table" },
       depends_on: { nodes: [] },
     },
   },
@@ -27,7 +31,10 @@ describe("floe artifacts from-dbt", () => {
   writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
 
   it("writes validated CompiledArtifacts to --out", async () => {
-    const result = await run(["artifacts", "from-dbt", "manifest.json", "--product", "p", "--out", "out/a.json", "--compiled-at", "2026-01-01T00:00:00Z"], dir);
+    const result = await run(
+      ["artifacts", "from-dbt", "manifest.json", "--product", "p", "--out", "out/a.json", "--compiled-at", "2026-01-01T00:00:00Z"],
+      dir,
+    );
     expect(result.code).toBe(0);
     const artifacts = JSON.parse(readFileSync(join(dir, "out", "a.json"), "utf8"));
     expect(artifacts.transforms.models[0]).toMatchObject({ name: "a", unique_id: "model.p.a", materialization: "table" });
@@ -36,7 +43,10 @@ describe("floe artifacts from-dbt", () => {
   });
 
   it("requires a valid --product (exit 2, one line naming the flag, nothing written)", async () => {
-    for (const argv of [["artifacts", "from-dbt", "manifest.json"], ["artifacts", "from-dbt", "manifest.json", "--product", "no spaces"]]) {
+    for (const argv of [
+      ["artifacts", "from-dbt", "manifest.json"],
+      ["artifacts", "from-dbt", "manifest.json", "--product", "no spaces"],
+    ]) {
       const result = await run([...argv, "--out", "never.json"], dir);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/^floe: FLOE_USAGE at --product: .*\n$/);
@@ -50,11 +60,18 @@ describe("floe artifacts from-dbt", () => {
       copy.nodes["model.p.a"].config.meta = { floe };
       return JSON.stringify(copy);
     };
-    for (const [floe, field] of [[{ retries: -1 }, "retries"], [{ retires: 3 }, "retires"]] as const) {
+    for (const [floe, field] of [
+      [{ retries: -1 }, "retries"],
+      [{ retires: 3 }, "retires"],
+    ] as const) {
       writeFileSync(join(dir, "meta.json"), withMeta(floe));
       const result = await run(["artifacts", "from-dbt", "meta.json", "--product", "p", "--out", "never.json"], dir);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(new RegExp(`^floe: FLOE_MANIFEST_INVALID at nodes\\["model\\.p\\.a"\\]\\.config\\.meta\\.floe\\.${field}: model\\.p\\.a: [^\\n]*\\n$`));
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^floe: FLOE_MANIFEST_INVALID at nodes\\["model\\.p\\.a"\\]\\.config\\.meta\\.floe\\.${field}: model\\.p\\.a: [^\\n]*\\n$`,
+        ),
+      );
       expect(readdirSync(dir)).not.toContain("never.json");
     }
     writeFileSync(join(dir, "meta.json"), withMeta({ retries: 3, pool: "warehouse" }));

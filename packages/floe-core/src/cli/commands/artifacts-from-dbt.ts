@@ -19,8 +19,18 @@ const options: Record<string, CommandOption> = {
   product: { type: "string", value: "<name>", description: "the data product's name (metadata.product_name)", default: "required" },
   out: { type: "string", value: "<file>", description: "write the artifacts to this file (replaced atomically)", default: "stdout" },
   "product-version": { type: "string", value: "<semver>", description: "the product's version", default: "0.1.0" },
-  orchestration: { type: "string", value: "<jobs.yml>", description: "floe's orchestration extension (jobs, schedules) as YAML or JSON", default: "none" },
-  "compiled-at": { type: "string", value: "<ISO-8601>", description: "the compile time to record", default: "the manifest's metadata.generated_at" },
+  orchestration: {
+    type: "string",
+    value: "<jobs.yml>",
+    description: "floe's orchestration extension (jobs, schedules) as YAML or JSON",
+    default: "none",
+  },
+  "compiled-at": {
+    type: "string",
+    value: "<ISO-8601>",
+    description: "the compile time to record",
+    default: "the manifest's metadata.generated_at",
+  },
   strict: { type: "boolean", description: "fail (exit 2) when the manifest holds resources no task or asset builds", default: "off" },
 };
 
@@ -38,10 +48,14 @@ export const artifactsFromDbtCommand: Command = {
     checkProductName(product);
     const compiledAt = stringOption(values, "compiled-at");
     if (compiledAt !== undefined && parseIsoInstant(compiledAt) === undefined) {
-      throw new FloeError("FLOE_USAGE", `--compiled-at ${quoteInput(compiledAt)} is not an ISO-8601 instant with an offset on a real calendar date`, {
-        path: "--compiled-at",
-        hint: "e.g. 2026-01-01T00:00:00Z",
-      });
+      throw new FloeError(
+        "FLOE_USAGE",
+        `--compiled-at ${quoteInput(compiledAt)} is not an ISO-8601 instant with an offset on a real calendar date`,
+        {
+          path: "--compiled-at",
+          hint: "e.g. 2026-01-01T00:00:00Z",
+        },
+      );
     }
     const productVersion = stringOption(values, "product-version");
     if (productVersion !== undefined && !/^\d+\.\d+\.\d+/.test(productVersion)) {
@@ -54,7 +68,10 @@ export const artifactsFromDbtCommand: Command = {
     // Before any input is read: a bad target is refused however good the manifest is.
     if (out !== undefined) await checkOutputTarget(resolve(ctx.cwd, out), "file");
     const orchestrationFile = stringOption(values, "orchestration");
-    const orchestration = orchestrationFile === undefined ? undefined : parseOrchestrationFile(await readInputFile(ctx.cwd, orchestrationFile, "--orchestration"));
+    const orchestration =
+      orchestrationFile === undefined
+        ? undefined
+        : parseOrchestrationFile(await readInputFile(ctx.cwd, orchestrationFile, "--orchestration"));
     const manifest = parseDbtManifestJson(await readInputFile(ctx.cwd, file, "<manifest.json>"));
     const { artifacts, report } = artifactsFromManifest(manifest, {
       product,

@@ -81,7 +81,9 @@ function expectBadInput(result: ReturnType<typeof floe>, path?: string): void {
 
 describe("floe artifacts validate", () => {
   it("has an expectation for every file of the bad corpus (at least 25)", () => {
-    const files = readdirSync(`${fixtures}bad`).map((f) => f.replace(/\.json$/, "")).sort();
+    const files = readdirSync(`${fixtures}bad`)
+      .map((f) => f.replace(/\.json$/, ""))
+      .sort();
     expect(files).toEqual(Object.keys(BAD).sort());
     expect(files.length).toBeGreaterThanOrEqual(25);
   });
@@ -134,14 +136,25 @@ describe("floe artifacts validate", () => {
     }
   });
 
-  const SAMPLE = ["empty", "not-json", "top-level-array", "version-missing", "graph-cycle", "orchestration-job-duplicate", "metadata-missing"];
-  it.each(Object.entries(BAD).filter(([name]) => SAMPLE.includes(name)))("--json on bad/%s.json: one JSON report on stdout naming %s", (name, path) => {
-    const result = floe(["artifacts", "validate", `bad/${name}.json`, "--json"]);
-    expect(result.code).toBe(2);
-    const report = JSON.parse(result.stdout) as { valid: boolean; problems: Array<{ path: string }> };
-    expect(report.valid).toBe(false);
-    expect(report.problems[0]!.path).toBe(path);
-  });
+  const SAMPLE = [
+    "empty",
+    "not-json",
+    "top-level-array",
+    "version-missing",
+    "graph-cycle",
+    "orchestration-job-duplicate",
+    "metadata-missing",
+  ];
+  it.each(Object.entries(BAD).filter(([name]) => SAMPLE.includes(name)))(
+    "--json on bad/%s.json: one JSON report on stdout naming %s",
+    (name, path) => {
+      const result = floe(["artifacts", "validate", `bad/${name}.json`, "--json"]);
+      expect(result.code).toBe(2);
+      const report = JSON.parse(result.stdout) as { valid: boolean; problems: Array<{ path: string }> };
+      expect(report.valid).toBe(false);
+      expect(report.problems[0]!.path).toBe(path);
+    },
+  );
 
   it("prints the stack only with --debug", () => {
     const result = floe(["artifacts", "validate", "bad/graph-cycle.json", "--debug"]);

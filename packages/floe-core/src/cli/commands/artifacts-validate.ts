@@ -7,7 +7,11 @@ import { readInputFile } from "../read-input.js";
 const usage = "floe artifacts validate <artifacts.json> [--json]";
 
 const options: Record<string, CommandOption> = {
-  json: { type: "boolean", description: "print the verdict as JSON on stdout: the file's summary, or every problem found (exit 2)", default: "off" },
+  json: {
+    type: "boolean",
+    description: "print the verdict as JSON on stdout: the file's summary, or every problem found (exit 2)",
+    default: "off",
+  },
 };
 
 export const artifactsValidateCommand: Command = {
@@ -24,16 +28,21 @@ export const artifactsValidateCommand: Command = {
       parsed = parseArtifactsJson(await readInputFile(ctx.cwd, file, "<artifacts.json>"));
     } catch (error) {
       // --json callers read stdout: they get every problem there; stderr keeps its one line.
-      if (values.json && isFloeError(error) && isBadInput(error)) ctx.stdout(`${JSON.stringify({ valid: false, problems: problemsOf(error) })}\n`);
+      if (values.json && isFloeError(error) && isBadInput(error))
+        ctx.stdout(`${JSON.stringify({ valid: false, problems: problemsOf(error) })}\n`);
       throw error;
     }
     const { artifacts, warnings } = parsed;
     const models = artifacts.transforms?.models.length ?? 0;
     if (values.json) {
-      ctx.stdout(`${JSON.stringify({ valid: true, version: artifacts.version, product: artifacts.metadata.product_name, models, warnings })}\n`);
+      ctx.stdout(
+        `${JSON.stringify({ valid: true, version: artifacts.version, product: artifacts.metadata.product_name, models, warnings })}\n`,
+      );
     } else {
       for (const warning of warnings) ctx.stderr(`warning: ${warning}\n`);
-      ctx.stdout(`${file}: valid CompiledArtifacts ${artifacts.version} (${artifacts.metadata.product_name}, ${models} model${models === 1 ? "" : "s"})\n`);
+      ctx.stdout(
+        `${file}: valid CompiledArtifacts ${artifacts.version} (${artifacts.metadata.product_name}, ${models} model${models === 1 ? "" : "s"})\n`,
+      );
     }
     return 0;
   },

@@ -21,7 +21,13 @@ const usage =
 async function previousSummary(outDir: string): Promise<{ exists: boolean; summary: PlanSummary | undefined }> {
   const manifest = await readOutputManifest(outDir);
   const plan = manifest?.plan as PlanSummary | undefined;
-  const valid = plan !== undefined && typeof plan === "object" && typeof plan.orchestrator === "string" && Array.isArray(plan.jobs) && Array.isArray(plan.schedules) && Array.isArray(plan.datasets);
+  const valid =
+    plan !== undefined &&
+    typeof plan === "object" &&
+    typeof plan.orchestrator === "string" &&
+    Array.isArray(plan.jobs) &&
+    Array.isArray(plan.schedules) &&
+    Array.isArray(plan.datasets);
   return { exists: manifest !== undefined, summary: valid ? plan : undefined };
 }
 
@@ -32,7 +38,13 @@ async function previousSummary(outDir: string): Promise<{ exists: boolean; summa
 async function scheduleLookup(plugin: FloeOrchestratorPlugin, previous: PlanSummary | undefined, cwd: string): Promise<ScheduleLookup> {
   const known = new Map<string, ScheduleCapability | undefined>([[plugin.name, plugin.schedules]]);
   if (previous && !known.has(previous.orchestrator)) {
-    known.set(previous.orchestrator, await loadPlugin(previous.orchestrator, { cwd }).then((p) => p.schedules, () => undefined));
+    known.set(
+      previous.orchestrator,
+      await loadPlugin(previous.orchestrator, { cwd }).then(
+        (p) => p.schedules,
+        () => undefined,
+      ),
+    );
   }
   return (orchestrator) => known.get(orchestrator);
 }
@@ -47,18 +59,43 @@ function projectDirForOutput(outDir: string, projectDir: string, bundled: boolea
 }
 
 const options: Record<string, CommandOption> = {
-  orchestrator: { type: "string", value: "<name>", description: "the plugin that writes the code (floe plugins lists them)", default: "required" },
+  orchestrator: {
+    type: "string",
+    value: "<name>",
+    description: "the plugin that writes the code (floe plugins lists them)",
+    default: "required",
+  },
   out: { type: "string", value: "<dir>", description: "the output directory, replaced atomically", default: "required" },
-  "dbt-project": { type: "string", value: "<dir>", description: "the dbt project the generated code runs (recorded relative to the output; FLOE_DBT_PROJECT_DIR overrides it at run time)", default: "required" },
-  "bundle-dbt-project": { type: "boolean", description: "copy the dbt project into <out>/dbt (no target/, logs/, database files, .git)", default: "off" },
-  "out-layout": { type: "string", value: "plain|symlink", description: "plain: a directory swapped by rename; symlink: a link to a versioned sibling", default: "plain" },
+  "dbt-project": {
+    type: "string",
+    value: "<dir>",
+    description: "the dbt project the generated code runs (recorded relative to the output; FLOE_DBT_PROJECT_DIR overrides it at run time)",
+    default: "required",
+  },
+  "bundle-dbt-project": {
+    type: "boolean",
+    description: "copy the dbt project into <out>/dbt (no target/, logs/, database files, .git)",
+    default: "off",
+  },
+  "out-layout": {
+    type: "string",
+    value: "plain|symlink",
+    description: "plain: a directory swapped by rename; symlink: a link to a versioned sibling",
+    default: "plain",
+  },
   "execution-mode": {
     type: "string",
     value: "build|per_model",
-    description: "airflow: build runs dbt once per DAG run and each model's task reports its result; per_model runs one dbt process per model task",
+    description:
+      "airflow: build runs dbt once per DAG run and each model's task reports its result; per_model runs one dbt process per model task",
     default: "the plugin's (airflow: build)",
   },
-  plan: { type: "boolean", description: "write nothing: print what would change against the output in --out (jobs, tasks/assets, schedules with next fire times, lineage datasets); exit 0 no change, 3 changes", default: "off" },
+  plan: {
+    type: "boolean",
+    description:
+      "write nothing: print what would change against the output in --out (jobs, tasks/assets, schedules with next fire times, lineage datasets); exit 0 no change, 3 changes",
+    default: "off",
+  },
   json: { type: "boolean", description: "with --plan, print the plan as JSON", default: "off" },
 };
 
@@ -79,11 +116,17 @@ export const generateCommand: Command = {
     await checkOutputTarget(resolve(ctx.cwd, out), "directory");
     const layout = stringOption(values, "out-layout") ?? "plain";
     if (layout !== "plain" && layout !== "symlink") {
-      throw new FloeError("FLOE_USAGE", `unknown --out-layout "${layout}"`, { path: "--out-layout", hint: "use plain (a directory, the default) or symlink" });
+      throw new FloeError("FLOE_USAGE", `unknown --out-layout "${layout}"`, {
+        path: "--out-layout",
+        hint: "use plain (a directory, the default) or symlink",
+      });
     }
     const executionMode = stringOption(values, "execution-mode");
     if (executionMode !== undefined && executionMode !== "build" && executionMode !== "per_model") {
-      throw new FloeError("FLOE_USAGE", `unknown --execution-mode "${executionMode}"`, { path: "--execution-mode", hint: "use build (one dbt invocation per run) or per_model (one dbt process per model)" });
+      throw new FloeError("FLOE_USAGE", `unknown --execution-mode "${executionMode}"`, {
+        path: "--execution-mode",
+        hint: "use build (one dbt invocation per run) or per_model (one dbt process per model)",
+      });
     }
     const bundle = values["bundle-dbt-project"] === true;
     const dbtProject = stringOption(values, "dbt-project");
@@ -111,7 +154,10 @@ export const generateCommand: Command = {
     const files: OutputFile[] = [...generated.files];
     if (bundle) {
       if (files.some((f) => f.path === BUNDLED_DBT_PROJECT_DIR || f.path.startsWith(`${BUNDLED_DBT_PROJECT_DIR}/`))) {
-        throw new FloeError("FLOE_INTERNAL", `the ${orchestrator} plugin writes into ${BUNDLED_DBT_PROJECT_DIR}/, where the bundled dbt project goes`);
+        throw new FloeError(
+          "FLOE_INTERNAL",
+          `the ${orchestrator} plugin writes into ${BUNDLED_DBT_PROJECT_DIR}/, where the bundled dbt project goes`,
+        );
       }
       const bundled = await readDbtProjectBundle(projectDir);
       for (const path of bundled.skipped) ctx.stderr(`warning: --bundle-dbt-project: skipped ${path} (not a regular file)\n`);
@@ -120,7 +166,8 @@ export const generateCommand: Command = {
     // floe-runtime is on no package index: the output carries its wheel, which the generated
     // requirements.txt and Dockerfile name by path (only when a generated file names it).
     if (files.some((f) => typeof f.content === "string" && f.content.includes(FLOE_RUNTIME_WHEEL_PATH))) {
-      if (files.some((f) => f.path === FLOE_RUNTIME_WHEEL_PATH)) throw new FloeError("FLOE_INTERNAL", `the ${orchestrator} plugin writes ${FLOE_RUNTIME_WHEEL_PATH}, which floe writes`);
+      if (files.some((f) => f.path === FLOE_RUNTIME_WHEEL_PATH))
+        throw new FloeError("FLOE_INTERNAL", `the ${orchestrator} plugin writes ${FLOE_RUNTIME_WHEEL_PATH}, which floe writes`);
       files.push(await floeRuntimeWheelFile());
     }
     const adapterWarning = dbtAdapterWarning(artifacts);
@@ -129,17 +176,33 @@ export const generateCommand: Command = {
     const previous = await previousSummary(outDir);
     const schedules = await scheduleLookup(plugin, previous.summary, ctx.cwd);
     const was = previous.summary?.orchestrator;
-    if (summary && was !== undefined && was !== plugin.name && previous.summary!.schedules.length > 0 && (!schedules(was) || !plugin.schedules)) {
-      ctx.stderr(`floe: warning: cannot compare fire times across the switch ${was} -> ${plugin.name}: ${schedules(was) ? plugin.name : was} gives no schedule semantics here (install its plugin; floe plugins --json lists capabilities)\n`);
+    if (
+      summary &&
+      was !== undefined &&
+      was !== plugin.name &&
+      previous.summary!.schedules.length > 0 &&
+      (!schedules(was) || !plugin.schedules)
+    ) {
+      ctx.stderr(
+        `floe: warning: cannot compare fire times across the switch ${was} -> ${plugin.name}: ${schedules(was) ? plugin.name : was} gives no schedule semantics here (install its plugin; floe plugins --json lists capabilities)\n`,
+      );
     }
     if (values.plan === true) {
-      if (!summary) throw new FloeError("FLOE_NOT_IMPLEMENTED", `the ${orchestrator} plugin gives no plan summary, so floe cannot plan its output`, { path: "--plan" });
-      if (previous.exists && !previous.summary) ctx.stderr(`warning: ${out} was written by a floe without plan summaries: everything shows as added\n`);
+      if (!summary)
+        throw new FloeError("FLOE_NOT_IMPLEMENTED", `the ${orchestrator} plugin gives no plan summary, so floe cannot plan its output`, {
+          path: "--plan",
+        });
+      if (previous.exists && !previous.summary)
+        ctx.stderr(`warning: ${out} was written by a floe without plan summaries: everything shows as added\n`);
       const plan = computePlan(previous.summary, summary, { schedules });
       ctx.stdout(values.json === true ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan, out));
       return plan.changed ? 3 : 0;
     }
-    if (values.json === true) throw new FloeError("FLOE_USAGE", "--json goes with --plan", { path: "--json", hint: "add --plan to print the plan as JSON, or drop --json" });
+    if (values.json === true)
+      throw new FloeError("FLOE_USAGE", "--json goes with --plan", {
+        path: "--json",
+        hint: "add --plan to print the plan as JSON, or drop --json",
+      });
     if (summary) {
       const warning = switchWarning(previous.summary, summary, schedules);
       if (warning) ctx.stderr(`floe: warning: ${warning}\n`);

@@ -12,7 +12,12 @@ const usage = "floe helm-values --orchestrator <name> [--size small|medium|large
 const options: Record<string, CommandOption> = {
   orchestrator: { type: "string", value: "<name>", description: "the plugin whose chart the values are for", default: "required" },
   size: { type: "string", value: "small|medium|large", description: "the resource preset", default: "small" },
-  artifacts: { type: "string", value: "<file>", description: "CompiledArtifacts whose settings (lineage, schedules) the values carry", default: "none" },
+  artifacts: {
+    type: "string",
+    value: "<file>",
+    description: "CompiledArtifacts whose settings (lineage, schedules) the values carry",
+    default: "none",
+  },
 };
 
 export const helmValuesCommand: Command = {
@@ -36,7 +41,10 @@ export const helmValuesCommand: Command = {
     }
     const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd });
     if (!plugin.helmValues) {
-      throw new FloeError("FLOE_USAGE", `the ${orchestrator} plugin has no Helm chart values`, { path: "--orchestrator", hint: "floe plugins --json lists each plugin's capabilities" });
+      throw new FloeError("FLOE_USAGE", `the ${orchestrator} plugin has no Helm chart values`, {
+        path: "--orchestrator",
+        hint: "floe plugins --json lists each plugin's capabilities",
+      });
     }
     const chartValues = plugin.helmValues({ size, ...(artifacts ? { artifacts } : {}) });
     ctx.stdout(stringify(chartValues, { sortMapEntries: false }));

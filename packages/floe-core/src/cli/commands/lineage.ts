@@ -12,7 +12,8 @@ import { readInputFile } from "../read-input.js";
 
 const EMIT_USAGE =
   "floe lineage emit --type START|COMPLETE|FAIL --job <name> [--namespace <ns>] [--run-id <uuid>] [--input <ns>::<name>]... [--output <ns>::<name>]... [--url <url>] [--endpoint <path>] [--error-message <text>] [--artifacts <file>] [--gzip] [--timeout-ms <n>] [--retry-budget-ms <n>]";
-const FLUSH_USAGE = "floe lineage flush [--url <url>] [--endpoint <path>] [--artifacts <file>] [--gzip] [--timeout-ms <n>] [--retry-budget-ms <n>]";
+const FLUSH_USAGE =
+  "floe lineage flush [--url <url>] [--endpoint <path>] [--artifacts <file>] [--gzip] [--timeout-ms <n>] [--retry-budget-ms <n>]";
 
 const EVENT_TYPES = ["START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER"] as const;
 
@@ -24,11 +25,22 @@ const SHARED_OPTIONS: Record<string, CommandOption> = {
     default: "the artifacts' observability.lineage_endpoint, else events go to stderr (console transport)",
     env: "OPENLINEAGE_URL",
   },
-  endpoint: { type: "string", value: "<path>", description: "the path under --url events are posted to", default: DEFAULT_LINEAGE_ENDPOINT, env: "OPENLINEAGE_ENDPOINT" },
+  endpoint: {
+    type: "string",
+    value: "<path>",
+    description: "the path under --url events are posted to",
+    default: DEFAULT_LINEAGE_ENDPOINT,
+    env: "OPENLINEAGE_ENDPOINT",
+  },
   artifacts: { type: "string", value: "<file>", description: "CompiledArtifacts whose observability settings apply", default: "none" },
   gzip: { type: "boolean", description: "gzip request bodies", default: "off" },
   "timeout-ms": { type: "string", value: "<n>", description: "deadline of one delivery attempt, in milliseconds", default: "5000" },
-  "retry-budget-ms": { type: "string", value: "<n>", description: "time to keep retrying before the event is spooled, in milliseconds", default: "15000" },
+  "retry-budget-ms": {
+    type: "string",
+    value: "<n>",
+    description: "time to keep retrying before the event is spooled, in milliseconds",
+    default: "15000",
+  },
 };
 
 const LINEAGE_ENVIRONMENT: Record<string, string> = {
@@ -38,10 +50,26 @@ const LINEAGE_ENVIRONMENT: Record<string, string> = {
 };
 
 const EMIT_OPTIONS: Record<string, CommandOption> = {
-  type: { type: "string", value: "START|COMPLETE|FAIL", description: `the event type (any of ${EVENT_TYPES.join(", ")})`, default: "required" },
+  type: {
+    type: "string",
+    value: "START|COMPLETE|FAIL",
+    description: `the event type (any of ${EVENT_TYPES.join(", ")})`,
+    default: "required",
+  },
   job: { type: "string", value: "<name>", description: "the job's name", default: "required" },
-  namespace: { type: "string", value: "<ns>", description: "the job's namespace", default: "the artifacts' lineage_namespace, else default", env: "OPENLINEAGE_NAMESPACE" },
-  "run-id": { type: "string", value: "<uuid>", description: "the run this event belongs to (pass the id a START printed)", default: "a new UUIDv7" },
+  namespace: {
+    type: "string",
+    value: "<ns>",
+    description: "the job's namespace",
+    default: "the artifacts' lineage_namespace, else default",
+    env: "OPENLINEAGE_NAMESPACE",
+  },
+  "run-id": {
+    type: "string",
+    value: "<uuid>",
+    description: "the run this event belongs to (pass the id a START printed)",
+    default: "a new UUIDv7",
+  },
   input: { type: "string", multiple: true, value: "<ns>::<name>", description: "an input dataset", default: "none" },
   output: { type: "string", multiple: true, value: "<ns>::<name>", description: "an output dataset", default: "none" },
   "error-message": { type: "string", value: "<text>", description: "the failure message of a FAIL event", default: "the job failed" },
@@ -66,7 +94,10 @@ function positiveInt(value: string | undefined, field: string): number | undefin
   if (value === undefined) return undefined;
   // Node timers hold at most 2^31-1 ms; a larger value would fire at once (with a warning on stderr).
   if (!/^\d+$/.test(value) || Number(value) <= 0 || Number(value) > 2_147_483_647) {
-    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not a whole number of milliseconds from 1 to 2147483647`, { path: field, hint: "give milliseconds, e.g. 5000" });
+    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not a whole number of milliseconds from 1 to 2147483647`, {
+      path: field,
+      hint: "give milliseconds, e.g. 5000",
+    });
   }
   return Number(value);
 }
@@ -120,13 +151,19 @@ export const lineageEmitCommand: Command = {
     if (type === undefined) throw new FloeError("FLOE_USAGE", "missing --type", { path: "--type", hint: "one of START, COMPLETE, FAIL" });
     const eventType = EVENT_TYPES.find((t) => t === type.toUpperCase());
     if (!eventType) {
-      throw new FloeError("FLOE_USAGE", `unknown event type ${quoteInput(type)}`, { path: "--type", hint: `one of ${EVENT_TYPES.join(", ")}` });
+      throw new FloeError("FLOE_USAGE", `unknown event type ${quoteInput(type)}`, {
+        path: "--type",
+        hint: `one of ${EVENT_TYPES.join(", ")}`,
+      });
     }
     const job = stringOption(values, "job");
     if (!job) throw new FloeError("FLOE_USAGE", "missing --job", { path: "--job", hint: `usage: ${EMIT_USAGE}` });
     const runId = stringOption(values, "run-id");
     if (runId !== undefined && !isUuid(runId)) {
-      throw new FloeError("FLOE_USAGE", `${quoteInput(runId)} is not a UUID`, { path: "--run-id", hint: "pass the run id a START event printed" });
+      throw new FloeError("FLOE_USAGE", `${quoteInput(runId)} is not a UUID`, {
+        path: "--run-id",
+        hint: "pass the run id a START event printed",
+      });
     }
     const inputs = stringListOption(values, "input").map((ref, i) => parseDatasetRef(ref, `--input[${i}]`));
     const outputs = stringListOption(values, "output").map((ref, i) => parseDatasetRef(ref, `--output[${i}]`));
@@ -143,7 +180,9 @@ export const lineageEmitCommand: Command = {
       });
       ctx.stdout(`${result.runId}\n`);
       if (result.status === "spooled") {
-        ctx.stderr(`floe: lineage event spooled to ${settings.spoolDir} (${oneLine(result.reason ?? "not delivered")}); run \`floe lineage flush\` to redeliver\n`);
+        ctx.stderr(
+          `floe: lineage event spooled to ${settings.spoolDir} (${oneLine(result.reason ?? "not delivered")}); run \`floe lineage flush\` to redeliver\n`,
+        );
       } else {
         ctx.stderr(`floe: lineage event ${result.status}\n`);
       }

@@ -19,7 +19,12 @@ describe("floe plugins", () => {
     expect(rows.map((r) => r.name).sort()).toEqual(["airflow", "dagster"]);
     for (const row of rows) {
       // Capabilities come from the loaded plugin: both built-in plugins have every one, run control included.
-      expect(row).toMatchObject({ compatible: true, floeApiVersion: "1.1", package: `floe-orchestrator-${String(row.name)}`, capabilities: ["helmValues", "connection", "schedules", "runs"] });
+      expect(row).toMatchObject({
+        compatible: true,
+        floeApiVersion: "1.1",
+        package: `floe-orchestrator-${String(row.name)}`,
+        capabilities: ["helmValues", "connection", "schedules", "runs"],
+      });
       expect(row).not.toHaveProperty("error");
     }
   });

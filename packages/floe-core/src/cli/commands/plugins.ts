@@ -18,7 +18,16 @@ export const pluginsCommand: Command = {
     const { values, positionals } = parseCommandArgs(args, options, usage);
     refuseExtraPositionals(positionals, 0, usage);
     const { plugins, problems, searched } = await discoverPlugins({ cwd: ctx.cwd });
-    const rows: Array<{ name: string | null; package: string; version: string | null; floeApiVersion: string | null; compatible: boolean; capabilities?: string[] | null; loadError?: string; error?: string }> = [
+    const rows: Array<{
+      name: string | null;
+      package: string;
+      version: string | null;
+      floeApiVersion: string | null;
+      compatible: boolean;
+      capabilities?: string[] | null;
+      loadError?: string;
+      error?: string;
+    }> = [
       ...plugins.map((p) => ({
         name: p.name,
         package: p.package,
@@ -27,7 +36,14 @@ export const pluginsCommand: Command = {
         compatible: p.compatible,
         ...(p.error ? { error: `${p.error.code}: ${p.error.message}` } : {}),
       })),
-      ...problems.map((p) => ({ name: null, package: p.package, version: null, floeApiVersion: null, compatible: false, error: `${p.error.code}: ${p.error.message}` })),
+      ...problems.map((p) => ({
+        name: null,
+        package: p.package,
+        version: null,
+        floeApiVersion: null,
+        compatible: false,
+        error: `${p.error.code}: ${p.error.message}`,
+      })),
     ];
     if (values.json) {
       // Capabilities need the plugin itself: each compatible one is loaded (the text listing loads

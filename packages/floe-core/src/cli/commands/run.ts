@@ -11,7 +11,8 @@ import { readInputFile } from "../read-input.js";
 import { checkUrl } from "./validate-connection.js";
 
 const usage = "floe run <artifacts.json> --orchestrator <name> [--url <url>] [--job <name>] [--wait] [--timeout <seconds>] [--json]";
-const statusUsage = "floe run status <run-id> --orchestrator <name> --job <id> [--url <url>] [--artifacts <file>] [--wait] [--timeout <seconds>] [--json]";
+const statusUsage =
+  "floe run status <run-id> --orchestrator <name> --job <id> [--url <url>] [--artifacts <file>] [--wait] [--timeout <seconds>] [--json]";
 
 const url: CommandOption = {
   type: "string",
@@ -23,18 +24,46 @@ const url: CommandOption = {
 const common: Record<string, CommandOption> = {
   orchestrator: { type: "string", value: "<name>", description: "the plugin whose orchestrator runs the job", default: "required" },
   url,
-  wait: { type: "boolean", description: "follow the run to its end: a line per model as it finishes; exit 1 when the run fails", default: "off" },
-  timeout: { type: "string", value: "<seconds>", description: "with --wait, give up following after this long (exit 1; the run goes on)", default: "no limit" },
-  json: { type: "boolean", description: "JSON lines (one document per event) instead of text; also when stdout is not a terminal", default: "off" },
+  wait: {
+    type: "boolean",
+    description: "follow the run to its end: a line per model as it finishes; exit 1 when the run fails",
+    default: "off",
+  },
+  timeout: {
+    type: "string",
+    value: "<seconds>",
+    description: "with --wait, give up following after this long (exit 1; the run goes on)",
+    default: "no limit",
+  },
+  json: {
+    type: "boolean",
+    description: "JSON lines (one document per event) instead of text; also when stdout is not a terminal",
+    default: "off",
+  },
 };
 const runOptions: Record<string, CommandOption> = {
   ...common,
-  job: { type: "string", value: "<name>", description: "the floe job (product name or an orchestration job) or the orchestrator's job/DAG id", default: "the product's job (every model)" },
+  job: {
+    type: "string",
+    value: "<name>",
+    description: "the floe job (product name or an orchestration job) or the orchestrator's job/DAG id",
+    default: "the product's job (every model)",
+  },
 };
 const statusOptions: Record<string, CommandOption> = {
   ...common,
-  job: { type: "string", value: "<id>", description: "the job the run belongs to, as floe run printed it (Dagster job name, Airflow dag_id)", default: "required" },
-  artifacts: { type: "string", value: "<file>", description: "the artifacts the job was generated from, to name models instead of task ids/asset keys", default: "none" },
+  job: {
+    type: "string",
+    value: "<id>",
+    description: "the job the run belongs to, as floe run printed it (Dagster job name, Airflow dag_id)",
+    default: "required",
+  },
+  artifacts: {
+    type: "string",
+    value: "<file>",
+    description: "the artifacts the job was generated from, to name models instead of task ids/asset keys",
+    default: "none",
+  },
 };
 const environment = {
   AIRFLOW_API_TOKEN: "airflow: a bearer token for the REST API (never printed)",
@@ -47,18 +76,28 @@ function parseTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > 7 * 24 * 3600) {
-    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not a whole number of seconds from 1 to 604800`, { path: "--timeout", hint: "e.g. --timeout 3600" });
+    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not a whole number of seconds from 1 to 604800`, {
+      path: "--timeout",
+      hint: "e.g. --timeout 3600",
+    });
   }
   return n * 1000;
 }
 
-async function runControl(values: Record<string, unknown>, ctx: CliContext, usageLine: string): Promise<{ runs: RunControl; orchestrator: string; shownUrl: string }> {
+async function runControl(
+  values: Record<string, unknown>,
+  ctx: CliContext,
+  usageLine: string,
+): Promise<{ runs: RunControl; orchestrator: string; shownUrl: string }> {
   const orchestrator = stringOption(values as never, "orchestrator");
   if (!orchestrator) throw new FloeError("FLOE_USAGE", "missing --orchestrator", { path: "--orchestrator", hint: `usage: ${usageLine}` });
   const given = stringOption(values as never, "url");
   const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd, options: given === undefined ? {} : { url: checkUrl(given) } });
   if (!hasRunControl(plugin)) {
-    throw new FloeError("FLOE_NOT_IMPLEMENTED", `the ${orchestrator} plugin has no run control (no runs capability)`, { path: "--orchestrator", hint: "use a plugin that supports floe run (dagster, airflow)" });
+    throw new FloeError("FLOE_NOT_IMPLEMENTED", `the ${orchestrator} plugin has no run control (no runs capability)`, {
+      path: "--orchestrator",
+      hint: "use a plugin that supports floe run (dagster, airflow)",
+    });
   }
   const envUrl = orchestrator === "airflow" ? ctx.env.AIRFLOW_URL : orchestrator === "dagster" ? ctx.env.DAGSTER_URL : undefined;
   return { runs: plugin.runs, orchestrator, shownUrl: redactUrl(given ?? envUrl ?? "the default URL") };
@@ -88,7 +127,12 @@ function finished(out: ReturnType<typeof printer>, status: RunStatus): number {
   return status.state === "success" ? 0 : 1;
 }
 
-async function follow(runs: RunControl, request: { runId: string; job: string; artifacts?: CompiledArtifacts }, out: ReturnType<typeof printer>, timeoutMs: number | undefined): Promise<number> {
+async function follow(
+  runs: RunControl,
+  request: { runId: string; job: string; artifacts?: CompiledArtifacts },
+  out: ReturnType<typeof printer>,
+  timeoutMs: number | undefined,
+): Promise<number> {
   const status = await runs.wait(request, {
     onModel: (p, s) => out.event({ event: "model", runId: s.runId, job: s.job, model: p.model, state: p.state }, modelLine(p)),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
@@ -112,7 +156,10 @@ export const runCommand: Command = {
     const out = printer(ctx, values.json === true || ctx.stdoutIsTTY !== true);
     const job = stringOption(values, "job");
     const handle = await runs.trigger({ artifacts, ...(job === undefined ? {} : { job }) });
-    out.event({ event: "started", orchestrator, runId: handle.runId, job: handle.job }, `started run ${handle.runId} of ${handle.job} on ${orchestrator} at ${shownUrl}`);
+    out.event(
+      { event: "started", orchestrator, runId: handle.runId, job: handle.job },
+      `started run ${handle.runId} of ${handle.job} on ${orchestrator} at ${shownUrl}`,
+    );
     if (values.wait !== true) return 0;
     return follow(runs, { ...handle, artifacts }, out, timeoutMs);
   },
@@ -129,7 +176,8 @@ export const runStatusCommand: Command = {
     const runId = requirePositional(positionals, 0, "<run-id>", statusUsage);
     refuseExtraPositionals(positionals, 1, statusUsage);
     const job = stringOption(values, "job");
-    if (!job) throw new FloeError("FLOE_USAGE", "missing --job", { path: "--job", hint: "the job/DAG id floe run printed with the run id" });
+    if (!job)
+      throw new FloeError("FLOE_USAGE", "missing --job", { path: "--job", hint: "the job/DAG id floe run printed with the run id" });
     const timeoutMs = parseTimeout(stringOption(values, "timeout"));
     const file = stringOption(values, "artifacts");
     const artifacts = file === undefined ? undefined : parseArtifactsJson(await readInputFile(ctx.cwd, file, "--artifacts")).artifacts;

@@ -15,7 +15,10 @@ vi.mock("../../plugin-registry.js", async (importOriginal) => {
     ...real,
     loadPlugin: async (name: string, options: Parameters<typeof real.loadPlugin>[1]) => {
       if (missing.has(name)) {
-        throw new FloeError("FLOE_PLUGIN_NOT_FOUND", `no orchestrator plugin named "${name}" is installed`, { path: "options.orchestrator", hint: "installed: none" });
+        throw new FloeError("FLOE_PLUGIN_NOT_FOUND", `no orchestrator plugin named "${name}" is installed`, {
+          path: "options.orchestrator",
+          hint: "installed: none",
+        });
       }
       return real.loadPlugin(name, options);
     },
@@ -25,7 +28,18 @@ vi.mock("../../plugin-registry.js", async (importOriginal) => {
 async function floe(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const code = await runCli({ argv, cwd: process.cwd(), env: {}, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), debug: false });
+  const code = await runCli({
+    argv,
+    cwd: process.cwd(),
+    env: {},
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    debug: false,
+  });
   return { code, stdout, stderr };
 }
 
@@ -38,12 +52,24 @@ describe("floe schedule diff without both plugins", () => {
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr.trimEnd().split("\n")).toHaveLength(1);
-    expect(stderr).toContain(`FLOE_PLUGIN_NOT_FOUND: floe schedule diff compares Dagster and Airflow and needs both plugins: no orchestrator plugin named "${name}" is installed`);
+    expect(stderr).toContain(
+      `FLOE_PLUGIN_NOT_FOUND: floe schedule diff compares Dagster and Airflow and needs both plugins: no orchestrator plugin named "${name}" is installed`,
+    );
     expect(stderr).toContain(`install floe-orchestrator-${name}`);
   });
 
   it("with both installed it compares them (the real plugins)", async () => {
-    const { code, stdout } = await floe(["schedule", "diff", "30 2 * * *", "--timezone", "America/New_York", "--from", "2025-01-01T00:00:00Z", "--days", "365"]);
+    const { code, stdout } = await floe([
+      "schedule",
+      "diff",
+      "30 2 * * *",
+      "--timezone",
+      "America/New_York",
+      "--from",
+      "2025-01-01T00:00:00Z",
+      "--days",
+      "365",
+    ]);
     expect(code).toBe(0);
     expect(stdout).toContain("dagster only: 2025-03-09T03:00:00-04:00");
     expect(stdout).toContain("airflow only: 2025-03-09T03:30:00-04:00");

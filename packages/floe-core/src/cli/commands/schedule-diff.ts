@@ -27,12 +27,18 @@ async function scheduleSemantics(name: "dagster" | "airflow", cwd: string): Prom
     plugin = await loadPlugin(name, { cwd });
   } catch (error) {
     if (!isFloeError(error, "FLOE_PLUGIN_NOT_FOUND")) throw error;
-    throw new FloeError("FLOE_PLUGIN_NOT_FOUND", `floe schedule diff compares Dagster and Airflow and needs both plugins: no orchestrator plugin named "${name}" is installed`, {
-      hint: `install floe-orchestrator-${name} next to floe-core (${error.hint ?? "floe plugins lists what is installed"})`,
-    });
+    throw new FloeError(
+      "FLOE_PLUGIN_NOT_FOUND",
+      `floe schedule diff compares Dagster and Airflow and needs both plugins: no orchestrator plugin named "${name}" is installed`,
+      {
+        hint: `install floe-orchestrator-${name} next to floe-core (${error.hint ?? "floe plugins lists what is installed"})`,
+      },
+    );
   }
   if (!plugin.schedules) {
-    throw new FloeError("FLOE_USAGE", `the installed ${name} plugin does not preview schedules, so floe schedule diff cannot compare it`, { hint: "floe plugins --json lists each plugin's capabilities" });
+    throw new FloeError("FLOE_USAGE", `the installed ${name} plugin does not preview schedules, so floe schedule diff cannot compare it`, {
+      hint: "floe plugins --json lists each plugin's capabilities",
+    });
   }
   return plugin.schedules;
 }
@@ -41,7 +47,10 @@ function wholeNumber(value: string | undefined, flag: string, max: number): numb
   if (value === undefined) return undefined;
   const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not a whole number from 1 to ${max}`, { path: flag, hint: `e.g. ${flag} 10` });
+    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not a whole number from 1 to ${max}`, {
+      path: flag,
+      hint: `e.g. ${flag} 10`,
+    });
   }
   return n;
 }

@@ -6,14 +6,18 @@ import { MAX_PREVIEW_COUNT } from "../../schedule/preview.js";
 import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
 import type { Command, CommandOption } from "../context.js";
 
-const usage =
-  'floe schedule preview "<cron>" --timezone <IANA> [--from <ISO-8601>] [--count N] [--orchestrator dagster|airflow] [--json]';
+const usage = 'floe schedule preview "<cron>" --timezone <IANA> [--from <ISO-8601>] [--count N] [--orchestrator dagster|airflow] [--json]';
 
 const options: Record<string, CommandOption> = {
   timezone: { type: "string", value: "<IANA>", description: "the zone the schedule runs in, e.g. Europe/Berlin", default: "required" },
   from: { type: "string", value: "<ISO-8601>", description: "list fire times at or after this instant (with an offset)", default: "now" },
   count: { type: "string", value: "N", description: `how many fire times, 1 to ${MAX_PREVIEW_COUNT}`, default: "10" },
-  orchestrator: { type: "string", value: "dagster|airflow", description: "whose cron and DST rules to follow: the installed plugin of that name computes them", default: "dagster" },
+  orchestrator: {
+    type: "string",
+    value: "dagster|airflow",
+    description: "whose cron and DST rules to follow: the installed plugin of that name computes them",
+    default: "dagster",
+  },
   json: { type: "boolean", description: "print JSON instead of text", default: "off" },
 };
 
@@ -34,7 +38,10 @@ function parseCount(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > MAX_PREVIEW_COUNT) {
-    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not a whole number from 1 to ${MAX_PREVIEW_COUNT}`, { path: "--count", hint: "e.g. --count 10" });
+    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not a whole number from 1 to ${MAX_PREVIEW_COUNT}`, {
+      path: "--count",
+      hint: "e.g. --count 10",
+    });
   }
   return n;
 }
@@ -56,11 +63,20 @@ export const schedulePreviewCommand: Command = {
     // The orchestrator's schedule semantics live in its plugin, loaded like for every other command.
     const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd });
     if (!plugin.schedules) {
-      throw new FloeError("FLOE_USAGE", `the ${orchestrator} plugin does not preview schedules`, { path: "--orchestrator", hint: "floe plugins --json lists each plugin's capabilities" });
+      throw new FloeError("FLOE_USAGE", `the ${orchestrator} plugin does not preview schedules`, {
+        path: "--orchestrator",
+        hint: "floe plugins --json lists each plugin's capabilities",
+      });
     }
     const times = plugin.schedules.preview({ cron, timezone, ...(from ? { from } : {}), ...(count ? { count } : {}) });
     if (values.json) {
-      ctx.stdout(`${JSON.stringify(times.map((t) => t.local), null, 2)}\n`);
+      ctx.stdout(
+        `${JSON.stringify(
+          times.map((t) => t.local),
+          null,
+          2,
+        )}\n`,
+      );
       return 0;
     }
     const width = Math.max(...times.map((t) => t.local.length));

@@ -26,10 +26,16 @@ export function checkUrl(value: string): string {
   try {
     parsed = new URL(value);
   } catch {
-    throw new FloeError("FLOE_USAGE", `${redactUrl(value)} is not a URL`, { path: "--url", hint: "pass the server's base URL, e.g. http://127.0.0.1:3000" });
+    throw new FloeError("FLOE_USAGE", `${redactUrl(value)} is not a URL`, {
+      path: "--url",
+      hint: "pass the server's base URL, e.g. http://127.0.0.1:3000",
+    });
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new FloeError("FLOE_USAGE", `URL scheme ${parsed.protocol} is not http or https`, { path: "--url", hint: "use an http:// or https:// URL" });
+    throw new FloeError("FLOE_USAGE", `URL scheme ${parsed.protocol} is not http or https`, {
+      path: "--url",
+      hint: "use an http:// or https:// URL",
+    });
   }
   return value;
 }
@@ -50,7 +56,10 @@ export const validateConnectionCommand: Command = {
     const checkedUrl = url === undefined ? undefined : checkUrl(url);
     const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd });
     if (!plugin.connection) {
-      throw new FloeError("FLOE_USAGE", `the ${orchestrator} plugin cannot check a connection`, { path: "--orchestrator", hint: "floe plugins --json lists each plugin's capabilities" });
+      throw new FloeError("FLOE_USAGE", `the ${orchestrator} plugin cannot check a connection`, {
+        path: "--orchestrator",
+        hint: "floe plugins --json lists each plugin's capabilities",
+      });
     }
     // The 10 s promise holds for the whole command: the check gets what is left after this process
     // started and loaded the plugin (a second or more on a loaded machine), less a margin to exit.
