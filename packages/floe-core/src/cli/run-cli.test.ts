@@ -120,4 +120,29 @@ describe("floe generate --execution-mode", () => {
     );
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it("is the Airflow plugin's option: the Dagster plugin refuses it (exit 2, one line naming it), writing nothing", async () => {
+    const { mkdtempSync, readdirSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { fileURLToPath } = await import("node:url");
+    const example = fileURLToPath(new URL("../../../../examples/jaffle_shop", import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), "floe-mode-"));
+    const { code, stdout, stderr } = await floe([
+      "generate",
+      join(example, "compiled_artifacts.json"),
+      "--orchestrator",
+      "dagster",
+      "--out",
+      join(dir, "out"),
+      "--dbt-project",
+      example,
+      "--execution-mode",
+      "build",
+    ]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/^floe: FLOE_CONFIG_INVALID at options: Unrecognized key: "executionMode"[^\n]*\n$/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });
