@@ -514,6 +514,8 @@ describe("charts/floe-airflow booted as local processes", () => {
         state: "success",
         states: Object.fromEntries(
           [
+            // build mode (the default): one dbt_build task runs dbt once, each model's task reports its result
+            "dbt_build",
             "customer_revenue",
             "customers",
             "orders",
