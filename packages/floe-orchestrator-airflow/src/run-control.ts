@@ -203,7 +203,10 @@ export class AirflowRunControl implements RunControl {
       runId: request.runId,
       job: request.job,
       state,
-      models: instances.map((t) => ({ model: modelOf.get(t.task_id) ?? t.task_id, state: modelState(t.state) })),
+      // With the artifacts, only the models' tasks (not build mode's dbt_build, not freshness checks).
+      models: instances
+        .filter((t) => dag === undefined || modelOf.has(t.task_id))
+        .map((t) => ({ model: modelOf.get(t.task_id) ?? t.task_id, state: modelState(t.state) })),
     };
   }
 

@@ -52,7 +52,8 @@ describe("retry only what failed: Airflow", () => {
     artifacts = JSON.parse(readFileSync(artifactsFile, "utf8")) as typeof artifacts;
     const generated = await run(
       process.execPath,
-      [FLOE, "generate", artifactsFile, "--orchestrator", "airflow", "--out", airflow.dags, "--dbt-project", project],
+      // per_model: this file is about the per-model task's retries (build mode reruns a failed model alone on its retry)
+      [FLOE, "generate", artifactsFile, "--orchestrator", "airflow", "--out", airflow.dags, "--dbt-project", project, "--execution-mode", "per_model"],
       { cwd: REPO_ROOT },
     );
     generateStderr = generated.stderr;
