@@ -53,7 +53,19 @@ describe("retry only what failed: Airflow", () => {
     const generated = await run(
       process.execPath,
       // per_model: this file is about the per-model task's retries (build mode reruns a failed model alone on its retry)
-      [FLOE, "generate", artifactsFile, "--orchestrator", "airflow", "--out", airflow.dags, "--dbt-project", project, "--execution-mode", "per_model"],
+      [
+        FLOE,
+        "generate",
+        artifactsFile,
+        "--orchestrator",
+        "airflow",
+        "--out",
+        airflow.dags,
+        "--dbt-project",
+        project,
+        "--execution-mode",
+        "per_model",
+      ],
       { cwd: REPO_ROOT },
     );
     generateStderr = generated.stderr;
