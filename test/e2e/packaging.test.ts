@@ -24,7 +24,7 @@ interface PluginRow {
   error?: string;
 }
 
-const BUILT_IN_CAPABILITIES = ["helmValues", "connection", "schedules"];
+const BUILT_IN_CAPABILITIES = ["helmValues", "connection", "schedules", "runs"];
 
 /**
  * The environment of a user's shell: no pnpm/npm script variables inherited from `pnpm test`, and
