@@ -118,7 +118,9 @@ json.dump({"errors": {k: str(v) for k, v in bag.import_errors.items()}, "tasks":
     const { errors, tasks } = JSON.parse(readFileSync(report, "utf8")) as { errors: Record<string, string>; tasks: Record<string, number> };
     expect(errors).toEqual({});
     // A task per model plus build mode's (the default) one dbt_build task.
-    expect(tasks).toEqual(Object.fromEntries(cases.map((c) => [`corpus_${c.name.replace(/[^A-Za-z0-9]/g, "_")}`, c.transforms.length + 1])));
+    expect(tasks).toEqual(
+      Object.fromEntries(cases.map((c) => [`corpus_${c.name.replace(/[^A-Za-z0-9]/g, "_")}`, c.transforms.length + 1])),
+    );
   });
 
   it("generate for Dagster: every code location passes `dagster definitions validate`", () => {
