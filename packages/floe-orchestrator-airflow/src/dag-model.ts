@@ -186,7 +186,8 @@ export function buildAirflowModel(
       tasks,
       freshness: freshnessTasks(artifacts, tasks),
       sourceInlets: sourceInlets(artifacts, tasks),
-      buildTaskId: executionMode === "build" ? buildTaskIdFor(tasks) : null,
+      // A DAG without models (artifacts without models) gets no build task: nothing to build.
+      buildTaskId: executionMode === "build" && tasks.length > 0 ? buildTaskIdFor(tasks) : null,
       docMd: renderDocMd(job.name, description, tasks.length, source, executionMode),
     };
   });
