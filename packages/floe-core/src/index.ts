@@ -80,7 +80,7 @@ export { dbtNodeArgs, dbtSelectionArgs } from "./dbt/dbt-command.js";
 export type { DbtNodeCommand } from "./dbt/dbt-command.js";
 
 // Generated code: the one emitter every user string goes through (also floe-core/codegen), requirements.
-export { pyString, pyLiteral, pyIdentifier, safeName, nameHash, isPythonKeyword } from "./emit/python-literal.js";
+export { pyString, pyLiteral, pyIdentifier, safeName, nameHash, isPythonKeyword, PYTHON_KEYWORDS } from "./emit/python-literal.js";
 export type { PyValue, SafeNameRules } from "./emit/python-literal.js";
 export { shellQuote } from "./emit/shell-quote.js";
 export {

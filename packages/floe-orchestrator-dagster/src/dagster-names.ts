@@ -1,5 +1,5 @@
 /** Dagster's naming rules (jobs, schedules, asset key parts, groups, tag keys), checked the way Dagster checks them. */
-import { safeName } from "floe-core";
+import { PYTHON_KEYWORDS, safeName } from "floe-core";
 
 // Names Dagster refuses even though they match its character set (dagster/_core/definitions/utils.py).
 const DAGSTER_RESERVED = new Set([
@@ -18,41 +18,7 @@ const DAGSTER_RESERVED = new Set([
   "input",
   "output",
   "type",
-  "False",
-  "None",
-  "True",
-  "and",
-  "as",
-  "assert",
-  "async",
-  "await",
-  "break",
-  "class",
-  "continue",
-  "def",
-  "del",
-  "elif",
-  "else",
-  "except",
-  "finally",
-  "for",
-  "from",
-  "global",
-  "if",
-  "import",
-  "in",
-  "is",
-  "lambda",
-  "nonlocal",
-  "not",
-  "or",
-  "pass",
-  "raise",
-  "return",
-  "try",
-  "while",
-  "with",
-  "yield",
+  ...PYTHON_KEYWORDS,
 ]);
 
 /** A name Dagster accepts (`^[A-Za-z0-9_]+$`, not reserved); distinct inputs stay distinct. */

@@ -5,7 +5,8 @@
  */
 import { createHash } from "node:crypto";
 
-const PYTHON_KEYWORDS = new Set([
+/** Python's keywords (`keyword.kwlist`): names no identifier may take. */
+export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set([
   "False",
   "None",
   "True",
@@ -41,6 +42,11 @@ const PYTHON_KEYWORDS = new Set([
   "while",
   "with",
   "yield",
+]);
+
+/** What `pyIdentifier` never produces: the keywords, plus soft keywords and names a generated module relies on. */
+const RESERVED_IDENTIFIERS: ReadonlySet<string> = new Set([
+  ...PYTHON_KEYWORDS,
   // Soft keywords and builtins that would shadow something a generated module relies on.
   "match",
   "case",
@@ -168,17 +174,17 @@ const PY_IDENTIFIER_RULES: SafeNameRules = {
   allowed: /[A-Za-z0-9_]/,
   maxLength: 80,
   startsWithLetter: true,
-  reserved: PYTHON_KEYWORDS,
+  reserved: RESERVED_IDENTIFIERS,
 };
 
 /** A valid, non-keyword Python identifier for a user name; distinct names give distinct identifiers. */
 export function pyIdentifier(value: string): string {
   const result = safeName(value, PY_IDENTIFIER_RULES);
   // Guard the invariant the rules promise; a failure here is a floe bug, never user error.
-  if (!IDENTIFIER.test(result) || PYTHON_KEYWORDS.has(result)) throw new Error(`pyIdentifier produced ${result}`);
+  if (!IDENTIFIER.test(result) || RESERVED_IDENTIFIERS.has(result)) throw new Error(`pyIdentifier produced ${result}`);
   return result;
 }
 
 export function isPythonKeyword(value: string): boolean {
-  return PYTHON_KEYWORDS.has(value);
+  return RESERVED_IDENTIFIERS.has(value);
 }
