@@ -1,5 +1,5 @@
 /** The plugin API version this floe-core implements, and floe's compatibility rule. */
-export const FLOE_API_VERSION = "1.1";
+export const FLOE_API_VERSION = "1.2";
 
 export interface ApiVersion {
   major: number;

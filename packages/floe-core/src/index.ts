@@ -164,6 +164,15 @@ export type {
   JsonAnswer,
   RunnableJob,
 } from "./runs/run-control.js";
+export {
+  checkProducts,
+  checkNamesAcrossProducts,
+  inProduct,
+  mergeProductFiles,
+  mergePlanSummaries,
+  productModelUri,
+} from "./products/products.js";
+export type { ProductInput, ProductTrigger } from "./products/products.js";
 export { lineageDatasets, computePlan, renderPlan, switchWarning, switchFireTimeChanges } from "./plan/plan.js";
 export type { PlanSummary, ScheduleChange, FireTimeChange, Plan, ScheduleLookup, PlanOptions } from "./plan/plan.js";
 export { diffSchedule, fireTimeDivergences, offsetChanges, MAX_DIFF_COUNT } from "./schedule/schedule-diff.js";

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { CompiledArtifacts, CompiledArtifactsInput } from "./artifacts/compiled-artifacts.js";
 import { zodToFloeError, type ValidatedArtifacts } from "./artifacts/parse-artifacts.js";
 import type { PlanSummary } from "./plan/plan.js";
+import type { ProductInput } from "./products/products.js";
 import type { RunHandle, RunStatus, RunStatusRequest, TriggerRunRequest, WaitOptions } from "./runs/run-control.js";
 import type {
   DatasetInput,
@@ -18,7 +19,7 @@ import type { FireTime, SchedulePreviewOptions } from "./schedule/preview.js";
 import type { ValidSchedule } from "./schedule/validate-schedule.js";
 
 // ---------------------------------------------------------------------------------------------
-// The contract (floe plugin API 1.1): one required operation, optional capabilities.
+// The contract (floe plugin API 1.2): one required operation, optional capabilities.
 // ---------------------------------------------------------------------------------------------
 
 /** What `generate` takes besides the artifacts; validated once, by parseGenerateOptions. */
@@ -100,12 +101,28 @@ export interface RunsCapability {
   wait(request: RunStatusRequest, options?: WaitOptions): Promise<RunStatus>;
 }
 
+/**
+ * Capability `products` (API 1.2): several products in one deployment (`floe generate a.json b.json …`).
+ * Without it the CLI refuses several artifacts files for the plugin (exit 2); one file always goes
+ * through the plugin's `generate`.
+ */
+export interface ProductsCapability {
+  /**
+   * Every file of one output running all `products` (two or more, distinct names, their
+   * `orchestration.consumes` resolvable among them: see floe-core's `checkProducts`), deterministically.
+   * Ids that would collide across products are refused with FLOE_ARTIFACTS_INVALID, not renamed.
+   * `options.dbtProjectDir` is not used: each product names its own project. The plan summary (when
+   * given) covers every product.
+   */
+  generate(products: ReadonlyArray<ProductInput>, options?: Omit<GenerateOptions, "dbtProjectDir">): GenerateResult;
+}
+
 /** The names `floe plugins --json` reports under `capabilities`, in this order. */
-export const PLUGIN_CAPABILITIES = ["helmValues", "connection", "schedules", "runs"] as const;
+export const PLUGIN_CAPABILITIES = ["helmValues", "connection", "schedules", "runs", "products"] as const;
 export type PluginCapability = (typeof PLUGIN_CAPABILITIES)[number];
 
 /**
- * The contract every orchestrator plugin implements (floe plugin API 1.1). Only `generate` is
+ * The contract every orchestrator plugin implements (floe plugin API 1.2; 1.1 without `products`). Only `generate` is
  * required; the rest are optional capabilities that commands use when present. A plugin package
  * declares its classes in package.json under `"floe.orchestrators"`; floe-core discovers and
  * constructs them on demand (no constructor arguments from the CLI).
@@ -130,6 +147,8 @@ export interface FloeOrchestratorPlugin {
   readonly schedules?: ScheduleCapability;
   /** Run control (`floe run`). */
   readonly runs?: RunsCapability;
+  /** Several products in one output (API 1.2). */
+  readonly products?: ProductsCapability;
 }
 
 /** Which optional capabilities a plugin object has. */
@@ -139,6 +158,7 @@ export function pluginCapabilities(plugin: FloeOrchestratorPlugin): PluginCapabi
     connection: typeof plugin.connection?.validate === "function",
     schedules: typeof plugin.schedules?.validate === "function" && typeof plugin.schedules.preview === "function",
     runs: typeof plugin.runs?.trigger === "function" && typeof plugin.runs.status === "function" && typeof plugin.runs.wait === "function",
+    products: typeof plugin.products?.generate === "function",
   };
   return PLUGIN_CAPABILITIES.filter((c) => has[c]);
 }

@@ -179,12 +179,32 @@ export const PartitioningSchema = z
   .strict()
   .describe("extension: time partitioning for every job of the product (Dagster partitions, Airflow data intervals)");
 
-/** floe's own additions to CompiledArtifacts: named jobs, schedules, partitioning. */
+/**
+ * Another product's outputs this product reads: when a run of that product materializes them, this
+ * product's default job runs (Dagster: a sensor; Airflow: an Asset-scheduled DAG). Both products are
+ * generated into one output (`floe generate a.json b.json …`).
+ */
+export const ConsumesSchema = z
+  .object({
+    product: nonEmpty.describe("the product name (metadata.product_name) of a product generated in the same output"),
+    models: z
+      .array(nonEmpty)
+      .min(1, "needs at least one model")
+      .describe("that product's models whose updates trigger this product (all of them, once each, since the last run)"),
+  })
+  .strict()
+  .describe("extension: a product whose outputs trigger this product's default job");
+
+/** floe's own additions to CompiledArtifacts: named jobs, schedules, partitioning, data-triggered runs. */
 export const OrchestrationExtensionSchema = z
   .object({
     jobs: z.array(JobSchema).default([]),
     schedules: z.array(ScheduleSchema).default([]),
     partitioning: PartitioningSchema.nullish(),
+    consumes: z
+      .array(ConsumesSchema)
+      .nullish()
+      .describe("extension: products whose model updates run this product's default job (instead of a schedule)"),
   })
   .strict()
   .describe("extension: named jobs and schedules (floe-orchestrators; ignored by floe's Python tools)");
@@ -253,6 +273,7 @@ export type ResolvedTransforms = z.infer<typeof ResolvedTransformsSchema>;
 export type Job = z.infer<typeof JobSchema>;
 export type Schedule = z.infer<typeof ScheduleSchema>;
 export type Partitioning = z.infer<typeof PartitioningSchema>;
+export type Consumes = z.infer<typeof ConsumesSchema>;
 export type ScheduleInput = z.input<typeof ScheduleSchema>;
 export type CompiledArtifacts = z.infer<typeof CompiledArtifactsSchema>;
 /** What callers may pass in: defaults not yet applied. */

@@ -9,13 +9,15 @@ import { readOutputManifest, writeOutputDirectory, type OutputFile, type OutputL
 import { computePlan, renderPlan, switchWarning, type PlanSummary, type ScheduleLookup } from "../../plan/plan.js";
 import type { FloeOrchestratorPlugin, ScheduleCapability } from "../../orchestrator-plugin.js";
 import { loadPlugin } from "../../plugin-registry.js";
-import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
+import { checkProducts } from "../../products/products.js";
+import type { ValidatedArtifacts } from "../../artifacts/parse-artifacts.js";
+import { parseCommandArgs, requirePositional, stringOption } from "../args.js";
 import type { Command, CommandOption } from "../context.js";
 import { readInputFile } from "../read-input.js";
 import { relative, resolve, sep } from "node:path";
 
 const usage =
-  "floe generate <artifacts.json> --orchestrator <name> --out <dir> --dbt-project <dir> [--bundle-dbt-project] [--out-layout plain|symlink] [--execution-mode build|per_model] [--plan [--json]]";
+  "floe generate <artifacts.json>... --orchestrator <name> --out <dir> --dbt-project <dir>... [--bundle-dbt-project] [--out-layout plain|symlink] [--execution-mode build|per_model] [--plan [--json]]";
 
 /** The plan summary floe stored in the output's `.floe-output.json`, when there is one. */
 async function previousSummary(outDir: string): Promise<{ exists: boolean; summary: PlanSummary | undefined }> {
@@ -69,8 +71,10 @@ const options: Record<string, CommandOption> = {
   "dbt-project": {
     type: "string",
     value: "<dir>",
-    description: "the dbt project the generated code runs (recorded relative to the output; FLOE_DBT_PROJECT_DIR overrides it at run time)",
+    description:
+      "the dbt project the generated code runs (recorded relative to the output; FLOE_DBT_PROJECT_DIR overrides it at run time); with several artifacts files, once for all or once per file in their order",
     default: "required",
+    multiple: true,
   },
   "bundle-dbt-project": {
     type: "boolean",
@@ -106,8 +110,8 @@ export const generateCommand: Command = {
   options,
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, options, usage);
-    const file = requirePositional(positionals, 0, "<artifacts.json>", usage);
-    refuseExtraPositionals(positionals, 1, usage);
+    const inputs = positionals;
+    for (let i = 0; i < Math.max(1, inputs.length); i++) requirePositional(inputs, i, "<artifacts.json>", usage);
     const orchestrator = stringOption(values, "orchestrator");
     const out = stringOption(values, "out");
     if (!orchestrator) throw new FloeError("FLOE_USAGE", "missing --orchestrator", { path: "--orchestrator", hint: `usage: ${usage}` });
@@ -129,18 +133,59 @@ export const generateCommand: Command = {
       });
     }
     const bundle = values["bundle-dbt-project"] === true;
-    const dbtProject = stringOption(values, "dbt-project");
+    const given = (values["dbt-project"] as string[] | undefined) ?? [];
+    // One artifacts file: a repeated --dbt-project keeps the last value, as every string option does.
+    const dbtProjects = inputs.length === 1 ? given.slice(-1) : given;
+    if (dbtProjects.length > 1 && dbtProjects.length !== inputs.length) {
+      throw new FloeError("FLOE_USAGE", `${dbtProjects.length} --dbt-project for ${inputs.length} artifacts files`, {
+        path: "--dbt-project",
+        hint: "pass one --dbt-project for all artifacts files, or one per file in their order",
+      });
+    }
+    if (inputs.length > 1 && bundle) {
+      throw new FloeError("FLOE_USAGE", "--bundle-dbt-project bundles one product's project; this output has several", {
+        path: "--bundle-dbt-project",
+        hint: "drop --bundle-dbt-project (the projects are recorded relative to --out), or generate the products into separate outputs",
+      });
+    }
+    const dbtProject = dbtProjects[0];
     const outDir = resolve(ctx.cwd, out);
     const projectDir = dbtProject ? resolve(ctx.cwd, dbtProject) : null;
-    // Validated once, here, before any plugin loads: the plugin gets ValidatedArtifacts.
-    const { artifacts, warnings } = parseArtifactsJson(await readInputFile(ctx.cwd, file, "<artifacts.json>"));
-    for (const warning of warnings) ctx.stderr(`warning: ${warning}\n`);
-    const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd });
-    // Every file the plugin writes, values.yaml included: what the API returns is what the CLI writes.
-    const generated = plugin.generate(artifacts, {
-      ...(projectDir ? { dbtProjectDir: projectDirForOutput(outDir, projectDir, bundle) } : {}),
-      ...(executionMode !== undefined ? { pluginOptions: { executionMode } } : {}),
+    const projectDirs = inputs.map((_, i) => {
+      const dir = dbtProjects[dbtProjects.length === 1 ? 0 : i];
+      return dir === undefined ? null : resolve(ctx.cwd, dir);
     });
+    // Validated once, here, before any plugin loads: the plugin gets ValidatedArtifacts.
+    const products: ValidatedArtifacts[] = [];
+    for (const file of inputs) {
+      const { artifacts, warnings } = parseArtifactsJson(await readInputFile(ctx.cwd, file, "<artifacts.json>"));
+      for (const warning of warnings) ctx.stderr(`warning: ${inputs.length > 1 ? `${file}: ` : ""}${warning}\n`);
+      products.push(artifacts);
+    }
+    // Unique product names; every consumed product and model among these files.
+    checkProducts(products, inputs.length > 1 ? inputs : undefined);
+    const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd });
+    if (inputs.length > 1 && !plugin.products) {
+      throw new FloeError("FLOE_USAGE", `the ${orchestrator} plugin generates one product per output`, {
+        path: "argument 2",
+        hint: "it has no products capability (floe plugins --json); generate each artifacts file into its own --out",
+      });
+    }
+    const pluginOptions = executionMode !== undefined ? { pluginOptions: { executionMode } } : {};
+    // Every file the plugin writes, values.yaml included: what the API returns is what the CLI writes.
+    const generated =
+      inputs.length === 1
+        ? plugin.generate(products[0]!, {
+            ...(projectDir ? { dbtProjectDir: projectDirForOutput(outDir, projectDir, bundle) } : {}),
+            ...pluginOptions,
+          })
+        : plugin.products!.generate(
+            products.map((artifacts, i) => ({
+              artifacts,
+              ...(projectDirs[i] ? { dbtProjectDir: projectDirForOutput(outDir, projectDirs[i]!, false) } : {}),
+            })),
+            pluginOptions,
+          );
     // Checked after the artifacts, so a bad input is reported the same with or without a project. The
     // artifacts name the models but hold no SQL, so generated code always needs the project itself.
     if (!projectDir) {
@@ -149,7 +194,7 @@ export const generateCommand: Command = {
         hint: "pass --dbt-project <dir> (recorded relative to --out), and --bundle-dbt-project to copy it into the output",
       });
     }
-    await checkDbtProjectDir(projectDir, dbtProject!);
+    for (const [i, dir] of dbtProjects.entries()) await checkDbtProjectDir(resolve(ctx.cwd, dir), dbtProjects[i]!);
     for (const warning of generated.warnings) ctx.stderr(`floe: warning: ${warning}\n`);
     const files: OutputFile[] = [...generated.files];
     if (bundle) {
@@ -170,8 +215,7 @@ export const generateCommand: Command = {
         throw new FloeError("FLOE_INTERNAL", `the ${orchestrator} plugin writes ${FLOE_RUNTIME_WHEEL_PATH}, which floe writes`);
       files.push(await floeRuntimeWheelFile());
     }
-    const adapterWarning = dbtAdapterWarning(artifacts);
-    if (adapterWarning) ctx.stderr(`warning: ${adapterWarning}\n`);
+    for (const warning of new Set(products.map(dbtAdapterWarning))) if (warning) ctx.stderr(`warning: ${warning}\n`);
     const summary = generated.plan;
     const previous = await previousSummary(outDir);
     const schedules = await scheduleLookup(plugin, previous.summary, ctx.cwd);
