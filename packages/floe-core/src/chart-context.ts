@@ -56,3 +56,16 @@ export function chartContextFromArtifacts(artifacts: CompiledArtifacts | undefin
   }
   return { labels, env };
 }
+
+/**
+ * The chart context of several products in one release: the labels and environment every product
+ * agrees on (a label or variable that differs between products is left out: one release, one value).
+ */
+export function chartContextFromProducts(products: ReadonlyArray<CompiledArtifacts>): ChartContext {
+  const contexts = products.map((p) => chartContextFromArtifacts(p));
+  if (contexts.length === 0) return { labels: {}, env: [] };
+  const [first, ...rest] = contexts as [ChartContext, ...ChartContext[]];
+  const labels = Object.fromEntries(Object.entries(first.labels).filter(([k, v]) => rest.every((c) => c.labels[k] === v)));
+  const env = first.env.filter((e) => rest.every((c) => c.env.some((o) => o.name === e.name && o.value === e.value)));
+  return { labels, env };
+}

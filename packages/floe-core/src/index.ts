@@ -97,7 +97,7 @@ export { writeOutputDirectory, recoverOutputDirectory, OUTPUT_MANIFEST } from ".
 export type { OutputFile, OutputLayoutKind, WriteOutputOptions } from "./output/write-output.js";
 export { parseWorkloadSize, scaleResources } from "./resources.js";
 export type { SmallPreset } from "./resources.js";
-export { chartContextFromArtifacts, toLabelValue } from "./chart-context.js";
+export { chartContextFromArtifacts, chartContextFromProducts, toLabelValue } from "./chart-context.js";
 export type { ChartContext, ChartEnvVar } from "./chart-context.js";
 export { probeHttp, joinUrl } from "./http/http-probe.js";
 export type { ProbeFailureKind, ProbeSuccess, ProbeFailure, ProbeResult, ProbeOptions } from "./http/http-probe.js";

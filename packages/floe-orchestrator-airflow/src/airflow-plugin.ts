@@ -1,6 +1,14 @@
 import { createRequire } from "node:module";
 import type { z } from "zod";
 import {
+  checkNamesAcrossProducts,
+  checkProducts,
+  inProduct,
+  mergePlanSummaries,
+  mergeProductFiles,
+  productModelUri,
+  type ProductInput,
+  type ProductsCapability,
   lineageDatasets,
   noModelsWarnings,
   type PlanSummary,
@@ -33,10 +41,10 @@ import {
   type ValidationResult,
   type WorkloadSize,
 } from "floe-core";
-import { buildAirflowModel, type AirflowDefinitionsModel, type ScheduleOverride } from "./dag-model.js";
+import { buildAirflowModel, type AirflowDefinitionsModel, type AirflowProductTriggers, type ScheduleOverride } from "./dag-model.js";
 import { buildAirflowHelmValues } from "./helm-values.js";
 import { AirflowPluginOptionsSchema, type AirflowPluginOptions } from "./options.js";
-import { renderRuntimeFiles } from "./render-runtime.js";
+import { mergeRequirements, renderRuntimeFiles } from "./render-runtime.js";
 import { renderAirflowFiles } from "./render-dag.js";
 import { buildAirflowLineage } from "./render-lineage.js";
 import { airflowResourceRequirements } from "./resource-presets.js";
@@ -57,7 +65,7 @@ export class AirflowPlugin extends OrchestratorPlugin {
   readonly name = "airflow";
   readonly version = PACKAGE.version;
   // The plugin API this package was built against (not the installed floe-core's, which may be newer).
-  readonly floeApiVersion = "1.1";
+  readonly floeApiVersion = "1.2";
   readonly options: AirflowPluginOptions;
   readonly #schedules = new Map<string, ScheduleOverride>();
   /**
@@ -81,6 +89,16 @@ export class AirflowPlugin extends OrchestratorPlugin {
     },
   };
 
+  /**
+   * Several products in one dags folder (`floe generate a.json b.json …`): one DAG file per job of each
+   * product, one requirements.txt, Dockerfile and values.yaml. dag_ids (and DAG file names) must differ
+   * across products: a collision is refused, never renamed. A product's `orchestration.consumes` makes
+   * its DAG Asset-scheduled on the consumed models, whose tasks get those Assets as outlets.
+   */
+  readonly products: ProductsCapability = {
+    generate: (products, options = {}) => this.#generateProducts(products, options),
+  };
+
   constructor(options: Record<string, unknown> = {}) {
     super();
     this.options = checkOption(AirflowPluginOptionsSchema, options);
@@ -95,6 +113,8 @@ export class AirflowPlugin extends OrchestratorPlugin {
 
   /** Every file for validated artifacts, one DAG per job; schedules come from the artifacts only. */
   generate(artifacts: ValidatedArtifacts, options: GenerateOptions = {}): GenerateResult {
+    // A product consuming another is generated together with it (products.generate).
+    checkProducts([artifacts]);
     const { dbtProjectDir, pluginOptions } = parseGenerateOptions(options);
     const base =
       pluginOptions === undefined ? this.options : checkOption(AirflowPluginOptionsSchema, { ...this.options, ...pluginOptions });
@@ -104,6 +124,52 @@ export class AirflowPlugin extends OrchestratorPlugin {
       files: [...definitions.render(), helmValuesFile(buildAirflowHelmValues({ artifacts }))],
       warnings: [...(definitions.warnings ?? [])],
       ...(plan ? { plan } : {}),
+    };
+  }
+
+  #generateProducts(products: ReadonlyArray<ProductInput>, options: Omit<GenerateOptions, "dbtProjectDir">): GenerateResult {
+    const { pluginOptions } = parseGenerateOptions(options);
+    const base =
+      pluginOptions === undefined ? this.options : checkOption(AirflowPluginOptionsSchema, { ...this.options, ...pluginOptions });
+    const all = products.map((p) => p.artifacts);
+    const triggers = checkProducts(all);
+    const consumed = new Map<string, Set<string>>();
+    for (const list of triggers.values())
+      for (const t of list) for (const m of t.models) consumed.set(t.product, new Set([...(consumed.get(t.product) ?? []), m]));
+    const parts = products.map(({ artifacts, dbtProjectDir }) => {
+      const product = artifacts.metadata.product_name;
+      const own: AirflowProductTriggers = {
+        outlets: new Map([...(consumed.get(product) ?? [])].map((m) => [m, productModelUri(product, m)])),
+        schedule: (triggers.get(product) ?? []).flatMap((t) => t.models.map((m) => productModelUri(t.product, m))),
+      };
+      const options = dbtProjectDir === undefined ? base : { ...base, dbtProjectDir };
+      const definitions = inProduct(product, () => this.#definitions(artifacts, options, new Map(), own));
+      return { product, artifacts, definitions, files: inProduct(product, () => definitions.render()) };
+    });
+    checkNamesAcrossProducts(
+      "Airflow dag_id",
+      parts.flatMap((p) => p.definitions.model.dags.map((d) => ({ product: p.product, name: d.dagId }))),
+    );
+    const shared = new Set(["requirements.txt", "Dockerfile"]);
+    const files = mergeProductFiles(
+      parts.map((p) => ({ product: p.product, files: p.files.filter((f) => !shared.has(f.path)) })),
+    );
+    const warnings = parts.flatMap((p) => p.definitions.warnings ?? []);
+    const requirements = parts.map((p) => p.files.find((f) => f.path === "requirements.txt")!.content);
+    files.push({ path: "requirements.txt", content: mergeRequirements(requirements, parts.map((p) => p.product)) });
+    const dockerfiles = [...new Set(parts.map((p) => p.files.find((f) => f.path === "Dockerfile")!.content))];
+    files.push({ path: "Dockerfile", content: dockerfiles[0]! });
+    if (dockerfiles.length > 1) {
+      warnings.push(
+        `the products run different dbt projects: the Dockerfile bakes in ${JSON.stringify(parts[0]!.product)}'s only (FLOE_DBT_PROJECT_DIR would point every DAG at it); build one image per project`,
+      );
+    }
+    files.push(helmValuesFile(buildAirflowHelmValues({ products: all })));
+    const summaries = parts.map((p) => p.definitions.planSummary?.()).filter((s): s is PlanSummary => s !== undefined);
+    return {
+      files,
+      warnings: [...new Set(warnings)],
+      ...(summaries.length === parts.length ? { plan: mergePlanSummaries(summaries) } : {}),
     };
   }
 
@@ -117,12 +183,19 @@ export class AirflowPlugin extends OrchestratorPlugin {
     artifacts: ValidatedArtifacts,
     options: AirflowPluginOptions,
     overrides: ReadonlyMap<string, ScheduleOverride>,
+    triggers?: AirflowProductTriggers,
   ): OrchestratorDefinitions<AirflowDefinitionsModel> {
-    const model = buildAirflowModel(artifacts, options, overrides, {
-      package: PACKAGE.name,
-      version: PACKAGE.version,
-      coreVersion: FLOE_CORE_VERSION,
-    });
+    const model = buildAirflowModel(
+      artifacts,
+      options,
+      overrides,
+      {
+        package: PACKAGE.name,
+        version: PACKAGE.version,
+        coreVersion: FLOE_CORE_VERSION,
+      },
+      triggers,
+    );
     const lineage = buildAirflowLineage(artifacts);
     return {
       orchestrator: this.name,

@@ -56,6 +56,13 @@ export interface AirflowDagSpec {
   freshness: AirflowFreshnessTask[];
   /** Task id -> the dbt sources its model reads, as Airflow Assets (the task's `inlets`). */
   sourceInlets: Record<string, Array<{ name: string; uri: string }>>;
+  /**
+   * Task id -> the Assets its model's updates emit (`outlets`): the models another product of the same
+   * output consumes (orchestration.consumes), as `floe://<product>/<model>`.
+   */
+  productOutlets: Record<string, string[]>;
+  /** The product's DAG runs when all these Assets are updated (orchestration.consumes) instead of on a timetable; null otherwise. */
+  assetSchedule: string[] | null;
   /** Build mode: the id of the task that runs dbt once for the whole selection (distinct from every model's task id). */
   buildTaskId: string | null;
   docMd: string;
@@ -113,11 +120,20 @@ export function dagFileName(job: string): string {
   return `${safeName(job, FILE_RULES)}.py`;
 }
 
+/** A product's part in data-triggered runs between the products of one output. */
+export interface AirflowProductTriggers {
+  /** Its models another product consumes, each with its Asset URI. */
+  outlets: ReadonlyMap<string, string>;
+  /** The Asset URIs whose updates run its default DAG (empty: it consumes nothing). */
+  schedule: ReadonlyArray<string>;
+}
+
 export function buildAirflowModel(
   artifacts: ValidatedArtifacts,
   options: AirflowPluginOptions,
   overrides: ReadonlyMap<string, ScheduleOverride>,
   generator: { package: string; version: string; coreVersion: string },
+  triggers: AirflowProductTriggers = { outlets: new Map(), schedule: [] },
 ): AirflowDefinitionsModel {
   const transforms = transformsFromArtifacts(artifacts);
   const jobs = resolveJobs(artifacts);
@@ -186,6 +202,8 @@ export function buildAirflowModel(
       tasks,
       freshness: freshnessTasks(artifacts, tasks),
       sourceInlets: sourceInlets(artifacts, tasks),
+      productOutlets: Object.fromEntries(tasks.flatMap((t) => (triggers.outlets.has(t.model) ? [[t.taskId, [triggers.outlets.get(t.model)!]]] : []))),
+      assetSchedule: job.isDefault && triggers.schedule.length > 0 ? [...triggers.schedule] : null,
       // A DAG without models (artifacts without models) gets no build task: nothing to build.
       buildTaskId: executionMode === "build" && tasks.length > 0 ? buildTaskIdFor(tasks) : null,
       docMd: renderDocMd(job.name, description, tasks.length, source, executionMode),

@@ -1,4 +1,4 @@
-import { chartContextFromArtifacts, parseWorkloadSize, type CompiledArtifacts, type WorkloadSize } from "floe-core";
+import { chartContextFromArtifacts, chartContextFromProducts, parseWorkloadSize, type CompiledArtifacts, type WorkloadSize } from "floe-core";
 import { airflowResourceRequirements } from "./resource-presets.js";
 
 /**
@@ -6,9 +6,12 @@ import { airflowResourceRequirements } from "./resource-presets.js";
  * from the size's presets; labels and lineage settings from the artifacts. Secrets never appear here:
  * the chart takes them by reference.
  */
-export function buildAirflowHelmValues(options: { size?: WorkloadSize; artifacts?: CompiledArtifacts } = {}): Record<string, unknown> {
+export function buildAirflowHelmValues(
+  options: { size?: WorkloadSize; artifacts?: CompiledArtifacts; products?: ReadonlyArray<CompiledArtifacts> } = {},
+): Record<string, unknown> {
   const resources = airflowResourceRequirements(parseWorkloadSize(options.size ?? "small"));
-  const context = chartContextFromArtifacts(options.artifacts);
+  // Several products in one release: only what they all agree on.
+  const context = options.products ? chartContextFromProducts(options.products) : chartContextFromArtifacts(options.artifacts);
   const values: Record<string, unknown> = {};
   if (Object.keys(context.labels).length > 0) values.commonLabels = context.labels;
   if (context.env.length > 0) values.env = context.env;

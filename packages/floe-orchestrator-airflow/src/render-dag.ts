@@ -98,6 +98,9 @@ function projectDirLines(model: AirflowDefinitionsModel): { imports: string[]; l
 const PROJECT_ENV = "FLOE_DBT_PROJECT_DIR";
 
 function renderSchedule(dag: AirflowDagSpec): { expression: string; imports: string[] } {
+  // Runs once every consumed Asset has been updated since its last run (a list of Assets is their AND).
+  if (dag.assetSchedule !== null)
+    return { expression: `[${PRODUCT_ASSET} for uri in ${pyLiteral(dag.assetSchedule)}]`, imports: ["Asset"] };
   if (dag.schedule === null) return { expression: "None", imports: [] };
   const tz = `timezone=${pyString(dag.schedule.timezone)}`;
   if (dag.schedule.crons.length === 1) {
@@ -161,6 +164,27 @@ function freshnessConstant(dag: AirflowDagSpec): string[] {
   ];
 }
 
+/** The Assets of one product's models that another product of the output consumes: the data triggers. */
+const PRODUCT_ASSET = 'Asset(name=uri, uri=uri, group="floe_product")';
+
+function outletsConstant(dag: AirflowDagSpec): string[] {
+  const entries = Object.entries(dag.productOutlets);
+  if (entries.length === 0) return [];
+  return [
+    "# task id -> the Assets its model's updates emit (another product consumes them): the task's outlets.",
+    "PRODUCT_OUTLETS = {",
+    ...entries.map(([taskId, uris]) => `    ${pyString(taskId)}: ${pyLiteral(uris)},`),
+    "}",
+    "",
+  ];
+}
+
+function outletsArgument(dag: AirflowDagSpec): string[] {
+  return Object.keys(dag.productOutlets).length > 0
+    ? [`            outlets=[${PRODUCT_ASSET} for uri in PRODUCT_OUTLETS.get(task_id, [])],`]
+    : [];
+}
+
 function inletsConstant(dag: AirflowDagSpec): string[] {
   const entries = Object.entries(dag.sourceInlets);
   if (entries.length === 0) return [];
@@ -207,7 +231,8 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
   const partitioned = partitioning ? renderPartitionedSchedule(partitioning) : null;
   const schedule = partitioned ?? renderSchedule(dag);
   const project = projectDirLines(model);
-  const sdkImports = ["DAG", ...schedule.imports, ...(Object.keys(dag.sourceInlets).length > 0 ? ["Asset"] : [])].sort();
+  const usesAssets = Object.keys(dag.sourceInlets).length > 0 || Object.keys(dag.productOutlets).length > 0;
+  const sdkImports = [...new Set(["DAG", ...schedule.imports, ...(usesAssets ? ["Asset"] : [])])].sort();
   if (partitioning) {
     project.imports = [...new Set(["import json", ...project.imports])].sort();
   }
@@ -256,6 +281,7 @@ function renderDagModule(model: AirflowDefinitionsModel, dag: AirflowDagSpec, li
     ...lineageConstant(lineage, dag),
     ...freshnessConstant(dag),
     ...inletsConstant(dag),
+    ...outletsConstant(dag),
     `DOC_MD = ${pyString(dag.docMd)}`,
     "",
     ...(partitioning ? partitionLines(partitioning) : []),
@@ -305,6 +331,7 @@ function perModelTasks(model: AirflowDefinitionsModel, dag: AirflowDagSpec, line
     ...(Object.keys(dag.sourceInlets).length > 0
       ? ['            inlets=[Asset(name=name, uri=uri, group="dbt_source") for name, uri in SOURCE_INLETS.get(task_id, [])],']
       : []),
+    ...outletsArgument(dag),
     ...(lineage ? ["            lineage=LINEAGE[model],"] : []),
     "            **{**TASK_ARGS, **TASK_SETTINGS.get(task_id, {})},",
     "        )",
@@ -349,6 +376,7 @@ function buildModeTasks(model: AirflowDefinitionsModel, dag: AirflowDagSpec, lin
     ...(Object.keys(dag.sourceInlets).length > 0
       ? ['            inlets=[Asset(name=name, uri=uri, group="dbt_source") for name, uri in SOURCE_INLETS.get(task_id, [])],']
       : []),
+    ...outletsArgument(dag),
     ...(lineage ? ["            lineage=LINEAGE[model],"] : []),
     "            **{**TASK_ARGS, **TASK_SETTINGS.get(task_id, {})},",
     "        )",

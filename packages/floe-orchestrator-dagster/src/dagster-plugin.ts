@@ -64,7 +64,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
   readonly name = "dagster";
   readonly version = PACKAGE_VERSION;
   // The plugin API this package was built against (not the installed floe-core's, which may be newer).
-  readonly floeApiVersion = "1.1";
+  readonly floeApiVersion = "1.2";
   readonly options: DagsterPluginOptions;
   readonly #schedules: ExtraSchedule[] = [];
   /**
