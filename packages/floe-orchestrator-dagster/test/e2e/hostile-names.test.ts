@@ -93,7 +93,7 @@ describe("hostile names", () => {
     const inputs = samples.map((s) => {
       const plugin = new DagsterPlugin({ dbtProjectDir: s.dir });
       const definitions = plugin.createDefinitions(artifactsFor(s.product, s.names, s.descriptions, s.job, s.withIds));
-      const source = definitions.render().find((f) => f.path === "definitions.py")!.content;
+      const source = definitions.render().find((f) => f.path.endsWith("/definitions.py"))!.content;
       return {
         source,
         product: s.product,
