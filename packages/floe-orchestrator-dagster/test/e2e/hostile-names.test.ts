@@ -133,7 +133,7 @@ describe("hostile names", () => {
       const project = join(ws.dir, "dbt 'project' \"dir\" {{ x }}");
       copyExample(project);
       await writeOutputDirectory(out, new DagsterPlugin({ dbtProjectDir: project }).createDefinitions(artifacts).render());
-      inspected = JSON.parse(mustSucceed(python(ws, [INSPECT_PY, join(out, "definitions.py")]), "Dagster load").stdout);
+      inspected = JSON.parse(mustSucceed(python(ws, [INSPECT_PY, out]), "Dagster load").stdout);
     });
 
     it("loads with exactly the asset keys and edges floe declares", () => {
