@@ -45,7 +45,8 @@ function dbtProject(dir, manifest) {
   );
 }
 
-function validate(file, work) {
+/** `dagster definitions validate` of a target: the baseline's file (`-f`), floe's package (`-m <module> -d <out>`). */
+function validate(target, work) {
   const env = {
     ...process.env,
     PATH: `${join(venv, "bin")}:${process.env.PATH}`,
@@ -53,8 +54,8 @@ function validate(file, work) {
     DBT_PROFILES_DIR: join(work, "dbt"),
   };
   mkdirSync(env.DAGSTER_HOME, { recursive: true });
-  const r = measure(join(venv, "bin/dagster"), ["definitions", "validate", "-f", file], { cwd: join(file, ".."), env });
-  if (r.status !== 0) throw new Error(`dagster definitions validate failed for ${file}:\n${(r.stderr + r.stdout).slice(-3000)}`);
+  const r = measure(join(venv, "bin/dagster"), ["definitions", "validate", ...target.args], { cwd: target.cwd, env });
+  if (r.status !== 0) throw new Error(`dagster definitions validate failed for ${target.args.join(" ")}:\n${(r.stderr + r.stdout).slice(-3000)}`);
   return r;
 }
 
@@ -80,18 +81,21 @@ for (const n of sizes) {
 
   // Warm the OS file cache and Python bytecode once (not timed), then alternate.
   process.stderr.write(`[${n}] warm-up… `);
-  validate(join(work, "baseline", "definitions.py"), work);
+  const baseline = { args: ["-f", join(work, "baseline", "definitions.py")], cwd: join(work, "baseline") };
+  // floe's output is the package floe_bench/ (dagsterPackageName of the product "bench"), loaded as a module.
+  const floe = { args: ["-m", "floe_bench.definitions", "-d", join(work, "floe")], cwd: join(work, "floe") };
+  validate(baseline, work);
   const ours = [];
   const base = [];
   // Pairs run in ABBA order (baseline first, then floe first, ...), so a drift in machine load
   // weighs on both sides alike; each pair gives one ratio.
   const runBaseline = () => {
     process.stderr.write("baseline… ");
-    base.push(validate(join(work, "baseline", "definitions.py"), work));
+    base.push(validate(baseline, work));
   };
   const runFloe = () => {
     process.stderr.write("floe… ");
-    ours.push(validate(join(work, "floe", "definitions.py"), work));
+    ours.push(validate(floe, work));
   };
   for (let i = 0; i < repeat; i++) {
     if (i % 2 === 0) runBaseline(), runFloe();
@@ -133,7 +137,7 @@ saveReport(
     "",
     text,
     "",
-    `Each number is the median of ${repeat} run(s) of \`dagster definitions validate -f definitions.py\` in a fresh process (Python start, imports, manifest load, Definitions validation), after one untimed warm-up; the two code locations alternate in ABBA order. "floe/baseline" divides the medians; "pair ratio" is the median (and range) of the ratios of each back-to-back pair. Baseline: \`@dbt_assets(manifest=project.manifest_path, project=project)\` with dagster-dbt's default selection and translator. Target: floe/baseline <= 1.1. load: load average at the start of the baseline / floe runs.`,
+    `Each number is the median of ${repeat} run(s) of \`dagster definitions validate\` (\`-f definitions.py\` for the baseline, \`-m floe_bench.definitions -d <out>\` for floe's package) in a fresh process (Python start, imports, manifest load, Definitions validation), after one untimed warm-up; the two code locations alternate in ABBA order. "floe/baseline" divides the medians; "pair ratio" is the median (and range) of the ratios of each back-to-back pair. Baseline: \`@dbt_assets(manifest=project.manifest_path, project=project)\` with dagster-dbt's default selection and translator. Target: floe/baseline <= 1.1. load: load average at the start of the baseline / floe runs.`,
     "",
     `Reproduce: \`${reproduce}\``,
     "",

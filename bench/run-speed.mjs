@@ -8,7 +8,7 @@
 // fifth model), each on a fresh DuckDB file, the project parsed once beforehand (partial parsing warm).
 // Prints wall seconds and ratios to plain `dbt build`; not a test.
 // Reproduce: pnpm build && node bench/run-speed.mjs [--sizes 50,200,500] [--contenders all|name,name]
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { writeRunProject } from "./lib/run-project.mjs";
@@ -142,7 +142,7 @@ function runOne(name, n, { dir, project, out }) {
       DBT_PROFILES_DIR: project,
     };
     mkdirSync(env.DAGSTER_HOME, { recursive: true });
-    return measure(join(dagsterVenv, "bin/dagster"), ["asset", "materialize", "--select", "*", "-f", join(generated, "definitions.py")], {
+    return measure(join(dagsterVenv, "bin/dagster"), ["asset", "materialize", "--select", "*", "-m", dagsterModule(generated), "-d", generated], {
       cwd: generated,
       env,
     });
@@ -150,6 +150,13 @@ function runOne(name, n, { dir, project, out }) {
   const dags = out[name].dags ?? dagFolder(out[name].generated, join(dir, `${name}-dags`));
   const env = { ...airflowEnv(dags), ...dbtEnv, DBT_PROFILES_DIR: project };
   return measure(join(airflowVenv, "bin/airflow"), ["dags", "test", out[name].dagId], { cwd: dir, env, timeout: timeoutMs });
+}
+
+/** The generated package's definitions module, as the output's workspace.yaml names it. */
+function dagsterModule(generated) {
+  const match = /^\s+module_name: (\S+)$/m.exec(readFileSync(join(generated, "workspace.yaml"), "utf8"));
+  if (!match) throw new Error(`${generated}/workspace.yaml names no module`);
+  return match[1];
 }
 
 const header = machine({ python: ["airflow", ...(dagsterVenv ? ["dagster"] : [])] });

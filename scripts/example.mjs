@@ -25,10 +25,11 @@ if (result.status !== 0) process.exit(result.status ?? 1);
 
 const where = relative(process.cwd(), join(root, out)) || ".";
 console.log(`
-The Dagster code location is in ${where}/ (definitions.py, workspace.yaml, compiled_artifacts.json).
-Load it in Dagster (a Python environment with dagster, dagster-webserver, dagster-dbt and dbt-duckdb;
-\`scripts/python-env.sh dagster\` prints one):
+The Dagster code location is in ${where}/: the package floe_jaffle_shop/ (definitions.py, lineage.py),
+workspace.yaml, compiled_artifacts.json. Load it in Dagster (a Python environment with dagster,
+dagster-webserver, dagster-dbt and dbt-duckdb; \`scripts/python-env.sh dagster\` prints one):
 
-  dagster dev -f ${join(where, "definitions.py")}
+  dagster dev -m floe_jaffle_shop.definitions -d ${where}
+  (or, in ${where}/: dagster dev -w workspace.yaml)
 
 \`dagster dev\` runs \`dbt parse\` for the example first; the DuckDB file lands in examples/jaffle_shop/.`);

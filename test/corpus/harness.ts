@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, relative } from "node:path";
+import { dagsterTarget } from "floe-test-utils/dagster-output";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const CORPUS = import.meta.dirname;
@@ -292,7 +293,7 @@ export function buildWithDagster(
         (env) => {
           const home = join(workDir, "dagster_home");
           mkdirSync(home, { recursive: true });
-          return run("dagster", ["asset", "materialize", "--select", "*", "-f", join(out, "definitions.py")], {
+          return run("dagster", ["asset", "materialize", "--select", "*", ...dagsterTarget(out)], {
             env: { ...env, DAGSTER_HOME: home, DAGSTER_DISABLE_TELEMETRY: "1" },
             cwd: workDir,
           });

@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { dagsterDefinitionsModule } from "floe-test-utils/dagster-output";
 import { ROOT, floe, tempDir } from "../hardening/support.js";
 
 const CORPUS = join(ROOT, "test", "corpus", "manifests");
@@ -129,8 +130,9 @@ json.dump({"errors": {k: str(v) for k, v in bag.import_errors.items()}, "tasks":
       const out = join(dir, c.name, "dagster");
       const result = floe(["generate", c.artifacts, "--orchestrator", "dagster", "--out", out, "--dbt-project", c.project]);
       expect(result.status, `${c.name}: ${result.stderr}`).toBe(0);
+      // Each product's own package (floe_<product>.definitions) from its own output directory.
       locations.push(
-        `  - python_file:\n      relative_path: ${JSON.stringify(join(out, "definitions.py"))}\n      location_name: ${JSON.stringify(c.name)}\n`,
+        `  - python_module:\n      module_name: ${JSON.stringify(dagsterDefinitionsModule(out))}\n      working_directory: ${JSON.stringify(out)}\n      location_name: ${JSON.stringify(c.name)}\n`,
       );
     }
     // One workspace, one command: each code location still loads in its own process.

@@ -13,6 +13,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dagsterTarget } from "floe-test-utils/dagster-output";
 import {
   CORPUS,
   ROOT,
@@ -147,14 +148,14 @@ describe.each(GOLDENS.filter(hasModels))("upstream golden %s on jaffle_shop_duck
     mkdirSync(home, { recursive: true });
     // As an activated venv: dagster-dbt looks for dbt on PATH when the resource is built.
     const env = { ...dbtEnv(database), DAGSTER_HOME: home, DAGSTER_DISABLE_TELEMETRY: "1" };
-    const validate = await run(join(venvs.dagster, "bin", "dagster"), ["definitions", "validate", "-f", join(out, "definitions.py")], {
+    const validate = await run(join(venvs.dagster, "bin", "dagster"), ["definitions", "validate", ...dagsterTarget(out)], {
       env,
       cwd: dir("dagster"),
     });
     expect(validate.code, validate.stdout.slice(-3000) + validate.stderr.slice(-3000)).toBe(0);
     const materialize = await run(
       join(venvs.dagster, "bin", "dagster"),
-      ["asset", "materialize", "--select", "*", "-f", join(out, "definitions.py")],
+      ["asset", "materialize", "--select", "*", ...dagsterTarget(out)],
       { env, cwd: dir("dagster") },
     );
     expect(materialize.code, materialize.stderr.slice(-3000)).toBe(0);

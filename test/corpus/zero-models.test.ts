@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { dagsterDefinitionsModule, dagsterTarget } from "floe-test-utils/dagster-output";
 import { ROOT, baseArtifacts, floe, tempDir, treeSnapshot } from "../hardening/support.js";
 
 const UPSTREAM_0_1 = join(ROOT, "packages", "floe-core", "test", "fixtures", "artifacts", "v0.1.0.json");
@@ -48,20 +49,21 @@ describe("floe generate of artifacts without models", () => {
       DAGSTER_DISABLE_TELEMETRY: "1",
       DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
     };
-    const validate = spawnSync(join(bin, "dagster"), ["definitions", "validate", "-f", join(out, "definitions.py")], {
+    const validate = spawnSync(join(bin, "dagster"), ["definitions", "validate", ...dagsterTarget(out)], {
       cwd: out,
       env,
       encoding: "utf8",
       timeout: 600_000,
     });
     expect(validate.status, `${validate.stdout}\n${validate.stderr}`.slice(-4000)).toBe(0);
-    const script = `import json, sys, importlib.util
-spec = importlib.util.spec_from_file_location("floe_defs", sys.argv[1]); mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
-defs = mod.defs
+    // The generated package's definitions module, imported from the output directory as Dagster does.
+    const script = `import importlib, json, sys
+sys.path.insert(0, sys.argv[1])
+defs = importlib.import_module(sys.argv[3]).defs
 repo = defs.get_repository_def()
 json.dump({"assets": len(list(repo.asset_graph.get_all_asset_keys())), "jobs": [j for j in repo.job_names if not j.startswith("__")], "schedules": len(repo.schedule_defs)}, open(sys.argv[2], "w"))`;
     const report = join(dir, "defs.json");
-    const load = spawnSync(join(bin, "python"), ["-c", script, join(out, "definitions.py"), report], {
+    const load = spawnSync(join(bin, "python"), ["-c", script, out, report, dagsterDefinitionsModule(out)], {
       cwd: out,
       env,
       encoding: "utf8",

@@ -74,12 +74,15 @@ describe.each(["dagster", "airflow"])("%s output", (orchestrator) => {
     const out = join(dir, "deploy", orchestrator);
     const result = floe(["generate", ARTIFACTS, "--orchestrator", orchestrator, "--out", out, "--dbt-project", project]);
     expect(result.status, result.stderr).toBe(0);
-    const code = readdirSync(out, { withFileTypes: true })
-      .filter((f) => f.isFile())
-      .map((f) => readFileSync(join(out, f.name), "utf8"))
+    // Every text file, the Dagster package's included (its paths are relative to the output directory).
+    const code = Object.keys(treeSnapshot(out))
+      .filter((f) => !f.endsWith("/") && !f.endsWith(".whl"))
+      .map((f) => readFileSync(join(out, f), "utf8"))
       .join("\n");
     expect(code).not.toContain(dir);
-    expect(code).toContain('(Path(__file__).parent / "../../project").resolve()');
+    expect(code).toContain(
+      orchestrator === "dagster" ? '(OUTPUT_DIR / "../../project").resolve()' : '(Path(__file__).parent / "../../project").resolve()',
+    );
     const dockerfile = readFileSync(join(out, "Dockerfile"), "utf8");
     expect(dockerfile).toMatch(/^COPY --from=dbt_project /m);
     const lintResult = lint(join(out, "Dockerfile"));

@@ -149,14 +149,23 @@ describe("code-generation injection (both plugins)", () => {
       // Deterministic: the same input renders byte-identical files.
       const again = renderBoth(s);
       expect(again, `seed ${SEED} sample ${i}`).toEqual({ dagster, airflow });
+      // The product names the Dagster package: a path of floe_<identifier>/, whatever the name holds.
+      for (const f of dagster) expect(f.path, `seed ${SEED} sample ${i}`).toMatch(/^(?:floe_[a-z0-9_]+\/)?[A-Za-z0-9_.-]+$/);
       for (const f of [...dagster, ...airflow]) {
         if (!f.path.endsWith(".py")) continue;
         const isDagster = dagster.includes(f);
         // Dagster keys assets by a sanitised name and finds them by dbt unique_id (a literal); Airflow
         // passes the model name itself (a literal) to dbt.
-        // The dbt project path is a literal of definitions.py only (floe_lineage.py does not run dbt).
+        // The dbt project path is a literal of definitions.py only (lineage.py does not run dbt); the
+        // package's __init__.py holds the product name in its docstring only.
         const ids = s.names.map((n) => `model.${PACKAGE}.${n}`);
-        const expected = isDagster ? (f.path === "definitions.py" ? [...ids, s.dir] : ids) : s.names;
+        const expected = isDagster
+          ? f.path.endsWith("/definitions.py")
+            ? [...ids, s.dir]
+            : f.path.endsWith("/__init__.py")
+              ? [`The Dagster code location of the data product ${s.product}: the Definitions are in definitions.py (defs).`]
+              : ids
+          : s.names;
         cases.push({ id: `${i}:${isDagster ? "dagster" : "airflow"}:${f.path}`, source: f.content, expect: expected });
       }
       // The cron string reaches each orchestrator as one literal.

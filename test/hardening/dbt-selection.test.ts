@@ -6,6 +6,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT, floe, tempDir, treeSnapshot } from "./support.js";
+import { dagsterDefinitionsModule } from "floe-test-utils/dagster-output";
 
 // Each is a legal dbt model name (dbt 1.11 parses the project); what `--select <name>` picks instead.
 const HOSTILE = [
@@ -20,12 +21,14 @@ let env: NodeJS.ProcessEnv;
 let dbt: string;
 let python: string;
 
-// Loads a generated definitions.py as Dagster does; prints its dbt selection and the assets it declares.
-const LOAD_PY = `import json, runpy, sys
-g = runpy.run_path(sys.argv[1])
-graph = g["defs"].resolve_asset_graph()
+// Imports a generated package's definitions module from its output directory (argv[1], module argv[2]) as
+// Dagster does; prints its dbt selection and the assets it declares.
+const LOAD_PY = `import importlib, json, sys
+sys.path.insert(0, sys.argv[1])
+g = importlib.import_module(sys.argv[2])
+graph = g.defs.resolve_asset_graph()
 assets = sorted(k.path[-1] for k in graph.get_all_asset_keys() if graph.get(k).is_materializable)
-print(json.dumps({"select": g["SELECT"], "exclude": g["EXCLUDE"], "assets": assets}))`;
+print(json.dumps({"select": g.SELECT, "exclude": g.EXCLUDE, "assets": assets}))`;
 
 function dbtSelect(selector: string): string[] {
   const args = [
@@ -150,7 +153,7 @@ describe("model names in dbt's --select (real dbt)", () => {
       DAGSTER_HOME: tempDir("dbt-selection-home"),
       DAGSTER_DISABLE_TELEMETRY: "1",
     };
-    const load = spawnSync(python, ["-c", LOAD_PY, join(dir, "dagster", "definitions.py")], { cwd: dir, env: loadEnv, encoding: "utf8" });
+    const load = spawnSync(python, ["-c", LOAD_PY, join(dir, "dagster"), dagsterDefinitionsModule(join(dir, "dagster"))], { cwd: dir, env: loadEnv, encoding: "utf8" });
     expect(load.status, load.stderr.slice(-6000)).toBe(0);
     const loaded = JSON.parse(load.stdout) as { select: string; exclude: string | null; assets: string[] };
     expect(loaded.exclude).toBeNull();

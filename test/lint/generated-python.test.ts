@@ -58,7 +58,8 @@ beforeAll(() => {
 it("generated Dagster and Airflow Python, golden files and test helpers pass ruff check", () => {
   for (const out of outputs)
     expect(
-      readdirSync(out).some((f) => f.endsWith(".py")),
+      // Dagster's Python is in its package (floe_<product>/), Airflow's at the top: ruff walks both.
+      readdirSync(out, { recursive: true }).some((f) => String(f).endsWith(".py")),
       `${out} holds Python`,
     ).toBe(true);
   const targets = [...outputs, join(ROOT, "packages"), join(ROOT, "test"), join(ROOT, "bench")];

@@ -118,7 +118,7 @@ describe("DagsterPlugin.scheduleJob", () => {
       timezone: "America/New_York",
       running: true,
     });
-    const py = definitions.render().find((f) => f.path === "definitions.py")!.content;
+    const py = definitions.render().find((f) => f.path.endsWith("/definitions.py"))!.content;
     expect(py).toContain('cron_schedule="0 * * * *",\n    execution_timezone="America/New_York"');
   });
 
@@ -139,7 +139,7 @@ describe("DagsterPlugin.generate (the contract)", () => {
     expect(files.at(-1)).toEqual({ path: "values.yaml", content: stringify(plugin.helmValues({ artifacts }), { sortMapEntries: false }) });
     const rendered = new DagsterPlugin({ dbtProjectDir: "../p" }).createDefinitions(example).render();
     expect(files.slice(0, -1)).toEqual(rendered);
-    expect(files.find((f) => f.path === "definitions.py")!.content).not.toContain("0 * * * *");
+    expect(files.find((f) => f.path.endsWith("/definitions.py"))!.content).not.toContain("0 * * * *");
   });
 
   it("validates its options once, naming the field, and refuses what Dagster refuses in the artifacts' schedules", () => {
@@ -227,7 +227,7 @@ describe("per-model run settings (dbt meta floe) in Dagster", () => {
     });
     const definitions = new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(doc);
     expect(definitions.model.stepSettings.manifest).toEqual({ retryPolicy: { maxRetries: 4, delaySeconds: 30 }, pool: "warehouse" });
-    const code = definitions.render().find((f) => f.path === "definitions.py")!.content;
+    const code = definitions.render().find((f) => f.path.endsWith("/definitions.py"))!.content;
     expect(code).toContain('    retry_policy=RetryPolicy(max_retries=4, delay=30),\n    pool="warehouse",\n)\ndef dbt_models(');
     expect(code).toMatch(/^ {4}RetryPolicy,$/m);
     expect(definitions.warnings).toEqual([
@@ -245,7 +245,7 @@ describe("per-model run settings (dbt meta floe) in Dagster", () => {
     expect(definitions.warnings).toEqual([
       expect.stringMatching(/the models name 2 pools \(a, b\) and one step takes one, so none is applied$/),
     ]);
-    expect(definitions.render().find((f) => f.path === "definitions.py")!.content).not.toContain("pool=");
+    expect(definitions.render().find((f) => f.path.endsWith("/definitions.py"))!.content).not.toContain("pool=");
   });
 
   it("per-transform mode: each asset gets its own RetryPolicy and pool", () => {
@@ -258,7 +258,7 @@ describe("per-model run settings (dbt meta floe) in Dagster", () => {
     expect(definitions.model.stepSettings.perAsset).toEqual({
       orders: { retryPolicy: { maxRetries: 3, delaySeconds: 5 }, pool: "warehouse" },
     });
-    const code = definitions.render().find((f) => f.path === "definitions.py")!.content;
+    const code = definitions.render().find((f) => f.path.endsWith("/definitions.py"))!.content;
     expect(code).toContain(
       '        model="orders",\n        retry_policy=RetryPolicy(max_retries=3, delay=5),\n        pool="warehouse",\n    ),',
     );
@@ -270,6 +270,8 @@ describe("per-model run settings (dbt meta floe) in Dagster", () => {
   it("generates no RetryPolicy, pool or warning without settings", () => {
     const definitions = new DagsterPlugin({ dbtProjectDir: "/p" }).createDefinitions(example);
     expect(definitions.model.stepSettings).toEqual({ manifest: null, perAsset: {} });
-    expect(definitions.render().find((f) => f.path === "definitions.py")!.content).not.toMatch(/^ {4}RetryPolicy,$|retry_policy=|pool=/m);
+    expect(definitions.render().find((f) => f.path.endsWith("/definitions.py"))!.content).not.toMatch(
+      /^ {4}RetryPolicy,$|retry_policy=|pool=/m,
+    );
   });
 });

@@ -146,7 +146,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
     const lineage = buildLineageModel(artifacts, { name: PACKAGE_NAME, version: this.version }, jobs);
     const render = () => [
       ...renderCodeLocation(model, artifactsJson),
-      renderLineageFile(lineage, model.generatedBy),
+      renderLineageFile(lineage, model.generatedBy, model.packageName),
       ...renderRuntimeFiles(model, artifacts),
     ];
     const planSummary = (): PlanSummary => ({

@@ -11,7 +11,7 @@ import {
   type ValidSchedule,
 } from "floe-core";
 import { buildAssetSpecs, type DagsterAssetSpec } from "./asset-specs.js";
-import { dagsterName } from "./dagster-names.js";
+import { dagsterName, packageNameForProduct } from "./dagster-names.js";
 
 export interface DagsterJob {
   /** Dagster job name. */
@@ -39,6 +39,11 @@ export interface DagsterDefinitionsModel {
   artifactsVersion: string;
   /** Dagster code location name. */
   location: string;
+  /**
+   * The Python package holding the code location (`dagsterPackageName`): `<package>/definitions.py`
+   * (exports `defs`), loaded as the module `<package>.definitions`.
+   */
+  packageName: string;
   group: string;
   /**
    * "dbt-manifest": one `@dbt_assets` over the project's manifest, limited to the transforms (every
@@ -211,6 +216,7 @@ export function buildDefinitionsModel(
     productVersion: artifacts.metadata.product_version,
     artifactsVersion: artifacts.version,
     location: group,
+    packageName: packageNameForProduct(product),
     group,
     assetMode,
     assets,

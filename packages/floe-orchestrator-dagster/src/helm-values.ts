@@ -1,4 +1,6 @@
 import { chartContextFromArtifacts, parseWorkloadSize, type CompiledArtifacts, type WorkloadSize } from "floe-core";
+import { dagsterPackageName } from "./dagster-names.js";
+import { DEFINITIONS_MODULE } from "./render-code-location.js";
 import { dagsterResourceRequirements } from "./resource-presets.js";
 
 /** A Dagster code location name (the chart's schema allows [A-Za-z0-9_.-], not starting with . or -). */
@@ -9,7 +11,8 @@ function codeLocationName(productName: string): string {
 
 /**
  * Values for charts/floe-dagster; they validate against the chart's values.schema.json. Resources come
- * from the size's presets; labels, the code location name and lineage settings from the artifacts.
+ * from the size's presets; labels, the code location (its name, and the module `floe generate` writes:
+ * `<dagsterPackageName>.definitions`) and lineage settings from the artifacts.
  * Secrets never appear here: the chart takes them by reference.
  */
 export function buildDagsterHelmValues(options: { size?: WorkloadSize; artifacts?: CompiledArtifacts } = {}): Record<string, unknown> {
@@ -21,7 +24,14 @@ export function buildDagsterHelmValues(options: { size?: WorkloadSize; artifacts
   values.webserver = { resources: resources.webserver };
   values.daemon = { resources: resources.daemon };
   values.userCode = {
-    ...(options.artifacts ? { codeLocation: { name: codeLocationName(options.artifacts.metadata.product_name) } } : {}),
+    ...(options.artifacts
+      ? {
+          codeLocation: {
+            name: codeLocationName(options.artifacts.metadata.product_name),
+            module: `${dagsterPackageName(options.artifacts)}.${DEFINITIONS_MODULE}`,
+          },
+        }
+      : {}),
     resources: resources.userCode,
   };
   return values;

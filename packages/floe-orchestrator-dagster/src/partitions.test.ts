@@ -15,7 +15,7 @@ const definitions = (input: CompiledArtifactsInput, plugin = new DagsterPlugin({
   plugin
     .createDefinitions(input)
     .render()
-    .find((f) => f.path === "definitions.py")!.content;
+    .find((f) => f.path.endsWith("/definitions.py"))!.content;
 
 describe("partitioned products (Dagster)", () => {
   it("puts daily partitions on @dbt_assets, one run per partition, the window as dbt vars, a schedule per job", () => {

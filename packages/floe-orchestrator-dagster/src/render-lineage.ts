@@ -1,7 +1,7 @@
 /**
- * Runtime OpenLineage for the generated code location: a `floe_lineage.py` module that configures
+ * Runtime OpenLineage for the generated code location: a `lineage.py` module of the package that configures
  * floe-runtime's `DagsterLineage` (python/floe-runtime, which sends through openlineage-python) and that
- * the dbt asset calls around its dbt invocation. It emits START and COMPLETE/FAIL for the run
+ * the dbt asset (definitions.py, `from .lineage import ...`) calls around its dbt invocation. It emits START and COMPLETE/FAIL for the run
  * (job `<job>`) and for each model dbt builds (job `<job>.<model>`, parent facet naming the run).
  * Dataset names are computed here, at generate time, by floe-core's `modelDataset` and written as
  * literals; every user string reaches Python through pyString/pyLiteral. The API key is read from
@@ -19,7 +19,8 @@ import {
   type GeneratedFile,
 } from "floe-core";
 
-export const LINEAGE_FILE = "floe_lineage.py";
+/** The module's file in the generated package. */
+export const LINEAGE_FILE = "lineage.py";
 
 export interface LineageModel {
   /** observability.lineage false: the module sends nothing. */
@@ -62,8 +63,12 @@ export function buildLineageModel(
   };
 }
 
-export function renderLineageFile(model: LineageModel, generatedBy: { plugin: string; version: string }): GeneratedFile {
-  return { path: LINEAGE_FILE, content: renderLineagePy(model, generatedBy) };
+export function renderLineageFile(
+  model: LineageModel,
+  generatedBy: { plugin: string; version: string },
+  packageName: string,
+): GeneratedFile {
+  return { path: `${packageName}/${LINEAGE_FILE}`, content: renderLineagePy(model, generatedBy) };
 }
 
 export function renderLineagePy(model: LineageModel, generatedBy: { plugin: string; version: string }): string {

@@ -6,7 +6,8 @@ import { TESTED_PINS } from "./render-runtime.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const artifacts = () => JSON.parse(readFileSync(join(ROOT, "examples", "jaffle_shop", "compiled_artifacts.json"), "utf8"));
-const file = (files: Array<{ path: string; content: string }>, path: string) => files.find((f) => f.path === path)!.content;
+const file = (files: Array<{ path: string; content: string }>, path: string) =>
+  files.find((f) => f.path === path || f.path.endsWith(`/${path}`))!.content;
 
 describe("the code location's declared runtime", () => {
   it("pins what the e2e tests' environment (python/dagster/requirements.txt) holds", () => {
@@ -40,12 +41,12 @@ describe("the code location's declared runtime", () => {
 });
 
 describe("the dbt project path in definitions.py", () => {
-  it("resolves a relative project dir against the generated file, an absolute one as given", () => {
+  it("resolves a relative project dir against the output directory (the package's parent), an absolute one as given", () => {
     const relative = file(new DagsterPlugin({ dbtProjectDir: "../my proj" }).createDefinitions(artifacts()).render(), "definitions.py");
-    expect(relative).toContain(
-      'DBT_PROJECT_DIR = Path(os.environ.get("FLOE_DBT_PROJECT_DIR") or (Path(__file__).parent / "../my proj").resolve())',
-    );
+    expect(relative).toContain('DBT_PROJECT_DIR = Path(os.environ.get("FLOE_DBT_PROJECT_DIR") or (OUTPUT_DIR / "../my proj").resolve())');
+    expect(relative).toContain("OUTPUT_DIR = Path(__file__).parent.parent\n");
     const absolute = file(new DagsterPlugin({ dbtProjectDir: "/srv/dbt" }).createDefinitions(artifacts()).render(), "definitions.py");
     expect(absolute).toContain('DBT_PROJECT_DIR = Path(os.environ.get("FLOE_DBT_PROJECT_DIR") or "/srv/dbt")');
+    expect(absolute).not.toContain("OUTPUT_DIR");
   });
 });

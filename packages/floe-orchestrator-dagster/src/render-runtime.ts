@@ -5,6 +5,7 @@
  */
 import { FLOE_RUNTIME_WHEEL_PATH, floeRuntimeRequirement, renderRequirements, type CompiledArtifacts, type GeneratedFile } from "floe-core";
 import type { DagsterDefinitionsModel } from "./definitions-model.js";
+import { definitionsModule } from "./render-code-location.js";
 
 /** python/dagster/requirements.txt: the versions the e2e tests run (a unit test keeps the two equal). */
 export const TESTED_PINS = [
@@ -103,7 +104,8 @@ export function renderDockerfile(model: DagsterDefinitionsModel): string {
     "",
     `USER ${CHART_USER}`,
     `EXPOSE ${CHART_GRPC_PORT}`,
-    `CMD ["dagster", "api", "grpc", "-h", "0.0.0.0", "-p", "${CHART_GRPC_PORT}", "-f", "definitions.py"]`,
+    "# The code location is the package's definitions module; the working directory holds the package.",
+    `CMD ["dagster", "api", "grpc", "-h", "0.0.0.0", "-p", "${CHART_GRPC_PORT}", "-m", "${definitionsModule(model)}", "-d", "${IMAGE_APP_DIR}"]`,
     "",
   );
   return lines.join("\n");

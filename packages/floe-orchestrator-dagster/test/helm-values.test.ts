@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CONTRACT_ARTIFACTS, chartValuesValidator, describeHelmValuesContract } from "floe-test-utils/helm-values-contract";
 import { DagsterPlugin } from "../src/dagster-plugin.js";
+import { dagsterPackageName } from "../src/dagster-names.js";
 import { buildDagsterHelmValues } from "../src/helm-values.js";
 import { dagsterResourceRequirements } from "../src/resource-presets.js";
 
@@ -16,8 +17,11 @@ describeHelmValuesContract("buildDagsterHelmValues", {
 });
 
 describe("charts/floe-dagster values", () => {
-  it("name the code location after the product", () => {
-    expect((buildDagsterHelmValues({ artifacts: CONTRACT_ARTIFACTS }).userCode as any).codeLocation).toEqual({ name: "shop-analytics" });
+  it("name the code location after the product and load the generated package's definitions module", () => {
+    expect((buildDagsterHelmValues({ artifacts: CONTRACT_ARTIFACTS }).userCode as any).codeLocation).toEqual({
+      name: "shop-analytics",
+      module: `${dagsterPackageName(CONTRACT_ARTIFACTS)}.definitions`,
+    });
   });
 
   it("refuse wrong types particular to Dagster", () => {

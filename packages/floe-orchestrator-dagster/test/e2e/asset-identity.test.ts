@@ -20,6 +20,7 @@ import {
   python,
   readRelations,
   run,
+  dagsterTarget,
   type Relations,
   type Workspace,
 } from "./tools.js";
@@ -50,7 +51,8 @@ interface Loaded {
   ws: Workspace;
   project: string;
   manifest: Manifest;
-  definitions: string;
+  /** The generated output directory (the package floe_<product>/ and workspace.yaml). */
+  out: string;
   floe: Graph;
   plain: Graph | { error: string };
 }
@@ -81,12 +83,11 @@ function load(name: string): Loaded {
     }),
     "floe generate",
   );
-  const definitions = join(out, "definitions.py");
-  const compared = JSON.parse(mustSucceed(python(ws, [COMPARE_PY, definitions, manifestFile]), "compare").stdout) as {
+  const compared = JSON.parse(mustSucceed(python(ws, [COMPARE_PY, out, manifestFile]), "compare").stdout) as {
     floe: Graph;
     plain: Graph | { error: string };
   };
-  return { ws, project, manifest: JSON.parse(readFileSync(manifestFile, "utf8")) as Manifest, definitions, ...compared };
+  return { ws, project, manifest: JSON.parse(readFileSync(manifestFile, "utf8")) as Manifest, out, ...compared };
 }
 
 /** What dbt itself knows: each built node's parents (sources as dagster-dbt's external keys, ephemeral models folded), and its tests. */
@@ -171,7 +172,7 @@ describe("claims_clash: a seed and a source naming the same table", () => {
     dbt(["build"], referenceDb);
     reference = readRelations(ws, referenceDb);
     dbt(["seed"], ws.env.FLOE_DUCKDB_PATH as string);
-    materialize = run(ws, "dagster", ["asset", "materialize", "--select", "*", "-f", loaded.definitions]);
+    materialize = run(ws, "dagster", ["asset", "materialize", "--select", "*", ...dagsterTarget(loaded.out)]);
   });
 
   it("dagster-dbt alone refuses the project at load: the seed and the source share a key", () => {
@@ -187,7 +188,7 @@ describe("claims_clash: a seed and a source naming the same table", () => {
   });
 
   it("passes `dagster definitions validate` and materializes what `dbt build` builds", () => {
-    const validate = run(loaded.ws, "dagster", ["definitions", "validate", "-f", loaded.definitions]);
+    const validate = run(loaded.ws, "dagster", ["definitions", "validate", ...dagsterTarget(loaded.out)]);
     expect(validate.status, validate.stderr.slice(-2000)).toBe(0);
     expect(materialize.status, `${materialize.stdout.slice(-2000)}\n${materialize.stderr.slice(-3000)}`).toBe(0);
     expect(readRelations(loaded.ws, loaded.ws.env.FLOE_DUCKDB_PATH as string)).toEqual(reference);

@@ -1,14 +1,14 @@
-"""Loads a generated definitions.py, runs its source freshness job in this process on the DAGSTER_HOME
+"""Loads a generated code location (argv[1]: the output directory), runs its source freshness job in this process on the DAGSTER_HOME
 instance, and prints JSON: the run's success, each source's check (passed, severity, dbt status), the
 source assets Dagster knows (external: not materializable) and the deps of the dbt models on them."""
 
 import json
-import runpy
 import sys
 
 from dagster import DagsterInstance
+from load_output import load_definitions
 
-defs = runpy.run_path(sys.argv[1])["defs"]
+defs = load_definitions(sys.argv[1]).defs
 job_name = sys.argv[2]
 graph = defs.resolve_asset_graph()
 sources = {}

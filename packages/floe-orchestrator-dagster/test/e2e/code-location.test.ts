@@ -7,7 +7,20 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseArtifactsJson } from "floe-core";
 import { DagsterPlugin } from "../../src/dagster-plugin.js";
-import { EXAMPLE, FLOE_BIN, ROOT, INSPECT_PY, copyExample, makeWorkspace, mustSucceed, python, run, type Workspace } from "./tools.js";
+import {
+  EXAMPLE,
+  FLOE_BIN,
+  ROOT,
+  INSPECT_PY,
+  copyExample,
+  dagsterDefinitionsFile,
+  dagsterTarget,
+  makeWorkspace,
+  mustSucceed,
+  python,
+  run,
+  type Workspace,
+} from "./tools.js";
 
 const READ_RESULTS_PY = join(import.meta.dirname, "read_results.py");
 
@@ -54,10 +67,10 @@ function generateAndRun(ws: Workspace, artifactsFile: string, project: string) {
     }),
     "floe generate",
   );
-  const definitions = join(out, "definitions.py");
-  const validate = run(ws, "dagster", ["definitions", "validate", "-f", definitions]);
-  const inspected = JSON.parse(mustSucceed(python(ws, [INSPECT_PY, definitions]), "inspect").stdout) as Inspected;
-  const materialize = run(ws, "dagster", ["asset", "materialize", "--select", "*", "-f", definitions]);
+  const definitions = dagsterDefinitionsFile(out);
+  const validate = run(ws, "dagster", ["definitions", "validate", ...dagsterTarget(out)]);
+  const inspected = JSON.parse(mustSucceed(python(ws, [INSPECT_PY, out]), "inspect").stdout) as Inspected;
+  const materialize = run(ws, "dagster", ["asset", "materialize", "--select", "*", ...dagsterTarget(out)]);
   return { definitions, validate, inspected, materialize };
 }
 

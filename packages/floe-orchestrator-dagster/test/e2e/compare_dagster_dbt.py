@@ -6,12 +6,12 @@ asset in the same graph, or "external:<key>" for a key no asset of the graph has
 """
 
 import json
-import runpy
 import sys
 
 import orjson
 from dagster import Definitions
 from dagster_dbt import dbt_assets
+from load_output import load_definitions
 
 UNIQUE_ID = "dagster_dbt/unique_id"
 
@@ -41,8 +41,8 @@ def describe(defs):
     return out
 
 
-definitions, manifest_path = sys.argv[1], sys.argv[2]
-floe = describe(runpy.run_path(definitions)["defs"])
+output_dir, manifest_path = sys.argv[1], sys.argv[2]
+floe = describe(load_definitions(output_dir).defs)
 try:
 
     @dbt_assets(manifest=orjson.loads(open(manifest_path, "rb").read()))

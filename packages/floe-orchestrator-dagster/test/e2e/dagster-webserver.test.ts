@@ -17,7 +17,7 @@ describe("validateConnection against dagster-webserver", () => {
     const artifacts = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "floe-0.10.0-artifacts.json"), "utf8"));
     const out = join(ws.dir, "location");
     await writeOutputDirectory(out, new DagsterPlugin({ dbtProjectDir: ws.dir }).createDefinitions(artifacts).render());
-    server = await startDagsterWebserver(ws, join(out, "definitions.py"));
+    server = await startDagsterWebserver(ws, out);
     url = server.url;
   });
 

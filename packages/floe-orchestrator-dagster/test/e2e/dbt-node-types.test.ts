@@ -17,6 +17,8 @@ import {
   python,
   readRelations,
   run,
+  dagsterDefinitionsFile,
+  dagsterTarget,
   type Relations,
   type Workspace,
 } from "./tools.js";
@@ -89,9 +91,9 @@ function generateAndMaterialize(setup: Setup, artifactsFile: string) {
     }),
     "floe generate",
   );
-  const definitions = join(out, "definitions.py");
-  const inspected = JSON.parse(mustSucceed(python(ws, [INSPECT_PY, definitions]), "inspect").stdout) as Inspected;
-  const materialize = run(ws, "dagster", ["asset", "materialize", "--select", "*", "-f", definitions]);
+  const definitions = dagsterDefinitionsFile(out);
+  const inspected = JSON.parse(mustSucceed(python(ws, [INSPECT_PY, out]), "inspect").stdout) as Inspected;
+  const materialize = run(ws, "dagster", ["asset", "materialize", "--select", "*", ...dagsterTarget(out)]);
   return { definitions, inspected, materialize, relations: readRelations(ws, ws.env.FLOE_DUCKDB_PATH as string) };
 }
 

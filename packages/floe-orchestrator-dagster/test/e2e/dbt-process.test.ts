@@ -1,7 +1,7 @@
 // A step that fails or is cancelled while its dbt still runs must not leave that dbt running: the
-// generated floe_lineage stops it (SIGINT, then SIGKILL), so it neither keeps writing to the warehouse
+// generated lineage module (floe_runtime) stops it (SIGINT, then SIGKILL), so it neither keeps writing to the warehouse
 // nor holds DuckDB's single-writer lock after the step. Real dbt-duckdb, started by dagster-dbt's
-// DbtCliResource; the failure is injected into floe_lineage's event reading (stop_dbt.py).
+// DbtCliResource; the failure is injected into its event reading (stop_dbt.py).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";

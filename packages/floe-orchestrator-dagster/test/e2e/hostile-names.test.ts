@@ -93,7 +93,7 @@ describe("hostile names", () => {
     const inputs = samples.map((s) => {
       const plugin = new DagsterPlugin({ dbtProjectDir: s.dir });
       const definitions = plugin.createDefinitions(artifactsFor(s.product, s.names, s.descriptions, s.job, s.withIds));
-      const source = definitions.render().find((f) => f.path === "definitions.py")!.content;
+      const source = definitions.render().find((f) => f.path.endsWith("/definitions.py"))!.content;
       return {
         source,
         product: s.product,
@@ -133,7 +133,7 @@ describe("hostile names", () => {
       const project = join(ws.dir, "dbt 'project' \"dir\" {{ x }}");
       copyExample(project);
       await writeOutputDirectory(out, new DagsterPlugin({ dbtProjectDir: project }).createDefinitions(artifacts).render());
-      inspected = JSON.parse(mustSucceed(python(ws, [INSPECT_PY, join(out, "definitions.py")]), "Dagster load").stdout);
+      inspected = JSON.parse(mustSucceed(python(ws, [INSPECT_PY, out]), "Dagster load").stdout);
     });
 
     it("loads with exactly the asset keys and edges floe declares", () => {

@@ -1,10 +1,11 @@
-"""Loads a generated definitions.py the way Dagster does and prints what Dagster sees, as JSON."""
+"""Loads a generated code location (argv[1]: the output directory) the way Dagster does and prints what Dagster sees, as JSON."""
 
 import json
-import runpy
 import sys
 
-defs = runpy.run_path(sys.argv[1])["defs"]
+from load_output import load_definitions
+
+defs = load_definitions(sys.argv[1]).defs
 graph = defs.resolve_asset_graph()
 assets = {}
 for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):

@@ -20,6 +20,8 @@ import {
   spawn,
   type RunResult,
   type Workspace,
+  dagsterDefinitionsModule,
+  dagsterTarget,
 } from "./tools.js";
 
 interface Event {
@@ -64,7 +66,7 @@ async function materialize(
     "floe generate",
   );
   // Asynchronously: the backend answers from this process's event loop while Dagster runs.
-  const result = await runAsync(ws, "dagster", ["asset", "materialize", "--select", "*", "-f", join(out, "definitions.py")]);
+  const result = await runAsync(ws, "dagster", ["asset", "materialize", "--select", "*", ...dagsterTarget(out)]);
   return { result, out };
 }
 
@@ -172,10 +174,10 @@ describe("runtime lineage from a Dagster materialization of the example", () => 
   it("a backend that is down never fails the run: the events are logged as not delivered", async () => {
     const port = await freePort();
     const script = [
-      "import importlib.util, sys",
-      "spec = importlib.util.spec_from_file_location('floe_lineage', sys.argv[1])",
-      "lineage = importlib.util.module_from_spec(spec)",
-      "spec.loader.exec_module(lineage)",
+      // The generated package's lineage module, imported from the output directory as Dagster imports the package.
+      "import importlib, sys",
+      "sys.path.insert(0, sys.argv[1])",
+      "lineage = importlib.import_module(sys.argv[2])",
       "run = lineage.LINEAGE.run()",
       "run.start_run()",
       "run.observe({'info': {'name': 'LogStartLine'}, 'data': {'node_info': {'unique_id': 'model.jaffle_shop.orders', 'node_status': 'started'}}})",
@@ -185,7 +187,10 @@ describe("runtime lineage from a Dagster materialization of the example", () => 
     const saved = ws.env.OPENLINEAGE_URL;
     ws.env.OPENLINEAGE_URL = `http://127.0.0.1:${port}`;
     try {
-      const result = mustSucceed(python(ws, ["-c", script, join(ok.out, "floe_lineage.py")]), "floe_lineage against a closed port");
+      const result = mustSucceed(
+        python(ws, ["-c", script, ok.out, `${dagsterDefinitionsModule(ok.out).split(".")[0]}.lineage`]),
+        "lineage against a closed port",
+      );
       expect(result.stdout).toContain("survived");
       expect(result.stderr).toMatch(/OpenLineage START event for jaffle_shop not delivered/);
       expect(result.stderr).not.toContain(API_KEY);

@@ -1,22 +1,19 @@
 """Materializes a generated code location's job once per partition key, in this one process, on the
 DAGSTER_HOME instance, as a backfill with one run per partition does (BackfillPolicy.multi_run(1)).
 
-usage: materialize_partitions.py <definitions.py> <job> <partition key>...
+usage: materialize_partitions.py <output dir> <job> <partition key>...
 prints JSON: the runs (partition, success, tags), each asset's materialized partition keys, the
 schedules and the job's partitions definition.
 """
 
-import importlib.util
 import json
 import sys
 
 from dagster import DagsterInstance
+from load_output import load_definitions
 
-definitions_file, job_name, *keys = sys.argv[1:]
-spec = importlib.util.spec_from_file_location("floe_definitions", definitions_file)
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-defs = module.defs
+output_dir, job_name, *keys = sys.argv[1:]
+defs = load_definitions(output_dir).defs
 job = defs.resolve_job_def(job_name)
 instance = DagsterInstance.get()
 runs = []

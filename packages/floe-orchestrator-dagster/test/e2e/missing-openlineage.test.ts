@@ -5,7 +5,19 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLE, FLOE_BIN, ROOT, copyExample, makeWorkspace, mustSucceed, python, run, type RunResult, type Workspace } from "./tools.js";
+import {
+  EXAMPLE,
+  FLOE_BIN,
+  ROOT,
+  copyExample,
+  dagsterTarget,
+  makeWorkspace,
+  mustSucceed,
+  python,
+  run,
+  type RunResult,
+  type Workspace,
+} from "./tools.js";
 
 describe("the code location without openlineage-python", () => {
   let ws: Workspace;
@@ -32,7 +44,7 @@ describe("the code location without openlineage-python", () => {
       ),
       "floe generate",
     );
-    materialize = run(ws, "dagster", ["asset", "materialize", "--select", "*", "-f", join(out, "definitions.py")]);
+    materialize = run(ws, "dagster", ["asset", "materialize", "--select", "*", ...dagsterTarget(out)]);
   });
 
   it("really lacks openlineage-python", () => {

@@ -47,7 +47,7 @@ describe("daily partitions on the dbt assets", () => {
       "floe generate",
     );
     const result = mustSucceed(
-      python(ws, [MATERIALIZE_PY, join(out, "definitions.py"), PROJECT, "2026-01-01", "2026-01-02", "2026-01-03", "2026-01-02"]),
+      python(ws, [MATERIALIZE_PY, out, PROJECT, "2026-01-01", "2026-01-02", "2026-01-03", "2026-01-02"]),
       "materialize partitions",
     );
     const report = JSON.parse(result.stdout.trim().split("\n").pop()!) as Materialized;

@@ -3,7 +3,7 @@ it from failure through Dagster's Python API (execute_job + ReexecutionOptions.f
 what each run did as JSON: its status, the assets it materialized, its asset check results, and the dbt
 nodes its dbt invocation selected, with their status (from that invocation's run_results.json).
 
-Usage: python reexecute.py <definitions.py> <job name> <dbt project dir>
+Usage: python reexecute.py <output dir> <job name> <dbt project dir>
 """
 
 import json
@@ -12,6 +12,8 @@ from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, ReexecutionOptions, execute_job
 from dagster._core.definitions.reconstruct import ReconstructableRepository
+from load_output import definitions_module
+
 
 def dbt_nodes_of_latest_invocation(project: Path, before: set[Path]) -> list[dict[str, str]]:
     """The nodes dbt ran in the invocation that wrote a run_results.json not seen before (dagster-dbt gives
@@ -48,8 +50,10 @@ def report(instance: DagsterInstance, result, project: Path, before: set[Path]) 
 
 
 def main() -> None:
-    definitions, job_name, project = sys.argv[1], sys.argv[2], Path(sys.argv[3])
-    job = ReconstructableRepository.for_file(definitions, "defs").get_reconstructable_job(job_name)
+    output_dir, job_name, project = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+    # As `dagster -m <module> -d <output dir>`: step processes import the package from the output directory.
+    repository = ReconstructableRepository.for_module(definitions_module(output_dir), "defs", working_directory=output_dir)
+    job = repository.get_reconstructable_job(job_name)
     with DagsterInstance.get() as instance:
         seen = set((project / "target").glob("*/run_results.json"))
         with execute_job(job, instance=instance) as first:

@@ -4,7 +4,18 @@
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLE, FLOE_BIN, ROOT, copyExample, makeWorkspace, mustSucceed, run, type Workspace } from "./tools.js";
+import {
+  EXAMPLE,
+  FLOE_BIN,
+  ROOT,
+  copyExample,
+  dagsterDefinitionsFile,
+  dagsterTarget,
+  makeWorkspace,
+  mustSucceed,
+  run,
+  type Workspace,
+} from "./tools.js";
 
 const ARTIFACTS = join(EXAMPLE, "compiled_artifacts.json");
 
@@ -24,10 +35,11 @@ function generate(ws: Workspace, out: string, project: string, extra: string[] =
   );
 }
 
-function validateAndMaterialize(ws: Workspace, definitions: string) {
+/** Validated through its workspace.yaml, run in the output directory (as its README says); materialized as `-m <module> -d <out>`. */
+function validateAndMaterialize(ws: Workspace, out: string) {
   return {
-    validate: run(ws, "dagster", ["definitions", "validate", "-f", definitions]),
-    materialize: run(ws, "dagster", ["asset", "materialize", "--select", "*", "-f", definitions]),
+    validate: run(ws, "dagster", ["definitions", "validate", "-w", "workspace.yaml"], { cwd: out }),
+    materialize: run(ws, "dagster", ["asset", "materialize", "--select", "*", ...dagsterTarget(out)]),
   };
 }
 
@@ -53,7 +65,7 @@ describe("a bundled code location, copied elsewhere", () => {
       run(ws, "dbt", ["parse", "--project-dir", join(moved, "dbt"), "--profiles-dir", join(moved, "dbt"), "--quiet"], { cwd: moved }),
       "dbt parse (bundle)",
     );
-    outcome = validateAndMaterialize(ws, join(moved, "definitions.py"));
+    outcome = validateAndMaterialize(ws, moved);
   });
 
   it("bundled only what dbt needs, and no path of the machine that generated it", () => {
@@ -64,7 +76,9 @@ describe("a bundled code location, copied elsewhere", () => {
     expect(files).toContain("dbt/models/marts/orders.sql");
     expect(files.filter((f) => /\.duckdb|(^|\/)\.git\//.test(f))).toEqual([]);
     for (const file of files) expect(readFileSync(join(moved, file), "utf8"), file).not.toContain(first);
-    expect(readFileSync(join(moved, "definitions.py"), "utf8")).toContain('(Path(__file__).parent / "dbt").resolve()');
+    const definitions = readFileSync(dagsterDefinitionsFile(moved), "utf8");
+    expect(definitions).toContain("OUTPUT_DIR = Path(__file__).parent.parent\n");
+    expect(definitions).toContain('(OUTPUT_DIR / "dbt").resolve()');
   });
 
   it("passes `dagster definitions validate` where it was copied to", () => {
@@ -96,12 +110,13 @@ describe("a code location referencing its project relatively, copied elsewhere w
     // (the generated Dockerfile does the same at build time).
     const moved = join(second, "dbt", "jaffle_shop");
     mustSucceed(run(ws, "dbt", ["parse", "--project-dir", moved, "--profiles-dir", moved, "--quiet"], { cwd: moved }), "dbt parse");
-    definitions = join(second, "deploy", "dagster", "definitions.py");
-    outcome = { materialize: run(ws, "dagster", ["asset", "materialize", "--select", "*", "-f", definitions]) };
+    const out = join(second, "deploy", "dagster");
+    definitions = dagsterDefinitionsFile(out);
+    outcome = { materialize: run(ws, "dagster", ["asset", "materialize", "--select", "*", ...dagsterTarget(out)]) };
   });
 
   it("records the project relative to the output", () => {
-    expect(readFileSync(definitions, "utf8")).toContain('(Path(__file__).parent / "../../dbt/jaffle_shop").resolve()');
+    expect(readFileSync(definitions, "utf8")).toContain('(OUTPUT_DIR / "../../dbt/jaffle_shop").resolve()');
   });
 
   it("materializes every asset where it was copied to", () => {

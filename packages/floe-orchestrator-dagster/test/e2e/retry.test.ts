@@ -9,7 +9,17 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FLOE_BIN, ROOT, copyDbtFixture, makeWorkspace, mustSucceed, python, run, type Workspace } from "./tools.js";
+import {
+  FLOE_BIN,
+  ROOT,
+  copyDbtFixture,
+  dagsterDefinitionsFile,
+  makeWorkspace,
+  mustSucceed,
+  python,
+  run,
+  type Workspace,
+} from "./tools.js";
 
 const REEXECUTE_PY = join(import.meta.dirname, "reexecute.py");
 
@@ -69,8 +79,8 @@ describe("re-execute from failure in Dagster runs only what failed (retry_demo, 
       "floe generate",
     );
     generateStderr = generated.stderr;
-    definitions = join(out, "definitions.py");
-    const result = mustSucceed(python(ws, [REEXECUTE_PY, definitions, "retry_demo", project]), "execute_job + re-execute from failure");
+    definitions = dagsterDefinitionsFile(out);
+    const result = mustSucceed(python(ws, [REEXECUTE_PY, out, "retry_demo", project]), "execute_job + re-execute from failure");
     ({ first, retry } = JSON.parse(result.stdout.trim().split("\n").pop()!) as { first: RunReport; retry: RunReport });
   });
 

@@ -75,7 +75,7 @@ beforeAll(async () => {
     }),
     "floe generate",
   );
-  server = await startDagsterWebserver(ws, join(out, "definitions.py"));
+  server = await startDagsterWebserver(ws, out);
 }, 600_000);
 
 afterAll(async () => {

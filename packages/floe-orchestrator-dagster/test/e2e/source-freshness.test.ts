@@ -39,7 +39,7 @@ describe("dbt sources as external assets with freshness checks", () => {
       "floe generate",
     );
     const report = JSON.parse(
-      mustSucceed(python(ws, [CHECK_PY, join(out, "definitions.py"), `${PROJECT}_source_freshness`]), "freshness job")
+      mustSucceed(python(ws, [CHECK_PY, out, `${PROJECT}_source_freshness`]), "freshness job")
         .stdout.trim()
         .split("\n")
         .pop()!,

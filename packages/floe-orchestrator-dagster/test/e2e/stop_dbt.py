@@ -1,27 +1,24 @@
 """A step that fails while its dbt still runs must not leave that dbt running.
 
 Usage: python stop_dbt.py CODE_LOCATION_DIR DBT_PROJECT_DIR DUCKDB_FILE
-Loads the generated floe_lineage.py, starts a real `dbt build` through dagster-dbt's DbtCliResource
-and hands it to floe_lineage.build_model, whose reading of dbt's events is made to fail at the first
+Imports the generated package's lineage module, starts a real `dbt build` through dagster-dbt's DbtCliResource
+and hands it to lineage.build_model, whose reading of dbt's events is made to fail at the first
 event about a node (dbt has the DuckDB file open by then), as a cancelled or crashing step would.
 Prints JSON: dbt's exit code right after build_model raised (null: dbt still runs) and whether the
 DuckDB file could then be opened for writing.
 """
 
-import importlib.util
 import json
 import sys
 import time
 import types
-from pathlib import Path
 
 import duckdb
 from dagster_dbt import DbtCliResource
+from load_output import load_package_module
 
 location, project, database = sys.argv[1:4]
-spec = importlib.util.spec_from_file_location("floe_lineage", Path(location) / "floe_lineage.py")
-floe_lineage = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(floe_lineage)
+lineage = load_package_module(location, "lineage")
 
 
 class StepFailed(Exception):
@@ -33,14 +30,14 @@ def fail_at_first_node(self, raw_event):
         raise StepFailed("the step failed while dbt ran")
 
 
-# The generated floe_lineage.build_model is floe_runtime's; its run observer reads dbt's events.
+# The generated lineage.build_model is floe_runtime's; its run observer reads dbt's events.
 from floe_runtime.lineage import RunLineage  # noqa: E402
 
 RunLineage.observe = fail_at_first_node
 invocation = DbtCliResource(project_dir=project, profiles_dir=project).cli(["build"])
 started = time.monotonic()
 try:
-    floe_lineage.build_model(types.SimpleNamespace(run_id="stop-dbt-check", job_name="stop_dbt"), invocation)
+    lineage.build_model(types.SimpleNamespace(run_id="stop-dbt-check", job_name="stop_dbt"), invocation)
 except StepFailed:
     pass
 returncode = invocation.process.poll()

@@ -4,6 +4,9 @@ import { cpSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { dagsterTarget } from "floe-test-utils/dagster-output";
+
+export { dagsterDefinitionsFile, dagsterDefinitionsModule, dagsterPackageDir, dagsterTarget } from "floe-test-utils/dagster-output";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 export const EXAMPLE = join(ROOT, "examples", "jaffle_shop");
@@ -94,11 +97,12 @@ export interface DagsterWebserver {
 }
 
 /**
- * A real `dagster-webserver` on 127.0.0.1 serving one definitions file, with the default run launcher
+ * A real `dagster-webserver` on 127.0.0.1 serving one generated code location (the output directory,
+ * loaded as `-m floe_<product>.definitions -d <out>`), with the default run launcher
  * (runs in subprocesses of the code server) and the default run coordinator (no daemon needed).
  * Resolves when its GraphQL endpoint answers.
  */
-export async function startDagsterWebserver(ws: Workspace, definitionsFile: string): Promise<DagsterWebserver> {
+export async function startDagsterWebserver(ws: Workspace, out: string): Promise<DagsterWebserver> {
   const { writeFileSync } = await import("node:fs");
   const { createServer } = await import("node:net");
   const { probeHttp } = await import("floe-core");
@@ -112,7 +116,7 @@ export async function startDagsterWebserver(ws: Workspace, definitionsFile: stri
   await new Promise((r) => server.close(r));
   const url = `http://127.0.0.1:${port}`;
   let log = "";
-  const child = spawn(join(ws.venv, "bin", "dagster-webserver"), ["-h", "127.0.0.1", "-p", String(port), "-f", definitionsFile], {
+  const child = spawn(join(ws.venv, "bin", "dagster-webserver"), ["-h", "127.0.0.1", "-p", String(port), ...dagsterTarget(out)], {
     cwd: ws.dir,
     env: ws.env,
     detached: true,
