@@ -89,6 +89,7 @@ export {
   dbtAdapterWarning,
   compatibleRange,
   DBT_ADAPTER_PACKAGES,
+  mergeRequirementsFiles,
 } from "./runtime/python-requirements.js";
 export type { RequirementsInput, DbtAdapterRequirement } from "./runtime/python-requirements.js";
 

@@ -101,17 +101,3 @@ export function renderDockerfile(model: AirflowDefinitionsModel): string {
   return lines.join("\n");
 }
 
-/**
- * One requirements.txt for several products' DAGs: the first product's lines, then any line another
- * product needs besides (a second dbt adapter), under a header naming every product.
- */
-export function mergeRequirements(contents: ReadonlyArray<string>, products: ReadonlyArray<string>): string {
-  const [first, ...rest] = contents.map((c) => c.split("\n"));
-  const lines = [...first!];
-  lines[0] = lines[0]!.replace(/Data product .*$/, `Data products ${products.map((p) => JSON.stringify(p)).join(", ")}.`);
-  const seen = new Set(lines);
-  const extra = rest.flatMap((r) => r.slice(1)).filter((l) => l !== "" && !seen.has(l) && (seen.add(l), true));
-  if (extra.length === 0) return lines.join("\n");
-  const end = lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
-  return [...lines.slice(0, end), ...extra, ...lines.slice(end)].join("\n");
-}

@@ -2,6 +2,14 @@ import { DagsterRunControl } from "./run-control.js";
 import { createRequire } from "node:module";
 import type { z } from "zod";
 import {
+  checkNamesAcrossProducts,
+  checkProducts,
+  inProduct,
+  mergePlanSummaries,
+  mergeProductFiles,
+  mergeRequirementsFiles,
+  type ProductInput,
+  type ProductsCapability,
   lineageDatasets,
   noModelsWarnings,
   type PlanSummary,
@@ -44,7 +52,7 @@ import { DEADLINE_MS, checkDagsterConnection, resolveDagsterUrl } from "./check-
 import { buildDefinitionsModel, type DagsterDefinitionsModel, type ExtraSchedule } from "./definitions-model.js";
 import { buildDagsterHelmValues } from "./helm-values.js";
 import { DagsterPluginOptionsSchema, type DagsterPluginOptions } from "./options.js";
-import { renderCodeLocation } from "./render-code-location.js";
+import { ARTIFACTS_FILE, renderCodeLocation, renderProductsWorkspaceYaml } from "./render-code-location.js";
 import { buildLineageModel, renderLineageFile } from "./render-lineage.js";
 import { renderRuntimeFiles } from "./render-runtime.js";
 import { dagsterResourceRequirements } from "./resource-presets.js";
@@ -87,6 +95,17 @@ export class DagsterPlugin extends OrchestratorPlugin {
     },
   };
 
+  /**
+   * Several products in one deployment (`floe generate a.json b.json …`): one code location (package
+   * floe_<product>/) per product, one workspace.yaml listing them, one requirements.txt and Dockerfile.
+   * Asset keys, code locations and job/schedule names must differ across products: a collision is
+   * refused, never renamed. A product's `orchestration.consumes` adds a sensor starting its default job
+   * when the consumed assets (in the other products' code locations) are materialized again.
+   */
+  readonly products: ProductsCapability = {
+    generate: (products, options = {}) => this.#generateProducts(products, options),
+  };
+
   constructor(options: Record<string, unknown> = {}) {
     super();
     this.options = checkOption(DagsterPluginOptionsSchema, options);
@@ -100,6 +119,8 @@ export class DagsterPlugin extends OrchestratorPlugin {
 
   /** Every file of the code location for validated artifacts; schedules come from the artifacts only. */
   generate(artifacts: ValidatedArtifacts, options: GenerateOptions = {}): GenerateResult {
+    // A product consuming another is generated together with it (products.generate).
+    checkProducts([artifacts]);
     const { dbtProjectDir, pluginOptions } = parseGenerateOptions(options);
     // The plugin's own options for this output, checked like constructor options (an unknown one: FLOE_CONFIG_INVALID at options.<name>).
     const own = pluginOptions === undefined ? this.options : checkOption(DagsterPluginOptionsSchema, { ...this.options, ...pluginOptions });
@@ -112,6 +133,64 @@ export class DagsterPlugin extends OrchestratorPlugin {
     };
   }
 
+  #generateProducts(products: ReadonlyArray<ProductInput>, options: Omit<GenerateOptions, "dbtProjectDir">): GenerateResult {
+    const { pluginOptions } = parseGenerateOptions(options);
+    const own = pluginOptions === undefined ? this.options : checkOption(DagsterPluginOptionsSchema, { ...this.options, ...pluginOptions });
+    const triggers = checkProducts(products.map((p) => p.artifacts));
+    const build = (p: ProductInput, consumes?: { products: string[]; keys: string[][] }) =>
+      inProduct(p.artifacts.metadata.product_name, () => this.#definitions(p.artifacts, p.dbtProjectDir ?? own.dbtProjectDir, [], consumes));
+    // The owners' asset keys first: a consumer's sensor watches them.
+    const plain = products.map((p) => build(p));
+    const keyOf = new Map(plain.map((d) => [d.model.product, new Map(d.model.assets.map((a) => [a.model, a.key]))]));
+    const parts = products.map((p, i) => {
+      const consumed = triggers.get(p.artifacts.metadata.product_name);
+      if (!consumed) return plain[i]!;
+      return build(p, {
+        products: consumed.map((t) => t.product),
+        keys: consumed.flatMap((t) => t.models.map((m) => keyOf.get(t.product)!.get(m)!)),
+      });
+    });
+    const models = parts.map((d) => d.model);
+    checkNamesAcrossProducts(
+      "Dagster code location",
+      models.map((m) => ({ product: m.product, name: m.location })),
+    );
+    checkNamesAcrossProducts(
+      "Dagster asset key",
+      models.flatMap((m) => m.assets.map((a) => ({ product: m.product, name: a.key.join("/") }))),
+    );
+    const rendered = parts.map((d) => ({ product: d.model.product, packageName: d.model.packageName, files: inProduct(d.model.product, () => d.render()) }));
+    const shared = new Set(["workspace.yaml", "requirements.txt", "Dockerfile"]);
+    const files = mergeProductFiles(
+      rendered.map((r) => ({
+        product: r.product,
+        files: r.files
+          .filter((f) => !shared.has(f.path))
+          // Each product's artifacts copy lives in its package.
+          .map((f) => (f.path === ARTIFACTS_FILE ? { ...f, path: `${r.packageName}/${ARTIFACTS_FILE}` } : f)),
+      })),
+    );
+    const named = (path: string) => rendered.map((r) => r.files.find((f) => f.path === path)!.content);
+    files.push({ path: "workspace.yaml", content: renderProductsWorkspaceYaml(models) });
+    files.push({
+      path: "requirements.txt",
+      content: mergeRequirementsFiles(
+        named("requirements.txt"),
+        `Generated by floe-orchestrator-${this.name} ${this.version} for the data products ${models.map((m) => JSON.stringify(m.product)).join(", ")}.`,
+      ),
+    });
+    files.push({ path: "Dockerfile", content: named("Dockerfile")[0]! });
+    const first = products[0]!.artifacts;
+    files.push(helmValuesFile(buildDagsterHelmValues({ artifacts: first })));
+    const warnings = [...new Set(parts.flatMap((d) => d.warnings ?? []))];
+    warnings.push(
+      `charts/floe-dagster serves one code location per release: values.yaml and the Dockerfile's CMD serve ${JSON.stringify(models[0]!.product)}; ` +
+        "deploy one release per other product (floe helm-values --orchestrator dagster --artifacts <its file>, module floe_<product>.definitions)",
+    );
+    const summaries = parts.map((d) => d.planSummary?.()).filter((s): s is PlanSummary => s !== undefined);
+    return { files, warnings, ...(summaries.length === parts.length ? { plan: mergePlanSummaries(summaries) } : {}) };
+  }
+
   /** The inspectable model and its render; includes schedules added with the legacy `scheduleJob`. */
   createDefinitions(input: CompiledArtifacts | CompiledArtifactsInput): OrchestratorDefinitions<DagsterDefinitionsModel> {
     const artifacts = isValidatedArtifacts(input) ? input : parseArtifacts(input).artifacts;
@@ -122,6 +201,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
     artifacts: ValidatedArtifacts,
     dbtProjectDir: string | undefined,
     extraSchedules: ExtraSchedule[],
+    consumes?: { products: string[]; keys: string[][] },
   ): OrchestratorDefinitions<DagsterDefinitionsModel> {
     // Parsed once by floe-core; here only Dagster's own refusals, naming the schedule's field.
     const schedules = validatedSchedules(artifacts);
@@ -140,6 +220,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
       jobs,
       schedules,
       extraSchedules,
+      ...(consumes ? { consumes } : {}),
     });
     const artifactsJson = `${JSON.stringify(provenanceArtifacts(artifacts), null, 2)}
 `;

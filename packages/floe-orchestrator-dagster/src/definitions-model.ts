@@ -33,6 +33,21 @@ export interface DagsterSchedule {
   running: boolean;
 }
 
+/**
+ * A data-triggered run (orchestration.consumes): a sensor in this code location starts the product's
+ * default job once every consumed asset (owned by other code locations of the deployment) has been
+ * materialized again since the sensor last started it.
+ */
+export interface DagsterTrigger {
+  sensor: string;
+  /** The Dagster job the sensor runs (the product's default job). */
+  job: string;
+  /** Asset keys of the consumed models. */
+  keys: string[][];
+  /** The products owning them. */
+  products: string[];
+}
+
 export interface DagsterDefinitionsModel {
   product: string;
   productVersion: string;
@@ -56,6 +71,8 @@ export interface DagsterDefinitionsModel {
   assetChecks: { source: "dbt-tests"; enabled: boolean };
   jobs: DagsterJob[];
   schedules: DagsterSchedule[];
+  /** orchestration.consumes: the sensor starting the default job; null when the product consumes nothing. */
+  trigger: DagsterTrigger | null;
   /**
    * Time partitions on every asset (orchestration.partitioning): each run gets its partition's window
    * as dbt vars; the default job runs each window when it closes, the other jobs by backfill only.
@@ -140,6 +157,8 @@ export function buildDefinitionsModel(
     /** The artifacts' schedules as parsed and checked (validatedSchedules + Dagster's rules), in order. */
     schedules: ReadonlyArray<ValidSchedule>;
     extraSchedules: ReadonlyArray<ExtraSchedule>;
+    /** What the product consumes, resolved to the owners' asset keys (several products in one output). */
+    consumes?: { products: string[]; keys: string[][] };
   },
 ): DagsterDefinitionsModel {
   const product = artifacts.metadata.product_name;
@@ -223,6 +242,7 @@ export function buildDefinitionsModel(
     assetChecks: { source: "dbt-tests", enabled: assetMode === "dbt-manifest" },
     jobs,
     schedules,
+    trigger: triggerOf(jobs, schedules, options.consumes),
     partitions: assets.length === 0 ? null : buildPartitions(artifacts),
     sources: assetMode === "dbt-manifest" ? collectSources(artifacts) : [],
     executor: assetMode === "per-transform" && usesDuckdb(artifacts) ? "in_process" : "multiprocess",
@@ -230,6 +250,19 @@ export function buildDefinitionsModel(
     ...mapRunSettings(assets, assetMode),
     generatedBy: { plugin: `floe-orchestrator-${options.plugin.name}`, version: options.plugin.version },
   };
+}
+
+function triggerOf(
+  jobs: ReadonlyArray<DagsterJob>,
+  schedules: ReadonlyArray<DagsterSchedule>,
+  consumes: { products: string[]; keys: string[][] } | undefined,
+): DagsterTrigger | null {
+  const job = jobs.find((j) => j.isDefault);
+  if (!consumes || consumes.keys.length === 0 || !job) return null;
+  // Sensors and schedules share one namespace in a code location.
+  let sensor = dagsterName(`${job.name}_on_consumed_assets`);
+  while (schedules.some((s) => s.name === sensor)) sensor += "_";
+  return { sensor, job: job.name, keys: consumes.keys, products: consumes.products };
 }
 
 function usesDuckdb(artifacts: CompiledArtifacts): boolean {

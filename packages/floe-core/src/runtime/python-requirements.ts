@@ -113,3 +113,22 @@ export function renderRequirements(input: RequirementsInput): string {
   }
   return `${lines.join("\n")}\n`;
 }
+
+/**
+ * One requirements.txt for several products of one output: the first product's file under `header`
+ * (its first line), then any line another product's file needs besides (e.g. a second dbt adapter).
+ */
+export function mergeRequirementsFiles(contents: ReadonlyArray<string>, header: string): string {
+  const [first, ...rest] = contents.map((c) => c.split("\n"));
+  if (!first) throw new FloeError("FLOE_INTERNAL", "no requirements files to merge");
+  const lines = [`# ${header}`, ...first.slice(1)];
+  const seen = new Set(lines);
+  const extra: string[] = [];
+  for (const line of rest.flatMap((r) => r.slice(1))) {
+    if (line === "" || seen.has(line)) continue;
+    seen.add(line);
+    extra.push(line);
+  }
+  const end = lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
+  return [...lines.slice(0, end), ...extra, ...lines.slice(end)].join("\n");
+}
