@@ -24,7 +24,7 @@ interface PluginRow {
   error?: string;
 }
 
-const BUILT_IN_CAPABILITIES = ["helmValues", "connection", "schedules", "runs"];
+const BUILT_IN_CAPABILITIES = ["helmValues", "connection", "schedules", "runs", "products"];
 
 /**
  * The environment of a user's shell: no pnpm/npm script variables inherited from `pnpm test`, and
@@ -163,7 +163,7 @@ describe("installed with npm into an empty project", () => {
         name: "dagster",
         package: "floe-orchestrator-dagster",
         version: await packageVersion("floe-orchestrator-dagster"),
-        floeApiVersion: "1.1",
+        floeApiVersion: "1.2",
         compatible: true,
         capabilities: BUILT_IN_CAPABILITIES,
       },
@@ -221,7 +221,7 @@ describe("installed with npm into an empty project", () => {
     expect(future).toMatchObject({ package: "floe-orchestrator-future", version: "3.0.0", floeApiVersion: "2.0" });
     expect(future.error).toMatch(/^FLOE_PLUGIN_INCOMPATIBLE: /);
     expect(future.error).toContain("2.0");
-    expect(future.error).toContain("1.1");
+    expect(future.error).toContain("1.2");
     expect(future.capabilities).toBeNull();
     // The human listing says the same on one line per plugin, and listing imported nothing (the
     // fixture's module throws when imported).

@@ -21,9 +21,9 @@ describe("floe plugins", () => {
       // Capabilities come from the loaded plugin: both built-in plugins have every one, run control included.
       expect(row).toMatchObject({
         compatible: true,
-        floeApiVersion: "1.1",
+        floeApiVersion: "1.2",
         package: `floe-orchestrator-${String(row.name)}`,
-        capabilities: ["helmValues", "connection", "schedules", "runs"],
+        capabilities: ["helmValues", "connection", "schedules", "runs", "products"],
       });
       expect(row).not.toHaveProperty("error");
     }
@@ -33,8 +33,8 @@ describe("floe plugins", () => {
     const result = floe(["plugins"], repoRoot);
     expect(result.status).toBe(0);
     expect(result.stdout.trim().split("\n").sort()).toEqual([
-      expect.stringMatching(/^airflow\tfloe-orchestrator-airflow@\S+\tAPI 1\.1\tcompatible$/),
-      expect.stringMatching(/^dagster\tfloe-orchestrator-dagster@\S+\tAPI 1\.1\tcompatible$/),
+      expect.stringMatching(/^airflow\tfloe-orchestrator-airflow@\S+\tAPI 1\.2\tcompatible$/),
+      expect.stringMatching(/^dagster\tfloe-orchestrator-dagster@\S+\tAPI 1\.2\tcompatible$/),
     ]);
   });
 
