@@ -152,9 +152,7 @@ export class AirflowPlugin extends OrchestratorPlugin {
       parts.flatMap((p) => p.definitions.model.dags.map((d) => ({ product: p.product, name: d.dagId }))),
     );
     const shared = new Set(["requirements.txt", "Dockerfile"]);
-    const files = mergeProductFiles(
-      parts.map((p) => ({ product: p.product, files: p.files.filter((f) => !shared.has(f.path)) })),
-    );
+    const files = mergeProductFiles(parts.map((p) => ({ product: p.product, files: p.files.filter((f) => !shared.has(f.path)) })));
     const warnings = parts.flatMap((p) => p.definitions.warnings ?? []);
     const requirements = parts.map((p) => p.files.find((f) => f.path === "requirements.txt")!.content);
     files.push({

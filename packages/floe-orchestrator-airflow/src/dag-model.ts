@@ -202,7 +202,9 @@ export function buildAirflowModel(
       tasks,
       freshness: freshnessTasks(artifacts, tasks),
       sourceInlets: sourceInlets(artifacts, tasks),
-      productOutlets: Object.fromEntries(tasks.flatMap((t) => (triggers.outlets.has(t.model) ? [[t.taskId, [triggers.outlets.get(t.model)!]]] : []))),
+      productOutlets: Object.fromEntries(
+        tasks.flatMap((t) => (triggers.outlets.has(t.model) ? [[t.taskId, [triggers.outlets.get(t.model)!]]] : [])),
+      ),
       assetSchedule: job.isDefault && triggers.schedule.length > 0 ? [...triggers.schedule] : null,
       // A DAG without models (artifacts without models) gets no build task: nothing to build.
       buildTaskId: executionMode === "build" && tasks.length > 0 ? buildTaskIdFor(tasks) : null,

@@ -1,4 +1,10 @@
-import { chartContextFromArtifacts, chartContextFromProducts, parseWorkloadSize, type CompiledArtifacts, type WorkloadSize } from "floe-core";
+import {
+  chartContextFromArtifacts,
+  chartContextFromProducts,
+  parseWorkloadSize,
+  type CompiledArtifacts,
+  type WorkloadSize,
+} from "floe-core";
 import { airflowResourceRequirements } from "./resource-presets.js";
 
 /**

@@ -10,9 +10,20 @@ const validated = (doc: unknown) => parseArtifacts(doc).artifacts;
 
 describe("AirflowPlugin.products.generate", () => {
   it("writes a DAG file per product; only the consumed models' tasks get outlets", () => {
-    const result = new AirflowPlugin().products.generate([{ artifacts: validated(read("jaffle_raw")) }, { artifacts: validated(read("jaffle_marts")) }]);
+    const result = new AirflowPlugin().products.generate([
+      { artifacts: validated(read("jaffle_raw")) },
+      { artifacts: validated(read("jaffle_marts")) },
+    ]);
     const paths = result.files.map((f) => f.path).sort();
-    expect(paths).toEqual([".airflowignore", "Dockerfile", "jaffle_marts.py", "jaffle_raw.py", "openlineage.env", "requirements.txt", "values.yaml"]);
+    expect(paths).toEqual([
+      ".airflowignore",
+      "Dockerfile",
+      "jaffle_marts.py",
+      "jaffle_raw.py",
+      "openlineage.env",
+      "requirements.txt",
+      "values.yaml",
+    ]);
     const raw = result.files.find((f) => f.path === "jaffle_raw.py")!.content;
     expect(raw).not.toContain('"raw_orders": ["floe://');
     expect(raw).toContain('"stg_payments": ["floe://jaffle_raw/stg_payments"],');
@@ -26,7 +37,12 @@ describe("AirflowPlugin.products.generate", () => {
     marts.orchestration.jobs = [{ name: "jaffle_raw" }];
     expect(() =>
       new AirflowPlugin().products.generate([{ artifacts: validated(read("jaffle_raw")) }, { artifacts: validated(marts) }]),
-    ).toThrow(expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", message: 'Airflow dag_id "jaffle_raw" of product "jaffle_marts" is also one of product "jaffle_raw"' }));
+    ).toThrow(
+      expect.objectContaining({
+        code: "FLOE_ARTIFACTS_INVALID",
+        message: 'Airflow dag_id "jaffle_raw" of product "jaffle_marts" is also one of product "jaffle_raw"',
+      }),
+    );
   });
 
   it("refuses consumes in a single-product generate", () => {

@@ -100,4 +100,3 @@ export function renderDockerfile(model: AirflowDefinitionsModel): string {
   lines.push("");
   return lines.join("\n");
 }
-

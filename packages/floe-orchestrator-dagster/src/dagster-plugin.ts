@@ -138,7 +138,9 @@ export class DagsterPlugin extends OrchestratorPlugin {
     const own = pluginOptions === undefined ? this.options : checkOption(DagsterPluginOptionsSchema, { ...this.options, ...pluginOptions });
     const triggers = checkProducts(products.map((p) => p.artifacts));
     const build = (p: ProductInput, consumes?: { products: string[]; keys: string[][] }) =>
-      inProduct(p.artifacts.metadata.product_name, () => this.#definitions(p.artifacts, p.dbtProjectDir ?? own.dbtProjectDir, [], consumes));
+      inProduct(p.artifacts.metadata.product_name, () =>
+        this.#definitions(p.artifacts, p.dbtProjectDir ?? own.dbtProjectDir, [], consumes),
+      );
     // The owners' asset keys first: a consumer's sensor watches them.
     const plain = products.map((p) => build(p));
     const keyOf = new Map(plain.map((d) => [d.model.product, new Map(d.model.assets.map((a) => [a.model, a.key]))]));
@@ -159,7 +161,11 @@ export class DagsterPlugin extends OrchestratorPlugin {
       "Dagster asset key",
       models.flatMap((m) => m.assets.map((a) => ({ product: m.product, name: a.key.join("/") }))),
     );
-    const rendered = parts.map((d) => ({ product: d.model.product, packageName: d.model.packageName, files: inProduct(d.model.product, () => d.render()) }));
+    const rendered = parts.map((d) => ({
+      product: d.model.product,
+      packageName: d.model.packageName,
+      files: inProduct(d.model.product, () => d.render()),
+    }));
     const shared = new Set(["workspace.yaml", "requirements.txt", "Dockerfile"]);
     const files = mergeProductFiles(
       rendered.map((r) => ({

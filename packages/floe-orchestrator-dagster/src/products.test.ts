@@ -10,7 +10,10 @@ const validated = (doc: unknown) => parseArtifacts(doc).artifacts;
 
 describe("DagsterPlugin.products.generate", () => {
   it("one package per product, the consumer's sensor watching the producer's asset keys", () => {
-    const result = new DagsterPlugin().products.generate([{ artifacts: validated(read("jaffle_raw")) }, { artifacts: validated(read("jaffle_marts")) }]);
+    const result = new DagsterPlugin().products.generate([
+      { artifacts: validated(read("jaffle_raw")) },
+      { artifacts: validated(read("jaffle_marts")) },
+    ]);
     const paths = result.files.map((f) => f.path);
     expect(paths).toContain("floe_jaffle_raw/definitions.py");
     expect(paths).toContain("floe_jaffle_marts/compiled_artifacts.json");
@@ -26,6 +29,11 @@ describe("DagsterPlugin.products.generate", () => {
     other.metadata.product_name = "jaffle_raw_copy";
     expect(() =>
       new DagsterPlugin().products.generate([{ artifacts: validated(read("jaffle_raw")) }, { artifacts: validated(other) }]),
-    ).toThrow(expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", message: 'Dagster asset key "raw_customers" of product "jaffle_raw_copy" is also one of product "jaffle_raw"' }));
+    ).toThrow(
+      expect.objectContaining({
+        code: "FLOE_ARTIFACTS_INVALID",
+        message: 'Dagster asset key "raw_customers" of product "jaffle_raw_copy" is also one of product "jaffle_raw"',
+      }),
+    );
   });
 });

@@ -531,7 +531,7 @@ function renderTrigger(trigger: DagsterTrigger, jobs: ReadonlyArray<DagsterJob>)
     "    for path in CONSUMED_ASSETS:",
     "        records = context.instance.fetch_materializations(AssetKey(path), limit=1).records",
     "        if not records:",
-    "            return SkipReason(\"/\".join(path) + \" was never materialized\")",
+    '            return SkipReason("/".join(path) + " was never materialized")',
     '        latest["/".join(path)] = records[0].storage_id',
     "    waiting = sorted(key for key, storage_id in latest.items() if storage_id <= seen.get(key, -1))",
     "    if waiting:",

@@ -62,10 +62,14 @@ export function checkProducts(products: ReadonlyArray<ValidatedArtifacts>, label
     }
     const scheduled = (a.orchestration?.schedules ?? []).findIndex((s) => s.job === name);
     if (scheduled >= 0) {
-      throw new FloeError("FLOE_ARTIFACTS_INVALID", `product ${q(name)} runs when the products it consumes update, and has a schedule too`, {
-        path: at(`schedules[${scheduled}].job`),
-        hint: "drop the default job's schedule, or orchestration.consumes",
-      });
+      throw new FloeError(
+        "FLOE_ARTIFACTS_INVALID",
+        `product ${q(name)} runs when the products it consumes update, and has a schedule too`,
+        {
+          path: at(`schedules[${scheduled}].job`),
+          hint: "drop the default job's schedule, or orchestration.consumes",
+        },
+      );
     }
     if (a.orchestration?.partitioning) {
       throw new FloeError("FLOE_ARTIFACTS_INVALID", `product ${q(name)} is partitioned, so updates of other products cannot trigger it`, {

@@ -76,7 +76,8 @@ beforeAll(async () => {
     body: JSON.stringify({ username: servers.username, password: servers.password }),
   });
   jwt = token.ok ? (JSON.parse(token.body) as { access_token: string }).access_token : "";
-  for (const dag of ["jaffle_raw", "jaffle_marts"]) await until(`DAG ${dag} parsed`, async () => (await api(`dags/${dag}`)) ?? undefined, 240_000);
+  for (const dag of ["jaffle_raw", "jaffle_marts"])
+    await until(`DAG ${dag} parsed`, async () => (await api(`dags/${dag}`)) ?? undefined, 240_000);
 }, 600_000);
 
 afterAll(async () => {
@@ -98,7 +99,9 @@ describe("two products in one Airflow deployment", () => {
     expect(raw).toContain('    "stg_orders": ["floe://jaffle_raw/stg_orders"],');
     expect(raw).toContain('outlets=[Asset(name=uri, uri=uri, group="floe_product") for uri in PRODUCT_OUTLETS.get(task_id, [])],');
     expect(readFileSync(join(dags, "requirements.txt"), "utf8")).toMatch(/^# .*Data products "jaffle_raw", "jaffle_marts"\.\n/);
-    const manifest = JSON.parse(readFileSync(join(dags, ".floe-output.json"), "utf8")) as { plan: { product: string; jobs: Array<{ name: string }> } };
+    const manifest = JSON.parse(readFileSync(join(dags, ".floe-output.json"), "utf8")) as {
+      plan: { product: string; jobs: Array<{ name: string }> };
+    };
     expect(manifest.plan.product).toBe("jaffle_raw, jaffle_marts");
     expect(manifest.plan.jobs.map((j) => j.name)).toEqual(["jaffle_raw", "jaffle_marts"]);
   });
@@ -131,7 +134,11 @@ describe("two products in one Airflow deployment", () => {
     try {
       producer = await floe(["run", RAW, "--orchestrator", "airflow", "--url", servers.url, "--wait", "--json"]);
     } finally {
-      for (const [k, v] of Object.entries({ AIRFLOW_USERNAME: saved.user, AIRFLOW_PASSWORD: saved.password, AIRFLOW_API_TOKEN: saved.token })) {
+      for (const [k, v] of Object.entries({
+        AIRFLOW_USERNAME: saved.user,
+        AIRFLOW_PASSWORD: saved.password,
+        AIRFLOW_API_TOKEN: saved.token,
+      })) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }

@@ -18,7 +18,7 @@ beforeEach(() => {
     multi:
       'export class P { name = "multi"; version = "1.0.0"; floeApiVersion = "1.2";\n' +
       '  generate(a, o = {}) { return { files: [{ path: "one.txt", content: `${a.metadata.product_name}\\n` }], warnings: [] }; }\n' +
-      '  products = { generate: (ps, o = {}) => ({ files: ps.map((p) => ({ path: `${p.artifacts.metadata.product_name}.txt`, content: `${p.dbtProjectDir} ${JSON.stringify(p.artifacts.orchestration?.consumes ?? [])} ${JSON.stringify(o)}\\n` })), warnings: [] }) }; }\n',
+      "  products = { generate: (ps, o = {}) => ({ files: ps.map((p) => ({ path: `${p.artifacts.metadata.product_name}.txt`, content: `${p.dbtProjectDir} ${JSON.stringify(p.artifacts.orchestration?.consumes ?? [])} ${JSON.stringify(o)}\\n` })), warnings: [] }) }; }\n",
   };
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "p", dependencies: { single: "*", multi: "*" } }));
   for (const [name, code] of Object.entries(plugins)) {
@@ -26,7 +26,13 @@ beforeEach(() => {
     mkdirSync(pdir, { recursive: true });
     writeFileSync(
       join(pdir, "package.json"),
-      JSON.stringify({ name, version: "1.0.0", type: "module", "floe.orchestrators": { [name]: "./index.js#P" }, "floe.apiVersion": name === "single" ? "1.1" : "1.2" }),
+      JSON.stringify({
+        name,
+        version: "1.0.0",
+        type: "module",
+        "floe.orchestrators": { [name]: "./index.js#P" },
+        "floe.apiVersion": name === "single" ? "1.1" : "1.2",
+      }),
     );
     writeFileSync(join(pdir, "index.js"), code);
   }
