@@ -55,7 +55,8 @@ function validate(target, work) {
   };
   mkdirSync(env.DAGSTER_HOME, { recursive: true });
   const r = measure(join(venv, "bin/dagster"), ["definitions", "validate", ...target.args], { cwd: target.cwd, env });
-  if (r.status !== 0) throw new Error(`dagster definitions validate failed for ${target.args.join(" ")}:\n${(r.stderr + r.stdout).slice(-3000)}`);
+  if (r.status !== 0)
+    throw new Error(`dagster definitions validate failed for ${target.args.join(" ")}:\n${(r.stderr + r.stdout).slice(-3000)}`);
   return r;
 }
 

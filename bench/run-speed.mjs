@@ -142,10 +142,14 @@ function runOne(name, n, { dir, project, out }) {
       DBT_PROFILES_DIR: project,
     };
     mkdirSync(env.DAGSTER_HOME, { recursive: true });
-    return measure(join(dagsterVenv, "bin/dagster"), ["asset", "materialize", "--select", "*", "-m", dagsterModule(generated), "-d", generated], {
-      cwd: generated,
-      env,
-    });
+    return measure(
+      join(dagsterVenv, "bin/dagster"),
+      ["asset", "materialize", "--select", "*", "-m", dagsterModule(generated), "-d", generated],
+      {
+        cwd: generated,
+        env,
+      },
+    );
   }
   const dags = out[name].dags ?? dagFolder(out[name].generated, join(dir, `${name}-dags`));
   const env = { ...airflowEnv(dags), ...dbtEnv, DBT_PROFILES_DIR: project };

@@ -153,11 +153,10 @@ describe.each(GOLDENS.filter(hasModels))("upstream golden %s on jaffle_shop_duck
       cwd: dir("dagster"),
     });
     expect(validate.code, validate.stdout.slice(-3000) + validate.stderr.slice(-3000)).toBe(0);
-    const materialize = await run(
-      join(venvs.dagster, "bin", "dagster"),
-      ["asset", "materialize", "--select", "*", ...dagsterTarget(out)],
-      { env, cwd: dir("dagster") },
-    );
+    const materialize = await run(join(venvs.dagster, "bin", "dagster"), ["asset", "materialize", "--select", "*", ...dagsterTarget(out)], {
+      env,
+      cwd: dir("dagster"),
+    });
     expect(materialize.code, materialize.stderr.slice(-3000)).toBe(0);
     expect(differences(expected, await readRelations(venvs, database, {}, work))).toEqual([]);
   });

@@ -153,7 +153,11 @@ describe("model names in dbt's --select (real dbt)", () => {
       DAGSTER_HOME: tempDir("dbt-selection-home"),
       DAGSTER_DISABLE_TELEMETRY: "1",
     };
-    const load = spawnSync(python, ["-c", LOAD_PY, join(dir, "dagster"), dagsterDefinitionsModule(join(dir, "dagster"))], { cwd: dir, env: loadEnv, encoding: "utf8" });
+    const load = spawnSync(python, ["-c", LOAD_PY, join(dir, "dagster"), dagsterDefinitionsModule(join(dir, "dagster"))], {
+      cwd: dir,
+      env: loadEnv,
+      encoding: "utf8",
+    });
     expect(load.status, load.stderr.slice(-6000)).toBe(0);
     const loaded = JSON.parse(load.stdout) as { select: string; exclude: string | null; assets: string[] };
     expect(loaded.exclude).toBeNull();
