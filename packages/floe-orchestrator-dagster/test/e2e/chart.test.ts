@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { dagsterPackageName } from "../../src/dagster-names.js";
 import {
+  CHART_ARTIFACTS,
   REPO_ROOT,
   execTool,
   findObject,
@@ -151,7 +153,11 @@ describe("charts/floe-dagster", () => {
     expect(env).toContainEqual({ name: "DAGSTER_PG_HOST", value: postgres.metadata.name });
     const grpc = findObject(objects, "Deployment", "-user-code").spec.template.spec.containers[0];
     expect(grpc.command.slice(0, 3)).toEqual(["dagster", "api", "grpc"]);
-    expect(grpc.command).toContain("--python-file");
+    // `floe helm-values --artifacts` names the generated package's module: the server imports it, not a file.
+    expect(grpc.command).not.toContain("--python-file");
+    const module = grpc.command[grpc.command.indexOf("--module-name") + 1];
+    expect(module).toBe(`${dagsterPackageName(JSON.parse(await readFile(CHART_ARTIFACTS, "utf8")))}.definitions`);
+    expect(module).toMatch(/^floe_shop_analytics_h[0-9a-z]{10}\.definitions$/);
   });
 
   it("renders a dagster.yaml and workspace.yaml that Dagster's own config schemas accept", async () => {
