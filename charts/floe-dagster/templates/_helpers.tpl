@@ -62,6 +62,44 @@ app.kubernetes.io/part-of: floe
 {{- printf "%s-user-code" (include "floe-dagster.fullname" .) -}}
 {{- end -}}
 
+{{/*
+The code locations the release serves, as a YAML list: name, module, pythonFile, workingDirectory, port,
+objectName (its Deployment and Service) and key (its pods' floe.dev/code-location label; empty for the
+single form). userCode.codeLocations when it lists any: one gRPC server each, objects
+"<fullname>-uc-<name as a DNS label, cut to fit>-<6 hex digits of the name's SHA-256>" (distinct even
+where two names cut alike). Otherwise the single userCode.codeLocation, objects "<fullname>-user-code".
+*/}}
+{{- define "floe-dagster.codeLocations" -}}
+{{- $fullname := include "floe-dagster.fullname" . -}}
+{{- $locations := list -}}
+{{- if .Values.userCode.codeLocations -}}
+{{- $seen := dict -}}
+{{- range $i, $l := .Values.userCode.codeLocations -}}
+{{- if hasKey $seen $l.name -}}
+{{- fail (printf "userCode.codeLocations[%d].name: %q is already the name of another code location (Dagster needs distinct location names)" $i $l.name) -}}
+{{- end -}}
+{{- $_ := set $seen $l.name true -}}
+{{- if not (or $l.module $l.pythonFile) -}}
+{{- fail (printf "userCode.codeLocations[%d]: set module (floe generate output: floe_<product>.definitions) or pythonFile" $i) -}}
+{{- end -}}
+{{- $hash := $l.name | sha256sum | trunc 6 -}}
+{{- /* 63 characters: fullname, "-uc-", the name, "-", 6 hex digits. */ -}}
+{{- $room := sub 63 (add (len $fullname) 11) | int -}}
+{{- $slug := regexReplaceAll "[^a-z0-9]+" (lower $l.name) "-" | trimPrefix "-" | trunc $room | trimSuffix "-" -}}
+{{- $key := $hash -}}
+{{- if $slug -}}{{- $key = printf "%s-%s" $slug $hash -}}{{- end -}}
+{{- $locations = append $locations (dict "name" $l.name "module" (default "" $l.module) "pythonFile" (default "" $l.pythonFile) "workingDirectory" (default "/opt/dagster/app" $l.workingDirectory) "port" (default $.Values.userCode.port $l.port) "objectName" (printf "%s-uc-%s" $fullname $key) "key" $key) -}}
+{{- end -}}
+{{- else -}}
+{{- $l := .Values.userCode.codeLocation -}}
+{{- if not (or $l.module $l.pythonFile) -}}
+{{- fail "userCode.codeLocation.pythonFile or userCode.codeLocation.module must be set" -}}
+{{- end -}}
+{{- $locations = append $locations (dict "name" $l.name "module" (default "" $l.module) "pythonFile" (default "" $l.pythonFile) "workingDirectory" $l.workingDirectory "port" .Values.userCode.port "objectName" (include "floe-dagster.userCodeService" .) "key" "") -}}
+{{- end -}}
+{{- toYaml $locations -}}
+{{- end -}}
+
 {{/* PSS "restricted" for every container. */}}
 {{- define "floe-dagster.containerSecurityContext" -}}
 allowPrivilegeEscalation: false
