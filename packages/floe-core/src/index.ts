@@ -168,6 +168,7 @@ export type {
 export {
   checkProducts,
   checkNamesAcrossProducts,
+  checkOneDbtProject,
   inProduct,
   mergeProductFiles,
   mergePlanSummaries,

@@ -50,4 +50,25 @@ describe("AirflowPlugin.products.generate", () => {
       expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: 'product "jaffle_marts": orchestration.consumes[0].product' }),
     );
   });
+
+  it("refuses products running different dbt projects: the image bakes one, FLOE_DBT_PROJECT_DIR names one", () => {
+    expect(() =>
+      new AirflowPlugin().products.generate([
+        { artifacts: validated(read("jaffle_raw")), dbtProjectDir: "../raw_project" },
+        { artifacts: validated(read("jaffle_marts")), dbtProjectDir: "../marts_project" },
+      ]),
+    ).toThrow(
+      expect.objectContaining({
+        code: "FLOE_USAGE",
+        path: "--dbt-project",
+        message: 'products "jaffle_raw" and "jaffle_marts" run different dbt projects ("../raw_project", "../marts_project"); one output\'s image holds one',
+      }),
+    );
+    const same = new AirflowPlugin().products.generate([
+      { artifacts: validated(read("jaffle_raw")), dbtProjectDir: "../shop" },
+      { artifacts: validated(read("jaffle_marts")), dbtProjectDir: "../shop" },
+    ]);
+    expect(same.warnings.join("\n")).not.toMatch(/dbt project/);
+    expect(same.files.filter((f) => f.path === "Dockerfile")).toHaveLength(1);
+  });
 });

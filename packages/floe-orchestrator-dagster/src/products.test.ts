@@ -1,8 +1,15 @@
 /** Several products in one Dagster deployment: ids that would collide are refused, never renamed. */
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArtifacts } from "floe-core";
+import { chartValuesValidator } from "floe-test-utils/helm-values-contract";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { DagsterPlugin } from "./dagster-plugin.js";
+
+const validateValues = chartValuesValidator(new URL("../../../charts/floe-dagster/", import.meta.url));
 
 const read = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../../examples/jaffle_shop/products/${name}.json`, import.meta.url), "utf8")) as Record<string, any>;
@@ -35,5 +42,81 @@ describe("DagsterPlugin.products.generate", () => {
         message: 'Dagster asset key "raw_customers" of product "jaffle_raw_copy" is also one of product "jaffle_raw"',
       }),
     );
+  });
+
+  it("one chart release serves both: values.yaml lists a code location per product, the schema accepts them", () => {
+    const result = new DagsterPlugin().products.generate([
+      { artifacts: validated(read("jaffle_raw")) },
+      { artifacts: validated(read("jaffle_marts")) },
+    ]);
+    expect(result.warnings.join("\n")).not.toMatch(/code location per release/);
+    const values = parse(result.files.find((f) => f.path === "values.yaml")!.content) as Record<string, any>;
+    expect(values.userCode.codeLocations).toEqual([
+      { name: "jaffle_raw", module: "floe_jaffle_raw.definitions" },
+      { name: "jaffle_marts", module: "floe_jaffle_marts.definitions" },
+    ]);
+    expect(values.userCode.codeLocation).toBeUndefined();
+    expect(validateValues(values), JSON.stringify(validateValues.errors)).toBe(true);
+  });
+
+  it("the image's command serves the module FLOE_CODE_LOCATION_MODULE names, and says so without it", () => {
+    const result = new DagsterPlugin().products.generate([
+      { artifacts: validated(read("jaffle_raw")) },
+      { artifacts: validated(read("jaffle_marts")) },
+    ]);
+    const dockerfile = result.files.find((f) => f.path === "Dockerfile")!.content;
+    expect(dockerfile).toContain("#   floe_jaffle_raw.definitions\n#   floe_jaffle_marts.definitions\n");
+    const cmd = /^CMD (.*)$/m.exec(dockerfile)![1]!;
+    const argv = JSON.parse(cmd) as string[];
+    expect(argv.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+    // The CMD as the container would run it, with a `dagster` on PATH that prints its arguments.
+    const bin = mkdtempSync(join(tmpdir(), "floe-cmd-"));
+    try {
+      writeFileSync(join(bin, "dagster"), '#!/bin/sh\nprintf "%s\\n" "$@"\n');
+      chmodSync(join(bin, "dagster"), 0o755);
+      const run = (env: Record<string, string>) =>
+        spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", env: { PATH: `${bin}:/usr/bin:/bin`, ...env } });
+      const served = run({ FLOE_CODE_LOCATION_MODULE: "floe_jaffle_marts.definitions" });
+      expect(served.status, served.stderr).toBe(0);
+      expect(served.stdout.trim().split("\n")).toEqual([
+        "api",
+        "grpc",
+        "-h",
+        "0.0.0.0",
+        "-p",
+        "3030",
+        "-m",
+        "floe_jaffle_marts.definitions",
+        "-d",
+        "/opt/dagster/app",
+      ]);
+      const unset = run({});
+      expect(unset.status).not.toBe(0);
+      expect(unset.stdout).toBe("");
+      expect(unset.stderr).toMatch(/FLOE_CODE_LOCATION_MODULE: set FLOE_CODE_LOCATION_MODULE to the module of the code location to serve/);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses products running different dbt projects (one image holds one), naming --dbt-project", () => {
+    expect(() =>
+      new DagsterPlugin().products.generate([
+        { artifacts: validated(read("jaffle_raw")), dbtProjectDir: "../raw_project" },
+        { artifacts: validated(read("jaffle_marts")), dbtProjectDir: "../marts_project" },
+      ]),
+    ).toThrow(
+      expect.objectContaining({
+        code: "FLOE_USAGE",
+        path: "--dbt-project",
+        message: 'products "jaffle_raw" and "jaffle_marts" run different dbt projects ("../raw_project", "../marts_project"); one output\'s image holds one',
+      }),
+    );
+    // One project for both: accepted.
+    const same = new DagsterPlugin().products.generate([
+      { artifacts: validated(read("jaffle_raw")), dbtProjectDir: "../shop" },
+      { artifacts: validated(read("jaffle_marts")), dbtProjectDir: "../shop" },
+    ]);
+    expect(same.files.find((f) => f.path === "Dockerfile")!.content).toContain("ENV FLOE_DBT_PROJECT_DIR=/opt/dagster/dbt");
   });
 });

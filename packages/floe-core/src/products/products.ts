@@ -160,6 +160,29 @@ export function checkNamesAcrossProducts(kind: string, items: ReadonlyArray<{ pr
 }
 
 /**
+ * Refuses (FLOE_USAGE at --dbt-project) products of one output that run different dbt projects. The
+ * output has one image (Dockerfile) holding one dbt project, and FLOE_DBT_PROJECT_DIR, the run-time
+ * override every generated task or asset reads, names one directory for all of them: a second project
+ * would be missing from the image, or silently replaced by the first. `dbtProjectDir` is the project as
+ * the generated files record it (undefined: the plugin's default, the same for every product).
+ */
+export function checkOneDbtProject(products: ReadonlyArray<{ product: string; dbtProjectDir?: string | undefined }>): void {
+  const first = products[0];
+  if (!first) return;
+  const other = products.find((p) => p.dbtProjectDir !== first.dbtProjectDir);
+  if (!other) return;
+  const shown = (p: { dbtProjectDir?: string | undefined }) => (p.dbtProjectDir === undefined ? "the default project" : q(p.dbtProjectDir));
+  throw new FloeError(
+    "FLOE_USAGE",
+    `products ${q(first.product)} and ${q(other.product)} run different dbt projects (${shown(first)}, ${shown(other)}); one output's image holds one`,
+    {
+      path: "--dbt-project",
+      hint: "give the products one dbt project (one --dbt-project), or generate each project's products into their own output",
+    },
+  );
+}
+
+/**
  * Runs `build` for one product; a floe error it throws gets the product in its path
  * (`product "b": orchestration.jobs[0].name`), so an error about several products says which one.
  */
