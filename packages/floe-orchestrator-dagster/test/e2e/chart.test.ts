@@ -218,6 +218,131 @@ describe("charts/floe-dagster", () => {
     expect(grpc.command).not.toContain("--python-file");
   });
 
+  describe("several code locations (userCode.codeLocations, the values of `floe generate a.json b.json`)", () => {
+    let productsValues: string;
+    beforeAll(async () => {
+      const out = join(dir, "products-out");
+      const products = join(REPO_ROOT, "examples/jaffle_shop/products");
+      const result = await execTool(process.execPath, [
+        join(REPO_ROOT, "packages/floe-core/bin/floe.js"),
+        "generate",
+        join(products, "jaffle_raw.json"),
+        join(products, "jaffle_marts.json"),
+        "--orchestrator",
+        "dagster",
+        "--out",
+        out,
+        "--dbt-project",
+        join(REPO_ROOT, "examples/jaffle_shop"),
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      productsValues = join(out, "values.yaml");
+    });
+
+    it("renders one gRPC server (Deployment and Service) per location, each selecting only its own pods", async () => {
+      const objects = await renderChart(CHART, { valuesFiles: [productsValues] });
+      expect(await manifestProblems(objects)).toEqual([]);
+      const servers = objects.filter((o) => o.kind === "Deployment" && o.metadata.labels["app.kubernetes.io/component"] === "user-code");
+      expect(servers.map((d) => d.metadata.name)).toEqual([
+        expect.stringMatching(/^release-floe-dagster-uc-jaffle-raw-[0-9a-f]{6}$/),
+        expect.stringMatching(/^release-floe-dagster-uc-jaffle-marts-[0-9a-f]{6}$/),
+      ]);
+      const expected = [
+        ["jaffle_raw", "floe_jaffle_raw.definitions"],
+        ["jaffle_marts", "floe_jaffle_marts.definitions"],
+      ];
+      servers.forEach((deployment, i) => {
+        const c = deployment.spec.template.spec.containers[0];
+        const arg = (flag: string) => c.command[c.command.indexOf(flag) + 1];
+        expect([arg("--location-name"), arg("--module-name")]).toEqual(expected[i]);
+        expect(c.image).toBe("ghcr.io/floe-data/floe-dagster-user-code:latest");
+        // Its Service has its name and selects its pods, not the other location's.
+        const service = findObject(objects, "Service", deployment.metadata.name);
+        const matches = (labels: Record<string, string>) =>
+          Object.entries(service.spec.selector as Record<string, string>).every(([k, v]) => labels[k] === v);
+        expect(servers.map((d) => matches(d.spec.template.metadata.labels))).toEqual(servers.map((_, j) => j === i));
+        expect(deployment.spec.selector.matchLabels).toEqual(service.spec.selector);
+      });
+      expect(objects.some((o) => o.metadata.name.endsWith("-user-code"))).toBe(false);
+      const workspace = parse(findObject(objects, "ConfigMap", "-instance").data["workspace.yaml"]) as Record<string, any>;
+      expect(workspace.load_from.map((l: any) => l.grpc_server)).toEqual(
+        servers.map((d, i) => ({ host: d.metadata.name, port: 3030, location_name: expected[i]![0] })),
+      );
+      const notes = await renderNotes(CHART, [
+        "userCode.codeLocations[0].name=jaffle_raw",
+        "userCode.codeLocations[0].module=floe_jaffle_raw.definitions",
+        "userCode.codeLocations[1].name=jaffle_marts",
+        "userCode.codeLocations[1].module=floe_jaffle_marts.definitions",
+      ]);
+      expect(notes).toMatch(/"jaffle_raw" \(floe_jaffle_raw\.definitions\) at release-floe-dagster-uc-jaffle-raw-[0-9a-f]{6}:3030/);
+      expect(notes).toMatch(/"jaffle_marts" \(floe_jaffle_marts\.definitions\) at release-floe-dagster-uc-jaffle-marts-[0-9a-f]{6}:3030/);
+    });
+
+    it("renders a workspace.yaml Dagster's schema accepts and commands Dagster's CLI accepts", async () => {
+      const objects = await renderChart(CHART, { valuesFiles: [productsValues], set: ["userCode.codeLocations[1].port=3031"] });
+      const home = join(dir, "home-products");
+      await mkdir(home, { recursive: true });
+      for (const [file, content] of Object.entries(findObject(objects, "ConfigMap", "-instance").data as Record<string, string>))
+        await writeFile(join(home, file), content);
+      const python = venvPython("dagster");
+      const instance = await execTool(python, [join(REPO_ROOT, "packages/floe-orchestrator-dagster/test/fixtures/check_instance.py"), home], dir);
+      expect(instance.code, instance.stderr).toBe(0);
+      expect(instance.stdout).toContain("workspace: ok");
+      const ports = (parse(findObject(objects, "ConfigMap", "-instance").data["workspace.yaml"]) as any).load_from.map(
+        (l: any) => l.grpc_server.port,
+      );
+      expect(ports).toEqual([3030, 3031]);
+      const distinct = podCommands(objects, { argv: "command", keep: (argv) => argv[0] === "dagster" && argv[2] === "grpc" });
+      expect(distinct.length).toBe(2);
+      const input = join(dir, "products-commands.json");
+      await writeFile(input, `[${distinct.join(",")}]`);
+      const root = join(dir, "pod-root-products");
+      await mkdir(root, { recursive: true });
+      const script = join(REPO_ROOT, "packages/floe-orchestrator-dagster/test/fixtures/check_commands.py");
+      const result = await execTool("bash", ["-c", `exec "$0" "$1" "$2" < "$3"`, python, script, root, input], dir);
+      expect(result.code, result.stderr).toBe(0);
+    });
+
+    it("keeps the names within 63 characters and distinct for long names that cut alike", async () => {
+      const release = "a-release-name-as-long-as-helm-allows-fifty-three-chr";
+      const long = "jaffle_shop_product_with_a_long_name";
+      const objects = await renderChart(CHART, {
+        release,
+        set: [
+          `userCode.codeLocations[0].name=${long}_one`,
+          "userCode.codeLocations[0].module=a.definitions",
+          `userCode.codeLocations[1].name=${long}_two`,
+          "userCode.codeLocations[1].module=b.definitions",
+        ],
+      });
+      expect(await manifestProblems(objects)).toEqual([]);
+      const services = objects.filter((o) => o.kind === "Service" && o.metadata.labels["app.kubernetes.io/component"] === "user-code");
+      expect(services).toHaveLength(2);
+      expect(new Set(services.map((o) => o.metadata.name)).size).toBe(2);
+    });
+
+    const refusedLocations: Array<[string, string[], RegExp]> = [
+      [
+        "two locations of one name",
+        ["userCode.codeLocations[0].name=a", "userCode.codeLocations[0].module=a.d", "userCode.codeLocations[1].name=a", "userCode.codeLocations[1].module=b.d"],
+        /userCode\.codeLocations\[1\]\.name: "a" is already the name of another code location/,
+      ],
+      ["a location without module or pythonFile", ["userCode.codeLocations[0].name=a"], /userCode\.codeLocations\[0\]: set module .* or pythonFile/],
+      ["a location without a name", ["userCode.codeLocations[0].module=a.d"], /at '\/userCode\/codeLocations\/0': missing property 'name'/],
+      ["an unknown key in a location", ["userCode.codeLocations[0].name=a", "userCode.codeLocations[0].image=x"], /additional properties 'image' not allowed/],
+      ["a bad location name", ["userCode.codeLocations[0].name=-a", "userCode.codeLocations[0].module=a.d"], /at '\/userCode\/codeLocations\/0\/name'/],
+    ];
+    for (const [what, set, message] of refusedLocations) {
+      it(`refuses ${what}`, async () => {
+        const args = ["template", "release", CHART];
+        for (const s of set) args.push("--set", s);
+        const result = await helm(args);
+        expect(result.code).not.toBe(0);
+        expect(result.stderr).toMatch(message);
+      });
+    }
+  });
+
   it("keeps every name within Kubernetes' limits for the longest release name", async () => {
     const release = "a-release-name-as-long-as-helm-allows-fifty-three-chr";
     expect(release).toHaveLength(53);

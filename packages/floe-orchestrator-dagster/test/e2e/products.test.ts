@@ -5,7 +5,7 @@
  * and daemon, which evaluates sensors and launches queued runs); `floe run` starts jaffle_raw's job,
  * then jaffle_marts' sensor starts its job (no schedule anywhere), which succeeds.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -102,9 +102,14 @@ afterAll(async () => {
 });
 
 describe("two products in one Dagster deployment", () => {
-  it("one code location per product, one workspace.yaml listing both; the chart's limit is a warning", () => {
+  it("one code location per product, one workspace.yaml and one chart values.yaml listing both", () => {
     expect(generated.code, generated.stderr).toBe(0);
-    expect(generated.stderr).toMatch(/^floe: warning: charts\/floe-dagster serves one code location per release/m);
+    expect(generated.stderr).not.toMatch(/code location per release/);
+    const values = parse(readFileSync(join(out, "values.yaml"), "utf8")) as { userCode: { codeLocations: unknown } };
+    expect(values.userCode.codeLocations).toEqual([
+      { name: "jaffle_raw", module: "floe_jaffle_raw.definitions" },
+      { name: "jaffle_marts", module: "floe_jaffle_marts.definitions" },
+    ]);
     const workspace = parse(readFileSync(join(out, "workspace.yaml"), "utf8")) as {
       load_from: Array<{ python_module: { module_name: string; location_name: string } }>;
     };
@@ -116,6 +121,16 @@ describe("two products in one Dagster deployment", () => {
     expect(marts).toContain('CONSUMED_ASSETS = [["stg_customers"], ["stg_orders"], ["stg_payments"]]');
     expect(marts).not.toContain("ScheduleDefinition");
     expect(readFileSync(join(out, "floe_jaffle_raw", "compiled_artifacts.json"), "utf8")).toContain('"product_name": "jaffle_raw"');
+  });
+
+  it("refuses two dbt projects with exit 2 and one line naming --dbt-project, writing nothing", async () => {
+    const other = join(ws.dir, "other-project");
+    copyExample(other);
+    const refused = await floe(["generate", RAW, MARTS, "--orchestrator", "dagster", "--out", join(ws.dir, "refused"), "--dbt-project", join(ws.dir, "project"), "--dbt-project", other]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+    expect(refused.stderr).toMatch(/^floe: .*--dbt-project.*products "jaffle_raw" and "jaffle_marts" run different dbt projects/);
+    expect(existsSync(join(ws.dir, "refused"))).toBe(false);
   });
 
   it("a run of jaffle_raw's job starts jaffle_marts' job through its sensor, and it succeeds", async () => {
