@@ -232,42 +232,7 @@ describe("charts/floe-dagster booted as local processes", () => {
     processes.push(...(await startPod(componentPod(pods, "daemon"), options("daemon", {}))));
     webUrl = `http://127.0.0.1:${webPort}`;
 
-    let lastLoadError = "";
-    try {
-      await waitFor(
-        "the webserver to load the code location from the user-code server",
-        async () => {
-          for (const p of processes) if (p.child.exitCode !== null) throw fatal(`${p.name} exited ${p.child.exitCode}`);
-          const r = await getJson(`${webUrl}/graphql`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({
-              query:
-                "{ workspaceOrError { ... on Workspace { locationEntries { name loadStatus locationOrLoadError { __typename ... on PythonError { message } } } } } }",
-            }),
-          });
-          const entries = r.body?.data?.workspaceOrError?.locationEntries ?? [];
-          const entry = entries.find((e: { name: string }) => e.name === "jaffle_shop");
-          if (entry?.locationOrLoadError?.__typename === "PythonError") {
-            // Pods start in any order: until the user-code server listens, the location is an error. The UI's
-            // "Reload" button does what the webserver's watch thread would do a little later.
-            lastLoadError = entry.locationOrLoadError.message;
-            await getJson(`${webUrl}/graphql`, {
-              method: "POST",
-              headers: { "content-type": "application/json" },
-              body: JSON.stringify({
-                query: 'mutation { reloadRepositoryLocation(repositoryLocationName: "jaffle_shop") { __typename } }',
-              }),
-            });
-            return false;
-          }
-          return entry?.loadStatus === "LOADED" && entry.locationOrLoadError?.__typename === "RepositoryLocation";
-        },
-        240_000,
-      );
-    } catch (error) {
-      throw new Error(`${(error as Error).message}; last load error: ${lastLoadError}\n${logsOf(processes)}`);
-    }
+    await waitForLocations(webUrl, ["jaffle_shop"], processes);
   });
 
   afterAll(async () => {
@@ -329,6 +294,207 @@ describe("charts/floe-dagster booted as local processes", () => {
       "stg_orders",
       "stg_payments",
     ]);
+  });
+});
+
+/** Polls the webserver until every named code location is loaded (reloading one that failed while its server started). */
+async function waitForLocations(webUrl: string, names: string[], processes: LocalProcess[]): Promise<void> {
+  const lastLoadError: Record<string, string> = {};
+  try {
+    await waitFor(
+      `the webserver to load ${names.join(", ")} from the user-code servers`,
+      async () => {
+        for (const p of processes) if (p.child.exitCode !== null) throw fatal(`${p.name} exited ${p.child.exitCode}`);
+        const r = await getJson(`${webUrl}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            query:
+              "{ workspaceOrError { ... on Workspace { locationEntries { name loadStatus locationOrLoadError { __typename ... on PythonError { message } } } } } }",
+          }),
+        });
+        const entries: Array<{ name: string; loadStatus: string; locationOrLoadError?: { __typename: string; message?: string } }> =
+          r.body?.data?.workspaceOrError?.locationEntries ?? [];
+        let loaded = 0;
+        for (const name of names) {
+          const entry = entries.find((e) => e.name === name);
+          if (entry?.locationOrLoadError?.__typename === "PythonError") {
+            // Pods start in any order: until a user-code server listens, its location is an error. The UI's
+            // "Reload" button does what the webserver's watch thread would do a little later.
+            lastLoadError[name] = entry.locationOrLoadError.message ?? "";
+            await getJson(`${webUrl}/graphql`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({
+                query: `mutation { reloadRepositoryLocation(repositoryLocationName: ${JSON.stringify(name)}) { __typename } }`,
+              }),
+            });
+          } else if (entry?.loadStatus === "LOADED" && entry.locationOrLoadError?.__typename === "RepositoryLocation") loaded++;
+        }
+        return loaded === names.length;
+      },
+      240_000,
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last load errors: ${JSON.stringify(lastLoadError)}\n${logsOf(processes)}`);
+  }
+}
+
+describe("charts/floe-dagster serving two products' code locations, booted as local processes", () => {
+  const processes: LocalProcess[] = [];
+  let dir: string;
+  let webUrl: string;
+  let objects: K8sObject[];
+  let floeValues: Record<string, any>;
+
+  beforeAll(async () => {
+    dir = join(root, "dagster-products");
+    mkdirSync(dir);
+    const dagsterVenv = venv("dagster");
+    const password = "dagster-products-db-pw";
+    await postgres!.createDatabase("dagster_products", "dagster_products", password);
+
+    // Two products of one dbt project in one output, as `floe generate a.json b.json` writes it.
+    const project = join(dir, "image-dbt-project");
+    copyProject(project);
+    const products = join(EXAMPLE, "products");
+    const generated = floe([
+      "generate",
+      join(products, "jaffle_raw.json"),
+      join(products, "jaffle_marts.json"),
+      "--orchestrator",
+      "dagster",
+      "--out",
+      join(dir, "out"),
+      "--dbt-project",
+      project,
+    ]);
+    expect(generated.status, generated.stderr).toBe(0);
+    expect(generated.stderr).toBe("");
+    // Values: the generated values.yaml (one code location per product), then the site's own.
+    floeValues = parse(readFileSync(join(dir, "out", "values.yaml"), "utf8"));
+    const webPort = await freePort();
+    const site = {
+      database: { host: "127.0.0.1", port: postgres!.port, name: "dagster_products", user: "dagster_products" },
+      webserver: { port: webPort },
+      userCode: {
+        image: { repository: "example.com/jaffle-shop-user-code", tag: "1.0.0" },
+        // MAPPING (shared loopback): each location's server on its own free port (in a cluster each pod has its own).
+        codeLocations: await Promise.all(
+          (floeValues.userCode.codeLocations as Array<Record<string, unknown>>).map(async (l) => ({ ...l, port: await freePort() })),
+        ),
+      },
+      env: [
+        ...(floeValues.env ?? []),
+        { name: "FLOE_DUCKDB_PATH", value: "/tmp/jaffle_shop.duckdb" },
+        { name: "FLOE_DBT_PROJECT_DIR", value: "/opt/dagster/dbt/jaffle_shop" },
+        { name: "DBT_SEND_ANONYMOUS_USAGE_STATS", value: "false" },
+      ],
+    };
+    writeFileSync(join(dir, "site-values.yaml"), stringify(site));
+    objects = await renderChart(join(REPO_ROOT, "charts/floe-dagster"), {
+      release: RELEASE,
+      namespace: NAMESPACE,
+      valuesFiles: [join(dir, "out", "values.yaml"), join(dir, "site-values.yaml")],
+    });
+    const secrets: Secrets = { [`${RELEASE}-floe-dagster-database`]: { "postgres-password": password } };
+    const pods = renderedPods(objects, secrets);
+    const instance = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.endsWith("-instance"))!;
+    const dagsterYaml = parse(instance.data["dagster.yaml"]);
+    delete dagsterYaml.run_launcher; // MAPPING (no cluster), as above
+    const overrideFiles = { [`${instance.metadata.name}/dagster.yaml`]: stringify(dagsterYaml) };
+    const options = (component: string, imageFiles: Record<string, string>): BootOptions => ({
+      objects,
+      secrets,
+      dir: join(dir, "pods", component),
+      venv: dagsterVenv,
+      imageEnv: { HOME: "/tmp" },
+      imageFiles,
+      readOnlyImage: component !== "image-build",
+      hosts: serviceHosts(objects),
+      overrideFiles,
+    });
+    const userCodeImage = { "/opt/dagster/app": realpathSync(join(dir, "out")), "/opt/dagster/dbt/jaffle_shop": project };
+    const imageBuild: RenderedPod = {
+      workload: "image-build",
+      component: "image-build",
+      initContainers: [
+        {
+          name: "dbt-parse",
+          argv: ["dbt", "parse", "--project-dir", "/opt/dagster/dbt/jaffle_shop", "--profiles-dir", "/opt/dagster/dbt/jaffle_shop"],
+          usesImageEntrypoint: false,
+          env: { DBT_SEND_ANONYMOUS_USAGE_STATS: "false", FLOE_DUCKDB_PATH: "/tmp/jaffle_shop.duckdb" },
+          mounts: [],
+        },
+      ],
+      containers: [],
+    };
+    await startPod(imageBuild, options("image-build", userCodeImage));
+    const servers = pods.filter((p) => p.component === "user-code");
+    expect(servers.map((p) => p.workload)).toEqual([
+      expect.stringMatching(/^Deployment\/boot-floe-dagster-uc-jaffle-raw-[0-9a-f]{6}$/),
+      expect.stringMatching(/^Deployment\/boot-floe-dagster-uc-jaffle-marts-[0-9a-f]{6}$/),
+    ]);
+    for (const server of servers)
+      processes.push(...(await startPod(server, options(server.workload.replace(/^Deployment\//, ""), userCodeImage))));
+    processes.push(...(await startPod(componentPod(pods, "webserver"), options("webserver", {}))));
+    webUrl = `http://127.0.0.1:${webPort}`;
+    await waitForLocations(webUrl, ["jaffle_raw", "jaffle_marts"], processes);
+  });
+
+  afterAll(async () => {
+    await stopProcesses(processes);
+  });
+
+  it("the webserver lists both code locations, each from its own gRPC server, with its product's jobs and sensor", async () => {
+    const r = await getJson(`${webUrl}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: `{ workspaceOrError { ... on Workspace { locationEntries { name displayMetadata { key value }
+          locationOrLoadError { ... on RepositoryLocation { repositories { jobs { name } sensors { name } } } } } } } }`,
+      }),
+    });
+    const entries = r.body.data.workspaceOrError.locationEntries as Array<{
+      name: string;
+      displayMetadata: Array<{ key: string; value: string }>;
+      locationOrLoadError: { repositories: Array<{ jobs: Array<{ name: string }>; sensors: Array<{ name: string }> }> };
+    }>;
+    const services = objects.filter((o) => o.kind === "Service" && o.metadata.labels["app.kubernetes.io/component"] === "user-code");
+    const seen = entries.map((e) => ({
+      name: e.name,
+      host: e.displayMetadata.find((m) => m.key === "host")?.value,
+      port: Number(e.displayMetadata.find((m) => m.key === "port")?.value),
+      jobs: e.locationOrLoadError.repositories.flatMap((repo) => repo.jobs.map((j) => j.name)).filter((j) => !j.startsWith("__")),
+      sensors: e.locationOrLoadError.repositories.flatMap((repo) => repo.sensors.map((x) => x.name)),
+    }));
+    expect(seen).toEqual([
+      {
+        name: "jaffle_raw",
+        host: services[0]!.metadata.name,
+        port: floeValuesPort(0),
+        jobs: ["jaffle_raw"],
+        sensors: [],
+      },
+      {
+        name: "jaffle_marts",
+        host: services[1]!.metadata.name,
+        port: floeValuesPort(1),
+        jobs: ["jaffle_marts"],
+        sensors: ["jaffle_marts_on_consumed_assets"],
+      },
+    ]);
+  });
+
+  function floeValuesPort(i: number): number {
+    const site = parse(readFileSync(join(dir, "site-values.yaml"), "utf8"));
+    return site.userCode.codeLocations[i].port as number;
+  }
+
+  it("floe validate-connection succeeds against the booted webserver", () => {
+    const r = floe(["validate-connection", "--orchestrator", "dagster", "--url", webUrl, "--json"]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ success: true, errors: [] });
   });
 });
 
