@@ -135,7 +135,9 @@ export class AirflowPlugin extends OrchestratorPlugin {
       pluginOptions === undefined ? this.options : checkOption(AirflowPluginOptionsSchema, { ...this.options, ...pluginOptions });
     const all = products.map((p) => p.artifacts);
     const triggers = checkProducts(all);
-    checkOneDbtProject(products.map((p) => ({ product: p.artifacts.metadata.product_name, dbtProjectDir: p.dbtProjectDir ?? base.dbtProjectDir })));
+    checkOneDbtProject(
+      products.map((p) => ({ product: p.artifacts.metadata.product_name, dbtProjectDir: p.dbtProjectDir ?? base.dbtProjectDir })),
+    );
     const consumed = new Map<string, Set<string>>();
     for (const list of triggers.values())
       for (const t of list) for (const m of t.models) consumed.set(t.product, new Set([...(consumed.get(t.product) ?? []), m]));

@@ -138,7 +138,9 @@ export class DagsterPlugin extends OrchestratorPlugin {
     const { pluginOptions } = parseGenerateOptions(options);
     const own = pluginOptions === undefined ? this.options : checkOption(DagsterPluginOptionsSchema, { ...this.options, ...pluginOptions });
     const triggers = checkProducts(products.map((p) => p.artifacts));
-    checkOneDbtProject(products.map((p) => ({ product: p.artifacts.metadata.product_name, dbtProjectDir: p.dbtProjectDir ?? own.dbtProjectDir })));
+    checkOneDbtProject(
+      products.map((p) => ({ product: p.artifacts.metadata.product_name, dbtProjectDir: p.dbtProjectDir ?? own.dbtProjectDir })),
+    );
     const build = (p: ProductInput, consumes?: { products: string[]; keys: string[][] }) =>
       inProduct(p.artifacts.metadata.product_name, () =>
         this.#definitions(p.artifacts, p.dbtProjectDir ?? own.dbtProjectDir, [], consumes),

@@ -1,4 +1,10 @@
-import { chartContextFromArtifacts, chartContextFromProducts, parseWorkloadSize, type CompiledArtifacts, type WorkloadSize } from "floe-core";
+import {
+  chartContextFromArtifacts,
+  chartContextFromProducts,
+  parseWorkloadSize,
+  type CompiledArtifacts,
+  type WorkloadSize,
+} from "floe-core";
 import { dagsterPackageName } from "./dagster-names.js";
 import { DEFINITIONS_MODULE } from "./render-code-location.js";
 import { dagsterResourceRequirements } from "./resource-presets.js";

@@ -109,7 +109,8 @@ describe("DagsterPlugin.products.generate", () => {
       expect.objectContaining({
         code: "FLOE_USAGE",
         path: "--dbt-project",
-        message: 'products "jaffle_raw" and "jaffle_marts" run different dbt projects ("../raw_project", "../marts_project"); one output\'s image holds one',
+        message:
+          'products "jaffle_raw" and "jaffle_marts" run different dbt projects ("../raw_project", "../marts_project"); one output\'s image holds one',
       }),
     );
     // One project for both: accepted.

@@ -285,7 +285,11 @@ describe("charts/floe-dagster", () => {
       for (const [file, content] of Object.entries(findObject(objects, "ConfigMap", "-instance").data as Record<string, string>))
         await writeFile(join(home, file), content);
       const python = venvPython("dagster");
-      const instance = await execTool(python, [join(REPO_ROOT, "packages/floe-orchestrator-dagster/test/fixtures/check_instance.py"), home], dir);
+      const instance = await execTool(
+        python,
+        [join(REPO_ROOT, "packages/floe-orchestrator-dagster/test/fixtures/check_instance.py"), home],
+        dir,
+      );
       expect(instance.code, instance.stderr).toBe(0);
       expect(instance.stdout).toContain("workspace: ok");
       const ports = (parse(findObject(objects, "ConfigMap", "-instance").data["workspace.yaml"]) as any).load_from.map(
@@ -324,13 +328,30 @@ describe("charts/floe-dagster", () => {
     const refusedLocations: Array<[string, string[], RegExp]> = [
       [
         "two locations of one name",
-        ["userCode.codeLocations[0].name=a", "userCode.codeLocations[0].module=a.d", "userCode.codeLocations[1].name=a", "userCode.codeLocations[1].module=b.d"],
+        [
+          "userCode.codeLocations[0].name=a",
+          "userCode.codeLocations[0].module=a.d",
+          "userCode.codeLocations[1].name=a",
+          "userCode.codeLocations[1].module=b.d",
+        ],
         /userCode\.codeLocations\[1\]\.name: "a" is already the name of another code location/,
       ],
-      ["a location without module or pythonFile", ["userCode.codeLocations[0].name=a"], /userCode\.codeLocations\[0\]: set module .* or pythonFile/],
+      [
+        "a location without module or pythonFile",
+        ["userCode.codeLocations[0].name=a"],
+        /userCode\.codeLocations\[0\]: set module .* or pythonFile/,
+      ],
       ["a location without a name", ["userCode.codeLocations[0].module=a.d"], /at '\/userCode\/codeLocations\/0': missing property 'name'/],
-      ["an unknown key in a location", ["userCode.codeLocations[0].name=a", "userCode.codeLocations[0].image=x"], /additional properties 'image' not allowed/],
-      ["a bad location name", ["userCode.codeLocations[0].name=-a", "userCode.codeLocations[0].module=a.d"], /at '\/userCode\/codeLocations\/0\/name'/],
+      [
+        "an unknown key in a location",
+        ["userCode.codeLocations[0].name=a", "userCode.codeLocations[0].image=x"],
+        /additional properties 'image' not allowed/,
+      ],
+      [
+        "a bad location name",
+        ["userCode.codeLocations[0].name=-a", "userCode.codeLocations[0].module=a.d"],
+        /at '\/userCode\/codeLocations\/0\/name'/,
+      ],
     ];
     for (const [what, set, message] of refusedLocations) {
       it(`refuses ${what}`, async () => {

@@ -126,7 +126,19 @@ describe("two products in one Dagster deployment", () => {
   it("refuses two dbt projects with exit 2 and one line naming --dbt-project, writing nothing", async () => {
     const other = join(ws.dir, "other-project");
     copyExample(other);
-    const refused = await floe(["generate", RAW, MARTS, "--orchestrator", "dagster", "--out", join(ws.dir, "refused"), "--dbt-project", join(ws.dir, "project"), "--dbt-project", other]);
+    const refused = await floe([
+      "generate",
+      RAW,
+      MARTS,
+      "--orchestrator",
+      "dagster",
+      "--out",
+      join(ws.dir, "refused"),
+      "--dbt-project",
+      join(ws.dir, "project"),
+      "--dbt-project",
+      other,
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim().split("\n")).toHaveLength(1);
     expect(refused.stderr).toMatch(/^floe: .*--dbt-project.*products "jaffle_raw" and "jaffle_marts" run different dbt projects/);
