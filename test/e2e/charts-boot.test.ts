@@ -460,7 +460,9 @@ describe("charts/floe-dagster serving two products' code locations, booted as lo
       displayMetadata: Array<{ key: string; value: string }>;
       locationOrLoadError: { repositories: Array<{ jobs: Array<{ name: string }>; sensors: Array<{ name: string }> }> };
     }>;
-    const services = objects.filter((o) => o.kind === "Service" && o.metadata.labels["app.kubernetes.io/component"] === "user-code");
+    const services = objects.filter(
+      (o) => o.kind === "Service" && (o.metadata.labels as Record<string, string>)["app.kubernetes.io/component"] === "user-code",
+    );
     const seen = entries.map((e) => ({
       name: e.name,
       host: e.displayMetadata.find((m) => m.key === "host")?.value,

@@ -242,7 +242,9 @@ describe("charts/floe-dagster", () => {
     it("renders one gRPC server (Deployment and Service) per location, each selecting only its own pods", async () => {
       const objects = await renderChart(CHART, { valuesFiles: [productsValues] });
       expect(await manifestProblems(objects)).toEqual([]);
-      const servers = objects.filter((o) => o.kind === "Deployment" && o.metadata.labels["app.kubernetes.io/component"] === "user-code");
+      const servers = objects.filter(
+        (o) => o.kind === "Deployment" && (o.metadata.labels as Record<string, string>)["app.kubernetes.io/component"] === "user-code",
+      );
       expect(servers.map((d) => d.metadata.name)).toEqual([
         expect.stringMatching(/^release-floe-dagster-uc-jaffle-raw-[0-9a-f]{6}$/),
         expect.stringMatching(/^release-floe-dagster-uc-jaffle-marts-[0-9a-f]{6}$/),
@@ -320,7 +322,9 @@ describe("charts/floe-dagster", () => {
         ],
       });
       expect(await manifestProblems(objects)).toEqual([]);
-      const services = objects.filter((o) => o.kind === "Service" && o.metadata.labels["app.kubernetes.io/component"] === "user-code");
+      const services = objects.filter(
+        (o) => o.kind === "Service" && (o.metadata.labels as Record<string, string>)["app.kubernetes.io/component"] === "user-code",
+      );
       expect(services).toHaveLength(2);
       expect(new Set(services.map((o) => o.metadata.name)).size).toBe(2);
     });
