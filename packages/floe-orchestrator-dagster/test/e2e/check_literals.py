@@ -28,10 +28,15 @@ for i, sample in enumerate(json.load(sys.stdin)):
 
     check("docstring", ast.get_docstring(tree, clean=False), sample["docstring"])
     default_dir = assigned["DBT_PROJECT_DIR"].args[0].values[1]
-    # A relative project dir is resolved against the generated file: (Path(__file__).parent / "<dir>").resolve()
+    # A relative project dir is resolved against the output directory, the package's parent:
+    # OUTPUT_DIR = Path(__file__).parent.parent, then (OUTPUT_DIR / "<dir>").resolve()
     if isinstance(default_dir, ast.Call) and isinstance(default_dir.func, ast.Attribute) and default_dir.func.attr == "resolve":
         joined = default_dir.func.value
-        if not (isinstance(joined, ast.BinOp) and isinstance(joined.op, ast.Div) and ast.unparse(joined.left) == "Path(__file__).parent"):
+        output_dir = assigned.get("OUTPUT_DIR")
+        if output_dir is None or ast.unparse(output_dir) != "Path(__file__).parent.parent":
+            problems.append(f"sample {i}: OUTPUT_DIR: unexpected {output_dir and ast.unparse(output_dir)}")
+            continue
+        if not (isinstance(joined, ast.BinOp) and isinstance(joined.op, ast.Div) and ast.unparse(joined.left) == "OUTPUT_DIR"):
             problems.append(f"sample {i}: dbt project dir: unexpected expression {ast.unparse(default_dir)}")
             continue
         default_dir = joined.right

@@ -93,7 +93,10 @@ describe("hostile names", () => {
     const inputs = samples.map((s) => {
       const plugin = new DagsterPlugin({ dbtProjectDir: s.dir });
       const definitions = plugin.createDefinitions(artifactsFor(s.product, s.names, s.descriptions, s.job, s.withIds));
-      const source = definitions.render().find((f) => f.path.endsWith("/definitions.py"))!.content;
+      const files = definitions.render();
+      // Whatever the product is called, its package is one directory of Python-identifier name.
+      for (const f of files) expect(f.path).toMatch(/^(?:floe_[a-z0-9_]+\/)?[A-Za-z0-9_.-]+$/);
+      const source = files.find((f) => f.path.endsWith("/definitions.py"))!.content;
       return {
         source,
         product: s.product,
