@@ -227,7 +227,7 @@ describe("installed with npm into an empty project", () => {
     // fixture's module throws when imported).
     const { stdout } = await exec("npx", ["--no", "--", "floe", "plugins"], { cwd: project, env: userEnv });
     expect(stdout.trim().split("\n")).toHaveLength(3);
-    expect(stdout).toMatch(/^future\tfloe-orchestrator-future@3\.0\.0\tAPI 2\.0\tnot usable: FLOE_PLUGIN_INCOMPATIBLE: .*2\.0.*1\.1/m);
+    expect(stdout).toMatch(/^future\tfloe-orchestrator-future@3\.0\.0\tAPI 2\.0\tnot usable: FLOE_PLUGIN_INCOMPATIBLE: .*2\.0.*1\.2/m);
   });
 });
 
@@ -245,7 +245,7 @@ describe("consumers of the installed tarballs", () => {
       'const core = require("floe-core");\nconsole.log(typeof core.discoverPlugins, typeof core.pyString, core.FLOE_API_VERSION);\n',
     );
     const { stdout } = await exec(process.execPath, ["consumer.cjs"], { cwd: project, env: userEnv });
-    expect(stdout.trim()).toBe("function function 1.1");
+    expect(stdout.trim()).toBe("function function 1.2");
   });
 
   it("a strict TypeScript consumer compiles against the published .d.ts without skipLibCheck (no TS7016)", async () => {
