@@ -1,25 +1,9 @@
 /** The CLI's own surface, in-process: per-command help, `floe help <command>`, and "did you mean". */
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "./commands/index.js";
-import { runCli } from "./run-cli.js";
+import { runFloe } from "floe-test-utils/floe-cli";
 
-async function floe(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli({
-    argv,
-    cwd: process.cwd(),
-    env: {},
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    debug: false,
-  });
-  return { code, stdout, stderr };
-}
+const floe = (argv: string[]) => runFloe(argv);
 
 describe("per-command help", () => {
   it.each(COMMANDS.map((c) => [c.path.join(" "), c] as const))(

@@ -8,7 +8,8 @@
 import { cpSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { probeHttp, runCli } from "floe-core";
+import { probeHttp } from "floe-core";
+import { runFloe } from "floe-test-utils/floe-cli";
 import { REPO_ROOT, startAirflowServers, type AirflowServers } from "./airflow-env.js";
 
 const EXAMPLE = join(REPO_ROOT, "examples", "jaffle_shop");
@@ -18,19 +19,7 @@ const MARTS = join(EXAMPLE, "products", "jaffle_marts.json");
 let servers: AirflowServers;
 let jwt = "";
 
-async function floe(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli({
-    argv,
-    cwd: REPO_ROOT,
-    env: process.env,
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    debug: false,
-  });
-  return { code, stdout, stderr };
-}
+const floe = (argv: string[]) => runFloe(argv, { cwd: REPO_ROOT, env: process.env });
 
 async function api(path: string): Promise<Record<string, unknown> | null> {
   const r = await probeHttp(`${servers.url}/api/v2/${path}`, { headers: { authorization: `Bearer ${jwt}` }, deadlineMs: 5000 });

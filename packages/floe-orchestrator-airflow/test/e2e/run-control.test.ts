@@ -9,12 +9,12 @@ import { spawn } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseArtifactsJson, probeHttp, runCli, writeOutputDirectory } from "floe-core";
+import { parseArtifactsJson, probeHttp, writeOutputDirectory } from "floe-core";
+import { runFloe, spawnFloe } from "floe-test-utils/floe-cli";
 import { AirflowPlugin } from "../../src/index.js";
 import { REPO_ROOT, startAirflowServers, type AirflowServers } from "./airflow-env.js";
 
 const EXAMPLE = join(REPO_ROOT, "examples", "jaffle_shop");
-const FLOE_BIN = join(REPO_ROOT, "packages", "floe-core", "bin", "floe.js");
 const artifacts = parseArtifactsJson(readFileSync(join(EXAMPLE, "compiled_artifacts.json"), "utf8")).artifacts;
 const MODELS = (artifacts.transforms?.models ?? []).map((m) => m.name);
 const BROKEN = "customer_revenue";
@@ -22,28 +22,12 @@ const BROKEN = "customer_revenue";
 let servers: AirflowServers;
 let artifactsFile: string;
 
-interface Cli {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The built `floe` bin as a child process (asynchronously: the test's event loop stays free). */
-function floe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FLOE_BIN, ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, AIRFLOW_USERNAME: "", AIRFLOW_PASSWORD: "", AIRFLOW_API_TOKEN: "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+/** The built `floe` bin as a child process, without the ambient Airflow credentials unless `env` gives them. */
+const floe = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnFloe(args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, AIRFLOW_USERNAME: "", AIRFLOW_PASSWORD: "", AIRFLOW_API_TOKEN: "", ...env },
   });
-}
 
 const lines = (text: string) =>
   text
@@ -136,26 +120,21 @@ describe("floe run against a live Airflow 3", () => {
   });
 
   it("a run that succeeds, on a terminal: a progress line per model, exit 0", async () => {
-    let out = "";
-    let err = "";
     const saved = { user: process.env.AIRFLOW_USERNAME, password: process.env.AIRFLOW_PASSWORD };
     process.env.AIRFLOW_USERNAME = servers.username;
     process.env.AIRFLOW_PASSWORD = servers.password;
-    let code: number;
+    let result: { code: number; stdout: string; stderr: string };
     try {
-      code = await runCli({
-        argv: ["run", artifactsFile, "--orchestrator", "airflow", "--url", servers.url, "--job", "daily_marts", "--wait"],
+      result = await runFloe(["run", artifactsFile, "--orchestrator", "airflow", "--url", servers.url, "--job", "daily_marts", "--wait"], {
         cwd: REPO_ROOT,
         env: process.env,
-        stdout: (t) => (out += t),
-        stderr: (t) => (err += t),
-        debug: false,
         stdoutIsTTY: true,
       });
     } finally {
       process.env.AIRFLOW_USERNAME = saved.user;
       process.env.AIRFLOW_PASSWORD = saved.password;
     }
+    const { code, stdout: out, stderr: err } = result;
     expect(err).toBe("");
     expect(code, out).toBe(0);
     const text = out.trim().split("\n");

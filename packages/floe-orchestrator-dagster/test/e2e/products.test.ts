@@ -9,7 +9,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { probeHttp, runCli } from "floe-core";
+import { probeHttp } from "floe-core";
+import { runFloe } from "floe-test-utils/floe-cli";
 import { parse } from "yaml";
 import { EXAMPLE, ROOT, copyExample, makeWorkspace, mustSucceed, run, spawn, type Workspace } from "./tools.js";
 
@@ -22,19 +23,7 @@ let url: string;
 let log = "";
 let child: ReturnType<typeof spawn> | undefined;
 
-async function floe(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli({
-    argv,
-    cwd: ROOT,
-    env: process.env,
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    debug: false,
-  });
-  return { code, stdout, stderr };
-}
+const floe = (argv: string[]) => runFloe(argv, { cwd: ROOT, env: process.env });
 
 async function graphql(query: string): Promise<Record<string, any>> {
   const r = await probeHttp(`${url}/graphql`, {

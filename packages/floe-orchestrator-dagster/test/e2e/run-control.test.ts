@@ -8,7 +8,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseArtifactsJson, runCli } from "floe-core";
+import { parseArtifactsJson } from "floe-core";
+import { runFloe, spawnFloe } from "floe-test-utils/floe-cli";
 import {
   EXAMPLE,
   FLOE_BIN,
@@ -17,7 +18,6 @@ import {
   makeWorkspace,
   mustSucceed,
   run,
-  spawn,
   startDagsterWebserver,
   type DagsterWebserver,
   type Workspace,
@@ -32,27 +32,7 @@ let ws: Workspace;
 let server: DagsterWebserver;
 let artifactsFile: string;
 
-interface Cli {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function floe(args: string[]): Promise<Cli> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FLOE_BIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DAGSTER_URL: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const floe = (args: string[]) => spawnFloe(args, { cwd: ROOT, env: { ...process.env, DAGSTER_URL: "" } });
 
 const lines = (text: string) =>
   text
@@ -113,15 +93,13 @@ describe("floe run against a live dagster-webserver", () => {
   });
 
   it("a run that succeeds, on a terminal: a progress line per model, exit 0", async () => {
-    let out = "";
-    let err = "";
-    const code = await runCli({
-      argv: ["run", artifactsFile, "--orchestrator", "dagster", "--url", server.url, "--job", "daily_marts", "--wait"],
+    const {
+      code,
+      stdout: out,
+      stderr: err,
+    } = await runFloe(["run", artifactsFile, "--orchestrator", "dagster", "--url", server.url, "--job", "daily_marts", "--wait"], {
       cwd: ROOT,
       env: process.env,
-      stdout: (t) => (out += t),
-      stderr: (t) => (err += t),
-      debug: false,
       stdoutIsTTY: true,
     });
     expect(err).toBe("");

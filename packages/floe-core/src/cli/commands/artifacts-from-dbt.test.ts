@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../run-cli.js";
+import { runFloe } from "floe-test-utils/floe-cli";
 
 const manifest = {
   metadata: { dbt_schema_version: "https://schemas.getdbt.com/dbt/manifest/v12.json", adapter_type: "duckdb" },
@@ -19,12 +19,7 @@ const manifest = {
   },
 };
 
-async function run(argv: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli({ argv, cwd, env: {}, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), debug: false });
-  return { code, stdout, stderr };
-}
+const run = (argv: string[], cwd: string) => runFloe(argv, { cwd });
 
 describe("floe artifacts from-dbt", () => {
   const dir = mkdtempSync(join(tmpdir(), "floe-from-dbt-"));

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../run-cli.js";
+import { runFloe } from "floe-test-utils/floe-cli";
 
 let dir: string;
 beforeEach(() => {
@@ -55,23 +55,7 @@ function write(file: string, value: unknown): void {
   writeFileSync(join(dir, file), JSON.stringify(value));
 }
 
-async function floe(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli({
-    argv,
-    cwd: dir,
-    env: {},
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    debug: false,
-  });
-  return { code, stdout, stderr };
-}
+const floe = (argv: string[]) => runFloe(argv, { cwd: dir });
 
 const gen = (files: string[], orchestrator: string, ...rest: string[]) =>
   floe(["generate", ...files, "--orchestrator", orchestrator, "--out", "out", ...rest]);

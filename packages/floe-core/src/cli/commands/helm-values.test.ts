@@ -6,24 +6,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { runCli } from "../run-cli.js";
+import { runFloe } from "floe-test-utils/floe-cli";
 
 const root = fileURLToPath(new URL("../../../../../", import.meta.url));
 const fixture = fileURLToPath(new URL("../../../test/fixtures/artifacts/v0.10.0.json", import.meta.url));
 
-async function floe(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli({
-    argv,
-    cwd: root,
-    env: {},
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    debug: false,
-  });
-  return { code, stdout, stderr };
-}
+const floe = (...argv: string[]) => runFloe(argv, { cwd: root });
 
 describe("floe helm-values", () => {
   it("prints the plugin's values as YAML for a size", async () => {

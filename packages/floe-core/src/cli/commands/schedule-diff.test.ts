@@ -6,7 +6,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { FloeError } from "../../errors.js";
-import { runCli } from "../run-cli.js";
+import { runFloe } from "floe-test-utils/floe-cli";
 
 const missing = new Set<string>();
 vi.mock("../../plugin-registry.js", async (importOriginal) => {
@@ -25,23 +25,7 @@ vi.mock("../../plugin-registry.js", async (importOriginal) => {
   };
 });
 
-async function floe(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli({
-    argv,
-    cwd: process.cwd(),
-    env: {},
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    debug: false,
-  });
-  return { code, stdout, stderr };
-}
+const floe = (argv: string[]) => runFloe(argv);
 
 describe("floe schedule diff without both plugins", () => {
   beforeEach(() => missing.clear());
