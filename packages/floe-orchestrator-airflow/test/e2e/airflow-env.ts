@@ -1,9 +1,10 @@
 /** Shared setup for the Airflow e2e tests: the cached venv, a throwaway AIRFLOW_HOME, and a process runner. */
 import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { FLOE_BIN } from "floe-test-utils/floe-cli";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 export const E2E_DIR = fileURLToPath(new URL(".", import.meta.url));
@@ -249,4 +250,28 @@ export async function startAirflowServers(
     throw error;
   }
   return { airflow, url, username: "admin", password, stop };
+}
+
+/** `floe generate <artifacts> --orchestrator airflow --out <out> --dbt-project <project>`, the built bin from the checkout. */
+export function floeGenerate(artifactsFile: string, out: string, project: string): Promise<RunResult> {
+  return run(process.execPath, [FLOE_BIN, "generate", artifactsFile, "--orchestrator", "airflow", "--out", out, "--dbt-project", project], {
+    cwd: REPO_ROOT,
+  });
+}
+
+/** The generated openlineage.env as variables (the values are shell-quoted only when they need it). */
+export function lineageEnv(dags: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(join(dags, "openlineage.env"), "utf8").split("\n")) {
+    const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (match) env[match[1]!] = match[2]!.replace(/^'(.*)'$/, "$1");
+  }
+  return env;
+}
+
+/** OpenLineage events' types per job name, in the order they arrived. */
+export function byJob(events: Array<{ eventType: string; job: { name: string } }>): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const e of events) map.set(e.job.name, [...(map.get(e.job.name) ?? []), e.eventType]);
+  return map;
 }

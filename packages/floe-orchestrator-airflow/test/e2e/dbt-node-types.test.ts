@@ -4,13 +4,13 @@
  * models). `dbt build` into one DuckDB file is the reference; `airflow dags test` of the generated DAG
  * must leave the same relations, row counts and contents in another.
  */
-import { cpSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DBT_FIXTURES, copyDbtProject } from "floe-test-utils/dbt-project";
 import { airflowTaskId } from "../../src/task-specs.js";
-import { REPO_ROOT, createAirflowHome, loadDagBag, run, taskStates, type AirflowHome } from "./airflow-env.js";
+import { createAirflowHome, floeGenerate, loadDagBag, run, taskStates, type AirflowHome } from "./airflow-env.js";
 
-const FIXTURES = join(REPO_ROOT, "test", "fixtures", "dbt");
 const PROJECT = "jaffle_snapshots";
 
 type Relations = Record<string, { rows: number; hash: string }>;
@@ -25,19 +25,19 @@ beforeAll(async () => {
 afterAll(() => airflow?.cleanup());
 
 async function readRelations(database: string): Promise<Relations> {
-  const { stdout } = await run(airflow.python, [join(FIXTURES, "relations.py"), database], { env: airflow.env });
+  const { stdout } = await run(airflow.python, [join(DBT_FIXTURES, "relations.py"), database], { env: airflow.env });
   return JSON.parse(stdout.trim().split("\n").pop()!) as Relations;
 }
 
 describe("jaffle_snapshots: snapshots as Airflow tasks", () => {
-  const artifactsFile = join(FIXTURES, PROJECT, "compiled_artifacts.json");
+  const artifactsFile = join(DBT_FIXTURES, PROJECT, "compiled_artifacts.json");
   const models = (JSON.parse(readFileSync(artifactsFile, "utf8")) as { transforms: { models: Model[] } }).transforms.models;
   let project: string;
   let reference: Relations;
 
   beforeAll(async () => {
     project = join(airflow.home, PROJECT);
-    cpSync(join(FIXTURES, PROJECT), project, { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
+    copyDbtProject(join(DBT_FIXTURES, PROJECT), project);
     const referenceDb = join(airflow.home, "reference.duckdb");
     await run(
       join(airflow.venv, "bin", "dbt"),
@@ -48,21 +48,7 @@ describe("jaffle_snapshots: snapshots as Airflow tasks", () => {
       },
     );
     reference = await readRelations(referenceDb);
-    await run(
-      process.execPath,
-      [
-        join(REPO_ROOT, "packages/floe-core/bin/floe.js"),
-        "generate",
-        artifactsFile,
-        "--orchestrator",
-        "airflow",
-        "--out",
-        airflow.dags,
-        "--dbt-project",
-        project,
-      ],
-      { cwd: REPO_ROOT },
-    );
+    await floeGenerate(artifactsFile, airflow.dags, project);
   });
 
   it("has a task per snapshot, after the model it reads and before the model that reads it", async () => {

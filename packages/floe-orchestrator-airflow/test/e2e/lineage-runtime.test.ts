@@ -10,14 +10,15 @@
  * operator's pre_execute sends it through the provider's adapter for `dags test` runs. The test counts
  * every event, so a second START (from a future Airflow that notifies listeners) fails it.
  */
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyDbtProject } from "floe-test-utils/dbt-project";
 import { writeOutputDirectory, type CompiledArtifactsInput } from "floe-core";
 import { startLineageBackend, type LineageBackend } from "floe-test-utils/lineage-backend";
 import { loadSpecValidator } from "floe-test-utils/openlineage-spec";
 import { AirflowPlugin } from "../../src/index.js";
-import { REPO_ROOT, createAirflowHome, run, type AirflowHome } from "./airflow-env.js";
+import { REPO_ROOT, byJob, createAirflowHome, lineageEnv, run, type AirflowHome } from "./airflow-env.js";
 
 interface Event {
   eventType: string;
@@ -43,22 +44,6 @@ function artifactsFor(backend: LineageBackend): Artifacts {
   artifacts.observability = { ...artifacts.observability, lineage_endpoint: backend.url };
   (artifacts as Record<string, unknown>).dbt_profiles = EXAMPLE_PROFILES;
   return artifacts;
-}
-
-/** The generated openlineage.env as variables (the values are shell-quoted only when they need it). */
-function lineageEnv(dags: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(join(dags, "openlineage.env"), "utf8").split("\n")) {
-    const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (match) env[match[1]!] = match[2]!.replace(/^'(.*)'$/, "$1");
-  }
-  return env;
-}
-
-function byJob(events: Event[]): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const e of events) map.set(e.job.name, [...(map.get(e.job.name) ?? []), e.eventType]);
-  return map;
 }
 
 describe("runtime lineage from `airflow dags test` of the example", () => {
@@ -98,7 +83,7 @@ describe("runtime lineage from `airflow dags test` of the example", () => {
     // A copy of the project with orders broken; the job "daily_marts" (customers, orders) reads the
     // staging views the first run built in the same DuckDB file.
     const project = join(airflow.home, "broken-project");
-    cpSync(EXAMPLE_DIR, project, { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
+    copyDbtProject(EXAMPLE_DIR, project);
     writeFileSync(join(project, "models", "marts", "orders.sql"), "select no_such_column from no_such_table\n");
     const brokenDags = join(airflow.home, "broken-dags");
     mkdirSync(brokenDags);

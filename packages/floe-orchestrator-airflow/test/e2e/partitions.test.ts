@@ -7,12 +7,11 @@
  * date), then the middle day is run again. The table must hold exactly those three days, once each,
  * each row with its own day's window, and the DAG runs must carry those intervals.
  */
-import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, createAirflowHome, run, type AirflowHome } from "./airflow-env.js";
+import { DBT_FIXTURES, copyDbtProject } from "floe-test-utils/dbt-project";
+import { createAirflowHome, floeGenerate, run, type AirflowHome } from "./airflow-env.js";
 
-const FIXTURES = join(REPO_ROOT, "test", "fixtures", "dbt");
 const PROJECT = "partitioned_events";
 
 let airflow: AirflowHome;
@@ -27,24 +26,10 @@ describe("daily partitions as data intervals", () => {
   // Four `dags test` runs: a minute or two on an idle machine, many more when the machine is shared.
   it("a 3-day backfill loads those 3 days once; rerunning a day adds no duplicates", { timeout: 1_800_000 }, async () => {
     const project = join(airflow.home, PROJECT);
-    cpSync(join(FIXTURES, PROJECT), project, { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
+    copyDbtProject(join(DBT_FIXTURES, PROJECT), project);
     const database = join(airflow.home, "warehouse.duckdb");
     const env = { ...airflow.env, FLOE_DUCKDB_PATH: database };
-    await run(
-      process.execPath,
-      [
-        join(REPO_ROOT, "packages/floe-core/bin/floe.js"),
-        "generate",
-        join(FIXTURES, PROJECT, "compiled_artifacts.json"),
-        "--orchestrator",
-        "airflow",
-        "--out",
-        airflow.dags,
-        "--dbt-project",
-        project,
-      ],
-      { cwd: REPO_ROOT },
-    );
+    await floeGenerate(join(DBT_FIXTURES, PROJECT, "compiled_artifacts.json"), airflow.dags, project);
     // The interval the daily timetable infers for a run at midnight is the day before it.
     for (const runAfter of ["2026-01-02", "2026-01-03", "2026-01-04", "2026-01-03"]) {
       await run(join(airflow.venv, "bin", "airflow"), ["dags", "test", PROJECT, runAfter], { env, timeoutMs: 900_000 });
@@ -66,7 +51,7 @@ describe("daily partitions as data intervals", () => {
       ["2026-01-03", "2026-01-04", "success"],
     ]);
 
-    const { stdout } = await run(airflow.python, [join(FIXTURES, PROJECT, "window_rows.py"), database], { env });
+    const { stdout } = await run(airflow.python, [join(DBT_FIXTURES, PROJECT, "window_rows.py"), database], { env });
     const rows = JSON.parse(stdout.trim().split("\n").pop()!) as unknown[][];
     const day = (d: string) => `2026-01-0${d} 00:00:00`;
     expect(rows).toEqual([

@@ -5,9 +5,10 @@
  * jaffle_raw, triggered with `floe run`, updates the staging models' Assets; the scheduler then
  * starts jaffle_marts (run type asset_triggered, no timetable) and it succeeds.
  */
-import { cpSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyDbtProject } from "floe-test-utils/dbt-project";
 import { probeHttp } from "floe-core";
 import { runFloe } from "floe-test-utils/floe-cli";
 import { REPO_ROOT, startAirflowServers, type AirflowServers } from "./airflow-env.js";
@@ -49,7 +50,7 @@ beforeAll(async () => {
     },
     prepare: async (airflow) => {
       const project = join(airflow.home, "project");
-      cpSync(EXAMPLE, project, { recursive: true, filter: (src) => !/[\\/](target|logs|products)$|\.duckdb(\.wal)?$/.test(src) });
+      copyDbtProject(EXAMPLE, project, ["products"]);
       Object.assign(airflow.env, {
         FLOE_DUCKDB_PATH: join(airflow.home, "warehouse.duckdb"),
         DBT_TARGET_PATH: join(airflow.home, "dbt-target"),

@@ -6,9 +6,10 @@
  * or password — is one line naming what is wrong, never the secret.
  */
 import { spawn } from "node:child_process";
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyDbtProject } from "floe-test-utils/dbt-project";
 import { parseArtifactsJson, probeHttp, writeOutputDirectory } from "floe-core";
 import { runFloe, spawnFloe } from "floe-test-utils/floe-cli";
 import { AirflowPlugin } from "../../src/index.js";
@@ -46,7 +47,7 @@ beforeAll(async () => {
     },
     prepare: async (airflow) => {
       const project = join(airflow.home, "project");
-      cpSync(EXAMPLE, project, { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
+      copyDbtProject(EXAMPLE, project);
       writeFileSync(join(project, "models", "marts", `${BROKEN}.sql`), "select no_such_column from no_such_table\n");
       Object.assign(airflow.env, {
         FLOE_DUCKDB_PATH: join(airflow.home, "warehouse.duckdb"),

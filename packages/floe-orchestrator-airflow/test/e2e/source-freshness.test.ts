@@ -4,12 +4,11 @@
  * `airflow dags test`: each source's freshness task runs before the model reading it; the stale one fails
  * and its model does not run, the late one only warns (dbt's semantics), the fresh one passes.
  */
-import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, createAirflowHome, loadDagBag, run, taskStates, type AirflowHome } from "./airflow-env.js";
+import { DBT_FIXTURES, copyDbtProject } from "floe-test-utils/dbt-project";
+import { createAirflowHome, floeGenerate, loadDagBag, run, taskStates, type AirflowHome } from "./airflow-env.js";
 
-const FIXTURES = join(REPO_ROOT, "test", "fixtures", "dbt");
 const PROJECT = "fresh_sources";
 
 let airflow: AirflowHome;
@@ -24,25 +23,11 @@ describe("dbt source freshness as tasks", () => {
   // One `dags test` of six dbt tasks: a minute or two on an idle machine, much more on a shared one.
   it("fails the stale source's task and skips its model; warns only past warn_after", { timeout: 1_800_000 }, async () => {
     const project = join(airflow.home, PROJECT);
-    cpSync(join(FIXTURES, PROJECT), project, { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
+    copyDbtProject(join(DBT_FIXTURES, PROJECT), project);
     const database = join(airflow.home, "warehouse.duckdb");
     const env = { ...airflow.env, FLOE_DUCKDB_PATH: database };
     await run(airflow.python, [join(project, "load_sources.py"), database], { env });
-    await run(
-      process.execPath,
-      [
-        join(REPO_ROOT, "packages/floe-core/bin/floe.js"),
-        "generate",
-        join(FIXTURES, PROJECT, "compiled_artifacts.json"),
-        "--orchestrator",
-        "airflow",
-        "--out",
-        airflow.dags,
-        "--dbt-project",
-        project,
-      ],
-      { cwd: REPO_ROOT },
-    );
+    await floeGenerate(join(DBT_FIXTURES, PROJECT, "compiled_artifacts.json"), airflow.dags, project);
     const report = await loadDagBag(airflow, airflow.dags);
     expect(report.import_errors).toEqual({});
     const tasks = report.dags[PROJECT]!.tasks;
