@@ -15,12 +15,14 @@ import {
   FLOE_BIN,
   ROOT,
   copyDbtFixture,
+  dagsterTarget,
+  dbtParse,
+  floeGenerate,
   makeWorkspace,
   mustSucceed,
   python,
   readRelations,
   run,
-  dagsterTarget,
   type Relations,
   type Workspace,
 } from "./tools.js";
@@ -66,7 +68,7 @@ function load(name: string): Loaded {
   const ws = makeWorkspace(`floe-dagster-identity-${name}-`);
   const project = join(ws.dir, name);
   copyDbtFixture(name, project);
-  mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
+  dbtParse(ws, project);
   const manifestFile = join(project, "target", "manifest.json");
   let artifacts = join(DBT_FIXTURES, name, "compiled_artifacts.json");
   if (!existsSync(artifacts)) {
@@ -77,12 +79,7 @@ function load(name: string): Loaded {
     );
   }
   const out = join(ws.dir, "out");
-  mustSucceed(
-    run(ws, process.execPath, [FLOE_BIN, "generate", artifacts, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], {
-      cwd: ROOT,
-    }),
-    "floe generate",
-  );
+  floeGenerate(ws, artifacts, out, project);
   const compared = JSON.parse(mustSucceed(python(ws, [COMPARE_PY, out, manifestFile]), "compare").stdout) as {
     floe: Graph;
     plain: Graph | { error: string };

@@ -9,12 +9,12 @@ import { parseArtifactsJson } from "floe-core";
 import { DagsterPlugin } from "../../src/dagster-plugin.js";
 import {
   EXAMPLE,
-  FLOE_BIN,
-  ROOT,
   INSPECT_PY,
   copyExample,
   dagsterDefinitionsFile,
   dagsterTarget,
+  dbtParse,
+  floeGenerate,
   makeWorkspace,
   mustSucceed,
   python,
@@ -61,12 +61,7 @@ function expectedAssets(artifactsFile: string) {
 function generateAndRun(ws: Workspace, artifactsFile: string, project: string) {
   const out = join(ws.dir, "out");
   // From the repository root: the registry finds floe-orchestrator-dagster among its dependencies.
-  mustSucceed(
-    run(ws, process.execPath, [FLOE_BIN, "generate", artifactsFile, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], {
-      cwd: ROOT,
-    }),
-    "floe generate",
-  );
+  floeGenerate(ws, artifactsFile, out, project);
   const definitions = dagsterDefinitionsFile(out);
   const validate = run(ws, "dagster", ["definitions", "validate", ...dagsterTarget(out)]);
   const inspected = JSON.parse(mustSucceed(python(ws, [INSPECT_PY, out]), "inspect").stdout) as Inspected;
@@ -91,7 +86,7 @@ describe("the example's code location (dbt manifest, @dbt_assets)", () => {
     ws = makeWorkspace("floe-dagster-e2e-");
     const project = join(ws.dir, "jaffle_shop");
     copyExample(project);
-    mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
+    dbtParse(ws, project);
     outcome = generateAndRun(ws, artifactsFile, project);
     results = readResults(ws, expected.models);
   });

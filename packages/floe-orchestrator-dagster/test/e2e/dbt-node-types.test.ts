@@ -8,17 +8,16 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   DBT_FIXTURES,
-  FLOE_BIN,
   INSPECT_PY,
-  ROOT,
   copyDbtFixture,
+  dagsterDefinitionsFile,
+  dagsterTarget,
+  floeGenerate,
   makeWorkspace,
   mustSucceed,
   python,
   readRelations,
   run,
-  dagsterDefinitionsFile,
-  dagsterTarget,
   type Relations,
   type Workspace,
 } from "./tools.js";
@@ -85,12 +84,7 @@ function testsRunNodeByNode(manifest: Manifest, tests: string[]): string[] {
 function generateAndMaterialize(setup: Setup, artifactsFile: string) {
   const { ws, project } = setup;
   const out = join(ws.dir, "out");
-  mustSucceed(
-    run(ws, process.execPath, [FLOE_BIN, "generate", artifactsFile, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], {
-      cwd: ROOT,
-    }),
-    "floe generate",
-  );
+  floeGenerate(ws, artifactsFile, out, project);
   const definitions = dagsterDefinitionsFile(out);
   const inspected = JSON.parse(mustSucceed(python(ws, [INSPECT_PY, out]), "inspect").stdout) as Inspected;
   const materialize = run(ws, "dagster", ["asset", "materialize", "--select", "*", ...dagsterTarget(out)]);

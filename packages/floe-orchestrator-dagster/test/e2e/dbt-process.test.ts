@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeOutputDirectory } from "floe-core";
 import { DagsterPlugin } from "../../src/dagster-plugin.js";
-import { copyExample, makeWorkspace, mustSucceed, python, run, type Workspace } from "./tools.js";
+import { copyExample, dbtParse, makeWorkspace, mustSucceed, python, type Workspace } from "./tools.js";
 
 const STOP_DBT_PY = join(import.meta.dirname, "stop_dbt.py");
 const ARTIFACTS = join(import.meta.dirname, "..", "fixtures", "floe-0.10.0-artifacts.json");
@@ -20,7 +20,7 @@ describe("a step that fails while dbt runs", () => {
     ws = makeWorkspace("floe-dagster-stop-dbt-");
     const project = join(ws.dir, "jaffle_shop");
     copyExample(project);
-    mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
+    dbtParse(ws, project);
     const location = join(ws.dir, "out");
     await writeOutputDirectory(
       location,

@@ -10,18 +10,17 @@ import { freePort, startLineageBackend, type LineageBackend } from "floe-test-ut
 import { loadSpecValidator } from "floe-test-utils/openlineage-spec";
 import {
   EXAMPLE,
-  FLOE_BIN,
-  ROOT,
   copyExample,
+  dagsterDefinitionsModule,
+  dagsterTarget,
+  dbtParse,
+  floeGenerate,
   makeWorkspace,
   mustSucceed,
   python,
-  run,
   spawn,
   type RunResult,
   type Workspace,
-  dagsterDefinitionsModule,
-  dagsterTarget,
 } from "./tools.js";
 
 interface Event {
@@ -57,14 +56,9 @@ async function materialize(
   artifacts.dbt_profiles = EXAMPLE_PROFILES;
   const artifactsFile = join(ws.dir, `${name}-artifacts.json`);
   writeFileSync(artifactsFile, JSON.stringify(artifacts));
-  mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
+  dbtParse(ws, project);
   const out = join(ws.dir, `${name}-out`);
-  mustSucceed(
-    run(ws, process.execPath, [FLOE_BIN, "generate", artifactsFile, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], {
-      cwd: ROOT,
-    }),
-    "floe generate",
-  );
+  floeGenerate(ws, artifactsFile, out, project);
   // Asynchronously: the backend answers from this process's event loop while Dagster runs.
   const result = await runAsync(ws, "dagster", ["asset", "materialize", "--select", "*", ...dagsterTarget(out)]);
   return { result, out };

@@ -7,12 +7,11 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   EXAMPLE,
-  FLOE_BIN,
-  ROOT,
   copyExample,
   dagsterTarget,
+  dbtParse,
+  floeGenerate,
   makeWorkspace,
-  mustSucceed,
   python,
   run,
   type RunResult,
@@ -33,17 +32,9 @@ describe("the code location without openlineage-python", () => {
     // Lineage on, towards a port nothing listens on: the code must reach for openlineage-python.
     artifacts.observability = { ...artifacts.observability, lineage: true, lineage_endpoint: "http://127.0.0.1:9/lineage" };
     writeFileSync(join(ws.dir, "artifacts.json"), JSON.stringify(artifacts));
-    mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
+    dbtParse(ws, project);
     const out = join(ws.dir, "out");
-    mustSucceed(
-      run(
-        ws,
-        process.execPath,
-        [FLOE_BIN, "generate", join(ws.dir, "artifacts.json"), "--orchestrator", "dagster", "--out", out, "--dbt-project", project],
-        { cwd: ROOT },
-      ),
-      "floe generate",
-    );
+    floeGenerate(ws, join(ws.dir, "artifacts.json"), out, project);
     materialize = run(ws, "dagster", ["asset", "materialize", "--select", "*", ...dagsterTarget(out)]);
   });
 

@@ -6,7 +6,7 @@
 // job.execute per partition; in-process keeps the test to one Dagster start.)
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DBT_FIXTURES, FLOE_BIN, ROOT, copyDbtFixture, makeWorkspace, mustSucceed, python, run } from "./tools.js";
+import { DBT_FIXTURES, ROOT, copyDbtFixture, dbtParse, floeGenerate, makeWorkspace, mustSucceed, python } from "./tools.js";
 
 const PROJECT = "partitioned_events";
 const MATERIALIZE_PY = join(ROOT, "packages", "floe-orchestrator-dagster", "test", "e2e", "materialize_partitions.py");
@@ -25,27 +25,9 @@ describe("daily partitions on the dbt assets", () => {
     const ws = makeWorkspace("floe-dagster-partitions-");
     const project = join(ws.dir, PROJECT);
     copyDbtFixture(PROJECT, project);
-    mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
+    dbtParse(ws, project);
     const out = join(ws.dir, "out");
-    mustSucceed(
-      run(
-        ws,
-        process.execPath,
-        [
-          FLOE_BIN,
-          "generate",
-          join(DBT_FIXTURES, PROJECT, "compiled_artifacts.json"),
-          "--orchestrator",
-          "dagster",
-          "--out",
-          out,
-          "--dbt-project",
-          project,
-        ],
-        { cwd: ROOT },
-      ),
-      "floe generate",
-    );
+    floeGenerate(ws, join(DBT_FIXTURES, PROJECT, "compiled_artifacts.json"), out, project);
     const result = mustSucceed(
       python(ws, [MATERIALIZE_PY, out, PROJECT, "2026-01-01", "2026-01-02", "2026-01-03", "2026-01-02"]),
       "materialize partitions",

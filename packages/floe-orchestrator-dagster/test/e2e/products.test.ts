@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeHttp } from "floe-core";
 import { runFloe } from "floe-test-utils/floe-cli";
 import { parse } from "yaml";
-import { EXAMPLE, ROOT, copyExample, makeWorkspace, mustSucceed, run, spawn, type Workspace } from "./tools.js";
+import { EXAMPLE, ROOT, copyExample, dbtParse, makeWorkspace, spawn, type Workspace } from "./tools.js";
 
 const RAW = join(EXAMPLE, "products", "jaffle_raw.json");
 const MARTS = join(EXAMPLE, "products", "jaffle_marts.json");
@@ -52,7 +52,7 @@ beforeAll(async () => {
   ws = makeWorkspace("floe-dagster-products-");
   const project = join(ws.dir, "project");
   copyExample(project);
-  mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
+  dbtParse(ws, project);
   out = join(ws.dir, "out");
   generated = await floe(["generate", RAW, MARTS, "--orchestrator", "dagster", "--out", out, "--dbt-project", project]);
   if (generated.code !== 0) return;

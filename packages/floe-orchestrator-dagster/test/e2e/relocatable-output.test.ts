@@ -11,6 +11,7 @@ import {
   copyExample,
   dagsterDefinitionsFile,
   dagsterTarget,
+  dbtParse,
   makeWorkspace,
   mustSucceed,
   run,
@@ -55,7 +56,7 @@ describe("a bundled code location, copied elsewhere", () => {
     const project = join(first, "jaffle_shop");
     copyExample(project);
     // What a developer's project holds after working in it: none of it belongs in the bundle.
-    mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
+    dbtParse(ws, project);
     mustSucceed(generate(ws, join(first, "out"), project, ["--bundle-dbt-project"]), "floe generate --bundle-dbt-project");
     moved = join(ws.dir, "elsewhere", "code-location");
     cpSync(join(first, "out"), moved, { recursive: true });
@@ -109,7 +110,7 @@ describe("a code location referencing its project relatively, copied elsewhere w
     // dbt's manifest records the project's absolute path, so it is made where the project now lives
     // (the generated Dockerfile does the same at build time).
     const moved = join(second, "dbt", "jaffle_shop");
-    mustSucceed(run(ws, "dbt", ["parse", "--project-dir", moved, "--profiles-dir", moved, "--quiet"], { cwd: moved }), "dbt parse");
+    dbtParse(ws, moved);
     const out = join(second, "deploy", "dagster");
     definitions = dagsterDefinitionsFile(out);
     outcome = { materialize: run(ws, "dagster", ["asset", "materialize", "--select", "*", ...dagsterTarget(out)]) };

@@ -14,6 +14,7 @@ import {
   ROOT,
   copyDbtFixture,
   dagsterDefinitionsFile,
+  floeGenerate,
   makeWorkspace,
   mustSucceed,
   python,
@@ -72,12 +73,7 @@ describe("re-execute from failure in Dagster runs only what failed (retry_demo, 
       "floe artifacts from-dbt",
     );
     const out = join(ws.dir, "out");
-    const generated = mustSucceed(
-      run(ws, process.execPath, [FLOE_BIN, "generate", artifacts, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], {
-        cwd: ROOT,
-      }),
-      "floe generate",
-    );
+    const generated = floeGenerate(ws, artifacts, out, project);
     generateStderr = generated.stderr;
     definitions = dagsterDefinitionsFile(out);
     const result = mustSucceed(python(ws, [REEXECUTE_PY, out, "retry_demo", project]), "execute_job + re-execute from failure");

@@ -12,12 +12,11 @@ import { parseArtifactsJson } from "floe-core";
 import { runFloe, spawnFloe } from "floe-test-utils/floe-cli";
 import {
   EXAMPLE,
-  FLOE_BIN,
   ROOT,
   copyExample,
+  dbtParse,
+  floeGenerate,
   makeWorkspace,
-  mustSucceed,
-  run,
   startDagsterWebserver,
   type DagsterWebserver,
   type Workspace,
@@ -45,16 +44,11 @@ beforeAll(async () => {
   const project = join(ws.dir, "project");
   copyExample(project);
   writeFileSync(join(project, "models", "marts", `${BROKEN}.sql`), "select no_such_column from no_such_table\n");
-  mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
+  dbtParse(ws, project);
   artifactsFile = join(ws.dir, "artifacts.json");
   writeFileSync(artifactsFile, JSON.stringify(artifacts));
   const out = join(ws.dir, "out");
-  mustSucceed(
-    run(ws, process.execPath, [FLOE_BIN, "generate", artifactsFile, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], {
-      cwd: ROOT,
-    }),
-    "floe generate",
-  );
+  floeGenerate(ws, artifactsFile, out, project);
   server = await startDagsterWebserver(ws, out);
 }, 600_000);
 

@@ -5,7 +5,7 @@
 // verdicts: pass, a WARN-severity failure, an ERROR-severity failure.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DBT_FIXTURES, FLOE_BIN, ROOT, copyDbtFixture, makeWorkspace, mustSucceed, python, run } from "./tools.js";
+import { DBT_FIXTURES, ROOT, copyDbtFixture, dbtParse, floeGenerate, makeWorkspace, mustSucceed, python } from "./tools.js";
 
 const PROJECT = "fresh_sources";
 const CHECK_PY = join(ROOT, "packages", "floe-orchestrator-dagster", "test", "e2e", "check_freshness.py");
@@ -17,27 +17,9 @@ describe("dbt sources as external assets with freshness checks", () => {
     const project = join(ws.dir, PROJECT);
     copyDbtFixture(PROJECT, project);
     mustSucceed(python(ws, [join(project, "load_sources.py"), ws.env.FLOE_DUCKDB_PATH as string]), "load sources");
-    mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
+    dbtParse(ws, project);
     const out = join(ws.dir, "out");
-    mustSucceed(
-      run(
-        ws,
-        process.execPath,
-        [
-          FLOE_BIN,
-          "generate",
-          join(DBT_FIXTURES, PROJECT, "compiled_artifacts.json"),
-          "--orchestrator",
-          "dagster",
-          "--out",
-          out,
-          "--dbt-project",
-          project,
-        ],
-        { cwd: ROOT },
-      ),
-      "floe generate",
-    );
+    floeGenerate(ws, join(DBT_FIXTURES, PROJECT, "compiled_artifacts.json"), out, project);
     const report = JSON.parse(
       mustSucceed(python(ws, [CHECK_PY, out, `${PROJECT}_source_freshness`]), "freshness job")
         .stdout.trim()

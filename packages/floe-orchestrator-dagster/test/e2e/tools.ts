@@ -1,16 +1,18 @@
 // Shared setup for the e2e tests: the cached dagster venv, processes run with it, the example copy.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dagsterTarget } from "floe-test-utils/dagster-output";
+import { DBT_FIXTURES, copyDbtProject } from "floe-test-utils/dbt-project";
+import { FLOE_BIN } from "floe-test-utils/floe-cli";
 
 export { dagsterDefinitionsFile, dagsterDefinitionsModule, dagsterPackageDir, dagsterTarget } from "floe-test-utils/dagster-output";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 export const EXAMPLE = join(ROOT, "examples", "jaffle_shop");
-export const FLOE_BIN = join(ROOT, "packages", "floe-core", "bin", "floe.js");
+export { FLOE_BIN };
 export const INSPECT_PY = join(dirname(fileURLToPath(import.meta.url)), "inspect_definitions.py");
 
 /** A cached venv of python/<tool>/requirements.txt: `dagster` (the full test set) or `dagster-minimal` (no openlineage-python). */
@@ -40,8 +42,9 @@ export function makeWorkspace(prefix: string, tool: "dagster" | "dagster-minimal
   return { dir, venv, env };
 }
 
+/** A copy of the example dbt project, without what a run left in it (target/, logs/, DuckDB files). */
 export function copyExample(dest: string): void {
-  cpSync(EXAMPLE, dest, { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
+  copyDbtProject(EXAMPLE, dest);
 }
 
 export interface RunResult {
@@ -74,11 +77,26 @@ export function mustSucceed(result: RunResult, what: string): RunResult {
 export { spawn };
 
 /** The repository's test dbt projects (test/fixtures/dbt/<name>), shared by both plugins' e2e tests. */
-export const DBT_FIXTURES = join(ROOT, "test", "fixtures", "dbt");
+export { DBT_FIXTURES };
 const RELATIONS_PY = join(DBT_FIXTURES, "relations.py");
 
 export function copyDbtFixture(name: string, dest: string): void {
-  cpSync(join(DBT_FIXTURES, name), dest, { recursive: true, filter: (src) => !/[\\/](target|logs)$|\.duckdb(\.wal)?$/.test(src) });
+  copyDbtProject(join(DBT_FIXTURES, name), dest);
+}
+
+/** `dbt parse` of a project in the workspace (the manifest dagster-dbt loads); throws when it fails. */
+export function dbtParse(ws: Workspace, project: string): void {
+  mustSucceed(run(ws, "dbt", ["parse", "--project-dir", project, "--profiles-dir", project, "--quiet"], { cwd: project }), "dbt parse");
+}
+
+/** `floe generate <artifacts> --orchestrator dagster --out <out> --dbt-project <project>` with the built bin; throws when it fails. */
+export function floeGenerate(ws: Workspace, artifactsFile: string, out: string, project: string): RunResult {
+  return mustSucceed(
+    run(ws, process.execPath, [FLOE_BIN, "generate", artifactsFile, "--orchestrator", "dagster", "--out", out, "--dbt-project", project], {
+      cwd: ROOT,
+    }),
+    "floe generate",
+  );
 }
 
 export type Relations = Record<string, { rows: number; hash: string }>;
