@@ -1,10 +1,9 @@
 // charts/floe-airflow with the real Helm: lint, render with defaults and with `floe helm-values` output,
 // validate every object (and the KubernetesExecutor's pod template) against Kubernetes' schemas, check
 // pod security, refuse bad values, and check the rendered airflow.cfg with Airflow itself.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
   REPO_ROOT,
@@ -18,23 +17,13 @@ import {
   renderChart,
   renderNotes,
   venvPython,
-  writeHelmValuesFiles,
   type K8sObject,
 } from "floe-test-utils/chart-checks";
+import { chartWorkdir, itKeepsNamesWithinLimits, itPassesHelmLint, itRefusesValues } from "floe-test-utils/chart-suite";
 
 const CHART = join(REPO_ROOT, "charts/floe-airflow");
 const COMPONENTS = { apiServer: "-api-server", scheduler: "-scheduler", dagProcessor: "-dag-processor", triggerer: "-triggerer" } as const;
-let dir: string;
-let valuesFiles: Record<string, string> = {};
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "floe-airflow-chart-"));
-  valuesFiles = await writeHelmValuesFiles("airflow", dir, "large");
-});
-
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const work = chartWorkdir("airflow", "large");
 
 /** The rendered objects plus the KubernetesExecutor's pod template, which reaches the cluster per task. */
 function withPodTemplate(objects: K8sObject[]): K8sObject[] {
@@ -43,12 +32,10 @@ function withPodTemplate(objects: K8sObject[]): K8sObject[] {
 }
 
 describe("charts/floe-airflow", () => {
-  it("passes helm lint --strict, with defaults and with other executors and sizes", async () => {
-    for (const extra of [[], ["--values", valuesFiles.large!], ["--set", "executor=CeleryExecutor,postgresql.enabled=true"]]) {
-      const result = await helm(["lint", "--strict", CHART, ...extra]);
-      expect(result.code, result.stdout + result.stderr).toBe(0);
-    }
-  });
+  itPassesHelmLint(CHART, "passes helm lint --strict, with defaults and with other executors and sizes", () => [
+    ["--values", work.valuesFiles.large!],
+    ["--set", "executor=CeleryExecutor,postgresql.enabled=true"],
+  ]);
 
   it("renders valid, PSS-restricted objects with the default values (KubernetesExecutor)", async () => {
     const objects = await renderChart(CHART);
@@ -91,9 +78,9 @@ describe("charts/floe-airflow", () => {
 
   for (const size of ["small", "medium", "large", "artifacts"]) {
     it(`renders valid objects with \`floe helm-values\` output (${size})`, async () => {
-      const objects = await renderChart(CHART, { valuesFiles: [valuesFiles[size]!] });
+      const objects = await renderChart(CHART, { valuesFiles: [work.valuesFiles[size]!] });
       expect(await manifestProblems(withPodTemplate(objects))).toEqual([]);
-      const values = parse(await readFile(valuesFiles[size]!, "utf8")) as Record<string, any>;
+      const values = parse(await readFile(work.valuesFiles[size]!, "utf8")) as Record<string, any>;
       for (const [component, suffix] of Object.entries(COMPONENTS)) {
         expect(findObject(objects, "Deployment", suffix).spec.template.spec.containers[0].resources).toEqual(values[component].resources);
       }
@@ -108,7 +95,7 @@ describe("charts/floe-airflow", () => {
 
   it("runs Celery workers with the broker URL from a secret, and the trial PostgreSQL", async () => {
     const objects = await renderChart(CHART, {
-      valuesFiles: [valuesFiles.medium!],
+      valuesFiles: [work.valuesFiles.medium!],
       set: ["executor=CeleryExecutor", "postgresql.enabled=true", "celery.brokerUrl.existingSecret=my-broker"],
     });
     expect(await manifestProblems(objects)).toEqual([]);
@@ -125,7 +112,7 @@ describe("charts/floe-airflow", () => {
   });
 
   it("mounts `floe generate` output given as a ConfigMap, or DAGs baked into the image", async () => {
-    const dagFile = join(dir, "shop_analytics.py");
+    const dagFile = join(work.dir, "shop_analytics.py");
     await writeFile(
       dagFile,
       'from airflow.sdk import dag\n\n@dag(dag_id="shop_analytics")\ndef shop():\n    """quotes \' " and {{ braces }}"""\n\nshop()\n',
@@ -160,9 +147,9 @@ describe("charts/floe-airflow", () => {
     const objects = await renderChart(CHART);
     const distinct = podCommands(objects, { argv: "args", initContainers: true, keep: (argv) => argv[0] === "airflow" });
     expect(distinct.length).toBeGreaterThanOrEqual(8);
-    const input = join(dir, "commands.json");
+    const input = join(work.dir, "commands.json");
     await writeFile(input, `[${distinct.join(",")}]`);
-    const home = join(dir, "airflow-home-commands");
+    const home = join(work.dir, "airflow-home-commands");
     await mkdir(home, { recursive: true });
     await writeFile(join(home, "airflow.cfg"), findObject(objects, "ConfigMap", "-config").data["airflow.cfg"]);
     const result = await execTool(
@@ -174,7 +161,7 @@ describe("charts/floe-airflow", () => {
         join(REPO_ROOT, "packages/floe-orchestrator-airflow/test/fixtures/check_commands.py"),
         input,
       ],
-      dir,
+      work.dir,
       { AIRFLOW_HOME: home },
     );
     expect(result.code, result.stderr).toBe(0);
@@ -183,11 +170,11 @@ describe("charts/floe-airflow", () => {
 
   it("renders an airflow.cfg whose every option Airflow knows", async () => {
     const python = venvPython("airflow");
-    const home = join(dir, "airflow-home");
+    const home = join(work.dir, "airflow-home");
     await mkdir(home, { recursive: true });
     const objects = await renderChart(CHART);
     await writeFile(join(home, "airflow.cfg"), findObject(objects, "ConfigMap", "-config").data["airflow.cfg"]);
-    const result = await execTool(python, [join(REPO_ROOT, "packages/floe-orchestrator-airflow/test/fixtures/check_config.py")], dir, {
+    const result = await execTool(python, [join(REPO_ROOT, "packages/floe-orchestrator-airflow/test/fixtures/check_config.py")], work.dir, {
       AIRFLOW_HOME: home,
     });
     expect(result.code, result.stderr).toBe(0);
@@ -195,12 +182,7 @@ describe("charts/floe-airflow", () => {
     expect(result.stdout).toContain("core.execution_api_server_url: known, value 'http://release-floe-airflow-api-server:8080/execution/'");
   });
 
-  it("keeps every name within Kubernetes' limits for the longest release name", async () => {
-    const release = "a-release-name-as-long-as-helm-allows-fifty-three-chr";
-    expect(release).toHaveLength(53);
-    const objects = await renderChart(CHART, { release, set: ["executor=CeleryExecutor", "postgresql.enabled=true"] });
-    expect(await manifestProblems(objects)).toEqual([]);
-  });
+  itKeepsNamesWithinLimits(CHART, ["executor=CeleryExecutor", "postgresql.enabled=true"]);
 
   const refused: Array<[string, string[], RegExp]> = [
     ["an unknown top-level key", ["bogus=1"], /additional properties 'bogus' not allowed/],
@@ -219,14 +201,5 @@ describe("charts/floe-airflow", () => {
       /at '\/jwtSecret': additional properties 'value' not allowed/,
     ],
   ];
-  for (const [what, set, message] of refused) {
-    it(`refuses ${what}`, async () => {
-      const args = ["template", "release", CHART];
-      for (const s of set) args.push("--set", s);
-      const result = await helm(args);
-      expect(result.code).not.toBe(0);
-      expect(result.stderr).toContain("values don't meet the specifications of the schema");
-      expect(result.stderr).toMatch(message);
-    });
-  }
+  itRefusesValues(CHART, refused);
 });

@@ -1,9 +1,8 @@
 // charts/floe-dagster with the real Helm: lint, render with defaults and with `floe helm-values` output,
 // validate every object against Kubernetes' schemas, check pod security, and refuse bad values.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { dagsterPackageName } from "../../src/dagster-names.js";
 import {
@@ -11,29 +10,18 @@ import {
   REPO_ROOT,
   execTool,
   findObject,
-  helm,
   manifestProblems,
   podCommands,
   referencedSecrets,
   renderChart,
   renderNotes,
   venvPython,
-  writeHelmValuesFiles,
   type K8sObject,
 } from "floe-test-utils/chart-checks";
+import { chartWorkdir, itKeepsNamesWithinLimits, itPassesHelmLint, itRefusesValues } from "floe-test-utils/chart-suite";
 
 const CHART = join(REPO_ROOT, "charts/floe-dagster");
-let dir: string;
-let valuesFiles: Record<string, string> = {};
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "floe-dagster-chart-"));
-  valuesFiles = await writeHelmValuesFiles("dagster", dir, "medium");
-});
-
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const work = chartWorkdir("dagster", "medium");
 
 /** K8sRunLauncher takes Kubernetes fields in snake_case or camelCase; the API speaks camelCase. */
 function camelKeys(value: unknown): unknown {
@@ -47,12 +35,10 @@ function camelKeys(value: unknown): unknown {
 }
 
 describe("charts/floe-dagster", () => {
-  it("passes helm lint --strict, with defaults and with the large values", async () => {
-    for (const extra of [[], ["--values", valuesFiles.large!], ["--set", "postgresql.enabled=true"]]) {
-      const result = await helm(["lint", "--strict", CHART, ...extra]);
-      expect(result.code, result.stdout + result.stderr).toBe(0);
-    }
-  });
+  itPassesHelmLint(CHART, "passes helm lint --strict, with defaults and with the large values", () => [
+    ["--values", work.valuesFiles.large!],
+    ["--set", "postgresql.enabled=true"],
+  ]);
 
   it("renders valid, PSS-restricted objects with the default values", async () => {
     const objects = await renderChart(CHART);
@@ -76,9 +62,9 @@ describe("charts/floe-dagster", () => {
 
   for (const size of ["small", "medium", "large", "artifacts"]) {
     it(`renders valid objects with \`floe helm-values\` output (${size})`, async () => {
-      const objects = await renderChart(CHART, { valuesFiles: [valuesFiles[size]!] });
+      const objects = await renderChart(CHART, { valuesFiles: [work.valuesFiles[size]!] });
       expect(await manifestProblems(objects)).toEqual([]);
-      const values = parse(await readFile(valuesFiles[size]!, "utf8")) as Record<string, any>;
+      const values = parse(await readFile(work.valuesFiles[size]!, "utf8")) as Record<string, any>;
       const userCode = findObject(objects, "Deployment", "-user-code").spec.template.spec.containers[0];
       expect(userCode.resources).toEqual(values.userCode.resources);
       expect(findObject(objects, "Deployment", "-webserver").spec.template.spec.containers[0].resources).toEqual(
@@ -89,7 +75,7 @@ describe("charts/floe-dagster", () => {
   }
 
   it("wires the instance, the workspace and the run launcher together", async () => {
-    const objects = await renderChart(CHART, { valuesFiles: [valuesFiles.artifacts!], set: ["postgresql.enabled=true"] });
+    const objects = await renderChart(CHART, { valuesFiles: [work.valuesFiles.artifacts!], set: ["postgresql.enabled=true"] });
     expect(await manifestProblems(objects)).toEqual([]);
     const instance = findObject(objects, "ConfigMap", "-instance");
     const dagsterYaml = parse(instance.data["dagster.yaml"]) as Record<string, any>;
@@ -164,17 +150,17 @@ describe("charts/floe-dagster", () => {
     const python = venvPython("dagster");
     for (const [name, files] of [
       ["defaults", []],
-      ["artifacts", [valuesFiles.artifacts!]],
+      ["artifacts", [work.valuesFiles.artifacts!]],
     ] as const) {
       const objects = await renderChart(CHART, { valuesFiles: [...files] });
-      const home = join(dir, `home-${name}`);
+      const home = join(work.dir, `home-${name}`);
       await mkdir(home, { recursive: true });
       const instance = findObject(objects, "ConfigMap", "-instance");
       for (const [file, content] of Object.entries(instance.data as Record<string, string>)) await writeFile(join(home, file), content);
       const result = await execTool(
         python,
         [join(REPO_ROOT, "packages/floe-orchestrator-dagster/test/fixtures/check_instance.py"), home],
-        dir,
+        work.dir,
       );
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain("run_coordinator: dagster._core.run_coordinator.QueuedRunCoordinator");
@@ -196,16 +182,16 @@ describe("charts/floe-dagster", () => {
     const distinct = podCommands(objects, { argv: "command", keep: (argv) => argv[0]?.startsWith("dagster") ?? false });
     expect(distinct.length).toBe(5);
     // The files the pods mount, where the check can find them.
-    const root = join(dir, "pod-root");
+    const root = join(work.dir, "pod-root");
     await mkdir(join(root, "opt/dagster/workspace"), { recursive: true });
     await writeFile(
       join(root, "opt/dagster/workspace/workspace.yaml"),
       findObject(objects, "ConfigMap", "-instance").data["workspace.yaml"],
     );
-    const input = join(dir, "commands.json");
+    const input = join(work.dir, "commands.json");
     await writeFile(input, `[${distinct.join(",")}]`);
     const script = join(REPO_ROOT, "packages/floe-orchestrator-dagster/test/fixtures/check_commands.py");
-    const result = await execTool("bash", ["-c", `exec "$0" "$1" "$2" < "$3"`, venvPython("dagster"), script, root, input], dir);
+    const result = await execTool("bash", ["-c", `exec "$0" "$1" "$2" < "$3"`, venvPython("dagster"), script, root, input], work.dir);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim().split("\n")).toHaveLength(distinct.length);
   });
@@ -221,7 +207,7 @@ describe("charts/floe-dagster", () => {
   describe("several code locations (userCode.codeLocations, the values of `floe generate a.json b.json`)", () => {
     let productsValues: string;
     beforeAll(async () => {
-      const out = join(dir, "products-out");
+      const out = join(work.dir, "products-out");
       const products = join(REPO_ROOT, "examples/jaffle_shop/products");
       const result = await execTool(process.execPath, [
         join(REPO_ROOT, "packages/floe-core/bin/floe.js"),
@@ -282,7 +268,7 @@ describe("charts/floe-dagster", () => {
 
     it("renders a workspace.yaml Dagster's schema accepts and commands Dagster's CLI accepts", async () => {
       const objects = await renderChart(CHART, { valuesFiles: [productsValues], set: ["userCode.codeLocations[1].port=3031"] });
-      const home = join(dir, "home-products");
+      const home = join(work.dir, "home-products");
       await mkdir(home, { recursive: true });
       for (const [file, content] of Object.entries(findObject(objects, "ConfigMap", "-instance").data as Record<string, string>))
         await writeFile(join(home, file), content);
@@ -290,7 +276,7 @@ describe("charts/floe-dagster", () => {
       const instance = await execTool(
         python,
         [join(REPO_ROOT, "packages/floe-orchestrator-dagster/test/fixtures/check_instance.py"), home],
-        dir,
+        work.dir,
       );
       expect(instance.code, instance.stderr).toBe(0);
       expect(instance.stdout).toContain("workspace: ok");
@@ -300,12 +286,12 @@ describe("charts/floe-dagster", () => {
       expect(ports).toEqual([3030, 3031]);
       const distinct = podCommands(objects, { argv: "command", keep: (argv) => argv[0] === "dagster" && argv[2] === "grpc" });
       expect(distinct.length).toBe(2);
-      const input = join(dir, "products-commands.json");
+      const input = join(work.dir, "products-commands.json");
       await writeFile(input, `[${distinct.join(",")}]`);
-      const root = join(dir, "pod-root-products");
+      const root = join(work.dir, "pod-root-products");
       await mkdir(root, { recursive: true });
       const script = join(REPO_ROOT, "packages/floe-orchestrator-dagster/test/fixtures/check_commands.py");
-      const result = await execTool("bash", ["-c", `exec "$0" "$1" "$2" < "$3"`, python, script, root, input], dir);
+      const result = await execTool("bash", ["-c", `exec "$0" "$1" "$2" < "$3"`, python, script, root, input], work.dir);
       expect(result.code, result.stderr).toBe(0);
     });
 
@@ -357,23 +343,11 @@ describe("charts/floe-dagster", () => {
         /at '\/userCode\/codeLocations\/0\/name'/,
       ],
     ];
-    for (const [what, set, message] of refusedLocations) {
-      it(`refuses ${what}`, async () => {
-        const args = ["template", "release", CHART];
-        for (const s of set) args.push("--set", s);
-        const result = await helm(args);
-        expect(result.code).not.toBe(0);
-        expect(result.stderr).toMatch(message);
-      });
-    }
+    // Refused by the chart's own checks (templates/_helpers.tpl), or by the schema.
+    itRefusesValues(CHART, refusedLocations, false);
   });
 
-  it("keeps every name within Kubernetes' limits for the longest release name", async () => {
-    const release = "a-release-name-as-long-as-helm-allows-fifty-three-chr";
-    expect(release).toHaveLength(53);
-    const objects = await renderChart(CHART, { release, set: ["postgresql.enabled=true"] });
-    expect(await manifestProblems(objects)).toEqual([]);
-  });
+  itKeepsNamesWithinLimits(CHART, ["postgresql.enabled=true"]);
 
   const refused: Array<[string, string[], RegExp]> = [
     ["an unknown top-level key", ["bogus=1"], /additional properties 'bogus' not allowed/],
@@ -392,14 +366,5 @@ describe("charts/floe-dagster", () => {
       /at '\/database': additional properties 'password' not allowed/,
     ],
   ];
-  for (const [what, set, message] of refused) {
-    it(`refuses ${what}`, async () => {
-      const args = ["template", "release", CHART];
-      for (const s of set) args.push("--set", s);
-      const result = await helm(args);
-      expect(result.code).not.toBe(0);
-      expect(result.stderr).toContain("values don't meet the specifications of the schema");
-      expect(result.stderr).toMatch(message);
-    });
-  }
+  itRefusesValues(CHART, refused);
 });
