@@ -51,6 +51,17 @@ export function parseGenerateOptions(options: unknown = {}): GenerateOptions {
   return parsed.data;
 }
 
+/**
+ * Checks a plugin's own options against its zod schema (constructor options, or `pluginOptions` merged
+ * over them): FLOE_CONFIG_INVALID at `options.<field>`, the hint naming the schema (`schemaName`).
+ */
+export function parsePluginOptions<T extends z.ZodType>(schema: T, value: unknown, schemaName: string): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success)
+    throw zodToFloeError(parsed.error, "FLOE_CONFIG_INVALID", "plugin options", ["options"], `see ${schemaName} for the accepted options`);
+  return parsed.data;
+}
+
 /** What `generate` returns: every file of the output (`values.yaml` included) and what the user should know. */
 export interface GenerateResult {
   /** Paths relative to the output directory; the CLI writes exactly these (plus a bundled dbt project). */

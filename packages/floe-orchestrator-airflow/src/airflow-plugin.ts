@@ -23,7 +23,7 @@ import {
   parseArtifacts,
   parseGenerateOptions,
   resolveLineageSettings,
-  zodToFloeError,
+  parsePluginOptions,
   type CompiledArtifacts,
   type CompiledArtifactsInput,
   type ConnectionCapability,
@@ -271,17 +271,7 @@ export class AirflowPlugin extends OrchestratorPlugin {
 
 /** Options checked against the plugin's schema: FLOE_CONFIG_INVALID at `options.<field>`. */
 function checkOption<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw zodToFloeError(
-      parsed.error,
-      "FLOE_CONFIG_INVALID",
-      "plugin options",
-      ["options"],
-      "see AirflowPluginOptionsSchema for the accepted options",
-    );
-  }
-  return parsed.data;
+  return parsePluginOptions(schema, value, "AirflowPluginOptionsSchema");
 }
 
 /** The pools the tasks name (dbt meta floe `pool`): Airflow never schedules a task whose pool does not exist. */

@@ -28,7 +28,7 @@ import {
   resolveJobs,
   resolveLineageSettings,
   validatedSchedules,
-  zodToFloeError,
+  parsePluginOptions,
   type CompiledArtifacts,
   type CompiledArtifactsInput,
   type ConnectionCapability,
@@ -314,17 +314,7 @@ export class DagsterPlugin extends OrchestratorPlugin {
 
 /** Options checked against the plugin's schema: FLOE_CONFIG_INVALID at `options.<field>`. */
 function checkOption<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw zodToFloeError(
-      parsed.error,
-      "FLOE_CONFIG_INVALID",
-      "plugin options",
-      ["options"],
-      "see DagsterPluginOptionsSchema for the accepted options",
-    );
-  }
-  return parsed.data;
+  return parsePluginOptions(schema, value, "DagsterPluginOptionsSchema");
 }
 
 /**
