@@ -88,3 +88,24 @@ export function stringListOption(values: ParsedCommandArgs["values"], name: stri
   if (value === undefined) return [];
   return (Array.isArray(value) ? value : [value]).map(String);
 }
+
+/**
+ * A whole-number option from 1 to `max` (digits only), or undefined when it is absent. Anything else is a
+ * usage error naming the flag: `"<value>" is not a whole number [of <unit>] from 1 to <max>`.
+ */
+export function wholeNumberOption(
+  value: string | undefined,
+  flag: string,
+  max: number,
+  { unit, hint }: { unit?: string; hint?: string } = {},
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not a whole number${unit ? ` of ${unit}` : ""} from 1 to ${max}`, {
+      path: flag,
+      hint: hint ?? `e.g. ${flag} 10`,
+    });
+  }
+  return n;
+}

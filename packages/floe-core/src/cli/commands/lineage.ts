@@ -6,7 +6,7 @@ import { createLineageClient, resolveLineageSettings, type LineageSettings } fro
 import { DEFAULT_LINEAGE_ENDPOINT, parseHttpUrl } from "../../lineage/http-transport.js";
 import { isUuid } from "../../lineage/uuid-v7.js";
 import { quoteInput } from "../../redact.js";
-import { parseCommandArgs, refuseExtraPositionals, stringListOption, stringOption } from "../args.js";
+import { parseCommandArgs, refuseExtraPositionals, stringListOption, stringOption, wholeNumberOption } from "../args.js";
 import type { CliContext, Command, CommandOption } from "../context.js";
 import { readInputFile } from "../read-input.js";
 
@@ -91,15 +91,8 @@ export function parseDatasetRef(value: string, field: string): DatasetInput {
 }
 
 function positiveInt(value: string | undefined, field: string): number | undefined {
-  if (value === undefined) return undefined;
   // Node timers hold at most 2^31-1 ms; a larger value would fire at once (with a warning on stderr).
-  if (!/^\d+$/.test(value) || Number(value) <= 0 || Number(value) > 2_147_483_647) {
-    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not a whole number of milliseconds from 1 to 2147483647`, {
-      path: field,
-      hint: "give milliseconds, e.g. 5000",
-    });
-  }
-  return Number(value);
+  return wholeNumberOption(value, field, 2_147_483_647, { unit: "milliseconds", hint: "give milliseconds, e.g. 5000" });
 }
 
 async function settingsFrom(values: Record<string, unknown>, ctx: CliContext): Promise<LineageSettings> {

@@ -3,9 +3,9 @@ import { parseArtifactsJson } from "../../artifacts/parse-artifacts.js";
 import type { CompiledArtifacts } from "../../artifacts/compiled-artifacts.js";
 import { FloeError } from "../../errors.js";
 import { loadPlugin } from "../../plugin-registry.js";
-import { quoteInput, redactUrl } from "../../redact.js";
+import { redactUrl } from "../../redact.js";
 import { hasRunControl, type ModelProgress, type RunControl, type RunStatus } from "../../runs/run-control.js";
-import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
+import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption, wholeNumberOption } from "../args.js";
 import type { CliContext, Command, CommandOption } from "../context.js";
 import { readInputFile } from "../read-input.js";
 import { checkUrl } from "./validate-connection.js";
@@ -72,16 +72,10 @@ const environment = {
   DAGSTER_CLOUD_API_TOKEN: "dagster: an API token sent as Dagster-Cloud-Api-Token (never printed)",
 };
 
+/** --timeout in seconds (at most a week), as milliseconds. */
 function parseTimeout(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 7 * 24 * 3600) {
-    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not a whole number of seconds from 1 to 604800`, {
-      path: "--timeout",
-      hint: "e.g. --timeout 3600",
-    });
-  }
-  return n * 1000;
+  const seconds = wholeNumberOption(value, "--timeout", 7 * 24 * 3600, { unit: "seconds", hint: "e.g. --timeout 3600" });
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 async function runControl(

@@ -1,9 +1,8 @@
 import { FloeError, isFloeError } from "../../errors.js";
 import type { ScheduleCapability } from "../../orchestrator-plugin.js";
 import { loadPlugin } from "../../plugin-registry.js";
-import { quoteInput } from "../../redact.js";
 import { diffSchedule, MAX_DIFF_COUNT } from "../../schedule/schedule-diff.js";
-import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
+import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption, wholeNumberOption } from "../args.js";
 import type { Command, CommandOption } from "../context.js";
 import { parseFrom } from "./schedule-preview.js";
 
@@ -43,18 +42,6 @@ async function scheduleSemantics(name: "dagster" | "airflow", cwd: string): Prom
   return plugin.schedules;
 }
 
-function wholeNumber(value: string | undefined, flag: string, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not a whole number from 1 to ${max}`, {
-      path: flag,
-      hint: `e.g. ${flag} 10`,
-    });
-  }
-  return n;
-}
-
 /** At most 6 instants on a line (a drifting hourly schedule differs at every tick of the window); --json has them all. */
 function shown(list: string[]): string {
   if (list.length === 0) return "-";
@@ -73,8 +60,8 @@ export const scheduleDiffCommand: Command = {
     const timezone = stringOption(values, "timezone");
     if (timezone === undefined) throw new FloeError("FLOE_USAGE", "missing --timezone", { path: "--timezone", hint: `usage: ${usage}` });
     const from = parseFrom(stringOption(values, "from")) ?? new Date();
-    const count = wholeNumber(stringOption(values, "count"), "--count", MAX_DIFF_COUNT);
-    const days = wholeNumber(stringOption(values, "days"), "--days", 36_600) ?? 1827;
+    const count = wholeNumberOption(stringOption(values, "count"), "--count", MAX_DIFF_COUNT);
+    const days = wholeNumberOption(stringOption(values, "days"), "--days", 36_600) ?? 1827;
     const sides = { dagster: await scheduleSemantics("dagster", ctx.cwd), airflow: await scheduleSemantics("airflow", ctx.cwd) };
     const divergences = diffSchedule({ cron, timezone, from, days, ...(count ? { count } : {}) }, sides);
     if (values.json) {

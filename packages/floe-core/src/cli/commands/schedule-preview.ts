@@ -3,7 +3,7 @@ import { parseIsoInstant } from "../../iso-instant.js";
 import { quoteInput } from "../../redact.js";
 import { loadPlugin } from "../../plugin-registry.js";
 import { MAX_PREVIEW_COUNT } from "../../schedule/preview.js";
-import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption } from "../args.js";
+import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption, wholeNumberOption } from "../args.js";
 import type { Command, CommandOption } from "../context.js";
 
 const usage = 'floe schedule preview "<cron>" --timezone <IANA> [--from <ISO-8601>] [--count N] [--orchestrator dagster|airflow] [--json]';
@@ -34,18 +34,6 @@ export function parseFrom(value: string | undefined): Date | undefined {
   return parsed;
 }
 
-function parseCount(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PREVIEW_COUNT) {
-    throw new FloeError("FLOE_USAGE", `${quoteInput(value)} is not a whole number from 1 to ${MAX_PREVIEW_COUNT}`, {
-      path: "--count",
-      hint: "e.g. --count 10",
-    });
-  }
-  return n;
-}
-
 export const schedulePreviewCommand: Command = {
   path: ["schedule", "preview"],
   summary: "print the next fire times of a cron schedule in a time zone",
@@ -59,7 +47,7 @@ export const schedulePreviewCommand: Command = {
     if (timezone === undefined) throw new FloeError("FLOE_USAGE", "missing --timezone", { path: "timezone", hint: `usage: ${usage}` });
     const orchestrator = stringOption(values, "orchestrator") ?? "dagster";
     const from = parseFrom(stringOption(values, "from"));
-    const count = parseCount(stringOption(values, "count"));
+    const count = wholeNumberOption(stringOption(values, "count"), "--count", MAX_PREVIEW_COUNT);
     // The orchestrator's schedule semantics live in its plugin, loaded like for every other command.
     const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd });
     if (!plugin.schedules) {
