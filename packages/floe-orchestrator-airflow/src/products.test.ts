@@ -1,12 +1,7 @@
 /** Several products in one dags folder: ids that would collide are refused, never renamed. */
-import { readFileSync } from "node:fs";
-import { parseArtifacts } from "floe-core";
+import { describeProductsContract, readProduct as read, validated } from "floe-test-utils/products-contract";
 import { describe, expect, it } from "vitest";
 import { AirflowPlugin } from "./airflow-plugin.js";
-
-const read = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../../examples/jaffle_shop/products/${name}.json`, import.meta.url), "utf8")) as Record<string, any>;
-const validated = (doc: unknown) => parseArtifacts(doc).artifacts;
 
 describe("AirflowPlugin.products.generate", () => {
   it("writes a DAG file per product; only the consumed models' tasks get outlets", () => {
@@ -44,32 +39,6 @@ describe("AirflowPlugin.products.generate", () => {
       }),
     );
   });
-
-  it("refuses consumes in a single-product generate", () => {
-    expect(() => new AirflowPlugin().generate(validated(read("jaffle_marts")))).toThrow(
-      expect.objectContaining({ code: "FLOE_ARTIFACTS_INVALID", path: 'product "jaffle_marts": orchestration.consumes[0].product' }),
-    );
-  });
-
-  it("refuses products running different dbt projects: the image bakes one, FLOE_DBT_PROJECT_DIR names one", () => {
-    expect(() =>
-      new AirflowPlugin().products.generate([
-        { artifacts: validated(read("jaffle_raw")), dbtProjectDir: "../raw_project" },
-        { artifacts: validated(read("jaffle_marts")), dbtProjectDir: "../marts_project" },
-      ]),
-    ).toThrow(
-      expect.objectContaining({
-        code: "FLOE_USAGE",
-        path: "--dbt-project",
-        message:
-          'products "jaffle_raw" and "jaffle_marts" run different dbt projects ("../raw_project", "../marts_project"); one output\'s image holds one',
-      }),
-    );
-    const same = new AirflowPlugin().products.generate([
-      { artifacts: validated(read("jaffle_raw")), dbtProjectDir: "../shop" },
-      { artifacts: validated(read("jaffle_marts")), dbtProjectDir: "../shop" },
-    ]);
-    expect(same.warnings.join("\n")).not.toMatch(/dbt project/);
-    expect(same.files.filter((f) => f.path === "Dockerfile")).toHaveLength(1);
-  });
 });
+
+describeProductsContract({ name: "AirflowPlugin", plugin: () => new AirflowPlugin() });

@@ -1,19 +1,15 @@
 /** Several products in one Dagster deployment: ids that would collide are refused, never renamed. */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArtifacts } from "floe-core";
+import { describeProductsContract, readProduct as read, validated } from "floe-test-utils/products-contract";
 import { chartValuesValidator } from "floe-test-utils/helm-values-contract";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { DagsterPlugin } from "./dagster-plugin.js";
 
 const validateValues = chartValuesValidator(new URL("../../../charts/floe-dagster/", import.meta.url));
-
-const read = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../../examples/jaffle_shop/products/${name}.json`, import.meta.url), "utf8")) as Record<string, any>;
-const validated = (doc: unknown) => parseArtifacts(doc).artifacts;
 
 describe("DagsterPlugin.products.generate", () => {
   it("one package per product, the consumer's sensor watching the producer's asset keys", () => {
@@ -99,21 +95,7 @@ describe("DagsterPlugin.products.generate", () => {
     }
   });
 
-  it("refuses products running different dbt projects (one image holds one), naming --dbt-project", () => {
-    expect(() =>
-      new DagsterPlugin().products.generate([
-        { artifacts: validated(read("jaffle_raw")), dbtProjectDir: "../raw_project" },
-        { artifacts: validated(read("jaffle_marts")), dbtProjectDir: "../marts_project" },
-      ]),
-    ).toThrow(
-      expect.objectContaining({
-        code: "FLOE_USAGE",
-        path: "--dbt-project",
-        message:
-          'products "jaffle_raw" and "jaffle_marts" run different dbt projects ("../raw_project", "../marts_project"); one output\'s image holds one',
-      }),
-    );
-    // One project for both: accepted.
+  it("one dbt project for both: the image bakes it where FLOE_DBT_PROJECT_DIR points", () => {
     const same = new DagsterPlugin().products.generate([
       { artifacts: validated(read("jaffle_raw")), dbtProjectDir: "../shop" },
       { artifacts: validated(read("jaffle_marts")), dbtProjectDir: "../shop" },
@@ -121,3 +103,5 @@ describe("DagsterPlugin.products.generate", () => {
     expect(same.files.find((f) => f.path === "Dockerfile")!.content).toContain("ENV FLOE_DBT_PROJECT_DIR=/opt/dagster/dbt");
   });
 });
+
+describeProductsContract({ name: "DagsterPlugin", plugin: () => new DagsterPlugin() });
