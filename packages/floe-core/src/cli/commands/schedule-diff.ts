@@ -2,9 +2,9 @@ import { FloeError, isFloeError } from "../../errors.js";
 import type { ScheduleCapability } from "../../orchestrator-plugin.js";
 import { loadPlugin } from "../../plugin-registry.js";
 import { diffSchedule, MAX_DIFF_COUNT } from "../../schedule/schedule-diff.js";
-import { parseCommandArgs, refuseExtraPositionals, requirePositional, stringOption, wholeNumberOption } from "../args.js";
+import { stringOption, wholeNumberOption } from "../args.js";
 import type { Command, CommandOption } from "../context.js";
-import { parseFrom } from "./schedule-preview.js";
+import { scheduleInput } from "./schedule-preview.js";
 
 const usage = 'floe schedule diff "<cron>" --timezone <IANA> [--from <ISO-8601>] [--count N] [--days N] [--json]';
 
@@ -54,12 +54,9 @@ export const scheduleDiffCommand: Command = {
   usage,
   options,
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, options, usage);
-    const cron = requirePositional(positionals, 0, "cron", usage);
-    refuseExtraPositionals(positionals, 1, usage);
-    const timezone = stringOption(values, "timezone");
-    if (timezone === undefined) throw new FloeError("FLOE_USAGE", "missing --timezone", { path: "--timezone", hint: `usage: ${usage}` });
-    const from = parseFrom(stringOption(values, "from")) ?? new Date();
+    const input = scheduleInput(args, options, usage, "--timezone");
+    const { values, cron, timezone } = input;
+    const from = input.from ?? new Date();
     const count = wholeNumberOption(stringOption(values, "count"), "--count", MAX_DIFF_COUNT);
     const days = wholeNumberOption(stringOption(values, "days"), "--days", 36_600) ?? 1827;
     const sides = { dagster: await scheduleSemantics("dagster", ctx.cwd), airflow: await scheduleSemantics("airflow", ctx.cwd) };

@@ -34,19 +34,27 @@ export function parseFrom(value: string | undefined): Date | undefined {
   return parsed;
 }
 
+/**
+ * What both schedule commands read first, in this order: the cron positional (exactly one), --timezone
+ * (required; `timezonePath` is the field its absence is reported at) and --from.
+ */
+export function scheduleInput(args: string[], options: Record<string, CommandOption>, usage: string, timezonePath: string) {
+  const { values, positionals } = parseCommandArgs(args, options, usage);
+  const cron = requirePositional(positionals, 0, "cron", usage);
+  refuseExtraPositionals(positionals, 1, usage);
+  const timezone = stringOption(values, "timezone");
+  if (timezone === undefined) throw new FloeError("FLOE_USAGE", "missing --timezone", { path: timezonePath, hint: `usage: ${usage}` });
+  return { values, cron, timezone, from: parseFrom(stringOption(values, "from")) };
+}
+
 export const schedulePreviewCommand: Command = {
   path: ["schedule", "preview"],
   summary: "print the next fire times of a cron schedule in a time zone",
   usage,
   options,
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, options, usage);
-    const cron = requirePositional(positionals, 0, "cron", usage);
-    refuseExtraPositionals(positionals, 1, usage);
-    const timezone = stringOption(values, "timezone");
-    if (timezone === undefined) throw new FloeError("FLOE_USAGE", "missing --timezone", { path: "timezone", hint: `usage: ${usage}` });
+    const { values, cron, timezone, from } = scheduleInput(args, options, usage, "timezone");
     const orchestrator = stringOption(values, "orchestrator") ?? "dagster";
-    const from = parseFrom(stringOption(values, "from"));
     const count = wholeNumberOption(stringOption(values, "count"), "--count", MAX_PREVIEW_COUNT);
     // The orchestrator's schedule semantics live in its plugin, loaded like for every other command.
     const plugin = await loadPlugin(orchestrator, { cwd: ctx.cwd });
