@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { parseArtifacts } from "./artifacts/parse-artifacts.js";
 import { isFloeError } from "./errors.js";
-import { pluginCapabilities } from "./orchestrator-plugin.js";
+import { LEGACY_PLUGIN_MEMBERS, pluginCapabilities } from "./orchestrator-plugin.js";
 import { MAX_PACKAGE_JSON_BYTES, discoverPlugins, findProjectDir, loadPlugin, parseEntry } from "./plugin-registry.js";
 
 let dir: string;
@@ -289,17 +289,8 @@ describe("where discovery looks", () => {
 });
 
 describe("loadPlugin checks what it imported", () => {
-  const members = [
-    "createDefinitions",
-    "createAssetsFromTransforms",
-    "getHelmValues",
-    "validateConnection",
-    "getResourceRequirements",
-    "emitLineageEvent",
-    "scheduleJob",
-  ]
-    .map((m) => `  ${m}() {}`)
-    .join("\n");
+  // A plugin built for API 1.0: the seed's seven operations as methods.
+  const members = LEGACY_PLUGIN_MEMBERS.map((m) => `  ${m}() {}`).join("\n");
   const pluginClass = (api: string, ctor = "") =>
     `export class P {\n  static floeApiVersion = "${api}";\n  constructor(o) { ${ctor} this.name = "x"; this.version = "1.0.0"; this.floeApiVersion = "${api}"; this.o = o; }\n${members}\n}\n`;
 
