@@ -275,3 +275,31 @@ export function byJob(events: Array<{ eventType: string; job: { name: string } }
   for (const e of events) map.set(e.job.name, [...(map.get(e.job.name) ?? []), e.eventType]);
   return map;
 }
+
+/** For tests whose DAGs the scheduler runs: unpaused when parsed, one task at a time (DuckDB takes one writer), a 2 s heartbeat. */
+export const SCHEDULED_RUNS_ENV: NodeJS.ProcessEnv = {
+  AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION: "False",
+  AIRFLOW__CORE__PARALLELISM: "1",
+  AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG: "1",
+  AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC: "2",
+};
+
+/** The DuckDB file and dbt's target/ and logs/ inside AIRFLOW_HOME, for every Airflow process started after. */
+export function useScratchPaths(airflow: AirflowHome): void {
+  Object.assign(airflow.env, {
+    FLOE_DUCKDB_PATH: join(airflow.home, "warehouse.duckdb"),
+    DBT_TARGET_PATH: join(airflow.home, "dbt-target"),
+    DBT_LOG_PATH: join(airflow.home, "dbt-logs"),
+  });
+}
+
+/** A JWT for the simple auth manager's user from the API server's /auth/token ("" when it refuses). */
+export async function apiToken(servers: AirflowServers): Promise<string> {
+  const { probeHttp } = await import("floe-core");
+  const token = await probeHttp(`${servers.url}/auth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: servers.username, password: servers.password }),
+  });
+  return token.ok ? (JSON.parse(token.body) as { access_token: string }).access_token : "";
+}

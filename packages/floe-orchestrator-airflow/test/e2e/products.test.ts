@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyDbtProject } from "floe-test-utils/dbt-project";
 import { probeHttp } from "floe-core";
 import { runFloe } from "floe-test-utils/floe-cli";
-import { REPO_ROOT, startAirflowServers, type AirflowServers } from "./airflow-env.js";
+import { REPO_ROOT, SCHEDULED_RUNS_ENV, apiToken, startAirflowServers, useScratchPaths, type AirflowServers } from "./airflow-env.js";
 
 const EXAMPLE = join(REPO_ROOT, "examples", "jaffle_shop");
 const RAW = join(EXAMPLE, "products", "jaffle_raw.json");
@@ -41,31 +41,16 @@ let generated: { code: number; stdout: string; stderr: string };
 
 beforeAll(async () => {
   servers = await startAirflowServers({
-    env: {
-      AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION: "False",
-      // DuckDB takes one writer: one task at a time.
-      AIRFLOW__CORE__PARALLELISM: "1",
-      AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG: "1",
-      AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC: "2",
-    },
+    env: SCHEDULED_RUNS_ENV,
     prepare: async (airflow) => {
       const project = join(airflow.home, "project");
       copyDbtProject(EXAMPLE, project, ["products"]);
-      Object.assign(airflow.env, {
-        FLOE_DUCKDB_PATH: join(airflow.home, "warehouse.duckdb"),
-        DBT_TARGET_PATH: join(airflow.home, "dbt-target"),
-        DBT_LOG_PATH: join(airflow.home, "dbt-logs"),
-      });
+      useScratchPaths(airflow);
       // One project for both products: each product's DAG selects its own models.
       generated = await floe(["generate", RAW, MARTS, "--orchestrator", "airflow", "--out", airflow.dags, "--dbt-project", project]);
     },
   });
-  const token = await probeHttp(`${servers.url}/auth/token`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: servers.username, password: servers.password }),
-  });
-  jwt = token.ok ? (JSON.parse(token.body) as { access_token: string }).access_token : "";
+  jwt = await apiToken(servers);
   for (const dag of ["jaffle_raw", "jaffle_marts"])
     await until(`DAG ${dag} parsed`, async () => (await api(`dags/${dag}`)) ?? undefined, 240_000);
 }, 600_000);

@@ -13,7 +13,7 @@ import { copyDbtProject } from "floe-test-utils/dbt-project";
 import { parseArtifactsJson, probeHttp, writeOutputDirectory } from "floe-core";
 import { runFloe, spawnFloe } from "floe-test-utils/floe-cli";
 import { AirflowPlugin } from "../../src/index.js";
-import { REPO_ROOT, startAirflowServers, type AirflowServers } from "./airflow-env.js";
+import { REPO_ROOT, SCHEDULED_RUNS_ENV, apiToken, startAirflowServers, useScratchPaths, type AirflowServers } from "./airflow-env.js";
 
 const EXAMPLE = join(REPO_ROOT, "examples", "jaffle_shop");
 const artifacts = parseArtifactsJson(readFileSync(join(EXAMPLE, "compiled_artifacts.json"), "utf8")).artifacts;
@@ -38,22 +38,12 @@ const lines = (text: string) =>
 
 beforeAll(async () => {
   servers = await startAirflowServers({
-    env: {
-      AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION: "False",
-      // DuckDB takes one writer: one task at a time.
-      AIRFLOW__CORE__PARALLELISM: "1",
-      AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG: "1",
-      AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC: "2",
-    },
+    env: SCHEDULED_RUNS_ENV,
     prepare: async (airflow) => {
       const project = join(airflow.home, "project");
       copyDbtProject(EXAMPLE, project);
       writeFileSync(join(project, "models", "marts", `${BROKEN}.sql`), "select no_such_column from no_such_table\n");
-      Object.assign(airflow.env, {
-        FLOE_DUCKDB_PATH: join(airflow.home, "warehouse.duckdb"),
-        DBT_TARGET_PATH: join(airflow.home, "dbt-target"),
-        DBT_LOG_PATH: join(airflow.home, "dbt-logs"),
-      });
+      useScratchPaths(airflow);
       await writeOutputDirectory(
         airflow.dags,
         new AirflowPlugin({ dbtProjectDir: project, retries: 0 }).createDefinitions(artifacts).render(),
@@ -63,12 +53,7 @@ beforeAll(async () => {
     },
   });
   // The dag processor parses the files once it is up: wait until both DAGs are in the API.
-  const token = await probeHttp(`${servers.url}/auth/token`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: servers.username, password: servers.password }),
-  });
-  const jwt = token.ok ? (JSON.parse(token.body) as { access_token: string }).access_token : "";
+  const jwt = await apiToken(servers);
   const deadline = Date.now() + 180_000;
   for (const dag of [artifacts.metadata.product_name, "daily_marts"]) {
     for (;;) {
