@@ -98,6 +98,66 @@ function serviceHosts(objects: K8sObject[]): string[] {
     ]);
 }
 
+/** The site's env for the Dagster pods: the DuckDB file, the dbt project where the image holds it, no dbt telemetry. */
+const DAGSTER_SITE_ENV = [
+  { name: "FLOE_DUCKDB_PATH", value: "/tmp/jaffle_shop.duckdb" },
+  { name: "FLOE_DBT_PROJECT_DIR", value: "/opt/dagster/dbt/jaffle_shop" },
+  { name: "DBT_SEND_ANONYMOUS_USAGE_STATS", value: "false" },
+];
+
+/**
+ * The rendered floe-dagster release's pods and their boot options, once the user-code image is "built": the
+ * generated output (`<dir>/out`) at the code location's working directory and the dbt project at
+ * /opt/dagster/dbt/jaffle_shop, parsed there as the image build's `dbt parse` does. MAPPING (no cluster): the
+ * instance without the K8sRunLauncher, so Dagster's DefaultRunLauncher runs the runs.
+ */
+async function buildDagsterImage(objects: K8sObject[], secrets: Secrets, dir: string, project: string, dagsterVenv: string) {
+  const pods = renderedPods(objects, secrets);
+  const instance = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.endsWith("-instance"))!;
+  const dagsterYaml = parse(instance.data["dagster.yaml"]);
+  expect(dagsterYaml.run_launcher.class).toBe("K8sRunLauncher");
+  delete dagsterYaml.run_launcher;
+  const overrideFiles = { [`${instance.metadata.name}/dagster.yaml`]: stringify(dagsterYaml) };
+  const options = (component: string, imageFiles: Record<string, string>): BootOptions => ({
+    objects,
+    secrets,
+    dir: join(dir, "pods", component),
+    venv: dagsterVenv,
+    imageEnv: { HOME: "/tmp" },
+    imageFiles,
+    readOnlyImage: component !== "image-build",
+    hosts: serviceHosts(objects),
+    overrideFiles,
+  });
+  const userCodeImage = { "/opt/dagster/app": realpathSync(join(dir, "out")), "/opt/dagster/dbt/jaffle_shop": project };
+  const imageBuild: RenderedPod = {
+    workload: "image-build",
+    component: "image-build",
+    initContainers: [
+      {
+        name: "dbt-parse",
+        argv: ["dbt", "parse", "--project-dir", "/opt/dagster/dbt/jaffle_shop", "--profiles-dir", "/opt/dagster/dbt/jaffle_shop"],
+        usesImageEntrypoint: false,
+        // The profile as the pods will see it, so dbt's partial parse is reused at run time.
+        env: { DBT_SEND_ANONYMOUS_USAGE_STATS: "false", FLOE_DUCKDB_PATH: "/tmp/jaffle_shop.duckdb" },
+        mounts: [],
+      },
+    ],
+    containers: [],
+  };
+  await startPod(imageBuild, options("image-build", userCodeImage));
+  return { pods, options, userCodeImage };
+}
+
+/** `floe validate-connection` succeeds against the booted Dagster webserver. */
+function itValidatesDagsterConnection(url: () => string): void {
+  it("floe validate-connection succeeds against the booted webserver", () => {
+    const r = floe(["validate-connection", "--orchestrator", "dagster", "--url", url(), "--json"]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ success: true, errors: [] });
+  });
+}
+
 function componentPod(pods: RenderedPod[], component: string): RenderedPod {
   const pod = pods.find((p) => p.component === component);
   if (!pod) throw new Error(`no pod for ${component} among ${pods.map((p) => p.workload).join(", ")}`);
@@ -176,12 +236,7 @@ describe("charts/floe-dagster booted as local processes", () => {
       runCoordinator: { maxConcurrentRuns: 1 },
       webserver: { port: webPort },
       userCode: { port: grpcPort, image: { repository: "example.com/jaffle-shop-user-code", tag: "1.0.0" } },
-      env: [
-        ...(parse(floeValues).env ?? []),
-        { name: "FLOE_DUCKDB_PATH", value: "/tmp/jaffle_shop.duckdb" },
-        { name: "FLOE_DBT_PROJECT_DIR", value: "/opt/dagster/dbt/jaffle_shop" },
-        { name: "DBT_SEND_ANONYMOUS_USAGE_STATS", value: "false" },
-      ],
+      env: [...(parse(floeValues).env ?? []), ...DAGSTER_SITE_ENV],
     };
     writeFileSync(join(dir, "site-values.yaml"), stringify(site));
     objects = await renderChart(join(REPO_ROOT, "charts/floe-dagster"), {
@@ -190,43 +245,7 @@ describe("charts/floe-dagster booted as local processes", () => {
       valuesFiles: [join(dir, "floe-values.yaml"), join(dir, "site-values.yaml")],
     });
     const secrets: Secrets = { [`${RELEASE}-floe-dagster-database`]: { "postgres-password": password } };
-    const pods = renderedPods(objects, secrets);
-
-    // MAPPING (no cluster): the instance without the K8sRunLauncher, so Dagster's DefaultRunLauncher runs it.
-    const instance = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.endsWith("-instance"))!;
-    const dagsterYaml = parse(instance.data["dagster.yaml"]);
-    expect(dagsterYaml.run_launcher.class).toBe("K8sRunLauncher");
-    delete dagsterYaml.run_launcher;
-    const overrideFiles = { [`${instance.metadata.name}/dagster.yaml`]: stringify(dagsterYaml) };
-
-    const options = (component: string, imageFiles: Record<string, string>): BootOptions => ({
-      objects,
-      secrets,
-      dir: join(dir, "pods", component),
-      venv: dagsterVenv,
-      imageEnv: { HOME: "/tmp" },
-      imageFiles,
-      readOnlyImage: component !== "image-build",
-      hosts: serviceHosts(objects),
-      overrideFiles,
-    });
-    const userCodeImage = { "/opt/dagster/app": realpathSync(join(dir, "out")), "/opt/dagster/dbt/jaffle_shop": project };
-    const imageBuild: RenderedPod = {
-      workload: "image-build",
-      component: "image-build",
-      initContainers: [
-        {
-          name: "dbt-parse",
-          argv: ["dbt", "parse", "--project-dir", "/opt/dagster/dbt/jaffle_shop", "--profiles-dir", "/opt/dagster/dbt/jaffle_shop"],
-          usesImageEntrypoint: false,
-          // The profile as the pods will see it, so dbt's partial parse is reused at run time.
-          env: { DBT_SEND_ANONYMOUS_USAGE_STATS: "false", FLOE_DUCKDB_PATH: "/tmp/jaffle_shop.duckdb" },
-          mounts: [],
-        },
-      ],
-      containers: [],
-    };
-    await startPod(imageBuild, options("image-build", userCodeImage));
+    const { pods, options, userCodeImage } = await buildDagsterImage(objects, secrets, dir, project, dagsterVenv);
     processes.push(...(await startPod(componentPod(pods, "user-code"), options("user-code", userCodeImage))));
     processes.push(...(await startPod(componentPod(pods, "webserver"), options("webserver", {}))));
     processes.push(...(await startPod(componentPod(pods, "daemon"), options("daemon", {}))));
@@ -239,11 +258,7 @@ describe("charts/floe-dagster booted as local processes", () => {
     await stopProcesses(processes);
   });
 
-  it("floe validate-connection succeeds against the booted webserver", () => {
-    const r = floe(["validate-connection", "--orchestrator", "dagster", "--url", webUrl, "--json"]);
-    expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ success: true, errors: [] });
-  });
+  itValidatesDagsterConnection(() => webUrl);
 
   it("the daemon fires the product's one-minute schedule and the run succeeds, as the webserver's GraphQL shows", async () => {
     const query = `{ runsOrError(filter: { tags: [{ key: "dagster/schedule_name", value: "every_minute" }] }) {
@@ -384,12 +399,7 @@ describe("charts/floe-dagster serving two products' code locations, booted as lo
           (floeValues.userCode.codeLocations as Array<Record<string, unknown>>).map(async (l) => ({ ...l, port: await freePort() })),
         ),
       },
-      env: [
-        ...(floeValues.env ?? []),
-        { name: "FLOE_DUCKDB_PATH", value: "/tmp/jaffle_shop.duckdb" },
-        { name: "FLOE_DBT_PROJECT_DIR", value: "/opt/dagster/dbt/jaffle_shop" },
-        { name: "DBT_SEND_ANONYMOUS_USAGE_STATS", value: "false" },
-      ],
+      env: [...(floeValues.env ?? []), ...DAGSTER_SITE_ENV],
     };
     writeFileSync(join(dir, "site-values.yaml"), stringify(site));
     objects = await renderChart(join(REPO_ROOT, "charts/floe-dagster"), {
@@ -398,38 +408,7 @@ describe("charts/floe-dagster serving two products' code locations, booted as lo
       valuesFiles: [join(dir, "out", "values.yaml"), join(dir, "site-values.yaml")],
     });
     const secrets: Secrets = { [`${RELEASE}-floe-dagster-database`]: { "postgres-password": password } };
-    const pods = renderedPods(objects, secrets);
-    const instance = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.endsWith("-instance"))!;
-    const dagsterYaml = parse(instance.data["dagster.yaml"]);
-    delete dagsterYaml.run_launcher; // MAPPING (no cluster), as above
-    const overrideFiles = { [`${instance.metadata.name}/dagster.yaml`]: stringify(dagsterYaml) };
-    const options = (component: string, imageFiles: Record<string, string>): BootOptions => ({
-      objects,
-      secrets,
-      dir: join(dir, "pods", component),
-      venv: dagsterVenv,
-      imageEnv: { HOME: "/tmp" },
-      imageFiles,
-      readOnlyImage: component !== "image-build",
-      hosts: serviceHosts(objects),
-      overrideFiles,
-    });
-    const userCodeImage = { "/opt/dagster/app": realpathSync(join(dir, "out")), "/opt/dagster/dbt/jaffle_shop": project };
-    const imageBuild: RenderedPod = {
-      workload: "image-build",
-      component: "image-build",
-      initContainers: [
-        {
-          name: "dbt-parse",
-          argv: ["dbt", "parse", "--project-dir", "/opt/dagster/dbt/jaffle_shop", "--profiles-dir", "/opt/dagster/dbt/jaffle_shop"],
-          usesImageEntrypoint: false,
-          env: { DBT_SEND_ANONYMOUS_USAGE_STATS: "false", FLOE_DUCKDB_PATH: "/tmp/jaffle_shop.duckdb" },
-          mounts: [],
-        },
-      ],
-      containers: [],
-    };
-    await startPod(imageBuild, options("image-build", userCodeImage));
+    const { pods, options, userCodeImage } = await buildDagsterImage(objects, secrets, dir, project, dagsterVenv);
     const servers = pods.filter((p) => p.component === "user-code");
     expect(servers.map((p) => p.workload)).toEqual([
       expect.stringMatching(/^Deployment\/boot-floe-dagster-uc-jaffle-raw-[0-9a-f]{6}$/),
@@ -493,11 +472,7 @@ describe("charts/floe-dagster serving two products' code locations, booted as lo
     return site.userCode.codeLocations[i].port as number;
   }
 
-  it("floe validate-connection succeeds against the booted webserver", () => {
-    const r = floe(["validate-connection", "--orchestrator", "dagster", "--url", webUrl, "--json"]);
-    expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ success: true, errors: [] });
-  });
+  itValidatesDagsterConnection(() => webUrl);
 });
 
 describe("charts/floe-airflow booted as local processes", () => {
