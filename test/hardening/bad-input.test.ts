@@ -1,11 +1,8 @@
-// Bad-input corpus: every case in bad-input/corpus.json (regenerate with make-corpus.py) must exit 2 with
-// exactly one stderr line `floe: CODE at <field>: …` naming the field, no stack trace, and leave its temp
-// dir (inputs and a previous output) byte-identical.
-import { spawn } from "node:child_process";
+
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FLOE, ROOT, tempDir, treeSnapshot } from "./support.js";
+import { ROOT, floeAsync, tempDir, treeSnapshot } from "./support.js";
 import { execFileSync } from "node:child_process";
 
 interface Case {
@@ -17,23 +14,8 @@ interface Case {
 }
 const corpus: Case[] = JSON.parse(readFileSync(join(import.meta.dirname, "bad-input", "corpus.json"), "utf8"));
 
-function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [FLOE, ...args], {
-      cwd,
-      env: { ...process.env, OPENLINEAGE_URL: "", FLOE_LINEAGE_SPOOL_DIR: join(cwd, "..", "spool") },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[], cwd: string) =>
+  floeAsync(args, { cwd, env: { OPENLINEAGE_URL: "", FLOE_LINEAGE_SPOOL_DIR: join(cwd, "..", "spool") } });
 
 describe("bad-input corpus", () => {
   it(`has at least 150 cases across every command (${corpus.length})`, () => {

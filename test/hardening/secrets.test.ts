@@ -6,11 +6,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AirflowPlugin } from "floe-orchestrator-airflow";
 import { DagsterPlugin } from "floe-orchestrator-dagster";
-import { FLOE, ROOT, baseArtifacts, tempDir } from "./support.js";
+import { ROOT, baseArtifacts, floeAsync, tempDir } from "./support.js";
 
 const S = {
   apiKey: "sk-OLAPIKEY-7f3a9c1e5b",
@@ -33,20 +32,6 @@ function allFiles(dir: string): string[] {
     else out.push(p);
   }
   return out;
-}
-
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [FLOE, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
 }
 
 let server: Server;
@@ -189,8 +174,9 @@ describe("secrets never reach outputs", () => {
       for (const s of SECRETS) if (text.includes(s)) leaks.push(`${where} contains ${s}`);
     };
     for (const args of commands) {
-      const r = await run(args, env);
-      check(`floe ${args.join(" ")} (exit ${r.code})`, r.out);
+      const r = await floeAsync(args, { env });
+      check(`floe ${args.join(" ")} (exit ${r.code}) stdout`, r.stdout);
+      check(`floe ${args.join(" ")} (exit ${r.code}) stderr`, r.stderr);
     }
     const files = allFiles(dir).filter((f) => !/\/(a|bad)\.json$/.test(f));
     expect(files.some((f) => f.endsWith("values.yaml"))).toBe(true);
@@ -392,7 +378,7 @@ describe("secrets never reach outputs", () => {
     const worker = async (): Promise<void> => {
       while (next < matrix.length) {
         const { args, env } = matrix[next++]!;
-        const r = await runSplit(args, { FLOE_LINEAGE_SPOOL_DIR: spool, OPENLINEAGE_URL: "", ...env });
+        const r = await floeAsync(args, { env: { FLOE_LINEAGE_SPOOL_DIR: spool, OPENLINEAGE_URL: "", ...env } });
         check(`stdout of floe ${args.join(" ")} (exit ${r.code})`, r.stdout);
         check(`stderr of floe ${args.join(" ")} (exit ${r.code})`, r.stderr);
       }
@@ -413,18 +399,3 @@ describe("secrets never reach outputs", () => {
     expect(leaks, leaks.join("\n")).toEqual([]);
   });
 });
-
-function runSplit(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [FLOE, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
