@@ -4,7 +4,7 @@
 //   C  B's artifacts → `floe generate --orchestrator airflow` → `airflow dags test`.
 // Every run works on its own copy of the project (dbt writes target/ and logs/ into it) and its own
 // `warehouse.duckdb`, so the three databases have the same name and the runs can go side by side.
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -63,10 +63,41 @@ export interface Venvs {
   airflow: string;
 }
 
+/** A cached venv of python/<tool>/requirements.txt (scripts/python-env.sh builds it on first use). */
+export function pythonVenv(tool: string): string {
+  return execFileSync(join(ROOT, "scripts", "python-env.sh"), [tool], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+}
+
 export function pythonVenvs(): Venvs {
-  const venv = (tool: string) =>
-    execFileSync(join(ROOT, "scripts", "python-env.sh"), [tool], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
-  return { dagster: venv("dagster"), airflow: venv("airflow") };
+  return { dagster: pythonVenv("dagster"), airflow: pythonVenv("airflow") };
+}
+
+/**
+ * Loads every DAG file in `dags` into one Airflow DagBag (a fresh AIRFLOW_HOME under `dir`): the import
+ * errors by file and the task count of each DAG. Throws when the loading process fails.
+ */
+export function loadDagBag(dags: string, dir: string): { errors: Record<string, string>; tasks: Record<string, number> } {
+  const home = join(dir, "airflow-home");
+  mkdirSync(home, { recursive: true });
+  const env = {
+    ...process.env,
+    AIRFLOW_HOME: home,
+    AIRFLOW__CORE__LOAD_EXAMPLES: "False",
+    AIRFLOW__CORE__UNIT_TEST_MODE: "False",
+    DO_NOT_TRACK: "1",
+  };
+  const script = `import json, sys
+from airflow.dag_processing.dagbag import DagBag
+bag = DagBag(dag_folder=sys.argv[1])
+json.dump({"errors": {k: str(v) for k, v in bag.import_errors.items()}, "tasks": {d: len(dag.tasks) for d, dag in bag.dags.items()}}, open(sys.argv[2], "w"))`;
+  const report = join(dir, "dagbag.json");
+  const load = spawnSync(join(pythonVenv("airflow"), "bin", "python"), ["-c", script, dags, report], {
+    env,
+    encoding: "utf8",
+    timeout: 600_000,
+  });
+  if (load.status !== 0) throw new Error(`loading the DagBag exited ${load.status}: ${load.stderr.slice(-3000)}`);
+  return JSON.parse(readFileSync(report, "utf8")) as { errors: Record<string, string>; tasks: Record<string, number> };
 }
 
 export function run(

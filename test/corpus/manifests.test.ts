@@ -1,11 +1,12 @@
 // Real dbt manifests of schema v7 to v12 (test/corpus/manifests, see its README): each parses,
 // `floe artifacts from-dbt` succeeds, `floe generate` succeeds for both orchestrators, the Airflow DagBag
 // holds every DAG with zero import errors and `dagster definitions validate` passes for every code location.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dagsterDefinitionsModule } from "floe-test-utils/dagster-output";
+import { loadDagBag, pythonVenv } from "./harness.js";
 import { ROOT, floe, tempDir } from "../hardening/support.js";
 
 const CORPUS = join(ROOT, "test", "corpus", "manifests");
@@ -30,10 +31,6 @@ interface Case {
 
 const dir = tempDir("manifests");
 const cases: Case[] = [];
-
-function venv(tool: string): string {
-  return execFileSync(join(ROOT, "scripts", "python-env.sh"), [tool], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
-}
 
 /** The project name dbt would write: metadata.project_name (v8+), else the package most models belong to. */
 function projectName(manifest: Manifest): string {
@@ -99,24 +96,7 @@ describe("real dbt manifests v7 to v12", () => {
       expect(result.status, `${c.name}: ${result.stderr}`).toBe(0);
       for (const file of readdirSync(out).filter((f) => f.endsWith(".py"))) cpSync(join(out, file), join(dags, file));
     }
-    const python = join(venv("airflow"), "bin", "python");
-    const home = join(dir, "airflow-home");
-    mkdirSync(home, { recursive: true });
-    const report = join(dir, "dagbag.json");
-    const env = {
-      ...process.env,
-      AIRFLOW_HOME: home,
-      AIRFLOW__CORE__LOAD_EXAMPLES: "False",
-      AIRFLOW__CORE__UNIT_TEST_MODE: "False",
-      DO_NOT_TRACK: "1",
-    };
-    const script = `import json, sys
-from airflow.dag_processing.dagbag import DagBag
-bag = DagBag(dag_folder=sys.argv[1])
-json.dump({"errors": {k: str(v) for k, v in bag.import_errors.items()}, "tasks": {d: len(dag.tasks) for d, dag in bag.dags.items()}}, open(sys.argv[2], "w"))`;
-    const load = spawnSync(python, ["-c", script, dags, report], { env, encoding: "utf8", timeout: 600_000 });
-    expect(load.status, load.stderr.slice(-3000)).toBe(0);
-    const { errors, tasks } = JSON.parse(readFileSync(report, "utf8")) as { errors: Record<string, string>; tasks: Record<string, number> };
+    const { errors, tasks } = loadDagBag(dags, dir);
     expect(errors).toEqual({});
     // A task per model plus build mode's (the default) one dbt_build task.
     expect(tasks).toEqual(
@@ -138,7 +118,7 @@ json.dump({"errors": {k: str(v) for k, v in bag.import_errors.items()}, "tasks":
     // One workspace, one command: each code location still loads in its own process.
     const workspace = join(dir, "workspace.yaml");
     writeFileSync(workspace, `load_from:\n${locations.join("")}`);
-    const bin = join(venv("dagster"), "bin");
+    const bin = join(pythonVenv("dagster"), "bin");
     const home = join(dir, "dagster-home");
     mkdirSync(home, { recursive: true });
     const env = {

@@ -1,18 +1,15 @@
 // Artifacts without models (no `transforms`, as floe's Python compiler writes for a product without dbt
 // models, e.g. upstream floe's 0.1.0 golden): both orchestrators generate a loadable output that runs
 // nothing, with one warning line on stderr; a schedule for that empty product is refused.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dagsterDefinitionsModule, dagsterTarget } from "floe-test-utils/dagster-output";
+import { loadDagBag, pythonVenv } from "./harness.js";
 import { ROOT, baseArtifacts, floe, tempDir, treeSnapshot } from "../hardening/support.js";
 
 const UPSTREAM_0_1 = join(ROOT, "packages", "floe-core", "test", "fixtures", "artifacts", "v0.1.0.json");
-
-function venv(tool: string): string {
-  return execFileSync(join(ROOT, "scripts", "python-env.sh"), [tool], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
-}
 
 function generate(orchestrator: string, dir: string, file = UPSTREAM_0_1): string {
   const out = join(dir, orchestrator);
@@ -38,7 +35,7 @@ describe("floe generate of artifacts without models", () => {
     writeFileSync(join(dir, "dbt_project.yml"), 'name: empty\nversion: "1.0.0"\nprofile: empty\n');
     writeFileSync(join(dir, "profiles.yml"), "empty:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: empty.duckdb\n");
     const out = generate("dagster", dir);
-    const bin = join(venv("dagster"), "bin");
+    const bin = join(pythonVenv("dagster"), "bin");
     const home = join(dir, "dagster-home");
     mkdirSync(home, { recursive: true });
     // As for every generated code location: the dbt project directory exists and dbt is on PATH.
@@ -77,27 +74,7 @@ json.dump({"assets": len(list(repo.asset_graph.get_all_asset_keys())), "jobs": [
     const dir = tempDir("zero-models-airflow");
     writeFileSync(join(dir, "dbt_project.yml"), 'name: empty\nversion: "1.0.0"\nprofile: empty\n');
     const out = generate("airflow", dir);
-    const home = join(dir, "airflow-home");
-    mkdirSync(home, { recursive: true });
-    const env = {
-      ...process.env,
-      AIRFLOW_HOME: home,
-      AIRFLOW__CORE__LOAD_EXAMPLES: "False",
-      AIRFLOW__CORE__UNIT_TEST_MODE: "False",
-      DO_NOT_TRACK: "1",
-    };
-    const script = `import json, sys
-from airflow.dag_processing.dagbag import DagBag
-bag = DagBag(dag_folder=sys.argv[1])
-json.dump({"errors": {k: str(v) for k, v in bag.import_errors.items()}, "tasks": {d: len(dag.tasks) for d, dag in bag.dags.items()}}, open(sys.argv[2], "w"))`;
-    const report = join(dir, "dagbag.json");
-    const load = spawnSync(join(venv("airflow"), "bin", "python"), ["-c", script, out, report], {
-      env,
-      encoding: "utf8",
-      timeout: 600_000,
-    });
-    expect(load.status, load.stderr.slice(-3000)).toBe(0);
-    const { errors, tasks } = JSON.parse(readFileSync(report, "utf8")) as { errors: Record<string, string>; tasks: Record<string, number> };
+    const { errors, tasks } = loadDagBag(out, dir);
     expect(errors).toEqual({});
     expect(Object.values(tasks)).toEqual([0]);
   });
