@@ -3,12 +3,11 @@
 Each case is a DAG with catchup and start_date = `from`: the first run is next_dagrun_info with no
 previous run, each later one is next_dagrun_info after the previous run's data interval.
 """
-import json
-import sys
-
 import pendulum
 from airflow.timetables.base import TimeRestriction
 from airflow.timetables.trigger import CronTriggerTimetable
+
+from oracle_batch import serve
 
 
 def run(case):
@@ -24,14 +23,4 @@ def run(case):
     return {"id": case["id"], "times": times}
 
 
-def main():
-    results = []
-    for case in json.load(sys.stdin):
-        try:
-            results.append(run(case))
-        except Exception as error:  # reported per case, compared by the test
-            results.append({"id": case["id"], "error": f"{type(error).__name__}: {error}"})
-    json.dump(results, sys.stdout)
-
-
-main()
+serve(run)
