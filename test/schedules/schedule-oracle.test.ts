@@ -145,7 +145,8 @@ function pythonOf(tool: "dagster" | "airflow"): string {
 }
 
 function askOracle(tool: "dagster" | "airflow", env: NodeJS.ProcessEnv): Answers {
-  const result = spawnSync(pythonOf(tool), [join(oracleDir, `${tool}_ticks.py`)], {
+  // -B: the oracles import oracle_batch.py beside them; no __pycache__ in the checkout.
+  const result = spawnSync(pythonOf(tool), ["-B", join(oracleDir, `${tool}_ticks.py`)], {
     input: JSON.stringify([...CASES, ...REFUSAL_CASES]),
     encoding: "utf8",
     env,
