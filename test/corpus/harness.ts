@@ -72,6 +72,23 @@ export function pythonVenvs(): Venvs {
   return { dagster: pythonVenv("dagster"), airflow: pythonVenv("airflow") };
 }
 
+/** Where `dagster` commands run: the venv's bin first on PATH (dbt too), a DAGSTER_HOME under `dir`, no telemetry. */
+export function dagsterEnv(dir: string): { bin: string; env: NodeJS.ProcessEnv } {
+  const bin = join(pythonVenv("dagster"), "bin");
+  const home = join(dir, "dagster-home");
+  mkdirSync(home, { recursive: true });
+  return {
+    bin,
+    env: {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH ?? ""}`,
+      DAGSTER_HOME: home,
+      DAGSTER_DISABLE_TELEMETRY: "1",
+      DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
+    },
+  };
+}
+
 /**
  * Loads every DAG file in `dags` into one Airflow DagBag (a fresh AIRFLOW_HOME under `dir`): the import
  * errors by file and the task count of each DAG. Throws when the loading process fails.

@@ -6,7 +6,7 @@ import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSy
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dagsterDefinitionsModule } from "floe-test-utils/dagster-output";
-import { loadDagBag, pythonVenv } from "./harness.js";
+import { dagsterEnv, loadDagBag, } from "./harness.js";
 import { ROOT, floe, tempDir } from "../hardening/support.js";
 
 const CORPUS = join(ROOT, "test", "corpus", "manifests");
@@ -118,16 +118,7 @@ describe("real dbt manifests v7 to v12", () => {
     // One workspace, one command: each code location still loads in its own process.
     const workspace = join(dir, "workspace.yaml");
     writeFileSync(workspace, `load_from:\n${locations.join("")}`);
-    const bin = join(pythonVenv("dagster"), "bin");
-    const home = join(dir, "dagster-home");
-    mkdirSync(home, { recursive: true });
-    const env = {
-      ...process.env,
-      PATH: `${bin}:${process.env.PATH ?? ""}`,
-      DAGSTER_HOME: home,
-      DAGSTER_DISABLE_TELEMETRY: "1",
-      DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
-    };
+    const { bin, env } = dagsterEnv(dir);
     const result = spawnSync(join(bin, "dagster"), ["definitions", "validate", "-w", workspace], {
       cwd: dir,
       env,

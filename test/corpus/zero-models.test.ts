@@ -2,11 +2,11 @@
 // models, e.g. upstream floe's 0.1.0 golden): both orchestrators generate a loadable output that runs
 // nothing, with one warning line on stderr; a schedule for that empty product is refused.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dagsterDefinitionsModule, dagsterTarget } from "floe-test-utils/dagster-output";
-import { loadDagBag, pythonVenv } from "./harness.js";
+import { dagsterEnv, loadDagBag, } from "./harness.js";
 import { ROOT, baseArtifacts, floe, tempDir, treeSnapshot } from "../hardening/support.js";
 
 const UPSTREAM_0_1 = join(ROOT, "packages", "floe-core", "test", "fixtures", "artifacts", "v0.1.0.json");
@@ -35,17 +35,8 @@ describe("floe generate of artifacts without models", () => {
     writeFileSync(join(dir, "dbt_project.yml"), 'name: empty\nversion: "1.0.0"\nprofile: empty\n');
     writeFileSync(join(dir, "profiles.yml"), "empty:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: empty.duckdb\n");
     const out = generate("dagster", dir);
-    const bin = join(pythonVenv("dagster"), "bin");
-    const home = join(dir, "dagster-home");
-    mkdirSync(home, { recursive: true });
     // As for every generated code location: the dbt project directory exists and dbt is on PATH.
-    const env = {
-      ...process.env,
-      PATH: `${bin}:${process.env.PATH ?? ""}`,
-      DAGSTER_HOME: home,
-      DAGSTER_DISABLE_TELEMETRY: "1",
-      DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
-    };
+    const { bin, env } = dagsterEnv(dir);
     const validate = spawnSync(join(bin, "dagster"), ["definitions", "validate", ...dagsterTarget(out)], {
       cwd: out,
       env,
