@@ -6,7 +6,7 @@ import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSy
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dagsterDefinitionsModule } from "floe-test-utils/dagster-output";
-import { dagsterEnv, loadDagBag, } from "./harness.js";
+import { dagsterEnv, loadDagBag } from "./harness.js";
 import { ROOT, floe, tempDir } from "../hardening/support.js";
 
 const CORPUS = join(ROOT, "test", "corpus", "manifests");

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dagsterDefinitionsModule, dagsterTarget } from "floe-test-utils/dagster-output";
-import { dagsterEnv, loadDagBag, } from "./harness.js";
+import { dagsterEnv, loadDagBag } from "./harness.js";
 import { ROOT, baseArtifacts, floe, tempDir, treeSnapshot } from "../hardening/support.js";
 
 const UPSTREAM_0_1 = join(ROOT, "packages", "floe-core", "test", "fixtures", "artifacts", "v0.1.0.json");
