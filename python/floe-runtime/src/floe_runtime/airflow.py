@@ -20,7 +20,14 @@ from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import BaseOperator
 
 from floe_runtime.dbt_failures import failed_tests, results_from_log_file, should_retry
-from floe_runtime.dbt_results import FAILED_STATUSES, collect_node_results, dbt_target_path, parents_of_tests, task_results
+from floe_runtime.dbt_results import (
+    FAILED_STATUSES,
+    collect_node_results,
+    dbt_target_path,
+    parents_of_tests,
+    result_keys,
+    task_results,
+)
 from floe_runtime.lineage import Datasets
 
 log = logging.getLogger("floe.lineage")
@@ -191,22 +198,15 @@ def set_upstream_tasks(tasks: Mapping[str, Any], upstream: Mapping[str, Iterable
 # Build mode: one dbt invocation for the whole selection, then one lightweight task per model.
 # ---------------------------------------------------------------------------------------------------
 
-_XCOM_PREFIX = "floe_dbt_result:"
-
-
-def result_key(task_id: str) -> str:
-    """The XCom key under which the build task publishes a model task's result."""
-    return _XCOM_PREFIX + task_id
-
 
 class DbtBuildOperator(BaseOperator):  # type: ignore[misc]
     """Runs one dbt command for the job's whole selection and publishes each model task's result.
 
     dbt runs as a child process with ``--log-format json``; nothing is templated and the arguments go
     to dbt as an argv list (no shell). Each model's status, timing, message and log lines, with those
-    of the tests attached to it (from dbt's manifest.json), are pushed as one XCom per model task
-    (``result_key(task_id)``). The task fails only when dbt itself could not run (exit code other than
-    0 or 1): a failing model is reported by its own task.
+    of the tests attached to it (from dbt's manifest.json), are pushed as XComs of up to
+    ``RESULTS_PER_XCOM`` model tasks each (``floe_result_keys``: task id -> key). The task fails only
+    when dbt itself could not run (exit code other than 0 or 1): a failing model is reported by its own task.
     """
 
     template_fields = ()
@@ -228,6 +228,7 @@ class DbtBuildOperator(BaseOperator):  # type: ignore[misc]
         self.dbt_executable = dbt_executable
         self.dbt_args = list(dbt_args)
         self.floe_tasks = dict(tasks)
+        self.floe_result_keys = result_keys(self.floe_tasks.values())
         self.floe_env = dict(env or {})
         self.cwd = cwd
 
@@ -268,10 +269,13 @@ class DbtBuildOperator(BaseOperator):  # type: ignore[misc]
         ti = context["ti"]
         try_number = int(getattr(ti, "try_number", 1) or 1)
         counts: dict[str, int] = {}
+        shares: dict[str, dict[str, Any]] = {}
         for task_id, result in task_results(nodes, self.floe_tasks, parents).items():
             result["producer_try"] = try_number
             counts[result["status"]] = counts.get(result["status"], 0) + 1
-            ti.xcom_push(key=result_key(task_id), value=result)
+            shares.setdefault(self.floe_result_keys[task_id], {})[task_id] = result
+        for key, share in shares.items():
+            ti.xcom_push(key=key, value=share)
         self.log.info("floe: dbt exited %d; model tasks: %s", code, ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
 
 
@@ -288,6 +292,14 @@ class DbtModelResultOperator(DbtModelOperator):
         super().__init__(**kwargs)
         self.producer_task_id = producer_task_id
 
+    def result_key(self) -> str | None:
+        """The XCom key of the build's results that holds this task's: the build task of this DAG decided
+        it (``DbtBuildOperator.floe_result_keys``); None when that task is not there (then dbt runs here)."""
+        dag = self.dag if self.has_dag() else None
+        producer = dag.task_dict.get(self.producer_task_id) if dag is not None else None
+        keys = getattr(producer, "floe_result_keys", None)
+        return keys.get(self.task_id) if isinstance(keys, Mapping) else None
+
     def should_rerun(self, context: Any, result: Mapping[str, Any] | None) -> bool:
         """Run dbt again for this model (rather than report the build's result)?"""
         if result is None:
@@ -299,7 +311,9 @@ class DbtModelResultOperator(DbtModelOperator):
         from airflow.sdk.exceptions import AirflowSkipException
 
         ti = context["ti"]
-        result = ti.xcom_pull(task_ids=self.producer_task_id, key=result_key(self.task_id))
+        key = self.result_key()
+        share = ti.xcom_pull(task_ids=self.producer_task_id, key=key) if key is not None else None
+        result = share.get(self.task_id) if isinstance(share, Mapping) else None
         if self.should_rerun(context, result):
             self.log.info("floe: running dbt for this model alone (try %s)", getattr(ti, "try_number", "?"))
             return super().execute(context)
