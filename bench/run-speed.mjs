@@ -39,6 +39,8 @@ const { values } = parseArgs({
     "timeout-minutes": { type: "string", default: "60" },
     // Cosmos watcher under `airflow dags test` can stall for good (see firstTask below): a shorter cap.
     "watcher-timeout-minutes": { type: "string", default: "10" },
+    // The sizes at which the slow per-model contenders (floe per-model, Cosmos local) run; default: all.
+    "slow-sizes": { type: "string", default: "" },
     // Several runs side by side need their own work directories (each has its Airflow database).
     "work-name": { type: "string", default: "run-speed" },
   },
@@ -46,9 +48,11 @@ const { values } = parseArgs({
 const sizes = values.sizes.split(",").filter(Boolean).map(Number);
 const contenders = values.contenders === "all" ? CONTENDERS : values.contenders.split(",");
 for (const c of contenders) if (!CONTENDERS.includes(c)) throw new Error(`unknown contender ${c}: one of ${CONTENDERS.join(", ")}`);
+const SLOW = ["floe-airflow-per-model", "cosmos-local"];
+const slowSizes = values["slow-sizes"] ? values["slow-sizes"].split(",").filter(Boolean).map(Number) : sizes;
 const timeoutMs = Number(values["timeout-minutes"]) * 60_000;
 const watcherTimeoutMs = Math.min(timeoutMs, Number(values["watcher-timeout-minutes"]) * 60_000);
-const reproduce = `pnpm build && node bench/run-speed.mjs --sizes ${values.sizes} --contenders ${values.contenders}`;
+const reproduce = `pnpm build && node bench/run-speed.mjs --sizes ${values.sizes} --contenders ${values.contenders}${values["slow-sizes"] ? ` --slow-sizes ${values["slow-sizes"]}` : ""}`;
 
 const airflowVenv = venvPath("airflow");
 const dagsterVenv = contenders.includes("floe-dagster") ? venvPath("dagster") : null;
@@ -251,6 +255,10 @@ for (const n of sizes) {
   const prepared = prepare(n);
   const seconds = {};
   for (const name of contenders) {
+    if (SLOW.includes(name) && !slowSizes.includes(n)) {
+      rows.push({ models: n, contender: name, "wall s": "not run (--slow-sizes)", "cpu s": "", "x dbt build": "", load: "" });
+      continue;
+    }
     process.stderr.write(`${name}… `);
     const r = runOne(name, n, prepared);
     // No-op DAGs write no DuckDB file; every other contender must have built the project into its own.
@@ -269,7 +277,7 @@ for (const n of sizes) {
       load: r.load,
     });
   }
-  for (const row of rows.filter((r) => r.models === n)) {
+  for (const row of rows.filter((r) => r.models === n && r.contender in seconds)) {
     const s = seconds[row.contender];
     row["x dbt build"] = s !== null && seconds.dbt ? `${(s / seconds.dbt).toFixed(2)}x` : "-";
   }
