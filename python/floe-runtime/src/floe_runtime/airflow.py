@@ -119,14 +119,7 @@ class DbtModelOperator(BashOperator):  # type: ignore[misc]
             results = results_from_log_file(Path(log_dir) / "dbt.log")
             if should_retry(results, retry_test_failures=False):
                 raise
-            from airflow.sdk.exceptions import AirflowFailException
-
-            tests = failed_tests(results)
-            raise AirflowFailException(
-                f"dbt: the model built but {len(tests)} test(s) failed ({', '.join(tests[:5])}): "
-                "not retried, since a retry runs the same tests on the same data "
-                "(meta floe retry_test_failures: true retries them)"
-            ) from exc
+            raise _tests_failed(failed_tests(results)) from exc
         finally:
             shutil.rmtree(log_dir, ignore_errors=True)
 
@@ -154,6 +147,18 @@ class DbtModelOperator(BashOperator):  # type: ignore[misc]
     def pre_execute(self, context: Any) -> None:
         dag_test_run_started(context)
         super().pre_execute(context)
+
+
+def _tests_failed(tests: Sequence[str]) -> BaseException:
+    """The failure of a task whose model built but whose data tests failed: no retry (same tests, same data)."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    exc: BaseException = AirflowFailException(
+        f"dbt: the model built but {len(tests)} test(s) failed ({', '.join(tests[:5])}): "
+        "not retried, since a retry runs the same tests on the same data "
+        "(meta floe retry_test_failures: true retries them)"
+    )
+    return exc
 
 
 def _try_log_dir(configured: str | None) -> str:
@@ -279,12 +284,19 @@ class DbtBuildOperator(BaseOperator):  # type: ignore[misc]
         self.log.info("floe: dbt exited %d; model tasks: %s", code, ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
 
 
+_TESTS = ("test", "unit_test")
+
+
 class DbtModelResultOperator(DbtModelOperator):
     """A model's task in build mode: reports the result the build task published for its model.
 
     It prints the model's (and its tests') dbt log lines and timing, then succeeds, fails or is skipped
-    as dbt reported. On a later try than the build's (a retry, or the task cleared alone) it runs dbt
-    for just its model, as the per-model mode does (``should_rerun`` is the hook for other policies).
+    as dbt reported; when only its data tests failed it fails without retry, as ``DbtModelOperator``
+    does (unless ``retry_test_failures``). It runs dbt for just its model, as the per-model mode does,
+    on a later try than the build's (a retry, or the task cleared alone) and when the build skipped its
+    model although the task runs: a model task runs once its upstream tasks succeeded, so the upstream
+    failure dbt skipped it for has been fixed since by a retry (``should_rerun`` is the hook for other
+    policies).
     Lineage is that of ``DbtModelOperator``: the provider sends START and COMPLETE/FAIL per model.
     """
 
@@ -301,21 +313,25 @@ class DbtModelResultOperator(DbtModelOperator):
         return keys.get(self.task_id) if isinstance(keys, Mapping) else None
 
     def should_rerun(self, context: Any, result: Mapping[str, Any] | None) -> bool:
-        """Run dbt again for this model (rather than report the build's result)?"""
-        if result is None:
+        """Run dbt again for this model (rather than report the build's result)?
+
+        Yes without a result, on a later try than the build's, and when the build skipped the model:
+        this task runs only after its upstream tasks succeeded, so what dbt skipped it for is fixed.
+        """
+        if result is None or result.get("status") == "skipped":
             return True
         try_number = int(getattr(context["ti"], "try_number", 1) or 1)
         return try_number > int(result.get("producer_try") or 1)
 
     def execute(self, context: Any) -> Any:
-        from airflow.sdk.exceptions import AirflowSkipException
-
         ti = context["ti"]
         key = self.result_key()
         share = ti.xcom_pull(task_ids=self.producer_task_id, key=key) if key is not None else None
         result = share.get(self.task_id) if isinstance(share, Mapping) else None
         if self.should_rerun(context, result):
-            self.log.info("floe: running dbt for this model alone (try %s)", getattr(ti, "try_number", "?"))
+            skipped = result is not None and result.get("status") == "skipped"
+            why = ": the build skipped it, its upstream tasks have succeeded since" if skipped else ""
+            self.log.info("floe: running dbt for this model alone (try %s%s)", getattr(ti, "try_number", "?"), why)
             return super().execute(context)
         assert result is not None
         for node in result.get("nodes") or []:
@@ -333,10 +349,9 @@ class DbtModelResultOperator(DbtModelOperator):
                 self.log.info("  %s", line)
         if not result.get("nodes"):
             self.log.info("dbt reported no result for %s (nothing to build, e.g. an ephemeral model)", result.get("model"))
-        status = result.get("status")
-        if status == "failed":
+        if result.get("status") == "failed":
             failed = [n for n in result["nodes"] if n.get("status") in FAILED_STATUSES]
+            if not self.retry_test_failures and failed and all(n.get("resource_type") in _TESTS for n in failed):
+                raise _tests_failed([str(n.get("name")) for n in failed])
             raise RuntimeError("; ".join(f"{n.get('name')}: {n.get('message') or n.get('status')}" for n in failed))
-        if status == "skipped":
-            raise AirflowSkipException(f"dbt skipped {result.get('model')}: a node it depends on failed")
         return None
