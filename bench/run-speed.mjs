@@ -143,7 +143,18 @@ function prepare(n) {
         const artifacts = join(dir, "noop-shape.json");
         floe(["artifacts", "from-dbt", manifest, "--product", `rs${n}_noop_shape`, "--out", artifacts]);
         generated = join(dir, "noop-shape-out");
-        floe(["generate", artifacts, "--orchestrator", "airflow", "--execution-mode", "build", "--out", generated, "--dbt-project", project]);
+        floe([
+          "generate",
+          artifacts,
+          "--orchestrator",
+          "airflow",
+          "--execution-mode",
+          "build",
+          "--out",
+          generated,
+          "--dbt-project",
+          project,
+        ]);
         out.noopShape = generated;
       }
       table = tasksTable(generated);
@@ -271,7 +282,13 @@ for (const n of sizes) {
     rows.push({
       models: n,
       contender: name,
-      "wall s": ok ? r.seconds.toFixed(1) : fellBack ? "model tasks ran dbt" : r.timedOut ? `timed out (first task ${first ?? "?"})` : `failed (${r.status})`,
+      "wall s": ok
+        ? r.seconds.toFixed(1)
+        : fellBack
+          ? "model tasks ran dbt"
+          : r.timedOut
+            ? `timed out (first task ${first ?? "?"})`
+            : `failed (${r.status})`,
       "cpu s": r.cpuSeconds.toFixed(1),
       "x dbt build": "",
       load: r.load,

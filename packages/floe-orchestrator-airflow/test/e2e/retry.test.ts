@@ -59,7 +59,19 @@ async function runDemo(mode: Mode): Promise<DemoRun> {
   const artifacts = JSON.parse(readFileSync(artifactsFile, "utf8")) as DemoRun["artifacts"];
   const generated = await run(
     process.execPath,
-    [FLOE, "generate", artifactsFile, "--orchestrator", "airflow", "--out", airflow.dags, "--dbt-project", project, "--execution-mode", mode],
+    [
+      FLOE,
+      "generate",
+      artifactsFile,
+      "--orchestrator",
+      "airflow",
+      "--out",
+      airflow.dags,
+      "--dbt-project",
+      project,
+      "--execution-mode",
+      mode,
+    ],
     { cwd: REPO_ROOT },
   );
   await run(join(airflow.venv, "bin", "airflow"), ["pools", "set", POOL, "1", "floe retry e2e"], { env });
