@@ -27,7 +27,7 @@ export function measure(cmd, args, { cwd = ROOT, env = process.env, input, timeo
   const loadBefore = load();
   const started = performance.now();
   // A timeout (ms) goes to coreutils `timeout`, which signals the command's whole process group (an
-  // Airflow run and the dbt it started), so nothing outlives it; GNU time still reports; status 124.
+  // Airflow run and the dbt it started), so nothing outlives it; GNU time still reports; status 124 (or 137).
   const limit = timeout ? ["/usr/bin/timeout", "--kill-after=30", `${Math.ceil(timeout / 1000)}s`] : [];
   const result = spawnSync("/usr/bin/time", ["-o", timeFile, "-f", "%M %e %U %S", ...limit, cmd, ...args], {
     cwd,
@@ -43,7 +43,8 @@ export function measure(cmd, args, { cwd = ROOT, env = process.env, input, timeo
     cpuSeconds: user + sys,
     rssMb: rssKb / 1024,
     status: result.status,
-    timedOut: limit.length > 0 && result.status === 124,
+    // 124: stopped by SIGTERM; 137: it ignored that and was killed 30 s later.
+    timedOut: limit.length > 0 && (result.status === 124 || result.status === 137),
     stdout: result.stdout,
     stderr: result.stderr,
     load: loadBefore,
