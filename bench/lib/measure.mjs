@@ -19,17 +19,20 @@ export function load() {
 /**
  * Runs `cmd args` as a child under GNU time. Returns wall seconds (measured here, spawn to exit),
  * CPU seconds (user + system: less sensitive than wall time to other load on a shared machine), peak RSS in MB (the child's max resident set, from time -f %M), exit status and output.
+ * `timedOut`: the command ran into `timeout` (ms) and was stopped.
  */
 export function measure(cmd, args, { cwd = ROOT, env = process.env, input, timeout } = {}) {
   const timeFile = join(ROOT, "bench/.work", `time-${process.pid}.txt`);
   mkdirSync(dirname(timeFile), { recursive: true });
   const loadBefore = load();
   const started = performance.now();
-  const result = spawnSync("/usr/bin/time", ["-o", timeFile, "-f", "%M %e %U %S", cmd, ...args], {
+  // A timeout (ms) goes to coreutils `timeout`, which signals the command's whole process group (an
+  // Airflow run and the dbt it started), so nothing outlives it; GNU time still reports; status 124 (or 137).
+  const limit = timeout ? ["/usr/bin/timeout", "--kill-after=30", `${Math.ceil(timeout / 1000)}s`] : [];
+  const result = spawnSync("/usr/bin/time", ["-o", timeFile, "-f", "%M %e %U %S", ...limit, cmd, ...args], {
     cwd,
     env,
     input,
-    timeout,
     encoding: "utf8",
     maxBuffer: 256 << 20,
   });
@@ -40,6 +43,8 @@ export function measure(cmd, args, { cwd = ROOT, env = process.env, input, timeo
     cpuSeconds: user + sys,
     rssMb: rssKb / 1024,
     status: result.status,
+    // 124: stopped by SIGTERM; 137: it ignored that and was killed 30 s later.
+    timedOut: limit.length > 0 && (result.status === 124 || result.status === 137),
     stdout: result.stdout,
     stderr: result.stderr,
     load: loadBefore,

@@ -74,3 +74,20 @@ def test_the_target_path_follows_dbt(tmp_path: object) -> None:
     assert dbt_target_path({"DBT_TARGET_PATH": "/abs/t"}, "/p") == "/abs/t"
     assert dbt_target_path({"DBT_TARGET_PATH": "rel"}, "/p") == "/p/rel"
     assert dbt_target_path({}, "/nonexistent-project") == "/nonexistent-project/target"
+
+
+def test_results_travel_in_few_xcoms_of_at_most_results_per_xcom_tasks_each() -> None:
+    from floe_runtime.dbt_results import RESULTS_PER_XCOM, result_keys
+
+    task_ids = [f"m{i:04d}" for i in range(2 * RESULTS_PER_XCOM + 3)]
+    keys = result_keys(reversed(task_ids))
+    assert set(keys) == set(task_ids)
+    # ceil(n / RESULTS_PER_XCOM) keys, none holding more than RESULTS_PER_XCOM tasks
+    assert len(set(keys.values())) == 3
+    sizes = [list(keys.values()).count(key) for key in set(keys.values())]
+    assert max(sizes) <= RESULTS_PER_XCOM
+    assert sum(sizes) == len(task_ids)
+    # the same key for a task whatever the order the tasks come in (the build and each model task agree)
+    assert result_keys(task_ids) == keys
+    assert result_keys([]) == {}
+    assert len(result_keys(["only", "only"])) == 1

@@ -57,7 +57,7 @@ describe("build mode: one dbt invocation, a task per model reporting its result"
   let artifacts: Artifacts;
   let product: string;
   let reference: Relations;
-  let ok: { code: number; stdout: string; events: Event[]; states: Record<string, string>; relations: Relations };
+  let ok: { code: number; stdout: string; events: Event[]; states: Record<string, string>; relations: Relations; resultXComs: number };
   let failing: { code: number; stdout: string; events: Event[]; states: Record<string, string> };
 
   beforeAll(async () => {
@@ -103,7 +103,17 @@ describe("build mode: one dbt invocation, a task per model reporting its result"
     };
 
     const first = await dagsTest(EXAMPLE_DIR, "ok", product);
-    ok = { ...first, relations: await relations(first.database) };
+    const xcoms = await run(
+      airflow.python,
+      [
+        "-c",
+        "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from xcom where dag_id = ? and task_id = 'dbt_build' and key like 'floe_dbt_result%'\", (sys.argv[2],)).fetchone()[0])",
+        join(airflow.home, "airflow.db"),
+        product,
+      ],
+      { env: airflow.env },
+    );
+    ok = { ...first, relations: await relations(first.database), resultXComs: Number(xcoms.stdout.trim().split("\n").pop()) };
 
     // A copy of the project with orders broken, run as a whole again (a fresh DuckDB file) in its own Airflow DB.
     const project = join(airflow.home, "broken-project");
@@ -135,6 +145,11 @@ describe("build mode: one dbt invocation, a task per model reporting its result"
     });
     expect(Object.keys(reference).length).toBeGreaterThanOrEqual(artifacts.transforms.models.length);
     expect(ok.relations).toEqual(reference);
+  });
+
+  it("publishes the models' results in one XCom per 25 model tasks, not one per model", () => {
+    // Each XCom costs a call to Airflow's execution API (about 20 ms each under `dags test`).
+    expect(ok.resultXComs).toBe(Math.ceil(artifacts.transforms.models.length / 25));
   });
 
   it("runs dbt once for the selection, and each model's task logs its model's and tests' dbt lines and timing", () => {

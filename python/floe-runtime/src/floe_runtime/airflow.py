@@ -20,7 +20,14 @@ from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import BaseOperator
 
 from floe_runtime.dbt_failures import failed_tests, results_from_log_file, should_retry
-from floe_runtime.dbt_results import FAILED_STATUSES, collect_node_results, dbt_target_path, parents_of_tests, task_results
+from floe_runtime.dbt_results import (
+    FAILED_STATUSES,
+    collect_node_results,
+    dbt_target_path,
+    parents_of_tests,
+    result_keys,
+    task_results,
+)
 from floe_runtime.lineage import Datasets
 
 log = logging.getLogger("floe.lineage")
@@ -112,14 +119,7 @@ class DbtModelOperator(BashOperator):  # type: ignore[misc]
             results = results_from_log_file(Path(log_dir) / "dbt.log")
             if should_retry(results, retry_test_failures=False):
                 raise
-            from airflow.sdk.exceptions import AirflowFailException
-
-            tests = failed_tests(results)
-            raise AirflowFailException(
-                f"dbt: the model built but {len(tests)} test(s) failed ({', '.join(tests[:5])}): "
-                "not retried, since a retry runs the same tests on the same data "
-                "(meta floe retry_test_failures: true retries them)"
-            ) from exc
+            raise _tests_failed(failed_tests(results)) from exc
         finally:
             shutil.rmtree(log_dir, ignore_errors=True)
 
@@ -147,6 +147,18 @@ class DbtModelOperator(BashOperator):  # type: ignore[misc]
     def pre_execute(self, context: Any) -> None:
         dag_test_run_started(context)
         super().pre_execute(context)
+
+
+def _tests_failed(tests: Sequence[str]) -> BaseException:
+    """The failure of a task whose model built but whose data tests failed: no retry (same tests, same data)."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    exc: BaseException = AirflowFailException(
+        f"dbt: the model built but {len(tests)} test(s) failed ({', '.join(tests[:5])}): "
+        "not retried, since a retry runs the same tests on the same data "
+        "(meta floe retry_test_failures: true retries them)"
+    )
+    return exc
 
 
 def _try_log_dir(configured: str | None) -> str:
@@ -191,22 +203,15 @@ def set_upstream_tasks(tasks: Mapping[str, Any], upstream: Mapping[str, Iterable
 # Build mode: one dbt invocation for the whole selection, then one lightweight task per model.
 # ---------------------------------------------------------------------------------------------------
 
-_XCOM_PREFIX = "floe_dbt_result:"
-
-
-def result_key(task_id: str) -> str:
-    """The XCom key under which the build task publishes a model task's result."""
-    return _XCOM_PREFIX + task_id
-
 
 class DbtBuildOperator(BaseOperator):  # type: ignore[misc]
     """Runs one dbt command for the job's whole selection and publishes each model task's result.
 
     dbt runs as a child process with ``--log-format json``; nothing is templated and the arguments go
     to dbt as an argv list (no shell). Each model's status, timing, message and log lines, with those
-    of the tests attached to it (from dbt's manifest.json), are pushed as one XCom per model task
-    (``result_key(task_id)``). The task fails only when dbt itself could not run (exit code other than
-    0 or 1): a failing model is reported by its own task.
+    of the tests attached to it (from dbt's manifest.json), are pushed as XComs of up to
+    ``RESULTS_PER_XCOM`` model tasks each (``floe_result_keys``: task id -> key). The task fails only
+    when dbt itself could not run (exit code other than 0 or 1): a failing model is reported by its own task.
     """
 
     template_fields = ()
@@ -228,6 +233,7 @@ class DbtBuildOperator(BaseOperator):  # type: ignore[misc]
         self.dbt_executable = dbt_executable
         self.dbt_args = list(dbt_args)
         self.floe_tasks = dict(tasks)
+        self.floe_result_keys = result_keys(self.floe_tasks.values())
         self.floe_env = dict(env or {})
         self.cwd = cwd
 
@@ -268,19 +274,29 @@ class DbtBuildOperator(BaseOperator):  # type: ignore[misc]
         ti = context["ti"]
         try_number = int(getattr(ti, "try_number", 1) or 1)
         counts: dict[str, int] = {}
+        shares: dict[str, dict[str, Any]] = {}
         for task_id, result in task_results(nodes, self.floe_tasks, parents).items():
             result["producer_try"] = try_number
             counts[result["status"]] = counts.get(result["status"], 0) + 1
-            ti.xcom_push(key=result_key(task_id), value=result)
+            shares.setdefault(self.floe_result_keys[task_id], {})[task_id] = result
+        for key, share in shares.items():
+            ti.xcom_push(key=key, value=share)
         self.log.info("floe: dbt exited %d; model tasks: %s", code, ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+
+
+_TESTS = ("test", "unit_test")
 
 
 class DbtModelResultOperator(DbtModelOperator):
     """A model's task in build mode: reports the result the build task published for its model.
 
     It prints the model's (and its tests') dbt log lines and timing, then succeeds, fails or is skipped
-    as dbt reported. On a later try than the build's (a retry, or the task cleared alone) it runs dbt
-    for just its model, as the per-model mode does (``should_rerun`` is the hook for other policies).
+    as dbt reported; when only its data tests failed it fails without retry, as ``DbtModelOperator``
+    does (unless ``retry_test_failures``). It runs dbt for just its model, as the per-model mode does,
+    on a later try than the build's (a retry, or the task cleared alone) and when the build skipped its
+    model although the task runs: a model task runs once its upstream tasks succeeded, so the upstream
+    failure dbt skipped it for has been fixed since by a retry (``should_rerun`` is the hook for other
+    policies).
     Lineage is that of ``DbtModelOperator``: the provider sends START and COMPLETE/FAIL per model.
     """
 
@@ -288,20 +304,34 @@ class DbtModelResultOperator(DbtModelOperator):
         super().__init__(**kwargs)
         self.producer_task_id = producer_task_id
 
+    def result_key(self) -> str | None:
+        """The XCom key of the build's results that holds this task's: the build task of this DAG decided
+        it (``DbtBuildOperator.floe_result_keys``); None when that task is not there (then dbt runs here)."""
+        dag = self.dag if self.has_dag() else None
+        producer = dag.task_dict.get(self.producer_task_id) if dag is not None else None
+        keys = getattr(producer, "floe_result_keys", None)
+        return keys.get(self.task_id) if isinstance(keys, Mapping) else None
+
     def should_rerun(self, context: Any, result: Mapping[str, Any] | None) -> bool:
-        """Run dbt again for this model (rather than report the build's result)?"""
-        if result is None:
+        """Run dbt again for this model (rather than report the build's result)?
+
+        Yes without a result, on a later try than the build's, and when the build skipped the model:
+        this task runs only after its upstream tasks succeeded, so what dbt skipped it for is fixed.
+        """
+        if result is None or result.get("status") == "skipped":
             return True
         try_number = int(getattr(context["ti"], "try_number", 1) or 1)
         return try_number > int(result.get("producer_try") or 1)
 
     def execute(self, context: Any) -> Any:
-        from airflow.sdk.exceptions import AirflowSkipException
-
         ti = context["ti"]
-        result = ti.xcom_pull(task_ids=self.producer_task_id, key=result_key(self.task_id))
+        key = self.result_key()
+        share = ti.xcom_pull(task_ids=self.producer_task_id, key=key) if key is not None else None
+        result = share.get(self.task_id) if isinstance(share, Mapping) else None
         if self.should_rerun(context, result):
-            self.log.info("floe: running dbt for this model alone (try %s)", getattr(ti, "try_number", "?"))
+            skipped = result is not None and result.get("status") == "skipped"
+            why = ": the build skipped it, its upstream tasks have succeeded since" if skipped else ""
+            self.log.info("floe: running dbt for this model alone (try %s%s)", getattr(ti, "try_number", "?"), why)
             return super().execute(context)
         assert result is not None
         for node in result.get("nodes") or []:
@@ -319,10 +349,9 @@ class DbtModelResultOperator(DbtModelOperator):
                 self.log.info("  %s", line)
         if not result.get("nodes"):
             self.log.info("dbt reported no result for %s (nothing to build, e.g. an ephemeral model)", result.get("model"))
-        status = result.get("status")
-        if status == "failed":
+        if result.get("status") == "failed":
             failed = [n for n in result["nodes"] if n.get("status") in FAILED_STATUSES]
+            if not self.retry_test_failures and failed and all(n.get("resource_type") in _TESTS for n in failed):
+                raise _tests_failed([str(n.get("name")) for n in failed])
             raise RuntimeError("; ".join(f"{n.get('name')}: {n.get('message') or n.get('status')}" for n in failed))
-        if status == "skipped":
-            raise AirflowSkipException(f"dbt skipped {result.get('model')}: a node it depends on failed")
         return None

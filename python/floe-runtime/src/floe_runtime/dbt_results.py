@@ -108,6 +108,24 @@ def collect_node_results(events: Iterable[Mapping[str, Any]], echo: Any = None) 
     return nodes
 
 
+# Model tasks per XCom of the build's results: each XCom is one call to Airflow's execution API (tens of
+# milliseconds under `airflow dags test`), so one per model task made the build task's end grow with the
+# DAG; a model task reads its own from a share of at most this many results.
+RESULTS_PER_XCOM = 25
+
+_RESULTS_KEY = "floe_dbt_results:"
+
+
+def result_keys(task_ids: Iterable[str]) -> dict[str, str]:
+    """task id -> the XCom key of the share of the build's results that holds that task's result.
+
+    The tasks sorted by id, taken RESULTS_PER_XCOM at a time: the same key for a task whatever order
+    they come in, so the build task (which pushes) and each model task (which pulls) agree.
+    """
+    ordered = sorted(set(task_ids))
+    return {task_id: f"{_RESULTS_KEY}{index // RESULTS_PER_XCOM}" for index, task_id in enumerate(ordered)}
+
+
 def task_results(
     nodes: Mapping[str, NodeResult],
     tasks: Mapping[str, str],
