@@ -17,7 +17,7 @@ import { writeOutputDirectory, type CompiledArtifactsInput } from "floe-core";
 import { startLineageBackend, type LineageBackend } from "floe-test-utils/lineage-backend";
 import { AirflowPlugin } from "../../src/index.js";
 import { airflowTaskId } from "../../src/task-specs.js";
-import { REPO_ROOT, createAirflowHome, run, taskStates, type AirflowHome } from "./airflow-env.js";
+import { REPO_ROOT, byJob, createAirflowHome, lineageEnv, run, taskStates, type AirflowHome } from "./airflow-env.js";
 
 interface Event {
   eventType: string;
@@ -35,21 +35,6 @@ type Artifacts = CompiledArtifactsInput & {
 const EXAMPLE_DIR = join(REPO_ROOT, "examples", "jaffle_shop");
 const RELATIONS_PY = join(REPO_ROOT, "test", "fixtures", "dbt", "relations.py");
 const EXAMPLE_PROFILES = { jaffle_shop: { target: "dev", outputs: { dev: { type: "duckdb", path: "jaffle_shop.duckdb", threads: 1 } } } };
-
-function lineageEnv(dags: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(join(dags, "openlineage.env"), "utf8").split("\n")) {
-    const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (match) env[match[1]!] = match[2]!.replace(/^'(.*)'$/, "$1");
-  }
-  return env;
-}
-
-function byJob(events: Event[]): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const e of events) map.set(e.job.name, [...(map.get(e.job.name) ?? []), e.eventType]);
-  return map;
-}
 
 describe("build mode: one dbt invocation, a task per model reporting its result", () => {
   let backend: LineageBackend;
