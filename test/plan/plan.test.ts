@@ -1,6 +1,7 @@
 // The plan (floe-core's computePlan) with the plugins' own fire times (`plugin.schedules`, built packages):
 // repository-level because next fire times and the switch warning need both plugins' semantics.
 import { describe, expect, it } from "vitest";
+import { planSummary } from "floe-test-utils/plan-summary";
 import {
   computePlan as computeWith,
   renderPlan,
@@ -20,30 +21,16 @@ const switchWarning = (before: PlanSummary | undefined, after: PlanSummary, from
 
 const FROM = new Date("2025-03-01T00:00:00Z");
 
-function summary(over: Partial<PlanSummary> = {}): PlanSummary {
-  return {
-    orchestrator: "dagster",
-    product: "shop",
-    jobs: [
-      { name: "shop", tasks: ["a", "b", "c"] },
-      { name: "marts", tasks: ["c"] },
-    ],
-    schedules: [{ name: "marts_nightly", job: "marts", crons: ["30 2 * * *"], timezone: "America/New_York", enabled: true }],
-    datasets: ["duckdb://w::w.main.a", "duckdb://w::w.main.b"],
-    ...over,
-  };
-}
-
 describe("computePlan", () => {
   it("no change: same summaries", () => {
-    const plan = computePlan(summary(), summary(), { from: FROM });
+    const plan = computePlan(planSummary(), planSummary(), { from: FROM });
     expect(plan.changed).toBe(false);
     expect(plan.fireTimeChanges).toEqual([]);
     expect(renderPlan(plan, "out")).toMatch(/No changes/);
   });
 
   it("nothing in --out: everything is added, with next fire times of the new orchestrator", () => {
-    const plan = computePlan(undefined, summary(), { from: FROM, count: 2 });
+    const plan = computePlan(undefined, planSummary(), { from: FROM, count: 2 });
     expect(plan.changed).toBe(true);
     expect(plan.previousOrchestrator).toBeNull();
     expect(plan.jobs.added).toEqual(["shop", "marts"]);
@@ -60,7 +47,7 @@ describe("computePlan", () => {
   });
 
   it("added, removed and changed jobs, tasks, schedules and datasets", () => {
-    const after = summary({
+    const after = planSummary({
       jobs: [
         { name: "shop", tasks: ["a", "c", "d"] },
         { name: "staging", tasks: ["a"] },
@@ -68,7 +55,7 @@ describe("computePlan", () => {
       schedules: [{ name: "staging_hourly", job: "staging", crons: ["0 * * * *"], timezone: "UTC", enabled: false }],
       datasets: ["duckdb://w::w.main.a", "duckdb://w::w.main.d"],
     });
-    const before = summary({
+    const before = planSummary({
       schedules: [
         { name: "marts_nightly", job: "marts", crons: ["30 2 * * *"], timezone: "America/New_York", enabled: true },
         { name: "staging_hourly", job: "staging", crons: ["0 * * * *"], timezone: "UTC", enabled: true },
@@ -110,8 +97,8 @@ describe("computePlan", () => {
   });
 
   it("a switch of orchestrator: the schedules whose fire times move, with the instants on each side (oracle: NY 2025-03-09)", () => {
-    const before = summary();
-    const after = summary({
+    const before = planSummary();
+    const after = planSummary({
       orchestrator: "airflow",
       schedules: [{ name: "marts", job: "marts", crons: ["30 2 * * *"], timezone: "America/New_York", enabled: true }],
     });
@@ -133,22 +120,25 @@ describe("computePlan", () => {
   });
 
   it("without an orchestrator's semantics: no next fire times and no fire-time changes (never guessed)", () => {
-    const after = summary({
+    const after = planSummary({
       orchestrator: "airflow",
       schedules: [{ name: "marts", job: "marts", crons: ["30 2 * * *"], timezone: "America/New_York", enabled: true }],
     });
-    const onlyAirflow = computeWith(summary(), after, { from: FROM, schedules: (o) => (o === "airflow" ? SCHEDULES.airflow : undefined) });
+    const onlyAirflow = computeWith(planSummary(), after, {
+      from: FROM,
+      schedules: (o) => (o === "airflow" ? SCHEDULES.airflow : undefined),
+    });
     expect(onlyAirflow.fireTimeChanges).toEqual([]);
-    expect(computeWith(undefined, summary(), { from: FROM }).schedules.added[0]!.nextFireTimes).toEqual([]);
-    expect(warnWith(summary(), after, undefined, FROM)).toBeUndefined();
+    expect(computeWith(undefined, planSummary(), { from: FROM }).schedules.added[0]!.nextFireTimes).toEqual([]);
+    expect(warnWith(planSummary(), after, undefined, FROM)).toBeUndefined();
   });
 
   it("no switch warning when the orchestrator stays, or the schedules fire alike on both", () => {
-    expect(switchWarning(summary(), summary(), FROM)).toBeUndefined();
+    expect(switchWarning(planSummary(), planSummary(), FROM)).toBeUndefined();
     const london = { name: "m", job: "marts", crons: ["0 6 * * *"], timezone: "Europe/London", enabled: true };
     expect(
-      switchWarning(summary({ schedules: [london] }), summary({ orchestrator: "airflow", schedules: [london] }), FROM),
+      switchWarning(planSummary({ schedules: [london] }), planSummary({ orchestrator: "airflow", schedules: [london] }), FROM),
     ).toBeUndefined();
-    expect(switchWarning(undefined, summary(), FROM)).toBeUndefined();
+    expect(switchWarning(undefined, planSummary(), FROM)).toBeUndefined();
   });
 });
